@@ -1,0 +1,1 @@
+"""The process and its channels; the composition root. Nothing imports bot/."""

@@ -1,0 +1,71 @@
+"""`python -m bot`: run the bot and the operator's commands."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+DESCRIPTION = "Xinqiao (心桥): the campus contact-and-serve chat bot."
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description=DESCRIPTION)
+    p.add_argument("--config", help="config file (default: config.toml or $XQ_CONFIG)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    run = sub.add_parser("run", help="migrate the database and run the bot")
+    run.add_argument("--seed-if-empty", metavar="ROSTER",
+                     help="import this roster first when the database has no people")
+    sub.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    roster = sub.add_parser("roster", help="import the roster; issue binding codes")
+    rsub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    imp = rsub.add_parser("import", help="import an XLSX file or a folder of CSV files")
+    imp.add_argument("file")
+    imp.add_argument("--codes", metavar="CSV",
+                     help="also issue binding codes to unbound people and write them here")
+    codes = rsub.add_parser("codes", help="issue one-time binding codes as CSV")
+    codes.add_argument("--out", required=True, metavar="CSV")
+    codes.add_argument("--person", action="append", metavar="NUMBER",
+                       help="only these people (repeat); re-issues to rebind an account")
+    codes.add_argument("--bot-username", default="", help="for t.me deep links")
+    sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    from bot.app import StartupError
+
+    try:
+        return asyncio.run(_run(args, settings))
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import commands
+
+    if args.command == "migrate":
+        return await commands.migrate(settings)
+    if args.command == "status":
+        return await commands.status(settings)
+    if args.command == "roster":
+        if args.roster_command == "import":
+            return await commands.roster_import(settings, Path(args.file), args.codes)
+        return await commands.roster_codes(settings, Path(args.out), args.person,
+                                           args.bot_username)
+    if args.command == "run":
+        return await commands.run(settings, args.seed_if_empty)
+    raise AssertionError(args.command)

@@ -1,0 +1,127 @@
+"""The operator's commands behind `python -m bot`. Each prints what it did or why not."""
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from tqdm import tqdm
+
+from bot.config import Settings
+from core.clock import SystemClock
+from core.roster import RosterInvalid, validate_roster
+from storage import inbox, outbox
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade_async
+from storage.roster import (
+    RosterFileError,
+    UnknownPeople,
+    apply_roster,
+    issue_codes,
+    read_roster,
+    write_codes_csv,
+)
+from storage.tables import Person
+
+
+async def migrate(settings: Settings) -> int:
+    await upgrade_async(settings.database.url)
+    print(f"Database is at the latest schema: {settings.database.url}")
+    return 0
+
+
+async def _import(settings: Settings, file: Path) -> bool:
+    try:
+        roster = validate_roster(read_roster(file))
+    except RosterFileError as exc:
+        print(f"Cannot read the roster: {exc}", file=sys.stderr)
+        return False
+    except RosterInvalid as exc:
+        print(f"The roster {file} has {len(exc.problems)} problem(s); nothing was imported:",
+              file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return False
+    total = len(roster.units) + len(roster.people) + len(roster.roles) + len(roster.zones)
+    engine = make_engine(settings.database.url)
+    try:
+        with tqdm(total=total, desc="importing", unit="row", disable=total < 500,
+                  file=sys.stderr) as bar:
+            report = await apply_roster(session_factory(engine), roster,
+                                        now=SystemClock().now(),
+                                        progress=lambda done, _t: bar.update(done - bar.n),
+                                        source=str(file))
+    finally:
+        await engine.dispose()
+    for name, counts in report.as_dict().items():
+        print(f"{name:6}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print("Roster imported." if report.changed else "Roster imported: nothing changed.")
+    return True
+
+
+async def roster_import(settings: Settings, file: Path, codes_csv: str | None) -> int:
+    await upgrade_async(settings.database.url)
+    if not await _import(settings, file):
+        return 1
+    if codes_csv:
+        return await roster_codes(settings, Path(codes_csv), None, "")
+    return 0
+
+
+async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
+                       bot_username: str) -> int:
+    engine = make_engine(settings.database.url)
+    try:
+        codes = await issue_codes(session_factory(engine), now=SystemClock().now(),
+                                  ttl=timedelta(hours=settings.binding.code_ttl_hours),
+                                  person_numbers=people, only_unbound=people is None)
+    except UnknownPeople as exc:
+        print(f"No codes issued: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    write_codes_csv(out, codes, bot_username or settings.telegram.bot_username)
+    print(f"Issued {len(codes)} binding code(s), valid {settings.binding.code_ttl_hours} h: {out}")
+    if not (bot_username or settings.telegram.bot_username):
+        print("No bot username known, so the CSV has no t.me links: pass --bot-username "
+              "or set [telegram] bot_username.")
+    return 0
+
+
+async def status(settings: Settings) -> int:
+    engine = make_engine(settings.database.url)
+    sf = session_factory(engine)
+    try:
+        ib, ob = await inbox.backlog(sf), await outbox.backlog(sf)
+        gone = await outbox.unreachable_people(sf)
+    finally:
+        await engine.dispose()
+    print(f"inbox : pending {ib.get('pending', 0)}, dead {ib.get('dead', 0)}, "
+          f"done {ib.get('done', 0)}")
+    print(f"outbox: pending {ob.get('pending', 0)}, dead {ob.get('dead', 0)}, "
+          f"sent {ob.get('sent', 0)}, unreachable {ob.get('unreachable', 0)}")
+    print(f"unreachable people: {len(gone)}")
+    for channel, chat, since in gone[:20]:
+        print(f"  {channel} chat {chat} since {since:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+async def run(settings: Settings, seed: str | None) -> int:
+    from bot.app import check_token, serve
+
+    check_token(settings)
+    await upgrade_async(settings.database.url)
+    if seed:
+        engine = make_engine(settings.database.url)
+        try:
+            async with session_factory(engine)() as s:
+                empty = (await s.execute(select(func.count()).select_from(Person))).scalar_one() == 0
+        finally:
+            await engine.dispose()
+        if empty:
+            print(f"Empty database: seeding the demo roster from {seed}")
+            if not await _import(settings, Path(seed)):
+                return 1
+    await serve(settings)
+    return 0

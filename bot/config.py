@@ -1,0 +1,169 @@
+"""One validated configuration: config.toml for structure, the environment for secrets.
+
+Environment variables override the file: ``XQ_TELEGRAM__TOKEN``, ``XQ_DATABASE__URL``.
+Invalid values fail at start with a message naming the key and what is expected.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from core.numbering import valid_university_code
+
+LOCALES = ("zh_CN", "en")
+
+
+class AppSection(BaseModel):
+    university_code: str = "DEMO"
+    university_name: str = "示范大学"
+    timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh_CN"
+    admin_queue_notice: bool = True
+
+    @field_validator("university_code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not valid_university_code(v):
+            raise ValueError("expected 2-16 upper-case letters or digits, starting with a letter")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("expected an IANA time zone such as Asia/Shanghai") from exc
+        return v
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, v: str) -> str:
+        if v not in LOCALES:
+            raise ValueError(f"expected one of {', '.join(LOCALES)}")
+        return v
+
+
+class DatabaseSection(BaseModel):
+    url: str = "sqlite+aiosqlite:///var/xinqiao.db"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected sqlite+aiosqlite:///path or postgresql+asyncpg://host/db")
+        return v
+
+
+class TelegramSection(BaseModel):
+    token: SecretStr = SecretStr("")
+    api_base: str = "https://api.telegram.org"
+    bot_username: str = ""
+    poll_timeout: int = Field(25, ge=0, le=50)
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, v: SecretStr) -> SecretStr:
+        raw = v.get_secret_value()
+        if raw and (":" not in raw or raw.lower() in {"changeme", "your-token", "123:abc"}):
+            raise ValueError("expected the token from @BotFather, like 123456789:AA...")
+        return v
+
+    @field_validator("api_base")
+    @classmethod
+    def _base(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("expected an http(s) URL such as https://api.telegram.org")
+        return v.rstrip("/")
+
+
+class InboxSection(BaseModel):
+    workers: int = Field(16, ge=1, le=256)
+    max_attempts: int = Field(4, ge=1, le=20)
+    retry_base_seconds: float = Field(0.5, gt=0)
+
+
+class OutboxSection(BaseModel):
+    global_per_second: float = Field(30.0, gt=0)
+    per_chat_per_second: float = Field(1.0, gt=0)
+    concurrency: int = Field(16, ge=1, le=256)
+    max_attempts: int = Field(8, ge=1, le=50)
+
+
+class FloodSection(BaseModel):
+    max_messages: int = Field(20, ge=1)
+    window_seconds: float = Field(30, gt=0)
+
+
+class IntakeSection(BaseModel):
+    max_text_chars: int = Field(2000, ge=10, le=3500)
+    max_attachments: int = Field(10, ge=0, le=50)
+
+
+class BindingSection(BaseModel):
+    code_ttl_hours: int = Field(336, ge=1)
+    max_failed_attempts: int = Field(5, ge=1)
+
+
+class PrivacySection(BaseModel):
+    retention_days: int = Field(1095, ge=30)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="XQ_", env_nested_delimiter="__", extra="forbid", toml_file="config.toml"
+    )
+
+    app: AppSection = AppSection()
+    database: DatabaseSection = DatabaseSection()
+    telegram: TelegramSection = TelegramSection()
+    inbox: InboxSection = InboxSection()
+    outbox: OutboxSection = OutboxSection()
+    flood: FloodSection = FloodSection()
+    intake: IntakeSection = IntakeSection()
+    binding: BindingSection = BindingSection()
+    privacy: PrivacySection = PrivacySection()
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the person who runs the bot."""
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
+    """Read config.toml (or ``XQ_CONFIG``) plus the environment; explain any bad key."""
+    file = Path(path or os.environ.get("XQ_CONFIG", "config.toml"))
+    if not file.is_file():
+        raise ConfigError(f"config file {file} not found (set XQ_CONFIG to its path)")
+
+    class _FileSettings(Settings):
+        model_config = SettingsConfigDict(toml_file=file)
+
+    try:
+        return _FileSettings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            env = "XQ_" + "__".join(str(p).upper() for p in err["loc"])
+            lines.append(f"{key} (in {file} or {env}): {err['msg']}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None
+    except Exception as exc:  # a TOML syntax error, for example
+        raise ConfigError(f"cannot read {file}: {exc}") from None

@@ -1,0 +1,230 @@
+"""OutboxSender: outbox rows -> channel API, under rate limits, with 429/403/retry handled once.
+
+Order is kept per chat (one send in flight per chat). A global token bucket paces all
+chats (Telegram: ~30/s) and each chat waits its own interval (Telegram: 1/s). When a chat
+has several plain replies queued (a user flooding the bot), they are merged into one
+message instead of being dropped. A delivery is recorded after the API call returns;
+dying in between re-sends only the rows that were in flight.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Protocol
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.crashpoints import crash_point
+from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
+from core.clock import Clock
+from core.notify import alert_admins
+from core.replies import Reply
+from storage.outbox import Outgoing, due_rows, record_sent
+from storage.store import SqlStore
+from storage.tables import OutboxRow
+
+log = logging.getLogger(__name__)
+MERGE_LIMIT = 3500  # characters; Telegram's hard limit is 4096
+
+
+class ChannelSender(Protocol):
+    def render_text(self, row: Outgoing) -> str: ...
+    async def deliver(self, rows: list[Outgoing], merged_text: str | None) -> str | None: ...
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: float | None = None) -> None:
+        self.rate = rate
+        self.capacity = burst if burst is not None else max(1.0, rate)
+        self.tokens = self.capacity
+        self.stamp = time.monotonic()
+
+    async def acquire(self) -> None:
+        while True:
+            now = time.monotonic()
+            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return
+            await asyncio.sleep((1 - self.tokens) / self.rate)
+
+
+def _is_plain(row: Outgoing) -> bool:
+    r = row.reply
+    return r.get("kind", "message") == "message" and not r.get("edit_of") \
+        and not r.get("attachments")
+
+
+class OutboxSender:
+    def __init__(self, sf: async_sessionmaker, clock: Clock, channels: dict[str, ChannelSender],
+                 *, global_rate: float, per_chat_rate: float, concurrency: int,
+                 max_attempts: int, default_locale: str,
+                 on_unreachable: Callable[[str, str], None] = lambda c, i: None) -> None:
+        self.sf, self.clock, self.channels = sf, clock, channels
+        self.bucket = TokenBucket(global_rate)
+        self.chat_interval = 1.0 / per_chat_rate
+        self.concurrency, self.max_attempts = concurrency, max_attempts
+        self.default_locale = default_locale
+        self.wake = asyncio.Event()
+        self._in_flight: set[int] = set()
+        self._busy_chats: set[tuple[str, str]] = set()
+        self._next_allowed: dict[tuple[str, str], float] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._done: list[tuple[list[int], str | None]] = []
+        self.sent = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        flusher = asyncio.create_task(self._flush_loop(stop))
+        while not stop.is_set():
+            wait = await self.step()
+            if wait > 0:
+                self.wake.clear()
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=wait)
+                except TimeoutError:
+                    pass
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await flusher
+        await self._flush()
+
+    async def _flush_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await asyncio.sleep(0.01)
+            await self._flush()
+
+    async def _flush(self) -> None:
+        done, self._done = self._done, []
+        if not done:
+            return
+        await record_sent(self.sf, done, self.clock.now())
+        for ids, _ in done:
+            self._in_flight.difference_update(ids)
+        self.sent += sum(len(ids) for ids, _ in done)
+        self.wake.set()
+
+    async def step(self) -> float:
+        """Start what may be sent now; return how long to wait before the next look."""
+        free = self.concurrency - len(self._tasks)
+        if free <= 0:
+            return 0.02
+        rows = await due_rows(self.sf, self.clock.now(), limit=max(200, free * 8),
+                              exclude=self._in_flight)
+        by_chat: OrderedDict[tuple[str, str], list[Outgoing]] = OrderedDict()
+        for r in rows:
+            by_chat.setdefault((r.channel, r.chat_id), []).append(r)
+        started, soonest = 0, 0.5
+        for chat, queue in by_chat.items():
+            if started >= free:
+                break
+            if chat in self._busy_chats:
+                continue
+            head = queue[0]
+            if head.reply.get("kind") == "callback_answer":  # not a chat message: no limits
+                self._start(chat, [head], None)
+                started += 1
+                continue
+            wait = self._next_allowed.get(chat, 0) - time.monotonic()
+            if wait > 0:
+                soonest = min(soonest, wait)
+                continue
+            group, merged = self._merge(queue)
+            await self.bucket.acquire()
+            self._next_allowed[chat] = time.monotonic() + self.chat_interval
+            self._start(chat, group, merged)
+            started += 1
+        return 0 if started else min(soonest, 0.5)
+
+    def _merge(self, queue: list[Outgoing]) -> tuple[list[Outgoing], str | None]:
+        if len(queue) < 2 or not _is_plain(queue[0]) or queue[0].reply.get("buttons"):
+            return [queue[0]], None
+        channel = self.channels[queue[0].channel]
+        group, texts, size = [], [], 0
+        for r in queue:
+            if not _is_plain(r) or r.lane != queue[0].lane:
+                break
+            text = channel.render_text(r)
+            if size + len(text) + 2 > MERGE_LIMIT:
+                break
+            group.append(r)
+            texts.append(text)
+            size += len(text) + 2
+            if r.reply.get("buttons"):  # buttons may ride on the last merged part only
+                break
+        if len(group) < 2:
+            return [queue[0]], None
+        return group, "\n\n".join(texts)
+
+    def _start(self, chat: tuple[str, str], group: list[Outgoing], merged: str | None) -> None:
+        self._busy_chats.add(chat)
+        self._in_flight.update(r.id for r in group)
+        task = asyncio.create_task(self._send(chat, group, merged))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, chat: tuple[str, str], group: list[Outgoing],
+                    merged: str | None) -> None:
+        ids = [r.id for r in group]
+        recorded = False
+        try:
+            message_id = await self.channels[chat[0]].deliver(group, merged)
+            crash_point("after_send")
+            self._done.append((ids, message_id))
+            recorded = True
+        except RetryAfter as exc:
+            self._next_allowed[chat] = time.monotonic() + exc.seconds
+            await self._retry_later(ids, exc.seconds, count_attempt=False, error=str(exc))
+        except Unreachable as exc:
+            await self._unreachable(chat, ids, str(exc))
+        except Permanent as exc:
+            await self._dead(group, str(exc))
+        except Exception as exc:  # noqa: BLE001 - Transient and unexpected errors alike
+            if not isinstance(exc, Transient):
+                log.exception("unexpected error sending outbox rows %s", ids)
+            if group[0].attempts + 1 >= self.max_attempts:
+                await self._dead(group, f"{type(exc).__name__}: {exc}")
+            else:
+                await self._retry_later(ids, min(300.0, 2.0 ** group[0].attempts),
+                                        count_attempt=True, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            self._busy_chats.discard(chat)
+            if not recorded:
+                self._in_flight.difference_update(ids)
+            self.wake.set()
+
+    async def _retry_later(self, ids: list[int], seconds: float, *, count_attempt: bool,
+                           error: str) -> None:
+        async with self.sf() as session, session.begin():
+            values = {"next_attempt_at": self.clock.now() + timedelta(seconds=seconds),
+                      "last_error": error[:2000]}
+            if count_attempt:
+                values["attempts"] = OutboxRow.attempts + 1
+            await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(**values))
+
+    async def _unreachable(self, chat: tuple[str, str], ids: list[int], error: str) -> None:
+        now = self.clock.now()
+        async with self.sf() as session, session.begin():
+            await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
+                status="unreachable", last_error=error[:2000]))
+            store = SqlStore(session)
+            people = await store.mark_unreachable(chat[0], chat[1], now)
+            await store.audit("unreachable", people[0] if people else None,
+                              {"channel": chat[0], "chat_id": chat[1], "error": error[:300]}, now)
+
+    async def _dead(self, group: list[Outgoing], error: str) -> None:
+        now = self.clock.now()
+        ids = [r.id for r in group]
+        async with self.sf() as session, session.begin():
+            await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
+                status="dead", last_error=error[:2000], attempts=OutboxRow.attempts + 1))
+            # An alert that cannot be delivered must not raise another alert (no loops).
+            if not group[0].reply.get("key", "").startswith("admin.dead"):
+                await alert_admins(SqlStore(session), Reply("admin.dead_outbox", {
+                    "id": ids[0], "channel": group[0].channel, "chat": group[0].chat_id,
+                    "error": error[:300]}), now=now, default_locale=self.default_locale)

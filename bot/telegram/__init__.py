@@ -1,0 +1,1 @@
+"""Telegram through aiogram: polling into the inbox, rendering Replies, sending."""

@@ -1,0 +1,70 @@
+"""Button action payloads: small, versioned, and checked like any other input.
+
+Format: ``x1:<verb>:<arg>:<state version>``. The state version ties a button to the
+conversation step that drew it, so a stale button (an older step) is recognised and
+refused politely. A payload that does not parse is treated as forged.
+"""
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from core.replies import MAX_CALLBACK_BYTES
+
+PREFIX = "x1"
+
+
+class Verb(str, enum.Enum):
+    NEW = "new"          # start a new concern
+    COLLEGE = "col"      # unverified requester picks a college
+    BUILDING = "bld"     # unverified requester picks a dorm building
+    CATEGORY = "cat"     # pick a category
+    TYPE = "typ"         # pick a concern type
+    DONE = "done"        # finished writing the text
+    CONFIRM = "ok"       # submit the draft
+    CANCEL = "no"        # abandon the current flow
+    LANG = "lang"        # switch language
+
+
+_ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}$")
+
+
+class ForgedAction(ValueError):
+    """The payload is not one this bot could have drawn."""
+
+
+@dataclass(frozen=True)
+class Action:
+    verb: Verb
+    arg: str
+    version: int
+
+    def encode(self) -> str:
+        return encode(self.verb, self.arg, self.version)
+
+
+def encode(verb: Verb, arg: str = "", version: int = 0) -> str:
+    if not _ARG.match(arg):
+        raise ValueError(f"action argument not encodable: {arg!r}")
+    payload = f"{PREFIX}:{verb.value}:{arg}:{version}"
+    if len(payload.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"action payload over {MAX_CALLBACK_BYTES} bytes: {payload!r}")
+    return payload
+
+
+def decode(payload: str) -> Action:
+    """Parse a payload or raise ForgedAction."""
+    if not isinstance(payload, str) or len(payload.encode()) > MAX_CALLBACK_BYTES:
+        raise ForgedAction("bad size")
+    parts = payload.split(":")
+    if len(parts) != 4 or parts[0] != PREFIX:
+        raise ForgedAction("bad shape")
+    _, verb, arg, version = parts
+    try:
+        v = Verb(verb)
+    except ValueError as exc:
+        raise ForgedAction("unknown verb") from exc
+    if not _ARG.match(arg) or not version.isdigit():
+        raise ForgedAction("bad argument")
+    return Action(v, arg, int(version))

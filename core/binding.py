@@ -1,0 +1,60 @@
+"""Binding a chat account to a roster person with a one-time code."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.errors import BindingError
+from core.ports import IdentityView, Store
+
+_CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
+
+
+def hash_code(code: str) -> str:
+    """Codes are stored only as hashes; normalise first so case and spaces don't matter."""
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class BindingLimits:
+    max_failed_attempts: int = 5
+    window: timedelta = timedelta(hours=1)
+
+
+async def bind_identity(store: Store, identity: IdentityView, code: str, *, now: datetime,
+                        limits: BindingLimits) -> int:
+    """Bind ``identity`` to the person the code was issued for; return the person id.
+
+    Raises BindingError with a specific key: too many attempts, unknown, used, revoked
+    or expired code. Failed attempts are counted per account to stop guessing.
+    """
+    failed = await store.failed_binding_attempts(identity.channel, identity.external_id,
+                                                 now - limits.window)
+    if failed >= limits.max_failed_attempts:
+        raise BindingError("bind.too_many", minutes=int(limits.window.total_seconds() // 60))
+    found = None
+    if _CODE_SHAPE.match(code.strip()):
+        found = await store.find_binding_code(hash_code(code))
+    problem = None
+    if found is None:
+        problem = "bind.invalid"
+    elif found.revoked_at is not None:
+        problem = "bind.revoked"
+    elif found.used_at is not None:
+        problem = "bind.used"
+    elif found.expires_at <= now:
+        problem = "bind.expired"
+    if problem:
+        await store.add_binding_attempt(identity.channel, identity.external_id, False, now)
+        raise BindingError(problem)
+    assert found is not None
+    # One account per person per channel: a re-issued code moves the binding.
+    await store.unlink_person_identities(found.person_id, identity.channel)
+    await store.link_identity(identity.id, found.person_id)
+    await store.mark_code_used(found.id, now)
+    await store.add_binding_attempt(identity.channel, identity.external_id, True, now)
+    await store.audit("identity_bound", found.person_id,
+                      {"identity_id": identity.id, "channel": identity.channel}, now)
+    return found.person_id

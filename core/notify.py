@@ -1,0 +1,42 @@
+"""Sending to a person rather than to a chat: every reachable channel identity gets it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.model import Lane, Role
+from core.ports import Store
+from core.replies import Reply
+
+
+async def notify_person(store: Store, person_id: int, reply: Reply, *, lane: Lane,
+                        now: datetime, default_locale: str) -> int:
+    """Queue ``reply`` to each reachable identity of the person; return how many.
+
+    A person with no reachable identity gets an audit row instead, so an undelivered
+    notice is visible to admins rather than silently lost.
+    """
+    sent = 0
+    for ident in await store.identities_of(person_id):
+        if ident.unreachable:
+            continue
+        await store.enqueue(ident.channel, ident.chat_id, reply, lane=lane,
+                            locale=ident.locale or default_locale, person_id=person_id, now=now)
+        sent += 1
+    if not sent:
+        await store.audit("undeliverable", None, {"person_id": person_id, "key": reply.key}, now)
+    return sent
+
+
+async def alert_admins(store: Store, reply: Reply, *, now: datetime, default_locale: str) -> int:
+    """Queue an alert to every admin; an alert is never itself a reason for another alert."""
+    total = 0
+    for admin_id in await store.people_with_role(Role.ADMIN.value):
+        for ident in await store.identities_of(admin_id):
+            if not ident.unreachable:
+                await store.enqueue(ident.channel, ident.chat_id, reply, lane=Lane.INTERACTIVE,
+                                    locale=ident.locale or default_locale, person_id=admin_id,
+                                    now=now)
+                total += 1
+    if not total:
+        await store.audit("admin_alert_undeliverable", None, {"key": reply.key}, now)
+    return total

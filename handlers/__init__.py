@@ -1,0 +1,1 @@
+"""Channel-agnostic conversation flows: Inbound + conversation state -> core call -> Replies."""

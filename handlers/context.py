@@ -1,0 +1,47 @@
+"""What a flow gets: the inbound message, its conversation, the store, and a reply list."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.binding import BindingLimits
+from core.intake import IntakeRules
+from core.model import Lane
+from core.ports import ConversationState, IdentityView
+from core.replies import Button, Reply
+from handlers.inbound import Inbound
+
+
+@dataclass(frozen=True)
+class FlowConfig:
+    rules: IntakeRules
+    binding: BindingLimits
+    flood_max: int
+    flood_window_seconds: float
+    university_name: str
+    retention_days: int
+
+
+@dataclass
+class FlowContext:
+    store: Any  # core.ports.Store plus conversation methods (storage.store.SqlStore)
+    inbound: Inbound
+    conv: ConversationState
+    identity: IdentityView
+    now: datetime
+    config: FlowConfig
+    replies: list[Reply] = field(default_factory=list)
+    lane: Lane = Lane.INTERACTIVE
+
+    def say(self, key: str, buttons: tuple[tuple[Button, ...], ...] = (), *,
+            edit: bool = False, **params: Any) -> None:
+        """Reply in this chat. ``edit`` replaces the message whose button was pressed."""
+        edit_of = self.inbound.message_id if edit and self.inbound.kind == "callback" else None
+        self.replies.append(Reply(key, params, buttons, edit_of=edit_of))
+
+    def toast(self, key: str | None = None, **params: Any) -> None:
+        """Answer a pressed button (Telegram shows a short notice, or just stops spinning)."""
+        if self.inbound.callback_id:
+            self.replies.append(Reply(key or "", params, kind="callback_answer",
+                                      callback_id=self.inbound.callback_id))

@@ -1,0 +1,29 @@
+"""The one shape every channel turns its updates into."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Inbound:
+    channel: str
+    chat_id: str
+    chat_type: str  # "private", "group", ...
+    kind: str  # text | command | callback | attachment | unsupported | ignored
+    source_key: str  # channel:bot:update id; makes every effect idempotent
+    user_id: str | None = None
+    username: str | None = None
+    display_name: str | None = None
+    text: str = ""
+    command: str | None = None
+    command_arg: str = ""
+    callback_data: str | None = None
+    callback_id: str | None = None
+    message_id: str | None = None  # the message a pressed button belongs to
+    attachment: dict[str, Any] | None = None  # {"kind", "refs": {channel: ref}, "file_name", ...}
+    content_type: str | None = None  # what an unsupported message was (sticker, voice, ...)
+
+    @property
+    def chat_key(self) -> str:
+        return f"{self.channel}:{self.chat_id}"

@@ -1,0 +1,136 @@
+"""One entry point for every inbound message: pick the flow, map domain errors to replies."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from core.actions import ForgedAction, Verb, decode
+from core.errors import DomainError
+from core.model import Lane
+from core.replies import Reply
+from handlers import intake, start
+from handlers.context import FlowConfig, FlowContext
+from handlers.inbound import Inbound
+
+COMMANDS = {
+    "start": start.start,
+    "help": start.help_,
+    "cancel": start.cancel,
+    "lang": start.lang,
+    "new": lambda ctx: intake.begin(ctx),
+}
+
+#: The commands menu each channel shows (Telegram: setMyCommands), as locale keys.
+MENU = ("start", "new", "help", "cancel", "lang")
+
+CALLBACKS = {
+    Verb.NEW: lambda ctx, arg: intake.begin(ctx, edit=False),
+    Verb.COLLEGE: intake.college_chosen,
+    Verb.BUILDING: intake.building_button,
+    Verb.CATEGORY: intake.category_chosen,
+    Verb.TYPE: intake.type_chosen,
+    Verb.DONE: lambda ctx, arg: intake.done(ctx),
+    Verb.CONFIRM: lambda ctx, arg: intake.confirm(ctx),
+    Verb.CANCEL: lambda ctx, arg: start.cancel(ctx),
+    Verb.LANG: start.lang_chosen,
+}
+#: Buttons that work whatever step the conversation is at (they carry no step state).
+STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL}
+
+
+async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig,  # noqa: ANN001
+                 default_locale: str) -> None:
+    """Handle one inbound message inside the caller's transaction; replies go to the outbox."""
+    conv = await store.load_conversation(inbound.channel, inbound.chat_id)
+    if inbound.chat_type != "private":
+        # One polite refusal per group; afterwards the bot stays silent there.
+        if conv.flow != "group_refused":
+            conv.goto("group_refused")
+            await store.enqueue(inbound.channel, inbound.chat_id,
+                                Reply("group.refused"), lane=Lane.INTERACTIVE,
+                                locale=default_locale, person_id=None, now=now)
+            await store.save_conversation(conv, now)
+        return
+    if inbound.kind == "ignored" or inbound.user_id is None:
+        return
+    identity = await store.upsert_identity(inbound.channel, inbound.user_id, inbound.chat_id,
+                                           username=inbound.username,
+                                           display_name=inbound.display_name, now=now)
+    ctx = FlowContext(store=store, inbound=inbound, conv=conv, identity=identity, now=now,
+                      config=config)
+    await _flood_notice(ctx)
+    try:
+        await _dispatch(ctx)
+    except DomainError as err:
+        ctx.toast()
+        ctx.say(err.key, **err.params)
+    await store.save_conversation(conv, now)
+    locale = identity.locale or default_locale
+    for reply in ctx.replies:
+        await store.enqueue(inbound.channel, inbound.chat_id, reply, lane=ctx.lane,
+                            locale=locale, person_id=identity.person_id, now=now)
+
+
+async def _flood_notice(ctx: FlowContext) -> None:
+    window = timedelta(seconds=ctx.config.flood_window_seconds)
+    count = await ctx.store.recent_inbound(ctx.inbound.chat_key, ctx.now - window)
+    if count <= ctx.config.flood_max:
+        return
+    last = ctx.conv.flood_notice_at
+    if last is None or ctx.now - last > window:
+        ctx.conv.flood_notice_at = ctx.now
+        ctx.say("flood.notice")
+
+
+async def _dispatch(ctx: FlowContext) -> None:
+    ib = ctx.inbound
+    if ib.kind == "command":
+        handler = COMMANDS.get(ib.command or "")
+        if handler is None:
+            ctx.say("error.unknown_command", command=ib.command or "")
+            return
+        await handler(ctx)
+    elif ib.kind == "callback":
+        await _callback(ctx)
+    elif ib.kind == "text":
+        await _text(ctx)
+    elif ib.kind == "attachment":
+        if ctx.conv.flow == "intake" and ctx.conv.step in ("text", "more", "confirm"):
+            await intake.add_attachment(ctx, ib.attachment or {})
+        elif ctx.conv.flow == "idle":
+            if ib.text:
+                await intake.begin(ctx, text=ib.text, attachment=ib.attachment)
+            else:
+                await intake.begin(ctx, attachment=ib.attachment)
+        else:
+            ctx.say("intake.kept_waiting_choice")
+    else:
+        ctx.say("error.unsupported", content=ib.content_type or "?")
+
+
+async def _text(ctx: FlowContext) -> None:
+    conv, text = ctx.conv, ctx.inbound.text
+    if conv.flow == "intake" and conv.step in ("text", "more", "confirm"):
+        await intake.add_text(ctx, text)
+    elif conv.flow == "intake" and conv.step == "building":
+        await intake.building_chosen(ctx, text)
+    elif conv.flow == "intake":
+        ctx.say("intake.use_buttons")
+    else:
+        await intake.begin(ctx, text=text)
+
+
+async def _callback(ctx: FlowContext) -> None:
+    try:
+        action = decode(ctx.inbound.callback_data or "")
+    except ForgedAction as exc:
+        await ctx.store.audit("forged_button", ctx.identity.person_id,
+                              {"data": (ctx.inbound.callback_data or "")[:64],
+                               "why": str(exc), "identity_id": ctx.identity.id}, ctx.now)
+        ctx.toast("error.forged")
+        ctx.say("error.forged")
+        return
+    if action.verb not in STATELESS and action.version != ctx.conv.version:
+        ctx.toast("error.stale")
+        ctx.say("error.stale")
+        return
+    await CALLBACKS[action.verb](ctx, action.arg)

@@ -1,0 +1,56 @@
+"""Start, help, language, cancel, and binding an account with a code."""
+from __future__ import annotations
+
+from core.actions import Verb, encode
+from core.binding import bind_identity
+from core.replies import Button
+from handlers.context import FlowContext
+
+LOCALE_CHOICES = ("zh_CN", "en")
+
+
+def main_menu(ctx: FlowContext) -> tuple[tuple[Button, ...], ...]:
+    return ((Button("button.new_concern", encode(Verb.NEW, "", ctx.conv.version)),),)
+
+
+async def start(ctx: FlowContext) -> None:
+    code = ctx.inbound.command_arg.strip()
+    if code:
+        person_id = await bind_identity(ctx.store, ctx.identity, code, now=ctx.now,
+                                        limits=ctx.config.binding)
+        ctx.identity.person_id = person_id
+        card = await ctx.store.person_card(person_id)
+        ctx.conv.goto("idle")
+        ctx.say("bind.ok", main_menu(ctx), name=card.name if card else "")
+        return
+    ctx.conv.goto("idle")
+    ctx.say("start.welcome", main_menu(ctx), university=ctx.config.university_name)
+    ctx.say("start.privacy", days=ctx.config.retention_days)
+
+
+async def help_(ctx: FlowContext) -> None:
+    ctx.say("help.text")
+
+
+async def cancel(ctx: FlowContext) -> None:
+    if ctx.conv.flow == "idle":
+        ctx.say("cancel.nothing")
+    else:
+        ctx.conv.goto("idle")
+        ctx.say("cancel.done", main_menu(ctx))
+
+
+async def lang(ctx: FlowContext) -> None:
+    ctx.conv.goto(ctx.conv.flow, ctx.conv.step)
+    ctx.say("lang.choose", (tuple(Button(f"lang.{code}", encode(Verb.LANG, code, ctx.conv.version))
+                                  for code in LOCALE_CHOICES),))
+
+
+async def lang_chosen(ctx: FlowContext, code: str) -> None:
+    if code not in LOCALE_CHOICES:
+        ctx.toast("error.forged")
+        return
+    await ctx.store.set_identity_locale(ctx.identity.id, code)
+    ctx.identity.locale = code
+    ctx.toast()
+    ctx.say("lang.set", edit=True)

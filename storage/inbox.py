@@ -1,0 +1,76 @@
+"""The inbox: raw updates stored before they are acknowledged, handled in order per chat."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from storage.tables import InboxRow
+
+#: Telegram re-delivers an unconfirmed update for at most 24 h. An id seen before that is
+#: not a re-delivery but a recycled id (ids restart after a week without updates).
+REDELIVERY_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class NewUpdate:
+    update_id: str
+    chat_key: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InboxHead:
+    id: int
+    chat_key: str
+    next_attempt_at: datetime | None
+
+
+def _insert(dialect: str):  # noqa: ANN202
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(InboxRow)
+
+
+async def store_updates(sf: async_sessionmaker, channel: str, bot_id: str,
+                        updates: list[NewUpdate], now: datetime) -> int:
+    """Store a fetched batch in one transaction; re-deliveries are ignored. Returns new rows."""
+    if not updates:
+        return 0
+    ids = [u.update_id for u in updates]
+    async with sf() as session, session.begin():
+        old = (await session.execute(select(InboxRow.id, InboxRow.update_id).where(
+            InboxRow.channel == channel, InboxRow.bot_id == bot_id,
+            InboxRow.update_id.in_(ids), InboxRow.received_at < now - REDELIVERY_WINDOW))).all()
+        for row_id, uid in old:  # move the recycled id out of the way; keep the old row
+            await session.execute(update(InboxRow).where(InboxRow.id == row_id)
+                                  .values(update_id=f"{uid}#{row_id}"))
+        stmt = _insert(session.bind.dialect.name).values([
+            dict(channel=channel, bot_id=bot_id, update_id=u.update_id, chat_key=u.chat_key,
+                 payload=u.payload, status="pending", attempts=0, received_at=now)
+            for u in updates
+        ]).on_conflict_do_nothing(index_elements=["channel", "bot_id", "update_id"])
+        res = await session.execute(stmt)
+        return max(res.rowcount or 0, 0)
+
+
+async def pending_heads(sf: async_sessionmaker, limit: int) -> list[InboxHead]:
+    """The oldest pending row of each chat, oldest chats first (per-chat order)."""
+    async with sf() as session:
+        heads = (select(func.min(InboxRow.id).label("id")).where(InboxRow.status == "pending")
+                 .group_by(InboxRow.chat_key).order_by(func.min(InboxRow.id)).limit(limit)
+                 .subquery())
+        rows = await session.execute(select(InboxRow.id, InboxRow.chat_key,
+                                            InboxRow.next_attempt_at)
+                                     .join(heads, heads.c.id == InboxRow.id)
+                                     .order_by(InboxRow.id))
+        return [InboxHead(i, k, n) for i, k, n in rows]
+
+
+async def backlog(sf: async_sessionmaker) -> dict[str, int]:
+    async with sf() as session:
+        rows = await session.execute(select(InboxRow.status, func.count())
+                                     .group_by(InboxRow.status))
+        return {s: n for s, n in rows}

@@ -1,0 +1,63 @@
+"""Outbox queries: what is due to send, and recording what happened to each row."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from storage.tables import ChannelIdentity, OutboxRow
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    channel: str
+    chat_id: str
+    person_id: int | None
+    lane: int
+    reply: dict[str, Any]
+    locale: str
+    attempts: int
+
+
+async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
+                   exclude: set[int]) -> list[Outgoing]:
+    """Pending rows, crisis lane first, then by age; at most ``limit``."""
+    async with sf() as session:
+        q = (select(OutboxRow).where(OutboxRow.status == "pending",
+                                     or_(OutboxRow.next_attempt_at.is_(None),
+                                         OutboxRow.next_attempt_at <= now))
+             .order_by(OutboxRow.lane, OutboxRow.id).limit(limit + len(exclude)))
+        rows = (await session.execute(q)).scalars().all()
+    return [Outgoing(r.id, r.channel, r.chat_id, r.person_id, r.lane, r.reply, r.locale,
+                     r.attempts) for r in rows if r.id not in exclude][:limit]
+
+
+async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str | None]],
+                      now: datetime) -> None:
+    """Record a batch of deliveries: (row ids merged into one message, message id)."""
+    if not results:
+        return
+    async with sf() as session, session.begin():
+        for ids, message_id in results:
+            await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
+                status="sent", message_id=message_id, sent_at=now,
+                merged_into=ids[0] if len(ids) > 1 else None))
+
+
+async def backlog(sf: async_sessionmaker) -> dict[str, int]:
+    async with sf() as session:
+        rows = await session.execute(select(OutboxRow.status, func.count())
+                                     .group_by(OutboxRow.status))
+        return {s: n for s, n in rows}
+
+
+async def unreachable_people(sf: async_sessionmaker) -> list[tuple[str, str, datetime]]:
+    async with sf() as session:
+        rows = await session.execute(select(ChannelIdentity.channel, ChannelIdentity.chat_id,
+                                            ChannelIdentity.unreachable_at).where(
+            ChannelIdentity.unreachable_at.is_not(None)).order_by(ChannelIdentity.unreachable_at))
+        return [(c, i, t) for c, i, t in rows]

@@ -1,0 +1,82 @@
+"""Run the real bot in-process against the fake Bot API, on a test database."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import Runtime, build_runtime
+from bot.config import Settings, load_settings
+from core.clock import SystemClock
+from core.roster import validate_roster
+from storage.db import make_engine, session_factory
+from storage.roster import apply_roster, issue_codes, read_roster
+from tests.support.fake_bot_api import FakeBotAPI
+
+ROOT = Path(__file__).resolve().parents[2]
+ROSTER = ROOT / "examples" / "roster.xlsx"
+TOKEN = "123456:TEST-token"
+
+
+def bot_settings(db_url: str, api_base: str, **overrides: Any) -> Settings:
+    sections: dict[str, Any] = {
+        "database": {"url": db_url},
+        "telegram": {"token": TOKEN, "api_base": api_base, "poll_timeout": 1},
+        "inbox": {"retry_base_seconds": 0.05},
+    }
+    for key, value in overrides.items():
+        sections.setdefault(key, {}).update(value)
+    return load_settings(ROOT / "config.toml", **sections)
+
+
+async def seed_roster(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        await apply_roster(session_factory(engine), validate_roster(read_roster(ROSTER)),
+                           now=SystemClock().now())
+    finally:
+        await engine.dispose()
+
+
+async def binding_code(db_url: str, number: str) -> str:
+    engine = make_engine(db_url)
+    try:
+        codes = await issue_codes(session_factory(engine), now=SystemClock().now(),
+                                  ttl=timedelta(hours=1), person_numbers=[number])
+    finally:
+        await engine.dispose()
+    return codes[0].code
+
+
+class RunningBot:
+    """The production runtime (poller, inbox worker, sender) as background tasks."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.stop = asyncio.Event()
+        self.rt: Runtime | None = None
+        self.tasks: list[asyncio.Task] = []
+
+    async def __aenter__(self) -> RunningBot:
+        self.rt = await build_runtime(self.settings)
+        self.tasks = [asyncio.create_task(c) for c in (
+            self.rt.poller.run(self.stop), self.rt.dispatcher.run(self.stop),
+            self.rt.sender.run(self.stop))]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.stop.set()
+        await asyncio.wait(self.tasks, timeout=10)
+        for t in self.tasks:
+            if not t.done():
+                t.cancel()
+        for t in self.tasks:
+            if t.done() and not t.cancelled() and t.exception():
+                raise t.exception()  # a crashed loop must fail the test
+        assert self.rt is not None
+        await self.rt.bot.session.close()
+        await self.rt.engine.dispose()
+
+
+__all__ = ["FakeBotAPI", "RunningBot", "binding_code", "seed_roster", "bot_settings"]
