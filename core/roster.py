@@ -193,9 +193,11 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
              if r.values.get("role", "").strip().lower() == Role.PARTY_MEMBER.value}
     zones = _zones(check, sheets["zones"], kinds, numbers, party)
     if check.problems:
-        order = list(SHEET_COLUMNS)
-        rank = {row.sheet: order.index(name) for name in order for row in sheets[name]}
-        check.problems.sort(key=lambda p: (rank.get(p.sheet, 0), p.line))
+        # Sheets were checked in order; only the hierarchy pass reports units out of line order.
+        first: dict[str, int] = {}
+        for i, p in enumerate(check.problems):
+            first.setdefault(p.sheet, i)
+        check.problems.sort(key=lambda p: (first[p.sheet], p.line))
         raise RosterInvalid(check.problems)
     return Roster(tuple(units), tuple(people), tuple(roles), tuple(zones))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,9 @@ def read_roster(path: str | Path) -> Sheets:
         return read_csv_folder(path)
     if not path.exists():
         raise RosterFileError(f"roster file not found: {path}")
+    if path.suffix.lower() == ".csv":
+        raise RosterFileError(f"{path}: give the folder that holds units.csv, people.csv, "
+                              "roles.csv and zones.csv, not a single CSV file")
     return read_xlsx(path)
 
 
@@ -83,7 +87,8 @@ def read_xlsx(path: Path) -> Sheets:
             # Files written by some tools carry wrong dimensions; without this reset
             # read-only mode could silently drop columns or rows.
             ws.reset_dimensions()
-            sheets[key] = _rows(f"{path.name}", ws.title, ws.iter_rows(values_only=True))
+            sheets[key] = _numbered_rows(path.name, ws.title,
+                                         enumerate(ws.iter_rows(values_only=True), start=1))
         return sheets
     finally:
         book.close()  # read-only workbooks keep the file open until closed
@@ -123,11 +128,8 @@ def _csv_rows(file: Path) -> list[RosterRow]:
     return _numbered_rows(file.name, file.name, lines())
 
 
-def _rows(file: str, sheet: str, rows: Any) -> list[RosterRow]:
-    return _numbered_rows(file, sheet, enumerate(rows, start=1))
-
-
-def _numbered_rows(file: str, sheet: str, numbered: Any) -> list[RosterRow]:
+def _numbered_rows(file: str, sheet: str,
+                   numbered: Iterable[tuple[int, Sequence[Any]]]) -> list[RosterRow]:
     """Turn (line, cells) pairs into RosterRows keyed by the header (line 1)."""
     header: list[str] | None = None
     out: list[RosterRow] = []

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -193,15 +192,16 @@ async def test_csv_folder_in_gb18030_round_trips(session_factory, tmp_path):
             out = csv.writer(f)
             out.writerow(rows[0].values.keys())
             out.writerows(r.values.values() for r in rows)
+    with pytest.raises(UnicodeDecodeError):  # so the GB18030 fallback is what reads it
+        (folder / "people.csv").read_bytes().decode("utf-8")
     from_csv = read_roster(folder)
     assert from_csv["people"][0].sheet == "people.csv"
     for key, rows in sheets.items():
         assert [(r.line, r.values) for r in from_csv[key]] == [(r.line, r.values) for r in rows]
     assert validate_roster(from_csv) == validate_roster(sheets)
     await apply_roster(session_factory, validate_roster(from_csv), now=T0)
-    assert (await person(session_factory, "2023010101")).name == sheets["people"][
-        next(i for i, r in enumerate(sheets["people"]) if r.values["number"] == "2023010101")
-    ].values["name"]
+    name = next(r.values["name"] for r in sheets["people"] if r.values["number"] == "2023010101")
+    assert (await person(session_factory, "2023010101")).name == name
 
 
 def test_csv_utf8_with_bom_keeps_real_line_numbers(tmp_path):
@@ -261,6 +261,9 @@ def test_unreadable_files_raise_roster_file_error(tmp_path):
         read_roster(tmp_path / "nope.xlsx")
     with pytest.raises(RosterFileError, match="people.csv"):
         read_roster(tmp_path)  # a folder without any roster CSV
+    (tmp_path / "people.csv").write_text("number,name\n")
+    with pytest.raises(RosterFileError, match="the folder"):
+        read_roster(tmp_path / "people.csv")
 
 
 async def binding_codes(sf) -> list[BindingCode]:

@@ -279,6 +279,9 @@ async def test_uploads_and_commands(api, bot):
         await bot.set_my_commands([BotCommand(command="Start", description="x")])
     assert await bot.delete_my_commands() and await bot.get_my_commands() == []
     assert await bot.delete_webhook(drop_pending_updates=True)
+    # aiogram sends strings raw: numeric-looking text must not turn into an int.
+    assert (await bot.send_message(3, "007")).text == "007"
+    assert api.texts(3) == ["see", "007"]
 
 
 async def test_wait_for_and_reset(api, bot):
