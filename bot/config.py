@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,7 +23,12 @@ from core.numbering import valid_university_code
 LOCALES = ("zh_CN", "en")
 
 
-class AppSection(BaseModel):
+class _Section(BaseModel):
+    # A mistyped key (``tokne = ...``) must fail at start, not be silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class AppSection(_Section):
     university_code: str = "DEMO"
     university_name: str = "示范大学"
     timezone: str = "Asia/Shanghai"
@@ -54,7 +59,7 @@ class AppSection(BaseModel):
         return v
 
 
-class DatabaseSection(BaseModel):
+class DatabaseSection(_Section):
     url: str = "sqlite+aiosqlite:///var/xinqiao.db"
 
     @field_validator("url")
@@ -65,7 +70,7 @@ class DatabaseSection(BaseModel):
         return v
 
 
-class TelegramSection(BaseModel):
+class TelegramSection(_Section):
     token: SecretStr = SecretStr("")
     api_base: str = "https://api.telegram.org"
     bot_username: str = ""
@@ -87,35 +92,35 @@ class TelegramSection(BaseModel):
         return v.rstrip("/")
 
 
-class InboxSection(BaseModel):
+class InboxSection(_Section):
     workers: int = Field(16, ge=1, le=256)
     max_attempts: int = Field(4, ge=1, le=20)
     retry_base_seconds: float = Field(0.5, gt=0)
 
 
-class OutboxSection(BaseModel):
+class OutboxSection(_Section):
     global_per_second: float = Field(30.0, gt=0)
     per_chat_per_second: float = Field(1.0, gt=0)
     concurrency: int = Field(16, ge=1, le=256)
     max_attempts: int = Field(8, ge=1, le=50)
 
 
-class FloodSection(BaseModel):
+class FloodSection(_Section):
     max_messages: int = Field(20, ge=1)
     window_seconds: float = Field(30, gt=0)
 
 
-class IntakeSection(BaseModel):
+class IntakeSection(_Section):
     max_text_chars: int = Field(2000, ge=10, le=3500)
     max_attachments: int = Field(10, ge=0, le=50)
 
 
-class BindingSection(BaseModel):
+class BindingSection(_Section):
     code_ttl_hours: int = Field(336, ge=1)
     max_failed_attempts: int = Field(5, ge=1)
 
 
-class PrivacySection(BaseModel):
+class PrivacySection(_Section):
     retention_days: int = Field(1095, ge=30)
 
 

@@ -27,7 +27,7 @@ class Verb(str, enum.Enum):
     LANG = "lang"        # switch language
 
 
-_ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}$")
+_ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline
 
 
 class ForgedAction(ValueError):
@@ -65,6 +65,7 @@ def decode(payload: str) -> Action:
         v = Verb(verb)
     except ValueError as exc:
         raise ForgedAction("unknown verb") from exc
-    if not _ARG.match(arg) or not version.isdigit():
+    # isascii: str.isdigit() accepts '²' and '١', which int() rejects or misreads
+    if not _ARG.match(arg) or not (version.isascii() and version.isdigit()):
         raise ForgedAction("bad argument")
     return Action(v, arg, int(version))

@@ -1,0 +1,112 @@
+"""Bad input of every kind gets a clear reply through the real bot; nothing half-written."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.db import make_engine, session_factory
+from storage.tables import AuditLog, ChannelIdentity, Concern, Conversation, InboxRow, OutboxRow
+from tests.support.chat import ChatUser
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
+
+FAST = {"outbox": {"per_chat_per_second": 50.0}}
+
+
+async def _query(db_url: str, stmt: Any) -> list[Any]:
+    engine = make_engine(db_url)
+    async with session_factory(engine)() as s:
+        rows = (await s.execute(stmt)).all()
+    await engine.dispose()
+    return rows
+
+
+async def _drained(db_url: str) -> bool:
+    rows = await _query(db_url, select(InboxRow.status, func.count()).group_by(InboxRow.status))
+    return dict(rows).get("pending", 0) == 0
+
+
+@pytest.fixture
+async def bot(db_url: str):  # noqa: ANN201
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api, RunningBot(bot_settings(db_url, api.base_url,
+                                                                      **FAST)):
+        yield api
+
+
+async def test_empty_long_unsupported_and_unknown(bot: FakeBotAPI, db_url: str) -> None:
+    u = ChatUser(bot, 7001)
+    u.say("   ")
+    await u.expect("消息内容为空")
+    u.say("长" * 2500)
+    await u.expect("内容过长（2500 字）")
+    bot.push_sticker(7001)
+    await u.expect("暂不支持这类消息（sticker）")
+    bot.push_voice(7001)
+    await u.expect("暂不支持这类消息（voice）")
+    u.say("/frobnicate now")
+    await u.expect("没有 /frobnicate 这个命令")
+    # None of it started a draft or wrote a concern.
+    conv = await _query(db_url, select(Conversation.flow))
+    assert [c for (c,) in conv] == ["idle"]
+    assert await _query(db_url, select(Concern.id)) == []
+
+
+async def test_forged_and_stale_buttons(bot: FakeBotAPI, db_url: str) -> None:
+    u = ChatUser(bot, 7002)
+    u.say(f"/start {await binding_code(db_url, '2023010103')}")
+    await u.expect("绑定成功")
+    u.say("食堂饭菜太咸")
+    menu = await u.expect("请选择诉求类别")
+    bot.push_callback(7002, "x1:cat:logistics:999", int(menu.result["message_id"]))
+    await u.expect("按钮已过期")
+    for forged in ("hello", "x1:drop_tables::0", "x1:cat:../../etc:0", "x2:cat:it:1"):
+        bot.push_callback(7002, forged, int(menu.result["message_id"]))
+        await u.expect("这个按钮无效")
+    await u.press(menu, "后勤生活")
+    kinds = await u.expect("请选择诉求性质")
+    await u.press(menu, "教学教务")  # the category menu is an older step now
+    await u.expect("按钮已过期")
+    await u.press(kinds, "投诉")
+    await u.expect("请确认您的诉求")
+    audits = await _query(db_url, select(AuditLog.detail).where(AuditLog.kind == "forged_button"))
+    assert sorted(d["data"] for (d,) in audits) == sorted(
+        ["hello", "x1:drop_tables::0", "x1:cat:../../etc:0", "x2:cat:it:1"])
+    answered = bot.sent(method="answerCallbackQuery")
+    assert len(answered) >= 7  # every pressed button, forged or not, stops spinning
+
+
+async def test_group_chat_gets_one_refusal(bot: FakeBotAPI, db_url: str) -> None:
+    for i in range(3):
+        bot.push_group_text(-4001, 7003, f"大家好 {i}")
+    await bot.wait_for(lambda api: api.texts(-4001))
+    await bot.wait_for(lambda _: True, timeout=0.1)
+    while not await _drained(db_url):
+        await bot.wait_for(lambda _: True, timeout=0.1)
+    texts = bot.texts(-4001)
+    assert len(texts) == 1 and "只在私聊中受理诉求" in texts[0]
+    assert await _query(db_url, select(ChannelIdentity.id)) == []  # nobody registered
+
+
+async def test_user_who_blocked_the_bot_is_marked_unreachable(bot: FakeBotAPI,
+                                                               db_url: str) -> None:
+    bot.block(7004)
+    bot.push_text(7004, "/help")
+    rows = await bot.wait_for(lambda api: api.sent(7004, include_failed=True))
+    assert rows[0].response_status == 403
+    for _ in range(100):
+        gone = await _query(db_url, select(ChannelIdentity.unreachable_at))
+        if gone and gone[0][0] is not None:
+            break
+        await bot.wait_for(lambda _: True, timeout=0.05)
+    assert gone[0][0] is not None
+    statuses = await _query(db_url, select(OutboxRow.status))
+    assert [s for (s,) in statuses] == ["unreachable"]
+    # Writing to the bot again proves they unblocked it.
+    bot.unblock(7004)
+    bot.push_text(7004, "/help")
+    await ChatUser(bot, 7004).expect("心桥使用帮助")
+    gone = await _query(db_url, select(ChannelIdentity.unreachable_at))
+    assert gone[0][0] is None
