@@ -142,7 +142,12 @@ class OutboxSender:
         return 0 if started else min(soonest, 0.5)
 
     def _merge(self, queue: list[Outgoing]) -> tuple[list[Outgoing], str | None]:
-        if len(queue) < 2 or not _is_plain(queue[0]) or queue[0].reply.get("buttons"):
+        """Join a chat's queued plain replies into one message.
+
+        The merged message carries the last reply's buttons only: buttons of the earlier
+        replies belong to older conversation steps and would be refused as stale anyway.
+        """
+        if len(queue) < 2 or not _is_plain(queue[0]):
             return [queue[0]], None
         channel = self.channels[queue[0].channel]
         group, texts, size = [], [], 0
@@ -155,8 +160,6 @@ class OutboxSender:
             group.append(r)
             texts.append(text)
             size += len(text) + 2
-            if r.reply.get("buttons"):  # buttons may ride on the last merged part only
-                break
         if len(group) < 2:
             return [queue[0]], None
         return group, "\n\n".join(texts)

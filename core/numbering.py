@@ -7,7 +7,7 @@ _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 
 
 def valid_university_code(code: str) -> bool:
-    return bool(_CODE.match(code))
+    return bool(_CODE.fullmatch(code))  # fullmatch: "$" alone lets "DEMO\n" through
 
 
 def concern_number(university_code: str, year: int, seq: int) -> str:

@@ -1,0 +1,355 @@
+"""Intake benchmark: the production pipeline against a bare aiogram echo bot.
+
+    .venv/bin/python bench/intake.py [--n 5000] [--users 500] [--runs 3] [--db URL]
+
+One fake Bot API server (``tests.support.fake_bot_api``, standalone, in its own process)
+is shared by both sides and reset between them. Each side's bot runs in its own
+subprocess, so its CPU time (user + system, read with psutil) is its own:
+
+* **ours**: ``build_runtime`` from ``bot.app`` with the production poller, inbox
+  dispatcher and outbox sender: getUpdates -> store the batch in the inbox and commit ->
+  only then ask for the next offset (acknowledge) -> the dispatcher handles each row
+  through ``handlers.router`` in one transaction with its outbox row -> the sender calls
+  sendMessage and records the delivery. The database is a fresh SQLite file per run
+  (migrated with ``storage.migrate.upgrade`` and seeded with examples/roster.xlsx, both
+  before the clock starts), or ``--db postgresql+asyncpg://...`` (emptied and reseeded
+  before each run; needs ``--wipe`` because it deletes every row).
+  The sender's rate limits are lifted out of the way (global and per-chat 1e6/s,
+  concurrency 64) because the fake enforces none: this measures the pipeline's own
+  cost, not Telegram's limits. Everything else is the production config.toml.
+* **echo**: aiogram's default polling, ``Dispatcher.start_polling`` with one message
+  handler that answers every message with one ``message.answer(text)`` (sendMessage).
+
+Workload: ``--users`` users (new to the bot, not bound to a roster person) send ``--n``
+updates in a seeded random order, all pushed as one burst (chunks of 250 per control
+request). Each user alternates two messages, chosen because each produces exactly ONE
+reply and writes to the database on every update:
+
+1. a plain text describing a problem. In the idle state this starts the intake wizard:
+   the router upserts the channel identity, stores a draft holding the text in the
+   conversation row, reads the college list and enqueues one reply, the college
+   question with its keyboard (an unbound user must give a college first);
+2. ``/cancel``. In the wizard this resets the conversation row to idle and enqueues one
+   reply, "cancelled" with the main-menu keyboard.
+
+Both replies carry buttons, so the sender never merges two of them into one message
+(only plain, button-less replies are merged): one update, one sendMessage. The flood
+limit is raised above the per-user message count so no flood notice is added.
+Per update, ours writes the inbox row, the identity, the conversation, the outbox row,
+the inbox row's "done" and the outbox row's "sent"; the echo bot writes nothing.
+
+Figures, per side and run: rate = N / (last sendMessage arrival at the fake - first push);
+latency = for each chat, the k-th push is matched with the k-th sendMessage to that
+chat (arrival times are the fake's ``time.monotonic()``, the same clock as ours on one
+machine); CPU per update = the bot process's CPU seconds from the first push until 0.1 s
+after the last reply, divided by N. The fake's own CPU is shown for context. The summary
+is the median of ``--runs`` runs; the last line is ``intake ratio: <ours rate / echo rate>``
+(median rates).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TOKEN = "123456:TEST-token"
+USER_BASE = 700_000_000
+PUSH_CHUNK = 250
+CONCERNS = (
+    "宿舍3号楼307的热水器坏了，已经三天没有热水了。",
+    "图书馆二楼的空调一直在漏水，地上很滑。",
+    "食堂晚上九点后就没有饭了，希望延长营业时间。",
+    "The street light outside building 5 has been off for a week.",
+    "实验室的网络经常断线，影响毕业论文的数据处理。",
+    "希望学院能多组织一些志愿服务活动。",
+)
+
+
+# --------------------------------------------------------------------------- workload
+def workload(n: int, users: int, seed: int = 20240601) -> list[dict[str, Any]]:
+    """n update specs for the fake's push API; each user alternates concern text, /cancel."""
+    per_user = [n // users + (1 if u < n % users else 0) for u in range(users)]
+    order = [u for u, k in enumerate(per_user) for _ in range(k)]
+    random.Random(seed).shuffle(order)
+    seen = [0] * users
+    specs = []
+    for u in order:
+        j = seen[u]
+        seen[u] += 1
+        text = CONCERNS[(u + j // 2) % len(CONCERNS)] if j % 2 == 0 else "/cancel"
+        specs.append({"kind": "text", "user_id": USER_BASE + u, "text": text,
+                      "first_name": f"同学{u}"})
+    return specs
+
+
+# ------------------------------------------------------------------ bot sides (children)
+def child_ours(args: argparse.Namespace) -> None:
+    from sqlalchemy.engine import make_url
+
+    from storage.migrate import upgrade
+
+    url = args.db
+    upgrade(url)
+    asyncio.run(_ours(args, make_url(url).get_backend_name() == "postgresql"))
+
+
+async def _ours(args: argparse.Namespace, wipe: bool) -> None:
+    import logging
+
+    from bot.app import build_runtime
+    from storage.db import make_engine, session_factory
+    from storage.store import delete_all
+    from tests.support.harness import bot_settings, seed_roster
+
+    logging.basicConfig(level=logging.WARNING)
+    if wipe:
+        engine = make_engine(args.db)
+        async with session_factory(engine)() as s, s.begin():
+            await delete_all(s)
+        await engine.dispose()
+    await seed_roster(args.db)
+    settings = bot_settings(
+        args.db, args.api_base,
+        telegram={"poll_timeout": 10},  # aiogram's start_polling default, for parity
+        outbox={"global_per_second": 1e6, "per_chat_per_second": 1e6, "concurrency": 64},
+        flood={"max_messages": max(20, args.per_user + 1)},
+    )
+    rt = await build_runtime(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(c) for c in (rt.poller.run(stop), rt.dispatcher.run(stop),
+                                                rt.sender.run(stop))]
+    print("READY", flush=True)
+    await stop.wait()
+    # The dispatcher and sender finish what is in flight; the poller may sit in a long poll.
+    done, pending = await asyncio.wait(tasks, timeout=3)
+    for t in pending:
+        t.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for t in done:
+        if t.exception():
+            print(f"ours: a loop crashed: {t.exception()!r}", file=sys.stderr)
+    await rt.bot.session.close()
+    await rt.engine.dispose()
+
+
+def child_echo(args: argparse.Namespace) -> None:
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import Message
+
+    async def main() -> None:
+        bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(args.api_base)))
+        dp = Dispatcher()
+
+        @dp.message()
+        async def echo(message: Message) -> None:
+            await message.answer(message.text or "…")
+
+        @dp.startup()
+        async def ready() -> None:
+            print("READY", flush=True)
+
+        await dp.start_polling(bot, polling_timeout=10, handle_signals=True)
+
+    asyncio.run(main())
+
+
+# ------------------------------------------------------------------------ measurement
+@dataclass
+class Result:
+    side: str
+    rate: float
+    p50: float
+    p99: float
+    cpu: float  # bot process CPU seconds per update
+    fake_cpu: float  # fake server CPU seconds per update
+    replies: int
+    matched: int
+    batches: int  # getUpdates calls that returned updates
+
+
+def _cpu(proc: Any) -> float:
+    t = proc.cpu_times()
+    return t.user + t.system
+
+
+def _pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(q * len(s) + 0.5)) - 1))]
+
+
+async def measure(side: str, run: int, args: argparse.Namespace, api: Any, fake_pid: int,
+                  specs: list[dict[str, Any]], db_url: str | None) -> Result:
+    import psutil
+
+    n = len(specs)
+    await api.reset(updates=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--side", side,
+           "--api-base", args.api_base, "--per-user", str(args.per_user)]
+    if db_url:
+        cmd += ["--db", db_url]
+    child = await asyncio.create_subprocess_exec(*cmd, cwd=ROOT, stdout=asyncio.subprocess.PIPE)
+    try:
+        assert child.stdout is not None
+        line = await asyncio.wait_for(child.stdout.readline(), 120)
+        if line.strip() != b"READY":
+            raise RuntimeError(f"{side} bot did not start (got {line!r})")
+        await asyncio.sleep(0.5)  # let the first getUpdates reach the fake
+        await api.reset()  # forget startup calls (getMe, setMyCommands, ...)
+        bot_ps, fake_ps = psutil.Process(child.pid), psutil.Process(fake_pid)
+        cpu0, fake0 = _cpu(bot_ps), _cpu(fake_ps)
+        push_at: list[float] = []
+        for i in range(0, n, PUSH_CHUNK):
+            chunk = specs[i:i + PUSH_CHUNK]
+            at = time.monotonic()
+            await api.push(chunk)
+            push_at += [at] * len(chunk)
+        deadline = time.monotonic() + max(120.0, n / 20)
+        while True:
+            counts = (await api.stats())["counts"]
+            if counts.get("sendMessage", 0) >= n:
+                break
+            if child.returncode is not None:
+                raise RuntimeError(f"{side} bot exited with {child.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{side}: only {counts.get('sendMessage', 0)}/{n} replies")
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # count the bookkeeping right after the last reply
+        cpu1, fake1 = _cpu(bot_ps), _cpu(fake_ps)
+        calls = await api.calls()
+    finally:
+        if child.returncode is None:
+            child.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(child.wait(), 15)
+            except TimeoutError:
+                child.kill()
+                await child.wait()
+
+    sends = [c for c in calls if c["method"] == "sendMessage"]
+    bad = [c for c in sends if c["response_status"] != 200]
+    if bad:
+        raise RuntimeError(f"{side}: {len(bad)} sendMessage calls failed, e.g. {bad[0]}")
+    others = sorted({c["method"] for c in calls} - {"sendMessage", "getUpdates"})
+    if others:
+        print(f"  note: {side} also called {others}", file=sys.stderr)
+    pushed: dict[int, list[float]] = defaultdict(list)
+    for spec, at in zip(specs, push_at):
+        pushed[spec["user_id"]].append(at)
+    replied: dict[int, list[float]] = defaultdict(list)
+    for c in sorted(sends, key=lambda c: c["at"]):
+        replied[int(c["params"]["chat_id"])].append(c["at"])
+    latencies = [r - p for chat, ps in pushed.items()
+                 for p, r in zip(ps, replied.get(chat, []))]
+    end = max(c["at"] for c in sends)
+    batches = sum(1 for c in calls if c["method"] == "getUpdates" and c["result"])
+    return Result(side, n / (end - push_at[0]), _pct(latencies, 0.50), _pct(latencies, 0.99),
+                  (cpu1 - cpu0) / n, (fake1 - fake0) / n, len(sends), len(latencies), batches)
+
+
+def show(r: Result, label: str) -> str:
+    return (f"{label} {r.side:4s}: {r.rate:8.1f} updates/s  p50 {r.p50 * 1000:7.1f} ms  "
+            f"p99 {r.p99 * 1000:7.1f} ms  CPU {r.cpu * 1000:6.3f} ms/update "
+            f"(fake API {r.fake_cpu * 1000:5.3f})  replies {r.replies}  "
+            f"getUpdates batches {r.batches}")
+
+
+def median_result(side: str, rs: list[Result]) -> Result:
+    med = statistics.median
+    return Result(side, med(r.rate for r in rs), med(r.p50 for r in rs), med(r.p99 for r in rs),
+                  med(r.cpu for r in rs), med(r.fake_cpu for r in rs),
+                  int(med(r.replies for r in rs)), int(med(r.matched for r in rs)),
+                  int(med(r.batches for r in rs)))
+
+
+async def main_bench(args: argparse.Namespace) -> int:
+    from tests.support.fake_bot_api_control import (
+        FakeBotAPIControl,
+        spawn_standalone,
+        stop_standalone,
+    )
+
+    specs = workload(args.n, args.users)
+    args.per_user = -(-args.n // args.users)
+    pg = bool(args.db and args.db.startswith("postgresql"))
+    if pg and not args.wipe:
+        print("--db postgresql+asyncpg://... deletes every row of that database before each "
+              "run; add --wipe to confirm it is a scratch database", file=sys.stderr)
+        return 2
+    print(f"intake benchmark: N={args.n} updates from {args.users} users, {args.runs} runs; "
+          f"database {'PostgreSQL' if pg else 'SQLite (fresh temp file per run)'}; "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.machine()}")
+    fake, base = await spawn_standalone(TOKEN)
+    args.api_base = base
+    results: dict[str, list[Result]] = {"ours": [], "echo": []}
+    tmp = tempfile.mkdtemp(prefix="xq-bench-")
+    try:
+        async with FakeBotAPIControl(base) as api:
+            for run in range(1, args.runs + 1):
+                for side in ("ours", "echo"):
+                    db_url = None
+                    if side == "ours":
+                        db_url = args.db or f"sqlite+aiosqlite:///{tmp}/run{run}.db"
+                    r = await measure(side, run, args, api, fake.pid, specs, db_url)
+                    results[side].append(r)
+                    print(show(r, f"run {run}/{args.runs}"), flush=True)
+    finally:
+        await stop_standalone(fake)
+        shutil.rmtree(tmp, ignore_errors=True)
+    ours, echo = median_result("ours", results["ours"]), median_result("echo", results["echo"])
+    print(f"median of {args.runs} runs:")
+    print(show(ours, "  "))
+    print(show(echo, "  "))
+    print(f"  per-run ratios: "
+          + ", ".join(f"{o.rate / e.rate:.2f}" for o, e in zip(results["ours"], results["echo"])))
+    print(f"intake ratio: {ours.rate / echo.rate:.2f}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=5000, help="updates per side and run")
+    p.add_argument("--users", type=int, default=500, help="distinct users (chats)")
+    p.add_argument("--runs", type=int, default=3, help="runs; the median is reported")
+    p.add_argument("--db", default=None,
+                   help="database URL for ours (default: a fresh temp SQLite file per run); "
+                        "a postgresql+asyncpg URL is emptied before each run (needs --wipe)")
+    p.add_argument("--wipe", action="store_true", help="allow emptying a PostgreSQL --db")
+    # Internal: run one side's bot (a child process of the benchmark).
+    p.add_argument("--side", choices=("ours", "echo"), help=argparse.SUPPRESS)
+    p.add_argument("--api-base", help=argparse.SUPPRESS)
+    p.add_argument("--per-user", type=int, default=1, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.side == "ours":
+        child_ours(args)
+        return 0
+    if args.side == "echo":
+        child_echo(args)
+        return 0
+    if args.n < 1 or args.users < 1 or args.runs < 1:
+        p.error("--n, --users and --runs must be positive")
+    return asyncio.run(main_bench(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

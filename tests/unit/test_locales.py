@@ -1,0 +1,207 @@
+"""Locale catalogues (locales/*.toml) and rendering (locales.Catalog).
+
+A key missing from a catalogue shows the user a raw key such as ``intake.ask_text``; a
+placeholder missing from one language shows a literal ``{limit}``. Both are caught here.
+"""
+from __future__ import annotations
+
+import ast
+import html
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from core.categories import CATEGORY_CODES
+from core.model import ConcernType
+from handlers.router import MENU
+from handlers.start import LOCALE_CHOICES
+from locales import Catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = Catalog.load()
+ZH, EN = CATALOG.texts["zh_CN"], CATALOG.texts["en"]
+SECTIONS = {k.split(".", 1)[0] for k in ZH} | {k.split(".", 1)[0] for k in EN}
+
+#: Calls whose first argument (or ``key=``/``label=``) is a locale key.
+KEY_CALLS = {"Reply", "say", "toast", "t", "Button", "DomainError", "InputError",
+             "BindingError", "AccessDenied"}
+KEY_SHAPE = re.compile(r"^[a-z_]+\.[A-Za-z_]+$")
+#: Keys built at run time from a prefix, and the values the suffix can take.
+DYNAMIC = {
+    "category.": set(CATEGORY_CODES),
+    "type.": {t.value for t in ConcernType},
+    "commands.": set(MENU),
+    "lang.": set(LOCALE_CHOICES),
+}
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_both_catalogues_exist_and_zh_cn_is_the_default() -> None:
+    assert CATALOG.locales == ["en", "zh_CN"]
+    assert CATALOG.default == "zh_CN"
+
+
+def test_catalogues_have_the_same_keys() -> None:
+    assert sorted(set(ZH) - set(EN)) == [], "keys only in zh_CN"
+    assert sorted(set(EN) - set(ZH)) == [], "keys only in en"
+
+
+def test_catalogues_have_the_same_placeholders_per_key() -> None:
+    differ = {k: (placeholders(ZH[k]), placeholders(EN[k]))
+              for k in ZH.keys() & EN.keys() if placeholders(ZH[k]) != placeholders(EN[k])}
+    assert differ == {}
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_every_template_parses_and_has_text(locale: str) -> None:
+    for key, template in CATALOG.texts[locale].items():
+        assert template.strip(), f"{locale}:{key} is empty"
+        placeholders(template)  # raises ValueError on a stray brace
+
+
+# --- keys referenced in code -------------------------------------------------------------
+
+def _sources() -> list[Path]:
+    files = [p for d in ("core", "handlers", "bot") for p in sorted((ROOT / d).rglob("*.py"))]
+    assert len(files) > 10  # the scan really looked at the code
+    return files
+
+
+def _literals(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body) + _literals(node.orelse)
+    return []
+
+
+def _callee(call: ast.Call) -> str:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def scan_code() -> tuple[dict[str, str], dict[str, str]]:
+    """Literal keys and dynamic key prefixes in code, each with where it was found."""
+    keys: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    for path in _sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = str(path.relative_to(ROOT))
+        skip: set[int] = set()  # prefixes for str.startswith are not keys
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _callee(node) in ("startswith", "endswith"):
+                skip.update(id(a) for a in node.args)
+        for node in ast.walk(tree):
+            found: list[str] = []
+            if isinstance(node, ast.Call) and _callee(node) in KEY_CALLS:
+                args = node.args[:1] + [k.value for k in node.keywords if k.arg in ("key", "label")]
+                for a in args:
+                    found += [s for s in _literals(a) if s]
+            elif isinstance(node, ast.ClassDef):  # DomainError subclasses: key = "..."
+                for stmt in node.body:
+                    if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                            and isinstance(stmt.targets[0], ast.Name)
+                            and stmt.targets[0].id == "key"):
+                        found += _literals(stmt.value)
+            elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and id(node) not in skip and KEY_SHAPE.match(node.value)
+                  and node.value.split(".", 1)[0] in SECTIONS):
+                found.append(node.value)  # e.g. problem = "bind.revoked"
+            elif (isinstance(node, ast.JoinedStr) and node.values
+                  and isinstance(node.values[0], ast.Constant)
+                  and re.fullmatch(r"[a-z_]+\.", str(node.values[0].value))
+                  and str(node.values[0].value)[:-1] in SECTIONS):
+                prefixes[str(node.values[0].value)] = f"{where}:{node.lineno}"
+            for key in found:
+                keys.setdefault(key, f"{where}:{node.lineno}")
+    return keys, prefixes
+
+
+KEYS, PREFIXES = scan_code()
+
+
+def test_scan_finds_the_keys_we_know_are_used() -> None:
+    # Guards the scanner itself: if these vanish, the scan is broken, not the code.
+    for key in ("intake.ask_text", "bind.revoked", "error.generic", "button.cancel",
+                "admin.dead_inbox", "group.refused", "intake.routed_queue"):
+        assert key in KEYS, key
+    assert "admin.dead" not in KEYS  # a startswith() prefix, not a key
+    assert set(PREFIXES) >= {"category.", "type.", "commands.", "lang."}
+
+
+def test_every_literal_key_in_code_exists_in_both_catalogues() -> None:
+    missing = {f"{key} ({where})": [loc for loc in ("zh_CN", "en")
+                                    if key not in CATALOG.texts[loc]]
+               for key, where in KEYS.items()
+               if key not in ZH or key not in EN}
+    assert missing == {}
+
+
+def test_every_dynamic_key_prefix_is_known_to_this_test() -> None:
+    # A new f"section.{x}" key family needs its values listed in DYNAMIC above.
+    assert {p: w for p, w in PREFIXES.items() if p not in DYNAMIC} == {}
+
+
+@pytest.mark.parametrize("prefix", sorted(DYNAMIC))
+def test_every_dynamic_key_exists_in_both_catalogues(prefix: str) -> None:
+    expected = {prefix + suffix for suffix in DYNAMIC[prefix]}
+    assert expected, prefix
+    assert sorted(expected - set(ZH)) == []
+    assert sorted(expected - set(EN)) == []
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+def test_render_escapes_user_text_but_not_translated_params() -> None:
+    text = CATALOG.render("zh_CN", "intake.confirm",
+                          {"category": {"t": "category.logistics"}, "type": {"t": "type.help"},
+                           "text": "<script>alert(1)</script> & 热水", "files": 0},
+                          html.escape)
+    assert "后勤生活" in text and "求助" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 热水" in text
+    assert "<script>" not in text
+    assert text.startswith("<b>")  # the template's own markup survives
+
+
+def test_translated_param_keeps_its_markup_and_user_text_cannot_inject_it() -> None:
+    cat = Catalog({"zh_CN": {"outer": "{who}: {what}", "inner": "<i>系统</i>"}}, "zh_CN")
+    out = cat.render("zh_CN", "outer", {"who": {"t": "inner"}, "what": "<i>x</i>"}, html.escape)
+    assert out == "<i>系统</i>: &lt;i&gt;x&lt;/i&gt;"
+
+
+def test_user_text_with_braces_is_not_formatted_again() -> None:
+    out = CATALOG.render("en", "bind.ok", {"name": "{0.__class__} {name}"}, html.escape)
+    assert "{0.__class__} {name}" in out
+
+
+def test_render_translates_into_the_requested_language() -> None:
+    params = {"category": {"t": "category.it"}}
+    assert CATALOG.render("en", "intake.ask_type", params) == \
+        EN["intake.ask_type"].format(category=EN["category.it"])
+    assert CATALOG.render("zh_CN", "intake.ask_type", params) == \
+        ZH["intake.ask_type"].format(category=ZH["category.it"])
+
+
+def test_missing_key_falls_back_to_default_locale_then_to_the_key() -> None:
+    cat = Catalog({"zh_CN": {"a.only_zh": "中文 {n}", "a.both": "中"},
+                   "en": {"a.both": "EN"}}, "zh_CN")
+    assert cat.render("en", "a.both") == "EN"
+    assert cat.render("en", "a.only_zh", {"n": 3}) == "中文 3"
+    assert cat.render("en", "a.nowhere") == "a.nowhere"
+    assert cat.render("fr", "a.both") == "中"  # an unknown locale uses the default
+    # A missing translated param falls back the same way.
+    assert cat.render("en", "a.only_zh", {"n": {"t": "a.nowhere"}}) == "中文 a.nowhere"
+
+
+def test_missing_param_leaves_the_placeholder_instead_of_failing() -> None:
+    assert CATALOG.render("en", "intake.too_many_files", {}) == EN["intake.too_many_files"]
+
+
+def test_catalog_refuses_a_default_without_a_catalogue() -> None:
+    with pytest.raises(ValueError):
+        Catalog({"en": {}}, "zh_CN")
