@@ -59,7 +59,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +70,8 @@ if str(ROOT) not in sys.path:
 TOKEN = "123456:TEST-token"
 USER_BASE = 700_000_000
 PUSH_CHUNK = 250
+POLL_INTERVAL = 0.005  # seconds between looks at the fake's call log when idle
+SEED = 20240601
 CONCERNS = (
     "宿舍3号楼307的热水器坏了，已经三天没有热水了。",
     "图书馆二楼的空调一直在漏水，地上很滑。",
@@ -82,20 +83,13 @@ CONCERNS = (
 
 
 # --------------------------------------------------------------------------- workload
-def workload(n: int, users: int, seed: int = 20240601) -> list[dict[str, Any]]:
-    """n update specs for the fake's push API; each user alternates concern text, /cancel."""
+def workload(n: int, users: int) -> list[list[dict[str, Any]]]:
+    """Each user's messages in order (n in all): concern text, /cancel, concern text, ..."""
+    users = min(users, n)
     per_user = [n // users + (1 if u < n % users else 0) for u in range(users)]
-    order = [u for u, k in enumerate(per_user) for _ in range(k)]
-    random.Random(seed).shuffle(order)
-    seen = [0] * users
-    specs = []
-    for u in order:
-        j = seen[u]
-        seen[u] += 1
-        text = CONCERNS[(u + j // 2) % len(CONCERNS)] if j % 2 == 0 else "/cancel"
-        specs.append({"kind": "text", "user_id": USER_BASE + u, "text": text,
-                      "first_name": f"同学{u}"})
-    return specs
+    return [[{"kind": "text", "user_id": USER_BASE + u, "first_name": f"同学{u}",
+              "text": CONCERNS[(u + j // 2) % len(CONCERNS)] if j % 2 == 0 else "/cancel"}
+             for j in range(k)] for u, k in enumerate(per_user)]
 
 
 # ------------------------------------------------------------------ bot sides (children)
@@ -137,8 +131,17 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
         loop.add_signal_handler(sig, stop.set)
     tasks = [asyncio.create_task(c) for c in (rt.poller.run(stop), rt.dispatcher.run(stop),
                                                 rt.sender.run(stop))]
+    profiler = None
+    if args.profile:  # internal: cProfile the bot while it serves (startup excluded)
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     print("READY", flush=True)
     await stop.wait()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     # The dispatcher and sender finish what is in flight; the poller may sit in a long poll.
     done, pending = await asyncio.wait(tasks, timeout=3)
     for t in pending:
@@ -183,9 +186,9 @@ class Result:
     p99: float
     cpu: float  # bot process CPU seconds per update
     fake_cpu: float  # fake server CPU seconds per update
-    replies: int
-    matched: int
-    batches: int  # getUpdates calls that returned updates
+    replies: int  # sendMessage calls
+    extra: int  # sendMessage calls beyond one per update (must be 0)
+    polls: int  # getUpdates calls
 
 
 def _cpu(proc: Any) -> float:
@@ -198,16 +201,75 @@ def _pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, int(round(q * len(s) + 0.5)) - 1))]
 
 
-async def measure(side: str, run: int, args: argparse.Namespace, api: Any, fake_pid: int,
-                  specs: list[dict[str, Any]], db_url: str | None) -> Result:
+async def _push(api: Any, specs: list[dict[str, Any]], pushed_at: dict[int, float]) -> None:
+    for i in range(0, len(specs), PUSH_CHUNK):
+        chunk = specs[i:i + PUSH_CHUNK]
+        at = time.monotonic()
+        await api.push(chunk)
+        for spec in chunk:
+            pushed_at[spec["user_id"]] = at
+
+
+async def drive(side: str, api: Any, users: list[list[dict[str, Any]]], first_order: list[int],
+                child: Any, n: int) -> tuple[list[float], float, float, int]:
+    """Closed loop per user: push each user's next message when its reply has arrived.
+
+    Returns (latencies, first push time, last reply time, replies beyond one per update).
+    """
+    nxt = {msgs[0]["user_id"]: 1 for msgs in users}
+    by_user = {msgs[0]["user_id"]: msgs for msgs in users}
+    pushed_at: dict[int, float] = {}
+    latencies: list[float] = []
+    since, extra, last = 0, 0, 0.0
+    first = time.monotonic()
+    await _push(api, [users[u][0] for u in first_order], pushed_at)
+    deadline = time.monotonic() + max(120.0, n / 20)
+    while len(latencies) < n:
+        calls = await api.calls(since)
+        since += len(calls)
+        follow: list[dict[str, Any]] = []
+        for c in calls:
+            if c["method"] != "sendMessage":
+                continue
+            if c["response_status"] != 200:
+                raise RuntimeError(f"{side}: sendMessage failed: {c}")
+            chat = int(c["params"]["chat_id"])
+            at = pushed_at.pop(chat, None)
+            if at is None:  # a reply nobody is waiting for: a duplicate or a second reply
+                extra += 1
+                continue
+            latencies.append(c["at"] - at)
+            last = max(last, c["at"])
+            msgs = by_user[chat]
+            if nxt[chat] < len(msgs):
+                follow.append(msgs[nxt[chat]])
+                nxt[chat] += 1
+        if follow:
+            await _push(api, follow, pushed_at)
+        elif not calls:
+            if child.returncode is not None:
+                raise RuntimeError(f"{side} bot exited with {child.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{side}: only {len(latencies)}/{n} replies in time")
+            await asyncio.sleep(POLL_INTERVAL)
+    await asyncio.sleep(0.1)  # a late duplicate or second reply would show up here
+    extra += sum(1 for c in await api.calls(since) if c["method"] == "sendMessage")
+    return latencies, first, last, extra
+
+
+async def measure(side: str, args: argparse.Namespace, api: Any, fake_pid: int,
+                  users: list[list[dict[str, Any]]], first_order: list[int],
+                  db_url: str | None) -> Result:
     import psutil
 
-    n = len(specs)
+    n = sum(len(m) for m in users)
     await api.reset(updates=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--side", side,
-           "--api-base", args.api_base, "--per-user", str(args.per_user)]
+           "--api-base", args.api_base, "--per-user", str(max(len(m) for m in users))]
     if db_url:
         cmd += ["--db", db_url]
+    if args.profile and side == "ours":
+        cmd += ["--profile", args.profile]
     child = await asyncio.create_subprocess_exec(*cmd, cwd=ROOT, stdout=asyncio.subprocess.PIPE)
     try:
         assert child.stdout is not None
@@ -218,25 +280,9 @@ async def measure(side: str, run: int, args: argparse.Namespace, api: Any, fake_
         await api.reset()  # forget startup calls (getMe, setMyCommands, ...)
         bot_ps, fake_ps = psutil.Process(child.pid), psutil.Process(fake_pid)
         cpu0, fake0 = _cpu(bot_ps), _cpu(fake_ps)
-        push_at: list[float] = []
-        for i in range(0, n, PUSH_CHUNK):
-            chunk = specs[i:i + PUSH_CHUNK]
-            at = time.monotonic()
-            await api.push(chunk)
-            push_at += [at] * len(chunk)
-        deadline = time.monotonic() + max(120.0, n / 20)
-        while True:
-            counts = (await api.stats())["counts"]
-            if counts.get("sendMessage", 0) >= n:
-                break
-            if child.returncode is not None:
-                raise RuntimeError(f"{side} bot exited with {child.returncode}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{side}: only {counts.get('sendMessage', 0)}/{n} replies")
-            await asyncio.sleep(0.02)
-        await asyncio.sleep(0.1)  # count the bookkeeping right after the last reply
+        latencies, first, last, extra = await drive(side, api, users, first_order, child, n)
         cpu1, fake1 = _cpu(bot_ps), _cpu(fake_ps)
-        calls = await api.calls()
+        stats = await api.stats()
     finally:
         if child.returncode is None:
             child.send_signal(signal.SIGTERM)
@@ -245,41 +291,29 @@ async def measure(side: str, run: int, args: argparse.Namespace, api: Any, fake_
             except TimeoutError:
                 child.kill()
                 await child.wait()
-
-    sends = [c for c in calls if c["method"] == "sendMessage"]
-    bad = [c for c in sends if c["response_status"] != 200]
-    if bad:
-        raise RuntimeError(f"{side}: {len(bad)} sendMessage calls failed, e.g. {bad[0]}")
-    others = sorted({c["method"] for c in calls} - {"sendMessage", "getUpdates"})
+    others = sorted(set(stats["counts"]) - {"sendMessage", "getUpdates"})
     if others:
         print(f"  note: {side} also called {others}", file=sys.stderr)
-    pushed: dict[int, list[float]] = defaultdict(list)
-    for spec, at in zip(specs, push_at):
-        pushed[spec["user_id"]].append(at)
-    replied: dict[int, list[float]] = defaultdict(list)
-    for c in sorted(sends, key=lambda c: c["at"]):
-        replied[int(c["params"]["chat_id"])].append(c["at"])
-    latencies = [r - p for chat, ps in pushed.items()
-                 for p, r in zip(ps, replied.get(chat, []))]
-    end = max(c["at"] for c in sends)
-    batches = sum(1 for c in calls if c["method"] == "getUpdates" and c["result"])
-    return Result(side, n / (end - push_at[0]), _pct(latencies, 0.50), _pct(latencies, 0.99),
-                  (cpu1 - cpu0) / n, (fake1 - fake0) / n, len(sends), len(latencies), batches)
+    if extra:
+        print(f"  WARNING: {side} sent {extra} replies beyond one per update", file=sys.stderr)
+    return Result(side, n / (last - first), _pct(latencies, 0.50), _pct(latencies, 0.99),
+                  (cpu1 - cpu0) / n, (fake1 - fake0) / n, stats["counts"].get("sendMessage", 0),
+                  extra, stats["counts"].get("getUpdates", 0))
 
 
 def show(r: Result, label: str) -> str:
     return (f"{label} {r.side:4s}: {r.rate:8.1f} updates/s  p50 {r.p50 * 1000:7.1f} ms  "
             f"p99 {r.p99 * 1000:7.1f} ms  CPU {r.cpu * 1000:6.3f} ms/update "
-            f"(fake API {r.fake_cpu * 1000:5.3f})  replies {r.replies}  "
-            f"getUpdates batches {r.batches}")
+            f"(fake API {r.fake_cpu * 1000:5.3f})  sendMessage {r.replies}  "
+            f"getUpdates {r.polls}")
 
 
 def median_result(side: str, rs: list[Result]) -> Result:
     med = statistics.median
     return Result(side, med(r.rate for r in rs), med(r.p50 for r in rs), med(r.p99 for r in rs),
                   med(r.cpu for r in rs), med(r.fake_cpu for r in rs),
-                  int(med(r.replies for r in rs)), int(med(r.matched for r in rs)),
-                  int(med(r.batches for r in rs)))
+                  int(med(r.replies for r in rs)), int(med(r.extra for r in rs)),
+                  int(med(r.polls for r in rs)))
 
 
 async def main_bench(args: argparse.Namespace) -> int:
@@ -289,8 +323,9 @@ async def main_bench(args: argparse.Namespace) -> int:
         stop_standalone,
     )
 
-    specs = workload(args.n, args.users)
-    args.per_user = -(-args.n // args.users)
+    users = workload(args.n, args.users)
+    first_order = list(range(len(users)))
+    random.Random(SEED).shuffle(first_order)
     pg = bool(args.db and args.db.startswith("postgresql"))
     if pg and not args.wipe:
         print("--db postgresql+asyncpg://... deletes every row of that database before each "
@@ -310,7 +345,7 @@ async def main_bench(args: argparse.Namespace) -> int:
                     db_url = None
                     if side == "ours":
                         db_url = args.db or f"sqlite+aiosqlite:///{tmp}/run{run}.db"
-                    r = await measure(side, run, args, api, fake.pid, specs, db_url)
+                    r = await measure(side, args, api, fake.pid, users, first_order, db_url)
                     results[side].append(r)
                     print(show(r, f"run {run}/{args.runs}"), flush=True)
     finally:
@@ -339,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--side", choices=("ours", "echo"), help=argparse.SUPPRESS)
     p.add_argument("--api-base", help=argparse.SUPPRESS)
     p.add_argument("--per-user", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--profile", help=argparse.SUPPRESS)  # cProfile ours into this file
     args = p.parse_args(argv)
     if args.side == "ours":
         child_ours(args)

@@ -71,6 +71,7 @@ async def roster_import(settings: Settings, file: Path, codes_csv: str | None) -
 
 async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
                        bot_username: str) -> int:
+    await upgrade_async(settings.database.url)
     engine = make_engine(settings.database.url)
     try:
         codes = await issue_codes(session_factory(engine), now=SystemClock().now(),
@@ -90,6 +91,7 @@ async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
 
 
 async def status(settings: Settings) -> int:
+    await upgrade_async(settings.database.url)
     engine = make_engine(settings.database.url)
     sf = session_factory(engine)
     try:

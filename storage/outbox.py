@@ -26,6 +26,10 @@ class Outgoing:
 async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
                    exclude: set[int]) -> list[Outgoing]:
     """Pending rows, crisis lane first, then by age; at most ``limit``."""
+    # Copy before querying: the caller's live set loses ids once their delivery is
+    # recorded, which may happen while we wait here; our snapshot may predate that record
+    # and still show those rows as pending, so they must stay excluded (else: re-sent).
+    exclude = set(exclude)
     async with sf() as session:
         q = (select(OutboxRow).where(OutboxRow.status == "pending",
                                      or_(OutboxRow.next_attempt_at.is_(None),

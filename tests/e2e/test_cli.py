@@ -1,0 +1,101 @@
+"""`python -m bot` as an operator runs it: help, missing token, bad config, roster, status."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bot(*args: str, db_url: str | None = None, **env: str) -> subprocess.CompletedProcess:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
+    if db_url:
+        full["XQ_DATABASE__URL"] = db_url
+    full.update(env)
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=full,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_help_lists_the_commands() -> None:
+    out = _bot("--help")
+    assert out.returncode == 0
+    for command in ("run", "migrate", "roster", "status"):
+        assert command in out.stdout
+    roster = _bot("roster", "--help")
+    assert "import" in roster.stdout and "codes" in roster.stdout
+
+
+def test_run_without_token_says_what_to_set(tmp_path: Path) -> None:
+    out = _bot("run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db", XQ_TELEGRAM__TOKEN="")
+    assert out.returncode == 2
+    assert "XQ_TELEGRAM__TOKEN" in out.stderr and "@BotFather" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_invalid_config_names_the_key(tmp_path: Path) -> None:
+    out = _bot("status", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",
+               XQ_APP__TIMEZONE="Mars/Olympus", XQ_OUTBOX__PER_CHAT_PER_SECOND="fast")
+    assert out.returncode == 2
+    assert "app.timezone" in out.stderr and "XQ_APP__TIMEZONE" in out.stderr
+    assert "outbox.per_chat_per_second" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def _write_csv(folder: Path, name: str, rows: list[list[str]], encoding: str) -> None:
+    with open(folder / f"{name}.csv", "w", encoding=encoding, newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+def test_roster_import_cli_all_or_nothing_then_codes_and_status(db_url: str,
+                                                                tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    _write_csv(bad, "units", [["code", "name", "kind", "parent_code", "unit_class"],
+                              ["U", "大学", "university", "", ""],
+                              ["C1", "学院", "college", "U", ""],
+                              ["B1", "支部", "branch", "C9", "student"]], "gb18030")
+    _write_csv(bad, "people", [["number", "name", "kind", "unit_code"],
+                               ["2023000001", "张三", "student", "C1"],
+                               ["2023000001", "李四", "student", "C1"]], "gb18030")
+    _write_csv(bad, "roles", [["number", "role", "unit_code"],
+                              ["2023000001", "wizard", "C1"]], "gb18030")
+    _write_csv(bad, "zones", [["code", "name", "category", "scope", "value", "member_number"]],
+               "gb18030")
+    out = _bot("roster", "import", str(bad), db_url=db_url)
+    assert out.returncode == 1
+    assert "nothing was imported" in out.stderr
+    assert "units.csv:4 [parent_code]: unknown parent code 'C9'" in out.stderr
+    assert "people.csv:3 [number]: duplicate person number" in out.stderr
+    assert "roles.csv:2 [role]: unknown role 'wizard'" in out.stderr
+
+    codes = tmp_path / "codes.csv"
+    ok = _bot("roster", "import", str(ROOT / "examples" / "roster.xlsx"), "--codes", str(codes),
+              db_url=db_url, XQ_TELEGRAM__BOT_USERNAME="xinqiao_demo_bot")
+    assert ok.returncode == 0, ok.stderr
+    assert "people: created 50" in ok.stdout
+    with open(codes, encoding="utf-8-sig") as f:
+        issued = list(csv.DictReader(f))
+    assert len(issued) == 50
+    assert issued[0]["link"] == f"https://t.me/xinqiao_demo_bot?start={issued[0]['code']}"
+    again = _bot("roster", "import", str(ROOT / "examples" / "roster.xlsx"), db_url=db_url)
+    assert "nothing changed" in again.stdout
+
+    status = _bot("status", db_url=db_url)
+    assert status.returncode == 0
+    assert "inbox : pending 0, dead 0" in status.stdout
+    assert "unreachable people: 0" in status.stdout
+
+
+@pytest.mark.parametrize("args", [["roster", "import", "/no/such/file.xlsx"],
+                                  ["roster", "codes", "--out", "x.csv", "--person", "000"]])
+def test_roster_commands_refuse_bad_input(args: list[str], tmp_path: Path) -> None:
+    out = _bot(*args, db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert ("Cannot read the roster" in out.stderr) or ("No codes issued" in out.stderr)
