@@ -44,9 +44,11 @@ class InboxDispatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            # Cleared before looking, not after: a wake-up that arrives while step() waits
+            # for the database must not be lost.
+            self.wake.clear()
             started = await self.step()
             if not started:
-                self.wake.clear()
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=self._idle_wait())
                 except TimeoutError:
@@ -64,10 +66,14 @@ class InboxDispatcher:
             return 0
         now = self.clock.now()
         started = 0
+        # A chat busy when the query starts may finish while it runs; the query may then
+        # still show that finished row as the chat's head. Skip such chats this round
+        # (their task's wake-up brings us back) instead of starting the done row again.
+        busy_before = set(self._busy)
         for head in await pending_heads(self.sf, limit=self.workers * 4):
             if started >= free:
                 break
-            if head.chat_key in self._busy:
+            if head.chat_key in self._busy or head.chat_key in busy_before:
                 continue
             if head.next_attempt_at and head.next_attempt_at > now:
                 continue

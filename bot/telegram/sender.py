@@ -46,8 +46,15 @@ class TelegramSender:
         reply, chat_id = last.reply, int(last.chat_id)
         if reply.get("kind") == "callback_answer":
             text = self.render_text(last) if reply.get("key") else None
-            await self.bot.answer_callback_query(reply["callback_id"],
-                                                 text=text[:200] if text else None)
+            try:
+                await self.bot.answer_callback_query(reply["callback_id"],
+                                                     text=text[:200] if text else None)
+            except TelegramBadRequest as exc:
+                # Already answered (re-sent after a crash between send and record) or too
+                # old to answer (a backlog after downtime): nothing is left to deliver.
+                if "query is too old" not in exc.message and "query id is invalid" not in \
+                        exc.message.lower():
+                    raise
             return None
         text = merged_text or self.render_text(last)
         keyboard = render_keyboard(self.catalog, last.locale, reply)
