@@ -139,6 +139,12 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
         profiler.enable()
     print("READY", flush=True)
     await stop.wait()
+    if os.environ.get("XQ_BENCH_THREADS"):  # TEMP debug
+        import psutil
+        ts = psutil.Process().threads()
+        print("threads:", len(ts), "main", ts[0].user_time + ts[0].system_time,
+              "others", sum(t.user_time + t.system_time for t in ts[1:]),
+              sorted(round(t.user_time + t.system_time, 2) for t in ts[1:]), file=sys.stderr)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)

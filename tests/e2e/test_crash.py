@@ -299,14 +299,18 @@ async def test_crash_point_gives_everything_exactly_once(
         bulk = Bulk(api, range(7001, 7031))
         submitters = [Submitter(api, 8001 + i) for i in range(6)]
         expected = bulk.expected() | {e for s in submitters for e in s.expected()}
+        T0=time.monotonic()
         try:
             with launcher.diagnostics(api.describe):
                 # Phase 1, in-process and crash-free: history, and drafts at "confirm".
+                print('T6', time.monotonic()-T0)
                 async with RunningBot(bot_settings(db_url, api.base_url, **FAST)):
                     bulk.push(2)
                     await asyncio.gather(*(s.until_confirm(20) for s in submitters))
+                    print('T7', time.monotonic()-T0)
                     expected = bulk.expected() | {e for s in submitters for e in s.expected()}
                     await settle(db, api, expected)
+                print('T0', time.monotonic()-T0)
                 done_before = (await db.statuses(InboxRow))["done"]
                 outbox_before = await db.count(OutboxRow)
 
@@ -319,11 +323,13 @@ async def test_crash_point_gives_everything_exactly_once(
                 wave = list(range(first, api.next_update_id))
                 assert len(wave) > GETUPDATES_LIMIT
                 expected = bulk.expected() | {e for s in submitters for e in s.expected()}
+                print('T1', time.monotonic()-T0)
                 bot = launcher.start(bot_env(db_url, api.base_url, TOKEN, XQ_CRASH_AT=point,
                                              XQ_CRASH_AFTER=after), name=point)
                 await bot.wait_ready()
                 assert await bot.wait_exit(30) == 77, bot.tail()
                 assert f"crash point {point} reached" in bot.log()
+                print('T2', time.monotonic()-T0)
                 snap = await snapshot(db, api)
                 print(snap.describe())
 
@@ -352,15 +358,19 @@ async def test_crash_point_gives_everything_exactly_once(
                             or snap.unrecorded_edits), snap.describe()
 
                 # Phase 3: restart without the crash point and drain.
+                print('T3', time.monotonic()-T0)
                 again = launcher.restart(bot)
                 await again.wait_ready()
+                print('T4', time.monotonic()-T0)
                 await asyncio.gather(*(s.submitted(30) for s in submitters))
                 await settle(db, api, expected, bot=again)
+                print('T5', time.monotonic()-T0)
                 dups = await check_exactly_once(db, api, update_ids=pushed(api),
                                                 expected=expected, submitters=submitters,
                                                 snap=snap)
                 if point != "after_send":
                     assert not dups
+                print('TEND', time.monotonic()-T0)
                 print(f"{point}: {sum(dups.values())} duplicate replies; {snap.describe()}")
         finally:
             await db.close()
