@@ -125,6 +125,22 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
         flood={"max_messages": max(20, args.per_user + 1)},
     )
     rt = await build_runtime(settings)
+    stmts: dict[str, int] = {}
+    if os.environ.get("XQ_BENCH_THREADS"):  # TEMP debug
+        from sqlalchemy import event
+
+        @event.listens_for(rt.engine.sync_engine, "before_cursor_execute")
+        def _count(conn, cursor, statement, parameters, context, executemany):  # noqa
+            k = " ".join(statement.split())[:110]
+            stmts[k] = stmts.get(k, 0) + 1
+
+        @event.listens_for(rt.engine.sync_engine, "commit")
+        def _c(conn):  # noqa
+            stmts["COMMIT"] = stmts.get("COMMIT", 0) + 1
+
+        @event.listens_for(rt.engine.sync_engine, "rollback")
+        def _r(conn):  # noqa
+            stmts["ROLLBACK"] = stmts.get("ROLLBACK", 0) + 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -135,7 +151,7 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
     if args.profile:  # internal: cProfile the bot while it serves (startup excluded)
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.thread_time)
         profiler.enable()
     print("READY", flush=True)
     await stop.wait()
@@ -145,6 +161,8 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
         print("threads:", len(ts), "main", ts[0].user_time + ts[0].system_time,
               "others", sum(t.user_time + t.system_time for t in ts[1:]),
               sorted(round(t.user_time + t.system_time, 2) for t in ts[1:]), file=sys.stderr)
+        for k, v in sorted(stmts.items(), key=lambda kv: -kv[1]):
+            print(f"{v:7d} {k}", file=sys.stderr)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)

@@ -77,6 +77,7 @@ class OutboxSender:
         self._next_allowed: dict[tuple[str, str], float] = {}
         self._tasks: set[asyncio.Task] = set()
         self._done: list[tuple[list[int], str | None]] = []
+        self._recording = 0  # delivered groups whose record_sent is being written
         self.sent = 0
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -103,7 +104,11 @@ class OutboxSender:
         done, self._done = self._done, []
         if not done:
             return
-        await record_sent(self.sf, done, self.clock.now())
+        self._recording = len(done)
+        try:
+            await record_sent(self.sf, done, self.clock.now())
+        finally:
+            self._recording = 0
         for ids, _ in done:
             self._in_flight.difference_update(ids)
         self.sent += sum(len(ids) for ids, _ in done)
@@ -111,7 +116,10 @@ class OutboxSender:
 
     async def step(self) -> float:
         """Start what may be sent now; return how long to wait before the next look."""
-        free = self.concurrency - len(self._tasks)
+        # A delivered group stays claimed until it is recorded: dying before that re-sends
+        # it, so unrecorded groups count against the bound too (else a slow record_sent
+        # lets hundreds of sent-but-unrecorded messages pile up).
+        free = self.concurrency - len(self._tasks) - len(self._done) - self._recording
         if free <= 0:
             return 0.02
         rows = await due_rows(self.sf, self.clock.now(), limit=max(200, free * 8),

@@ -31,13 +31,15 @@ async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
     # and still show those rows as pending, so they must stay excluded (else: re-sent).
     exclude = set(exclude)
     async with sf() as session:
-        q = (select(OutboxRow).where(OutboxRow.status == "pending",
-                                     or_(OutboxRow.next_attempt_at.is_(None),
-                                         OutboxRow.next_attempt_at <= now))
+        # Plain columns, not ORM objects: this runs after every send, so loading whole
+        # entities (identity map, every column converted) was a hot spot.
+        q = (select(OutboxRow.id, OutboxRow.channel, OutboxRow.chat_id, OutboxRow.person_id,
+                    OutboxRow.lane, OutboxRow.reply, OutboxRow.locale, OutboxRow.attempts)
+             .where(OutboxRow.status == "pending",
+                    or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
              .order_by(OutboxRow.lane, OutboxRow.id).limit(limit + len(exclude)))
-        rows = (await session.execute(q)).scalars().all()
-    return [Outgoing(r.id, r.channel, r.chat_id, r.person_id, r.lane, r.reply, r.locale,
-                     r.attempts) for r in rows if r.id not in exclude][:limit]
+        rows = (await session.execute(q)).all()
+    return [Outgoing(*r) for r in rows if r[0] not in exclude][:limit]
 
 
 async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str | None]],
@@ -45,11 +47,12 @@ async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str
     """Record a batch of deliveries: (row ids merged into one message, message id)."""
     if not results:
         return
+    params = [{"id": i, "status": "sent", "message_id": message_id, "sent_at": now,
+               "merged_into": ids[0] if len(ids) > 1 else None}
+              for ids, message_id in results for i in ids]
     async with sf() as session, session.begin():
-        for ids, message_id in results:
-            await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
-                status="sent", message_id=message_id, sent_at=now,
-                merged_into=ids[0] if len(ids) > 1 else None))
+        # One executemany UPDATE ... WHERE id = ? for the whole batch, not one per message.
+        await session.execute(update(OutboxRow), params)
 
 
 async def backlog(sf: async_sessionmaker) -> dict[str, int]:

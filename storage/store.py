@@ -27,6 +27,9 @@ def _identity(row: T.ChannelIdentity) -> IdentityView:
 class SqlStore:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
+        # The session's identity map holds rows weakly: without this reference the row
+        # read by load_conversation is gone by save_conversation, which reads it again.
+        self._conversations: dict[tuple[str, str], T.Conversation | None] = {}
 
     # -- identities -------------------------------------------------------------------
     async def upsert_identity(self, channel: str, external_id: str, chat_id: str, *,
@@ -228,17 +231,23 @@ class SqlStore:
     # -- conversations ----------------------------------------------------------------
     async def load_conversation(self, channel: str, chat_id: str) -> ConversationState:
         r = await self.s.get(T.Conversation, (channel, chat_id))
+        self._conversations[(channel, chat_id)] = r
         if r is None:
             return ConversationState(channel, chat_id)
         return ConversationState(channel, chat_id, r.flow, r.step, dict(r.data or {}), r.version,
                                  r.flood_notice_at)
 
     async def save_conversation(self, st: ConversationState, now: datetime) -> None:
-        r = await self.s.get(T.Conversation, (st.channel, st.chat_id))
+        key = (st.channel, st.chat_id)
+        r = self._conversations.get(key)
         if r is None:
-            self.s.add(T.Conversation(channel=st.channel, chat_id=st.chat_id, flow=st.flow,
-                                      step=st.step, data=st.data, version=st.version,
-                                      flood_notice_at=st.flood_notice_at, updated_at=now))
+            r = await self.s.get(T.Conversation, key)
+        if r is None:
+            r = T.Conversation(channel=st.channel, chat_id=st.chat_id, flow=st.flow,
+                               step=st.step, data=st.data, version=st.version,
+                               flood_notice_at=st.flood_notice_at, updated_at=now)
+            self.s.add(r)
+            self._conversations[key] = r
         else:
             r.flow, r.step, r.data, r.version = st.flow, st.step, dict(st.data), st.version
             r.flood_notice_at, r.updated_at = st.flood_notice_at, now

@@ -42,7 +42,9 @@ pytestmark = pytest.mark.slow
 LOCALE = "zh_CN"
 CATALOG = Catalog.load(LOCALE)
 GETUPDATES_LIMIT = 100  # Telegram (and the fake) hand out at most 100 updates per call
-FAST = {"outbox": {"per_chat_per_second": 50, "global_per_second": 1000}}
+CONCURRENCY = 16  # outbox sends in flight, delivered-but-unrecorded ones included
+FAST = {"outbox": {"per_chat_per_second": 50, "global_per_second": 1000,
+                   "concurrency": CONCURRENCY}}
 
 
 def render(key: str, **params: Any) -> str:
@@ -159,6 +161,16 @@ def answered(api: FakeBotAPI) -> Counter[str]:
                    if c.method == "answerCallbackQuery" and c.ok)
 
 
+class Stopwatch:
+    """Phase times, printed (pytest -s shows them; a failure report includes them)."""
+
+    def __init__(self) -> None:
+        self.t0 = time.monotonic()
+
+    def __call__(self, what: str) -> None:
+        print(f"{time.monotonic() - self.t0:6.2f}s {what}")
+
+
 def pushed(api: FakeBotAPI, first: int = 1000) -> list[int]:
     """Every update id the fake handed out (it numbers them from ``first_update_id``)."""
     return list(range(first, api.next_update_id))
@@ -186,11 +198,14 @@ class Snapshot:
     unrecorded_sends: set[tuple[int, str]] = field(default_factory=set)
     unrecorded_answers: set[str] = field(default_factory=set)
     unrecorded_edits: int = 0
+    #: Bot API calls that delivered them (a merged message carries several replies)
+    unrecorded_calls: int = 0
 
     def describe(self) -> str:
         return (f"at the crash: inbox {self.inbox}, outbox {self.outbox}, concerns "
                 f"{self.concerns}, delivered but unrecorded: {len(self.unrecorded_sends)} "
-                f"sends, {len(self.unrecorded_answers)} answers, {self.unrecorded_edits} edits")
+                f"replies, {len(self.unrecorded_answers)} answers, {self.unrecorded_edits} "
+                f"edits, in {self.unrecorded_calls} calls")
 
 
 async def snapshot(db: Db, api: FakeBotAPI) -> Snapshot:
@@ -215,6 +230,12 @@ async def snapshot(db: Db, api: FakeBotAPI) -> Snapshot:
         for part in text.split("\n\n"):
             if sends[(int(row.chat_id), part)]:
                 snap.unrecorded_sends.add((int(row.chat_id), part))
+    snap.unrecorded_calls = len(snap.unrecorded_answers) + snap.unrecorded_edits + sum(
+        1 for c in api.sent() if c.method.startswith("send") and any(
+            (int(c.params["chat_id"]), part) in snap.unrecorded_sends
+            for part in (c.params.get("text") or "").split("\n\n")))
+    # The sender's bound: at most CONCURRENCY deliveries are ever unrecorded at once.
+    assert snap.unrecorded_calls <= CONCURRENCY, snap.describe()
     return snap
 
 
@@ -296,40 +317,40 @@ async def test_crash_point_gives_everything_exactly_once(
     await seed_roster(db_url)
     db = Db(db_url)
     async with FakeBotAPI(token=TOKEN) as api:
-        bulk = Bulk(api, range(7001, 7031))
-        submitters = [Submitter(api, 8001 + i) for i in range(6)]
+        bulk = Bulk(api, range(7001, 7021))
+        submitters = [Submitter(api, 8001 + i) for i in range(5)]
         expected = bulk.expected() | {e for s in submitters for e in s.expected()}
-        T0=time.monotonic()
+        lap = Stopwatch()
         try:
             with launcher.diagnostics(api.describe):
                 # Phase 1, in-process and crash-free: history, and drafts at "confirm".
-                print('T6', time.monotonic()-T0)
                 async with RunningBot(bot_settings(db_url, api.base_url, **FAST)):
-                    bulk.push(2)
+                    bulk.push(1)
                     await asyncio.gather(*(s.until_confirm(20) for s in submitters))
-                    print('T7', time.monotonic()-T0)
                     expected = bulk.expected() | {e for s in submitters for e in s.expected()}
+                    lap("phase 1: drafts at confirm")
                     await settle(db, api, expected)
-                print('T0', time.monotonic()-T0)
+                lap("phase 1: settled and stopped")
                 done_before = (await db.statuses(InboxRow))["done"]
                 outbox_before = await db.count(OutboxRow)
 
-                # Phase 2: the submissions and 120 more updates, to a bot that will die.
+                # Phase 2: the submissions and 100 more updates, to a bot that will die.
                 assert not api.pending_updates(), "phase 1 left unconfirmed updates"
                 first = api.next_update_id
                 for s in submitters:
                     await s.press_submit()
-                bulk.push(4)
+                bulk.push(5)
                 wave = list(range(first, api.next_update_id))
                 assert len(wave) > GETUPDATES_LIMIT
                 expected = bulk.expected() | {e for s in submitters for e in s.expected()}
-                print('T1', time.monotonic()-T0)
                 bot = launcher.start(bot_env(db_url, api.base_url, TOKEN, XQ_CRASH_AT=point,
-                                             XQ_CRASH_AFTER=after), name=point)
+                                             XQ_CRASH_AFTER=after,
+                                             XQ_OUTBOX__CONCURRENCY=CONCURRENCY), name=point)
                 await bot.wait_ready()
+                lap("phase 2: bot ready")
                 assert await bot.wait_exit(30) == 77, bot.tail()
+                lap("phase 2: bot died")
                 assert f"crash point {point} reached" in bot.log()
-                print('T2', time.monotonic()-T0)
                 snap = await snapshot(db, api)
                 print(snap.describe())
 
@@ -358,19 +379,70 @@ async def test_crash_point_gives_everything_exactly_once(
                             or snap.unrecorded_edits), snap.describe()
 
                 # Phase 3: restart without the crash point and drain.
-                print('T3', time.monotonic()-T0)
                 again = launcher.restart(bot)
                 await again.wait_ready()
-                print('T4', time.monotonic()-T0)
+                lap("phase 3: restarted")
                 await asyncio.gather(*(s.submitted(30) for s in submitters))
                 await settle(db, api, expected, bot=again)
-                print('T5', time.monotonic()-T0)
+                lap("phase 3: settled")
                 dups = await check_exactly_once(db, api, update_ids=pushed(api),
                                                 expected=expected, submitters=submitters,
                                                 snap=snap)
                 if point != "after_send":
                     assert not dups
-                print('TEND', time.monotonic()-T0)
                 print(f"{point}: {sum(dups.values())} duplicate replies; {snap.describe()}")
         finally:
+            await db.close()
+
+
+async def test_kill_9_with_rows_in_flight_then_restart(db_url: str, launcher: BotLauncher) -> None:
+    """Hundreds of updates from many users; SIGKILL while rows are provably unprocessed."""
+    await seed_roster(db_url)
+    db = Db(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        bulk = Bulk(api, range(7001, 7061))
+        submitters = [Submitter(api, 8001 + i) for i in range(10)]
+        lap = Stopwatch()
+        try:
+            with launcher.diagnostics(api.describe):
+                bot = launcher.start(bot_env(db_url, api.base_url, TOKEN,
+                                             XQ_OUTBOX__CONCURRENCY=CONCURRENCY), name="kill9")
+                await bot.wait_ready()
+                lap("bot ready")
+                tasks = [asyncio.create_task(s.full(timeout=60)) for s in submitters]
+                bulk.push(5)  # 300 updates at once, plus 60 button presses and texts
+                expected = bulk.expected() | {e for s in submitters for e in s.expected()}
+
+                # Provably unprocessed: handled rows and replies exist, and so do rows
+                # that wait to be handled.
+                deadline = time.monotonic() + 30
+                while True:
+                    inbox, outbox = await db.statuses(InboxRow), await db.statuses(OutboxRow)
+                    if inbox.get("done", 0) >= 20 and inbox.get("pending", 0) >= 20 \
+                            and outbox.get("sent", 0) > 0:
+                        break
+                    assert bot.alive, "the bot died on its own"
+                    assert time.monotonic() < deadline, f"no backlog seen: {inbox} {outbox}"
+                    await asyncio.sleep(0.01)
+                bot.kill()
+                lap("killed")
+                assert bot.returncode == -9
+                snap = await snapshot(db, api)
+                print(snap.describe())
+                assert snap.inbox.get("pending", 0) > 0, "the kill must leave unhandled rows"
+                assert snap.inbox.get("done", 0) > 0
+
+                again = launcher.restart(bot)
+                await again.wait_ready()
+                lap("restarted")
+                await settle(db, api, expected, tasks=tasks, bot=again, timeout=60)
+                lap("settled")
+                assert len(pushed(api)) >= 360
+                dups = await check_exactly_once(db, api, update_ids=pushed(api),
+                                                expected=expected, submitters=submitters,
+                                                snap=snap)
+                print(f"kill -9: {sum(dups.values())} duplicate replies; {snap.describe()}")
+        finally:
+            for t in tasks if "tasks" in locals() else ():
+                t.cancel()
             await db.close()
