@@ -134,6 +134,10 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
             k = " ".join(statement.split())[:110]
             stmts[k] = stmts.get(k, 0) + 1
 
+        @event.listens_for(rt.engine.sync_engine, "connect")
+        def _cn(dbapi_conn, rec):  # noqa
+            stmts["CONNECT"] = stmts.get("CONNECT", 0) + 1
+
         @event.listens_for(rt.engine.sync_engine, "commit")
         def _c(conn):  # noqa
             stmts["COMMIT"] = stmts.get("COMMIT", 0) + 1
@@ -148,6 +152,12 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
     tasks = [asyncio.create_task(c) for c in (rt.poller.run(stop), rt.dispatcher.run(stop),
                                                 rt.sender.run(stop))]
     profiler = None
+    sampler = None
+    if os.environ.get("XQ_BENCH_SAMPLE"):  # TEMP debug
+        sys.path.insert(0, "/tmp/xqprof")
+        from sampler import Sampler
+        sampler = Sampler()
+        sampler.start()
     if args.profile:  # internal: cProfile the bot while it serves (startup excluded)
         import cProfile
 
@@ -163,6 +173,8 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
               sorted(round(t.user_time + t.system_time, 2) for t in ts[1:]), file=sys.stderr)
         for k, v in sorted(stmts.items(), key=lambda kv: -kv[1]):
             print(f"{v:7d} {k}", file=sys.stderr)
+    if sampler is not None:
+        sampler.stop(os.environ["XQ_BENCH_SAMPLE"])
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)

@@ -53,6 +53,10 @@ def _local(moment: datetime, tz: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz))
 
 
+def _as_utc(moment: datetime) -> datetime:
+    return _local(moment, "UTC").astimezone(timezone.utc)
+
+
 def _utc(day: date, at: time, tz: str) -> datetime:
     return datetime.combine(day, at, tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
 
@@ -113,7 +117,7 @@ def add_working_hours(start: datetime, hours: float, cal: WorkCalendar, tz: str,
     if day_start >= day_end:
         raise ValueError(f"day_start {day_start} must be before day_end {day_end}")
     if hours == 0:
-        return _local(start, "UTC")
+        return _as_utc(start)
     local = _local(start, tz).replace(tzinfo=None)  # wall-clock arithmetic within a day
     day, at = local.date(), local.time()
     if not cal.is_workday(day) or at >= day_end:
@@ -190,7 +194,7 @@ class Limit:
             day_start: time = DAY_START, day_end: time = DAY_END) -> datetime:
         """When a clock started at ``start`` runs out, in UTC."""
         if self.hours is not None:
-            return _local(start, "UTC") + timedelta(hours=self.hours)
+            return _as_utc(start) + timedelta(hours=self.hours)
         if self.working_days is not None:
             return add_working_days(start, self.working_days, cal, tz, day_start)
         assert self.working_hours is not None

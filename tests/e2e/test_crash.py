@@ -53,7 +53,7 @@ def render(key: str, **params: Any) -> str:
 
 @pytest.fixture(scope="module")
 def launcher(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    with BotLauncher(tmp_path_factory.mktemp("bots"), spare=2) as bots:
+    with BotLauncher(tmp_path_factory.mktemp("bots")) as bots:
         yield bots
 
 

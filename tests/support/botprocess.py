@@ -1,44 +1,34 @@
 """The bot as a separate process (`python -m bot run`), for crash and kill -9 tests.
 
-Configuration is passed only through the environment (``bot_env``); the repository's
-config.toml gives the structure. Each process writes its log (stderr and stdout) to its
-own file, so a failing test can show what the bot said before it died (``tail``).
+Configuration reaches the process only through its environment (``bot_env``); the
+repository's config.toml gives the structure. Each process writes its stdout and stderr
+to its own log file, so a failing test can show what the bot said before it died.
 
-Importing aiogram costs about three seconds of CPU. ``BotLauncher`` therefore keeps
-spare interpreters that have already imported the bot and wait on stdin; starting a bot
-hands one of them its environment and argv, and it then runs the ``bot`` package exactly
-as ``python -m bot run`` does. Nothing is configured before that hand-over: settings,
-the database and the Bot API are only touched by ``bot.cli.main``.
+Importing aiogram costs about three seconds of CPU, so processes are not started from
+a bare interpreter: they are forked from a multiprocessing *forkserver* that imported the
+bot's modules once. Each child then clears the inherited XQ_ settings, applies its own
+environment and argv, and runs the ``bot`` package exactly as ``python -m bot run`` does;
+settings, database and Bot API are first touched there. It is a real process of its own:
+``kill()`` is SIGKILL, and its exit code is what ``python -m bot`` would return
+(77 at a crash point, -9 after SIGKILL).
 """
 from __future__ import annotations
 
 import asyncio
-import json
+import multiprocessing
 import os
+import runpy
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_LINE = "is connected"  # bot.app logs "Telegram bot @name is connected" before polling
-
-# Runs in the child: import the slow parts, wait for the go, then `python -m bot <argv>`.
-_GATE = """\
-import json, os, runpy, sys
-import bot.app, bot.cli, bot.commands  # noqa: F401  (the slow imports)
-line = sys.stdin.readline()
-if not line.strip():
-    sys.exit(0)
-spec = json.loads(line)
-os.environ.update(spec["env"])
-sys.argv = ["python -m bot", *spec["argv"]]
-sys.stdin.close()
-runpy.run_module("bot", run_name="__main__", alter_sys=True)
-"""
+PRELOAD = ["bot.app", "bot.cli", "bot.commands", "tests.support.botprocess"]
 
 
 def bot_env(db_url: str, api_base: str, token: str, **extra: str | int | float) -> dict[str, str]:
@@ -57,32 +47,47 @@ def bot_env(db_url: str, api_base: str, token: str, **extra: str | int | float) 
     return env
 
 
-def _base_env() -> dict[str, str]:
-    """The test runner's environment without any XQ_ setting (no config leaks in)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.pop("PYTHONSTARTUP", None)
-    return env
+def _run_bot(env: dict[str, str], argv: list[str], log_path: str) -> None:
+    """The child: `python -m bot <argv>` with ``env``, output to ``log_path``."""
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    sys.stdout = open(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for key in [k for k in os.environ if k.startswith("XQ_")]:
+        del os.environ[key]
+    os.environ.update(env)
+    os.chdir(ROOT)
+    sys.argv = ["python -m bot", *argv]
+    try:
+        runpy.run_module("bot", run_name="__main__", alter_sys=True)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
 
 
 class BotProcess:
     """One started bot process."""
 
-    def __init__(self, proc: subprocess.Popen, log_path: Path, env: dict[str, str],
+    def __init__(self, proc: BaseProcess, log_path: Path, env: dict[str, str],
                  argv: list[str], name: str) -> None:
         self.proc, self.log_path, self.env, self.argv, self.name = proc, log_path, env, argv, name
 
     @property
     def pid(self) -> int:
+        assert self.proc.pid is not None
         return self.proc.pid
 
     @property
     def returncode(self) -> int | None:
-        return self.proc.poll()
+        return self.proc.exitcode
 
     @property
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self.proc.is_alive()
 
     def log(self) -> str:
         try:
@@ -112,63 +117,48 @@ class BotProcess:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.name} still running after {timeout}s\n{self.tail()}")
             await asyncio.sleep(0.02)
-        return self.proc.returncode
+        assert self.proc.exitcode is not None
+        return self.proc.exitcode
 
     def kill(self) -> int:
         """SIGKILL (kill -9): no cleanup, no flush, nothing in flight is finished."""
         if self.alive:
             os.kill(self.pid, signal.SIGKILL)
-        return self.proc.wait(10)
+        self.proc.join(10)
+        assert self.proc.exitcode is not None, f"{self.name} survived SIGKILL"
+        return self.proc.exitcode
 
     def terminate(self, timeout: float = 10) -> int:
-        """SIGTERM (graceful stop); SIGKILL if it does not stop in time."""
+        """SIGTERM (the bot's graceful stop); SIGKILL if it does not stop in time."""
         if self.alive:
-            self.proc.terminate()
-            try:
-                return self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                return self.kill()
-        return self.proc.returncode
+            os.kill(self.pid, signal.SIGTERM)
+            self.proc.join(timeout)
+        return self.kill()
 
 
 class BotLauncher:
-    """Starts bot processes and always kills them in ``close`` (use as a context manager)."""
+    """Starts bot processes and always kills them on ``close`` (use as a context manager)."""
 
-    def __init__(self, log_dir: Path, *, spare: int = 1) -> None:
+    def __init__(self, log_dir: Path) -> None:
         self.log_dir = log_dir
-        self.spare = spare
-        self._spares: list[tuple[subprocess.Popen, Path]] = []
+        self.ctx = multiprocessing.get_context("forkserver")
+        self.ctx.set_forkserver_preload(PRELOAD)
         self.started: list[BotProcess] = []
-        self._seq = 0
-        self._fill()
-
-    def _spawn(self) -> tuple[subprocess.Popen, Path]:
-        self._seq += 1
-        log_path = self.log_dir / f"bot-{self._seq}.log"
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen([sys.executable, "-c", _GATE], cwd=ROOT, env=_base_env(),
-                                    stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
-        return proc, log_path
-
-    def _fill(self) -> None:
-        self._spares = [(p, log) for p, log in self._spares if p.poll() is None]
-        while len(self._spares) < self.spare:
-            self._spares.append(self._spawn())
 
     def start(self, env: dict[str, str], argv: tuple[str, ...] = ("run",),
               name: str = "bot") -> BotProcess:
         """Start ``python -m bot <argv>`` with ``env`` (XQ_ settings); returns at once."""
-        self._spares = [(p, log) for p, log in self._spares if p.poll() is None]
-        proc, log_path = self._spares.pop(0) if self._spares else self._spawn()
-        assert proc.stdin is not None
-        proc.stdin.write((json.dumps({"env": env, "argv": list(argv)}) + "\n").encode())
-        proc.stdin.close()
-        bot = BotProcess(proc, log_path, dict(env), list(argv), f"{name}#{len(self.started) + 1}")
+        n = len(self.started) + 1
+        log_path = self.log_dir / f"{n:02d}-{name}.log"
+        proc = self.ctx.Process(target=_run_bot, args=(dict(env), list(argv), str(log_path)),
+                                name=f"{name}#{n}", daemon=True)
+        proc.start()
+        bot = BotProcess(proc, log_path, dict(env), list(argv), f"{name}#{n}")
         self.started.append(bot)
-        self._fill()  # warm the next one while this one runs
         return bot
 
-    def restart(self, old: BotProcess, *, drop: tuple[str, ...] = ("XQ_CRASH_AT", "XQ_CRASH_AFTER"),
+    def restart(self, old: BotProcess, *,
+                drop: tuple[str, ...] = ("XQ_CRASH_AT", "XQ_CRASH_AFTER"),
                 **changes: str) -> BotProcess:
         """Kill ``old`` if it still runs, then start it again (by default without crash points)."""
         old.kill()
@@ -178,10 +168,6 @@ class BotLauncher:
 
     def tails(self, lines: int = 40, since: int = 0) -> str:
         return "\n".join(b.tail(lines) for b in self.started[since:]) or "(no bot process)"
-
-    def kill_started(self) -> None:
-        for bot in self.started:
-            bot.kill()
 
     @contextmanager
     def diagnostics(self, *extra: object) -> Iterator[None]:
@@ -200,12 +186,8 @@ class BotLauncher:
                 bot.kill()
 
     def close(self) -> None:
-        self.kill_started()
-        for proc, _ in self._spares:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
-        self._spares = []
+        for bot in self.started:
+            bot.kill()
 
     def __enter__(self) -> BotLauncher:
         return self
