@@ -21,22 +21,28 @@ subprocess, so its CPU time (user + system, read with psutil) is its own:
   handler that answers every message with one ``message.answer(text)`` (sendMessage).
 
 Workload: ``--users`` users (new to the bot, not bound to a roster person) send ``--n``
-updates in a seeded random order, all pushed as one burst (chunks of 250 per control
-request). Each user alternates two messages, chosen because each produces exactly ONE
-reply and writes to the database on every update:
+updates between them (n/users each). Each user behaves like a person in a chat: the
+first message of every user is pushed at once (in shuffled order, chunks of 250 per
+control request), and each user's next message is pushed as soon as the reply to the
+previous one has reached the fake (the bench reads the fake's call log every few ms).
+So up to ``--users`` updates are in flight at a time, and a chat never has two replies
+queued: the sender's merging of a chat's queued replies into one message cannot kick in,
+and any reply beyond one per update is counted and reported (it must be 0).
+Each user alternates two messages, chosen because each produces exactly ONE reply and
+writes to the database on every update:
 
 1. a plain text describing a problem. In the idle state this starts the intake wizard:
-   the router upserts the channel identity, stores a draft holding the text in the
-   conversation row, reads the college list and enqueues one reply, the college
-   question with its keyboard (an unbound user must give a college first);
+   the router upserts the channel identity, counts the chat's recent inbox rows (flood
+   check), stores a draft holding the text in the conversation row, reads the college
+   list and enqueues one reply, the college question with its keyboard (an unbound user
+   must give a college first);
 2. ``/cancel``. In the wizard this resets the conversation row to idle and enqueues one
    reply, "cancelled" with the main-menu keyboard.
 
-Both replies carry buttons, so the sender never merges two of them into one message
-(only plain, button-less replies are merged): one update, one sendMessage. The flood
-limit is raised above the per-user message count so no flood notice is added.
-Per update, ours writes the inbox row, the identity, the conversation, the outbox row,
-the inbox row's "done" and the outbox row's "sent"; the echo bot writes nothing.
+The flood limit is raised above the per-user message count so no flood notice is added.
+Per update, ours writes the inbox row, the conversation, the outbox row, the inbox row's
+"done" and the outbox row's "sent" (plus the identity on a user's first message); the
+echo bot writes nothing.
 
 Figures, per side and run: rate = N / (last sendMessage arrival at the fake - first push);
 latency = for each chat, the k-th push is matched with the k-th sendMessage to that
@@ -125,26 +131,6 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
         flood={"max_messages": max(20, args.per_user + 1)},
     )
     rt = await build_runtime(settings)
-    stmts: dict[str, int] = {}
-    if os.environ.get("XQ_BENCH_THREADS"):  # TEMP debug
-        from sqlalchemy import event
-
-        @event.listens_for(rt.engine.sync_engine, "before_cursor_execute")
-        def _count(conn, cursor, statement, parameters, context, executemany):  # noqa
-            k = " ".join(statement.split())[:110]
-            stmts[k] = stmts.get(k, 0) + 1
-
-        @event.listens_for(rt.engine.sync_engine, "connect")
-        def _cn(dbapi_conn, rec):  # noqa
-            stmts["CONNECT"] = stmts.get("CONNECT", 0) + 1
-
-        @event.listens_for(rt.engine.sync_engine, "commit")
-        def _c(conn):  # noqa
-            stmts["COMMIT"] = stmts.get("COMMIT", 0) + 1
-
-        @event.listens_for(rt.engine.sync_engine, "rollback")
-        def _r(conn):  # noqa
-            stmts["ROLLBACK"] = stmts.get("ROLLBACK", 0) + 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -152,12 +138,6 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
     tasks = [asyncio.create_task(c) for c in (rt.poller.run(stop), rt.dispatcher.run(stop),
                                                 rt.sender.run(stop))]
     profiler = None
-    sampler = None
-    if os.environ.get("XQ_BENCH_SAMPLE"):  # TEMP debug
-        sys.path.insert(0, "/tmp/xqprof")
-        from sampler import Sampler
-        sampler = Sampler()
-        sampler.start()
     if args.profile:  # internal: cProfile the bot while it serves (startup excluded)
         import cProfile
 
@@ -165,16 +145,6 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
         profiler.enable()
     print("READY", flush=True)
     await stop.wait()
-    if os.environ.get("XQ_BENCH_THREADS"):  # TEMP debug
-        import psutil
-        ts = psutil.Process().threads()
-        print("threads:", len(ts), "main", ts[0].user_time + ts[0].system_time,
-              "others", sum(t.user_time + t.system_time for t in ts[1:]),
-              sorted(round(t.user_time + t.system_time, 2) for t in ts[1:]), file=sys.stderr)
-        for k, v in sorted(stmts.items(), key=lambda kv: -kv[1]):
-            print(f"{v:7d} {k}", file=sys.stderr)
-    if sampler is not None:
-        sampler.stop(os.environ["XQ_BENCH_SAMPLE"])
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
@@ -191,12 +161,15 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
 
 
 def child_echo(args: argparse.Namespace) -> None:
+    import logging
+
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.types import Message
 
     async def main() -> None:
+        logging.getLogger("aiogram").setLevel(logging.ERROR)  # no "Received SIGTERM" line
         bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(args.api_base)))
         dp = Dispatcher()
 
@@ -367,8 +340,10 @@ async def main_bench(args: argparse.Namespace) -> int:
         print("--db postgresql+asyncpg://... deletes every row of that database before each "
               "run; add --wipe to confirm it is a scratch database", file=sys.stderr)
         return 2
+    database = ("PostgreSQL" if pg else f"SQLite ({args.db})" if args.db
+                else "SQLite (fresh temp file per run)")
     print(f"intake benchmark: N={args.n} updates from {args.users} users, {args.runs} runs; "
-          f"database {'PostgreSQL' if pg else 'SQLite (fresh temp file per run)'}; "
+          f"database {database}; "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.machine()}")
     fake, base = await spawn_standalone(TOKEN)
     args.api_base = base
@@ -391,7 +366,7 @@ async def main_bench(args: argparse.Namespace) -> int:
     print(f"median of {args.runs} runs:")
     print(show(ours, "  "))
     print(show(echo, "  "))
-    print(f"  per-run ratios: "
+    print("  per-run ratios: "
           + ", ".join(f"{o.rate / e.rate:.2f}" for o, e in zip(results["ours"], results["echo"])))
     print(f"intake ratio: {ours.rate / echo.rate:.2f}")
     return 0

@@ -47,17 +47,33 @@ class InboxDispatcher:
             # Cleared before looking, not after: a wake-up that arrives while step() waits
             # for the database must not be lost.
             self.wake.clear()
-            started = await self.step()
-            if not started:
-                try:
-                    await asyncio.wait_for(self.wake.wait(), timeout=self._idle_wait())
-                except TimeoutError:
-                    pass
+            await self.step()
+            # Whether or not it started anything, the next look waits for a wake-up (new
+            # rows stored, a chat finished): looking again at once finds nothing new.
+            try:
+                await asyncio.wait_for(self._worth_a_look(), timeout=self._idle_wait())
+            except TimeoutError:
+                pass
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def _idle_wait(self) -> float:
         return 0.05 if self._tasks else 0.5
+
+    async def _worth_a_look(self) -> None:
+        """Return at a wake-up that finds at least a quarter of the workers free.
+
+        Under load every finished row wakes us, and one look (pending_heads) per finished
+        row was one of the main costs per update; letting a few workers free up first lets
+        one look start several rows. An idle dispatcher looks at the first wake-up, and
+        the caller's timeout bounds the wait when few workers free up.
+        """
+        room = max(1, self.workers // 4)
+        while True:
+            await self.wake.wait()
+            if self.workers - len(self._busy) >= room:
+                return
+            self.wake.clear()
 
     async def step(self) -> int:
         """Start handling every chat whose head row is due; return how many started."""

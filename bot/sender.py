@@ -83,9 +83,12 @@ class OutboxSender:
     async def run(self, stop: asyncio.Event) -> None:
         flusher = asyncio.create_task(self._flush_loop(stop))
         while not stop.is_set():
+            # Cleared before looking, not after, so a wake-up during step() is not lost;
+            # then even after starting sends we wait for one (a send finishing, a commit)
+            # instead of querying again at once for rows we have just seen.
+            self.wake.clear()
             wait = await self.step()
             if wait > 0:
-                self.wake.clear()
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=wait)
                 except TimeoutError:
@@ -147,7 +150,7 @@ class OutboxSender:
             self._next_allowed[chat] = time.monotonic() + self.chat_interval
             self._start(chat, group, merged)
             started += 1
-        return 0 if started else min(soonest, 0.5)
+        return min(soonest, 0.5)
 
     def _merge(self, queue: list[Outgoing]) -> tuple[list[Outgoing], str | None]:
         """Join a chat's queued plain replies into one message.

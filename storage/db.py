@@ -1,12 +1,97 @@
 """Engine and session factory, with the SQLite settings a queue-heavy app needs."""
 from __future__ import annotations
 
+import sqlite3
+from collections import deque
 from pathlib import Path
+from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite import aiosqlite as sa_aiosqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
+
+
+class _OneHopCursor(sa_aiosqlite.AsyncAdapt_aiosqlite_cursor):
+    """SQLAlchemy's aiosqlite cursor, with each statement one job on the driver's thread.
+
+    The stock adapter awaits cursor(), execute(), fetchall() and close() separately: four
+    round trips to aiosqlite's thread per SELECT, three per write, each waking the event
+    loop. Doing the same calls in one job gives the same results and errors with one.
+    """
+
+    __slots__ = ()
+
+    def execute(self, operation: Any, parameters: Any = None) -> None:
+        connection = self._connection
+
+        def run() -> tuple[Any, Any, Any, Any]:
+            cursor = connection._conn.cursor()
+            try:
+                if parameters is None:
+                    cursor.execute(operation)
+                else:
+                    cursor.execute(operation, parameters)
+                description = cursor.description
+                rows = cursor.fetchall() if description else None
+                return description, rows, cursor.lastrowid, cursor.rowcount
+            finally:
+                cursor.close()
+
+        try:
+            description, rows, lastrowid, rowcount = self.await_(connection._execute(run))
+        except Exception as error:  # noqa: BLE001 - mapped exactly as the stock cursor does
+            self._adapt_connection._handle_exception(error)
+        if description:
+            self.description = description
+            self.lastrowid = self.rowcount = -1
+            self._rows = deque(rows)
+        else:
+            self.description = None
+            self.lastrowid, self.rowcount = lastrowid, rowcount
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> None:
+        connection = self._connection
+
+        def run() -> tuple[Any, Any]:
+            cursor = connection._conn.cursor()
+            try:
+                cursor.executemany(operation, seq_of_parameters)
+                return cursor.lastrowid, cursor.rowcount
+            finally:
+                cursor.close()
+
+        try:
+            lastrowid, rowcount = self.await_(connection._execute(run))
+        except Exception as error:  # noqa: BLE001
+            self._adapt_connection._handle_exception(error)
+        self.description = None
+        self.lastrowid, self.rowcount = lastrowid, rowcount
+
+
+class _OneHopConnection(sa_aiosqlite.AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+
+    def cursor(self, server_side: bool = False) -> Any:
+        return super().cursor(server_side) if server_side else _OneHopCursor(self)
+
+
+class _OneHopDBAPI(sa_aiosqlite.AsyncAdapt_aiosqlite_dbapi):
+    def connect(self, *arg: Any, **kw: Any) -> Any:
+        adapted = super().connect(*arg, **kw)
+        if type(adapted) is sa_aiosqlite.AsyncAdapt_aiosqlite_connection:
+            return _OneHopConnection(self, adapted._connection)
+        return adapted
+
+
+def _aiosqlite_module() -> Any:
+    """The driver module for SQLite engines: one thread round trip per statement when this
+    aiosqlite still has the internals it relies on, else SQLAlchemy's stock adapter."""
+    if hasattr(aiosqlite.Connection, "_execute") and hasattr(aiosqlite.Connection, "_conn"):
+        return _OneHopDBAPI(aiosqlite, sqlite3)
+    return sa_aiosqlite.AsyncAdapt_aiosqlite_dbapi(aiosqlite, sqlite3)
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -16,7 +101,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         db = u.database
         if db and db != ":memory:":
             Path(db).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30},
+                                     module=_aiosqlite_module())
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001

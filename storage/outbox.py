@@ -39,7 +39,9 @@ async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
                     or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
              .order_by(OutboxRow.lane, OutboxRow.id).limit(limit + len(exclude)))
         rows = (await session.execute(q)).all()
-    return [Outgoing(*r) for r in rows if r[0] not in exclude][:limit]
+    return [Outgoing(id=r.id, channel=r.channel, chat_id=r.chat_id, person_id=r.person_id,
+                     lane=r.lane, reply=r.reply, locale=r.locale, attempts=r.attempts)
+            for r in rows if r.id not in exclude][:limit]
 
 
 async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str | None]],

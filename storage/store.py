@@ -1,6 +1,7 @@
 """SqlStore: the core Store port over one SQLAlchemy session (one transaction)."""
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -234,8 +235,11 @@ class SqlStore:
         self._conversations[(channel, chat_id)] = r
         if r is None:
             return ConversationState(channel, chat_id)
-        return ConversationState(channel, chat_id, r.flow, r.step, dict(r.data or {}), r.version,
-                                 r.flood_notice_at)
+        # A deep copy: flows mutate nested values (a draft's text list) in place, and the
+        # row kept for save_conversation must still hold what was loaded, or the change
+        # would look like no change and not be written.
+        return ConversationState(channel, chat_id, r.flow, r.step, copy.deepcopy(r.data or {}),
+                                 r.version, r.flood_notice_at)
 
     async def save_conversation(self, st: ConversationState, now: datetime) -> None:
         key = (st.channel, st.chat_id)
