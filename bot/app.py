@@ -17,12 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.config import Settings
 from bot.dispatcher import InboxDispatcher
 from bot.sender import OutboxSender
+from bot.workcalendar import ChinaWorkCalendar
 from bot.telegram.convert import CHANNEL, to_inbound
 from bot.telegram.poller import TelegramPoller
 from bot.telegram.sender import TelegramSender
 from core.binding import BindingLimits
 from core.clock import Clock, SystemClock
 from core.intake import IntakeRules
+from core.workdays import WorkCalendar, add_working_days
 from handlers import router
 from handlers.context import FlowConfig
 from locales import Catalog
@@ -36,9 +38,12 @@ class StartupError(Exception):
     """A problem the operator must fix; printed as one sentence, without a traceback."""
 
 
-def flow_config(settings: Settings) -> FlowConfig:
+def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> FlowConfig:
     app = settings.app
+    cal = calendar or ChinaWorkCalendar()
+    delay = settings.followup.delay_working_days
     return FlowConfig(
+        revisit_due=lambda at: add_working_days(at, delay, cal, app.timezone),
         rules=IntakeRules(university_code=app.university_code, timezone=app.timezone,
                           default_locale=app.default_locale,
                           max_text_chars=settings.intake.max_text_chars,
@@ -128,7 +133,9 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    sched = build_scheduler(rt.sf, clock, settings.app.timezone)
+    sched = build_scheduler(rt.sf, clock, settings.app.timezone, calendar=ChinaWorkCalendar(),
+                            answer_working_days=settings.followup.answer_working_days,
+                            default_locale=settings.app.default_locale)
     sched.start()
     try:
         await asyncio.gather(rt.poller.run(stop), rt.dispatcher.run(stop), rt.sender.run(stop))

@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     codes.add_argument("--person", action="append", metavar="NUMBER",
                        help="only these people (repeat); re-issues to rebind an account")
     codes.add_argument("--bot-username", default="", help="for t.me deep links")
+    sweep = sub.add_parser("sweep", help="run the periodic sweeps once (follow-ups, ...)")
+    sweep.add_argument("--now", metavar="TIME",
+                       help="act as if it were this ISO time (e.g. 2026-12-01T09:00+08:00)")
     sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
     return p
 
@@ -61,6 +64,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.command == "migrate":
         return await commands.migrate(settings)
+    if args.command == "sweep":
+        return await commands.sweep(settings, args.now)
     if args.command == "status":
         return await commands.status(settings)
     if args.command == "roster":

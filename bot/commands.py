@@ -127,3 +127,33 @@ async def run(settings: Settings, seed: str | None) -> int:
                 return 1
     await serve(settings)
     return 0
+
+
+async def sweep(settings: Settings, now_text: str | None) -> int:
+    from datetime import datetime
+
+    from bot.workcalendar import ChinaWorkCalendar
+    from core.clock import FixedClock
+    from scheduler.sweeps import followup_sweep
+
+    await upgrade_async(settings.database.url)
+    try:
+        clock = FixedClock(datetime.fromisoformat(now_text)) if now_text else SystemClock()
+    except ValueError:
+        print(f"--now expects an ISO time such as 2026-12-01T09:00+08:00, not {now_text!r}",
+              file=sys.stderr)
+        return 2
+    if clock.now().tzinfo is None:
+        print("--now needs a time zone offset, e.g. +08:00", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database.url)
+    try:
+        asked, closed = await followup_sweep(
+            session_factory(engine), clock, calendar=ChinaWorkCalendar(),
+            timezone=settings.app.timezone,
+            answer_working_days=settings.followup.answer_working_days,
+            default_locale=settings.app.default_locale)
+    finally:
+        await engine.dispose()
+    print(f"follow-ups asked: {asked}; closed without answer: {closed}")
+    return 0

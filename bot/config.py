@@ -120,6 +120,11 @@ class BindingSection(_Section):
     max_failed_attempts: int = Field(5, ge=1)
 
 
+class FollowupSection(_Section):
+    delay_working_days: int = Field(1, ge=0, le=10)
+    answer_working_days: int = Field(3, ge=1, le=30)
+
+
 class PrivacySection(_Section):
     retention_days: int = Field(1095, ge=30)
 
@@ -138,6 +143,7 @@ class Settings(BaseSettings):
     intake: IntakeSection = IntakeSection()
     binding: BindingSection = BindingSection()
     privacy: PrivacySection = PrivacySection()
+    followup: FollowupSection = FollowupSection()
 
     @classmethod
     def settings_customise_sources(

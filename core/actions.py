@@ -25,6 +25,17 @@ class Verb(str, enum.Enum):
     CONFIRM = "ok"       # submit the draft
     CANCEL = "no"        # abandon the current flow
     LANG = "lang"        # switch language
+    # Concern handling: the argument is the concern id (stateless buttons; core checks access)
+    ACCEPT = "acc"       # member signs for (签收) the concern
+    RETURN = "ret"       # member returns (退单) it, a reason follows
+    CONTACT = "msg"      # member writes to the requester through the bot
+    REPLY = "rep"        # member marks it replied (答复), a summary follows
+    EXTEND = "ext"       # member asks the college for more time
+    EXT_OK = "exa"       # college approves the extension
+    EXT_NO = "exd"       # college denies it
+    REDISPATCH = "rd"    # secretary picks a member: "<concern>.<person>"
+    ANSWER = "ans"       # requester writes back to the handler
+    REVISIT = "rv"       # follow-up answers: "<concern>.<question><answer>", e.g. "12.cy"
 
 
 _ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.cards import member_buttons
 from core.errors import InputError
 from core.model import (
     ConcernStatus,
@@ -89,7 +90,8 @@ async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, req
                               to_status=status.value, actor_id=None,
                               detail={"member_id": decision.member_id, "reason": decision.reason},
                               now=now)
-        await notify_person(store, decision.member_id, Reply("task.new", params),
+        await notify_person(store, decision.member_id, Reply("task.new", params,
+                                                                   member_buttons(cid, status)),
                             lane=Lane.INTERACTIVE, now=now, default_locale=rules.default_locale)
         for att in draft.attachments:
             await notify_person(store, decision.member_id,

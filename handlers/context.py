@@ -1,6 +1,7 @@
 """What a flow gets: the inbound message, its conversation, the store, and a reply list."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,8 @@ class FlowConfig:
     flood_window_seconds: float
     university_name: str
     retention_days: int
+    #: when the 回访 of a concern replied at the given time is due (working days)
+    revisit_due: Callable[[datetime], datetime] = lambda at: at
 
 
 @dataclass

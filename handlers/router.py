@@ -7,7 +7,7 @@ from core.actions import ForgedAction, Verb, decode
 from core.errors import DomainError
 from core.model import Lane
 from core.replies import Reply
-from handlers import intake, start
+from handlers import followup, intake, start, tasks
 from handlers.context import FlowConfig, FlowContext
 from handlers.inbound import Inbound
 
@@ -17,10 +17,12 @@ COMMANDS = {
     "cancel": start.cancel,
     "lang": start.lang,
     "new": lambda ctx: intake.begin(ctx),
+    "tasks": tasks.tasks_command,
+    "my": tasks.my_command,
 }
 
 #: The commands menu each channel shows (Telegram: setMyCommands), as locale keys.
-MENU = ("start", "new", "help", "cancel", "lang")
+MENU = ("start", "new", "my", "tasks", "help", "cancel", "lang")
 
 CALLBACKS = {
     Verb.NEW: lambda ctx, arg: intake.begin(ctx, edit=False),
@@ -32,9 +34,22 @@ CALLBACKS = {
     Verb.CONFIRM: lambda ctx, arg: intake.confirm(ctx),
     Verb.CANCEL: lambda ctx, arg: start.cancel(ctx),
     Verb.LANG: start.lang_chosen,
+    Verb.ACCEPT: tasks.accept,
+    Verb.RETURN: tasks.ask_return,
+    Verb.CONTACT: tasks.ask_contact,
+    Verb.REPLY: tasks.ask_reply,
+    Verb.EXTEND: tasks.ask_extension,
+    Verb.EXT_OK: lambda ctx, arg: tasks.extension_decision(ctx, arg, True),
+    Verb.EXT_NO: lambda ctx, arg: tasks.extension_decision(ctx, arg, False),
+    Verb.REDISPATCH: tasks.redispatch,
+    Verb.ANSWER: followup.ask_answer,
+    Verb.REVISIT: followup.revisit_answer,
 }
 #: Buttons that work whatever step the conversation is at (they carry no step state).
-STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL}
+#: Concern buttons name their concern; core checks the presser's relation to it instead.
+STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL, Verb.ACCEPT, Verb.RETURN, Verb.CONTACT,
+             Verb.REPLY, Verb.EXTEND, Verb.EXT_OK, Verb.EXT_NO, Verb.REDISPATCH, Verb.ANSWER,
+             Verb.REVISIT}
 
 
 async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig,  # noqa: ANN001
@@ -91,6 +106,10 @@ async def _dispatch(ctx: FlowContext) -> None:
         await handler(ctx)
     elif ib.kind == "callback":
         await _callback(ctx)
+    elif ib.kind in ("text", "attachment") and ctx.conv.flow == tasks.FLOW:
+        await tasks.member_text(ctx, ib.text, ib.attachment)
+    elif ib.kind in ("text", "attachment") and ctx.conv.flow == followup.FLOW:
+        await followup.answer_text(ctx, ib.text, ib.attachment)
     elif ib.kind == "text":
         await _text(ctx)
     elif ib.kind == "attachment":

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.clock import Clock
+from core.followup import close_unanswered, start_revisits
+from core.workdays import WorkCalendar
 from storage.inbox import REDELIVERY_WINDOW
+from storage.store import SqlStore
 from storage.tables import InboxRow
 
 #: Handled inbox rows are kept a while for diagnosis, and must be gone before Telegram can
@@ -24,9 +28,40 @@ async def purge_inbox(sf: async_sessionmaker, clock: Clock) -> int:
         return res.rowcount or 0
 
 
-def build_scheduler(sf: async_sessionmaker, clock: Clock, timezone: str) -> AsyncIOScheduler:
+def build_scheduler(sf: async_sessionmaker, clock: Clock, timezone: str, *,
+                    calendar: WorkCalendar, answer_working_days: int,
+                    default_locale: str) -> AsyncIOScheduler:
     """Interval sweeps only, in memory: the state they act on lives in the database."""
     sched = AsyncIOScheduler(timezone=timezone)
     sched.add_job(purge_inbox, "interval", hours=1, args=[sf, clock], id="purge_inbox",
                   coalesce=True, max_instances=1)
+    sched.add_job(followup_sweep, "interval", minutes=5, args=[sf, clock], kwargs={
+        "calendar": calendar, "timezone": timezone, "answer_working_days": answer_working_days,
+        "default_locale": default_locale}, id="followup", coalesce=True, max_instances=1)
     return sched
+
+
+async def followup_sweep(sf: async_sessionmaker, clock: Clock, *, calendar: WorkCalendar,
+                         timezone: str, answer_working_days: int,
+                         default_locale: str) -> tuple[int, int]:
+    """Send due 回访 questions and close unanswered ones; return (asked, closed)."""
+    now = clock.now()
+    # A follow-up sent before this moment has had its full answer window.
+    cutoff = now
+    for _ in range(answer_working_days):
+        cutoff = _previous_working_moment(cutoff, calendar, timezone)
+    async with sf() as session, session.begin():
+        store = SqlStore(session)
+        asked = await start_revisits(store, now=now, default_locale=default_locale)
+        closed = await close_unanswered(store, now=now, sent_before=cutoff,
+                                        default_locale=default_locale)
+    return asked, closed
+
+
+def _previous_working_moment(at, calendar: WorkCalendar, tz: str):  # noqa: ANN001, ANN202
+    """The same local time one working day earlier."""
+    local = at.astimezone(ZoneInfo(tz))
+    day = local - timedelta(days=1)
+    while not calendar.is_workday(day.date()):
+        day -= timedelta(days=1)
+    return day.astimezone(at.tzinfo)

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.model import ConcernStatus, Lane, PersonKind, RequesterProfile, UnitKind, Zone, ZoneScope
 from core.ports import BindingCodeView, ConversationState, IdentityView, PersonCard
 from core.replies import Reply
 from storage import tables as T
+from storage.handling_store import HandlingStoreMixin
 
 OPEN_STATUSES = [s.value for s in (ConcernStatus.RECEIVED, ConcernStatus.DISPATCHED,
                                    ConcernStatus.ACCEPTED, ConcernStatus.IN_PROGRESS,
@@ -25,25 +27,111 @@ def _identity(row: T.ChannelIdentity) -> IdentityView:
                         unreachable=row.unreachable_at is not None)
 
 
-class SqlStore:
+class SqlStore(HandlingStoreMixin):
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         # The session's identity map holds rows weakly: without this reference the row
         # read by load_conversation is gone by save_conversation, which reads it again.
         self._conversations: dict[tuple[str, str], T.Conversation | None] = {}
+        # Filled by prefetch() for a batch of inbound messages handled in this session:
+        # identity rows by (channel, external_id) (None: known not to exist), flood
+        # counts by (chat_key, since), and the college list once read.
+        self._identities: dict[tuple[str, str], T.ChannelIdentity | None] = {}
+        self._recent: dict[tuple[str, datetime], int] = {}
+        self._batch_chat_keys: set[str] = set()
+        self._colleges: list[tuple[str, str]] | None = None
+        # Outbox and audit rows, written as one executemany INSERT per table before any
+        # other statement of this session and at commit (see _defer).
+        self._deferred: dict[type[T.Base], list[dict[str, Any]]] = {}
+        self._hooked = False
+
+    # -- deferred inserts -------------------------------------------------------------
+    def _defer(self, model: type[T.Base], values: dict[str, Any]) -> None:
+        """Queue a row whose id nobody needs, instead of ``session.add``.
+
+        The ORM inserts such rows one statement each on SQLite (it needs each new id and
+        SQLite's RETURNING does not keep the rows' order), so a batch of handled messages
+        cost one INSERT per reply. Queued rows are inserted with one executemany per table
+        before the session runs any other statement (so reads in this transaction see
+        them, as with autoflush) and before it commits; a rollback drops them.
+        """
+        if not self._hooked:
+            sync = self.s.sync_session
+            event.listen(sync, "do_orm_execute", self._write_deferred_before)
+            event.listen(sync, "before_commit", self._write_deferred_at_commit)
+            event.listen(sync, "after_rollback", self._drop_deferred)
+            self._hooked = True
+        self._deferred.setdefault(model, []).append(values)
+
+    def _write_deferred(self, sync_session: Any) -> None:
+        deferred, self._deferred = self._deferred, {}
+        for model, rows in deferred.items():
+            sync_session.execute(insert(model), rows)
+
+    def _write_deferred_before(self, state: Any) -> None:
+        if self._deferred:
+            self._write_deferred(state.session)
+
+    def _write_deferred_at_commit(self, sync_session: Any) -> None:
+        if self._deferred:
+            sync_session.flush()  # the rows they refer to (people, concerns) first
+            self._write_deferred(sync_session)
+
+    def _drop_deferred(self, sync_session: Any) -> None:
+        self._deferred = {}
+
+    # -- batch prefetch ---------------------------------------------------------------
+    async def prefetch(self, *, conversations: Iterable[tuple[str, str]] = (),
+                       identities: Iterable[tuple[str, str]] = (),
+                       recent_chat_keys: Iterable[str] = ()) -> None:
+        """Read in a few statements what handling a batch of messages will ask for.
+
+        ``conversations``: (channel, chat_id); ``identities``: (channel, external_id);
+        ``recent_chat_keys``: the first ``recent_inbound`` call for one of these chats
+        counts all of them in one grouped statement (for that ``since``). Later calls for
+        these keys are answered from memory; any other key still reads the database.
+        Writes through this store keep the cached identity and conversation rows current
+        (they are the session's own ORM objects). The flood counts are those of the
+        batch's first flood check: rows stored after it count from the next batch on.
+        """
+        for channel, chat_ids in _by_channel(conversations).items():
+            want = [c for c in chat_ids if (channel, c) not in self._conversations]
+            for part in _chunks(want):
+                rows = (await self.s.execute(select(T.Conversation).where(
+                    T.Conversation.channel == channel, T.Conversation.chat_id.in_(part))
+                )).scalars().all()
+                found = {r.chat_id: r for r in rows}
+                for c in part:
+                    self._conversations[(channel, c)] = found.get(c)
+        for channel, external_ids in _by_channel(identities).items():
+            want = [e for e in external_ids if (channel, e) not in self._identities]
+            for part in _chunks(want):
+                rows = (await self.s.execute(select(T.ChannelIdentity).where(
+                    T.ChannelIdentity.channel == channel,
+                    T.ChannelIdentity.external_id.in_(part)))).scalars().all()
+                found = {r.external_id: r for r in rows}
+                for e in part:
+                    self._identities[(channel, e)] = found.get(e)
+        self._batch_chat_keys.update(recent_chat_keys)
 
     # -- identities -------------------------------------------------------------------
     async def upsert_identity(self, channel: str, external_id: str, chat_id: str, *,
                               username: str | None, display_name: str | None,
                               now: datetime) -> IdentityView:
-        row = (await self.s.execute(select(T.ChannelIdentity).where(
-            T.ChannelIdentity.channel == channel, T.ChannelIdentity.external_id == external_id)
-        )).scalar_one_or_none()
+        key = (channel, external_id)
+        if key in self._identities:
+            row = self._identities[key]
+        else:
+            row = (await self.s.execute(select(T.ChannelIdentity).where(
+                T.ChannelIdentity.channel == channel,
+                T.ChannelIdentity.external_id == external_id))).scalar_one_or_none()
         if row is None:
             row = T.ChannelIdentity(channel=channel, external_id=external_id, chat_id=chat_id,
                                     username=username, display_name=display_name, created_at=now)
             self.s.add(row)
             await self.s.flush()
+            if key in self._identities:
+                self._identities[key] = row
         else:
             row.chat_id, row.username, row.display_name = chat_id, username, display_name
             # A message from the user proves they unblocked the bot.
@@ -104,10 +192,14 @@ class SqlStore:
                                 branch_code=branch, college_code=college)
 
     async def colleges(self) -> list[tuple[str, str]]:
-        rows = await self.s.execute(select(T.OrgUnit.code, T.OrgUnit.name).where(
-            T.OrgUnit.kind == UnitKind.COLLEGE.value, T.OrgUnit.active.is_(True))
-            .order_by(T.OrgUnit.code))
-        return [(c, n) for c, n in rows]
+        # Read once per store (one transaction); nothing in a handling transaction
+        # changes org units, and a roster import commits in its own transaction.
+        if self._colleges is None:
+            rows = await self.s.execute(select(T.OrgUnit.code, T.OrgUnit.name).where(
+                T.OrgUnit.kind == UnitKind.COLLEGE.value, T.OrgUnit.active.is_(True))
+                .order_by(T.OrgUnit.code))
+            self._colleges = [(c, n) for c, n in rows]
+        return list(self._colleges)
 
     async def dorm_buildings(self) -> list[str]:
         rows = await self.s.execute(select(T.Person.dorm_building).where(
@@ -219,20 +311,25 @@ class SqlStore:
     # -- messages and audit -----------------------------------------------------------
     async def enqueue(self, channel: str, chat_id: str, reply: Reply, *, lane: Lane,
                       locale: str, person_id: int | None, now: datetime) -> int:
-        row = T.OutboxRow(channel=channel, chat_id=chat_id, person_id=person_id, lane=int(lane),
-                          reply=reply.to_dict(), locale=locale, status="pending",
-                          created_at=now)
-        self.s.add(row)
+        self._defer(T.OutboxRow, dict(
+            channel=channel, chat_id=chat_id, person_id=person_id, lane=int(lane),
+            reply=reply.to_dict(), locale=locale, status="pending", attempts=0,
+            created_at=now))
         return 0
 
     async def audit(self, kind: str, actor_id: int | None, detail: dict[str, Any],
                     now: datetime) -> None:
-        self.s.add(T.AuditLog(kind=kind, actor_id=actor_id, detail=detail, created_at=now))
+        self._defer(T.AuditLog, dict(kind=kind, actor_id=actor_id, detail=detail,
+                                     created_at=now))
 
     # -- conversations ----------------------------------------------------------------
     async def load_conversation(self, channel: str, chat_id: str) -> ConversationState:
-        r = await self.s.get(T.Conversation, (channel, chat_id))
-        self._conversations[(channel, chat_id)] = r
+        key = (channel, chat_id)
+        if key in self._conversations:  # prefetched, or loaded/saved earlier in this session
+            r = self._conversations[key]
+        else:
+            r = await self.s.get(T.Conversation, key)
+            self._conversations[key] = r
         if r is None:
             return ConversationState(channel, chat_id)
         # A deep copy: flows mutate nested values (a draft's text list) in place, and the
@@ -257,8 +354,35 @@ class SqlStore:
             r.flood_notice_at, r.updated_at = st.flood_notice_at, now
 
     async def recent_inbound(self, chat_key: str, since: datetime) -> int:
+        cached = self._recent.get((chat_key, since))
+        if cached is not None:
+            return cached
+        if chat_key in self._batch_chat_keys:
+            keys = sorted(k for k in self._batch_chat_keys if (k, since) not in self._recent)
+            for part in _chunks(keys):
+                rows = await self.s.execute(select(T.InboxRow.chat_key, func.count()).where(
+                    T.InboxRow.chat_key.in_(part), T.InboxRow.received_at >= since)
+                    .group_by(T.InboxRow.chat_key))
+                counts = dict(rows.tuples().all())
+                for k in part:
+                    self._recent[(k, since)] = counts.get(k, 0)
+            return self._recent[(chat_key, since)]
         return (await self.s.execute(select(func.count()).select_from(T.InboxRow).where(
             T.InboxRow.chat_key == chat_key, T.InboxRow.received_at >= since))).scalar_one()
+
+
+def _by_channel(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for channel, value in pairs:
+        if value not in out.setdefault(channel, []):
+            out[channel].append(value)
+    return out
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    """IN lists of bounded size (SQLite caps bound parameters per statement)."""
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
 
 
 async def delete_all(session: AsyncSession) -> None:  # pragma: no cover - test helper

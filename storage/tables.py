@@ -147,6 +147,39 @@ class Concern(Base):
     source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Lifecycle milestones (the 三率 and time limits are computed from these).
+    accepted_at: Mapped[datetime | None]
+    first_contact_at: Mapped[datetime | None]
+    replied_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    due_reply_at: Mapped[datetime | None]
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reply_summary: Mapped[str | None] = mapped_column(Text)
+    close_reason: Mapped[str | None] = mapped_column(String(40))
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))
+    extension_until: Mapped[datetime | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    # 回访 (follow-up): when it is due, when it was asked, and the answers.
+    revisit_due_at: Mapped[datetime | None]
+    revisit_sent_at: Mapped[datetime | None]
+    revisit_contacted: Mapped[bool | None] = mapped_column(Boolean)
+    revisit_solved: Mapped[bool | None] = mapped_column(Boolean)
+    revisit_rating: Mapped[str | None] = mapped_column(String(12))
+    revisit_comment: Mapped[str | None] = mapped_column(Text)
+
+
+class RelayMessage(Base):
+    """A message between requester and handler, passed on by the bot, tied to its concern."""
+
+    __tablename__ = "relay_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concerns.id"), index=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    direction: Mapped[str] = mapped_column(String(20))  # to_requester | to_handler
+    text: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[Any]]
+    created_at: Mapped[datetime]
 
 
 class Attachment(Base):

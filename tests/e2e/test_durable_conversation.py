@@ -27,7 +27,9 @@ async def _settled(api: FakeBotAPI, db_url: str) -> None:
                                .group_by(InboxRow.status)))
         ob = dict(await _query(db_url, select(OutboxRow.status, func.count())
                                .group_by(OutboxRow.status)))
-        return not ib.get("pending") and not ob.get("pending")
+        # Everything pushed was fetched and confirmed, and nothing is left to handle or send.
+        return (not api.pending_updates() and not ib.get("pending")
+                and not ob.get("pending"))
 
     for _ in range(300):
         if await idle():

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.categories import CATEGORY_CODES
-from core.model import ConcernType
+from core.model import ConcernStatus, ConcernType
 from handlers.router import MENU
 from handlers.start import LOCALE_CHOICES
 from locales import Catalog
@@ -34,6 +34,8 @@ DYNAMIC = {
     "type.": {t.value for t in ConcernType},
     "commands.": set(MENU),
     "lang.": set(LOCALE_CHOICES),
+    "status.": {s.value for s in ConcernStatus},
+    "revisit.": {"cy", "cn", "sy", "sn", "rs", "rb", "ru"},
 }
 
 

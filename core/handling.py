@@ -1,0 +1,134 @@
+"""Handling a concern: who may act on it, the lifecycle step, and who is told.
+
+Every button on a task card, every relay and every sweep comes through ``act``. A forged
+or stale payload meets the same checks as a real one: the acting person's relation to the
+concern is worked out here from their roles, never taken from the payload, and every
+refusal is audited.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from core.errors import AccessDenied
+from core.lifecycle import Action, Actor, Transition, TransitionRefused, allowed_actions, apply
+from core.model import ConcernStatus, Lane, Role
+from core.notify import notify_person
+from core.replies import Reply, t
+
+
+@dataclass(frozen=True)
+class ConcernRecord:
+    id: int
+    number: str
+    status: ConcernStatus
+    requester_id: int
+    assigned_member_id: int | None
+    category: str
+    type: str
+    anonymous: bool
+    text: str
+    reopen_count: int
+    branch_code: str | None  # the handler's branch (or the requester's, before dispatch)
+    college_code: str | None
+
+
+class HandlingStore(Protocol):
+    async def get_concern(self, concern_id: int) -> ConcernRecord | None: ...
+    async def roles_of(self, person_id: int) -> list[tuple[str, str]]: ...
+    async def update_concern(self, concern_id: int, **fields: Any) -> None: ...
+    async def people_with_role_at(self, role: str, unit_code: str) -> list[int]: ...
+    async def add_relay(self, concern_id: int, sender_id: int, direction: str, text: str,
+                        attachments: list[dict], now: datetime) -> None: ...
+
+
+async def actors_for(store: Any, person_id: int, c: ConcernRecord) -> list[Actor]:
+    """Every relation the person has to the concern, most specific first."""
+    found: list[Actor] = []
+    if c.assigned_member_id == person_id:
+        found.append(Actor.HANDLER)
+    if c.requester_id == person_id:
+        found.append(Actor.REQUESTER)
+    for role, unit in await store.roles_of(person_id):
+        if role == Role.BRANCH_SECRETARY.value and unit == c.branch_code:
+            found.append(Actor.SECRETARY)
+        elif role == Role.COLLEGE_COMMITTEE.value and unit == c.college_code:
+            found.append(Actor.COLLEGE)
+        elif role == Role.ADMIN.value:
+            found.append(Actor.ADMIN)
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Acted:
+    concern: ConcernRecord
+    transition: Transition
+    actor: Actor
+
+
+async def act(store: Any, *, now: datetime, person_id: int | None, concern_id: int,
+              action: Action, reason: str | None = None, target: str | None = None,
+              extra: dict[str, Any] | None = None) -> Acted:
+    """Apply one lifecycle step for ``person_id`` (None: the system) and audit it.
+
+    Raises AccessDenied (unknown concern, no relation) or TransitionRefused; both are
+    audited as ``refused`` with the payload's concern id, so probing leaves a trace.
+    """
+    c = await store.get_concern(concern_id)
+    if c is None:
+        await _refused(store, now, person_id, concern_id, action, "not_found")
+        raise AccessDenied("handling.not_found")
+    actors = [Actor.SYSTEM] if person_id is None else await actors_for(store, person_id, c)
+    chosen = next((a for a in actors if action in allowed_actions(
+        c.status, a, reopen_count=c.reopen_count)), None)
+    try:
+        if chosen is None:
+            if not actors:
+                raise AccessDenied("handling.no_access")
+            apply(c.status, action, actors[0], reason=reason, target=target,
+                  reopen_count=c.reopen_count)  # raises the most telling refusal
+            raise AccessDenied("handling.no_access")
+        tr = apply(c.status, action, chosen, reason=reason, target=target,
+                   reopen_count=c.reopen_count)
+    except (AccessDenied, TransitionRefused) as err:
+        await _refused(store, now, person_id, concern_id, action, err.key)
+        raise
+    fields: dict[str, Any] = {"status": tr.status.value, "updated_at": now,
+                              "reopen_count": tr.reopen_count, **(extra or {})}
+    if tr.first_contact:
+        fields["first_contact_at"] = now
+    stamp = {Action.ACCEPT: "accepted_at", Action.REPLY: "replied_at"}.get(action)
+    if stamp:
+        fields[stamp] = now
+    if tr.status in (ConcernStatus.CLOSED, ConcernStatus.REJECTED, ConcernStatus.MERGED):
+        fields["closed_at"] = now
+    await store.update_concern(c.id, **fields)
+    await store.add_event(c.id, tr.event, from_status=c.status.value, to_status=tr.status.value,
+                          actor_id=person_id, detail={"actor": chosen.value,
+                                                      "reason": tr.reason, **_plain(extra)},
+                          now=now)
+    return Acted(c, tr, chosen)
+
+
+def _plain(extra: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in (extra or {}).items()
+            if k not in ("status", "updated_at")}
+
+
+async def _refused(store: Any, now: datetime, person_id: int | None, concern_id: int,
+                   action: Action, why: str) -> None:
+    await store.audit("refused", person_id, {"concern_id": concern_id, "action": action.value,
+                                              "why": why}, now)
+
+
+async def tell_requester(store: Any, c: ConcernRecord, key: str, *, now: datetime,
+                         default_locale: str, buttons: tuple = (), **params: Any) -> None:
+    """Every state change reaches the requester, through the bot (also when anonymous)."""
+    await notify_person(store, c.requester_id,
+                        Reply(key, {"number": c.number, **params}, buttons),
+                        lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
+
+
+def status_label(status: ConcernStatus) -> dict[str, str]:
+    return t(f"status.{status.value}")

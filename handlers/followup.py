@@ -1,0 +1,104 @@
+"""The requester's side after intake: writing back to the handler, and the 回访 answers."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from core.cards import member_buttons, revisit_buttons
+from core.errors import InputError
+from core.handling import act, tell_requester
+from core.lifecycle import Action
+from core.model import ConcernStatus, Lane, Role
+from core.notify import notify_person
+from core.replies import Reply
+from handlers.context import FlowContext
+
+FLOW = "followup"
+
+
+async def ask_answer(ctx: FlowContext, arg: str) -> None:
+    cid = int(arg) if arg.isdigit() else -1
+    c = await ctx.store.get_concern(cid)
+    if c is None or c.requester_id != ctx.identity.person_id:
+        await ctx.store.audit("refused", ctx.identity.person_id,
+                              {"concern_id": cid, "action": "answer", "why": "not_requester"},
+                              ctx.now)
+        raise InputError("handling.no_access")
+    ctx.conv.goto(FLOW, "answer", concern=cid)
+    ctx.toast()
+    ctx.say("relay.ask_answer", number=c.number)
+
+
+async def answer_text(ctx: FlowContext, text: str, attachment: dict | None = None) -> None:
+    cid = int(ctx.conv.data["concern"])
+    c = await ctx.store.get_concern(cid)
+    ctx.conv.goto("idle")
+    if c is None or c.requester_id != ctx.identity.person_id or c.assigned_member_id is None:
+        raise InputError("handling.no_access")
+    if not text.strip() and not attachment:
+        raise InputError("intake.empty_text")
+    await ctx.store.add_relay(cid, c.requester_id, "to_handler", text,
+                              [attachment] if attachment else [], ctx.now)
+    await notify_person(ctx.store, c.assigned_member_id, Reply(
+        "relay.to_handler", {"number": c.number, "text": text or "—"},
+        member_buttons(cid, c.status), attachments=(attachment,) if attachment else ()),
+        lane=Lane.INTERACTIVE, now=ctx.now, default_locale=ctx.config.rules.default_locale)
+    ctx.say("relay.sent", number=c.number)
+
+
+async def revisit_answer(ctx: FlowContext, arg: str) -> None:
+    cid_text, _, answer = arg.partition(".")
+    if not cid_text.isdigit() or answer not in ("cy", "cn", "sy", "sn", "rs", "rb", "ru"):
+        raise InputError("error.forged")
+    cid = int(cid_text)
+    c = await ctx.store.get_concern(cid)
+    if c is None or c.requester_id != ctx.identity.person_id:
+        await ctx.store.audit("refused", ctx.identity.person_id,
+                              {"concern_id": cid, "action": "revisit", "why": "not_requester"},
+                              ctx.now)
+        raise InputError("handling.no_access")
+    if c.status != ConcernStatus.REVISIT:
+        raise InputError("error.stale")
+    ctx.toast()
+    q, a = answer[0], answer[1]
+    if q == "c":
+        await ctx.store.update_concern(cid, revisit_contacted=a == "y")
+        ctx.say("revisit.q_solved", revisit_buttons(cid, "s"), edit=True, number=c.number)
+        return
+    if q == "s":
+        await ctx.store.update_concern(cid, revisit_solved=a == "y")
+        ctx.say("revisit.q_rating", revisit_buttons(cid, "r"), edit=True, number=c.number)
+        return
+    rating = {"s": "satisfied", "b": "basic", "u": "unsatisfied"}[a]
+    fields = await ctx.store.concern_fields(cid, "revisit_solved", "revisit_contacted")
+    if fields.get("revisit_solved") is None or fields.get("revisit_contacted") is None:
+        raise InputError("error.stale")
+    unhappy = rating == "unsatisfied" or not fields["revisit_solved"]
+    action = Action.REVISIT_UNSATISFIED if unhappy else Action.REVISIT_SATISFIED
+    done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
+                     action=action, extra={"revisit_rating": rating})
+    if not unhappy:
+        ctx.say("revisit.thanks_closed", edit=True, number=c.number)
+        return
+    ctx.say("revisit.thanks_reopened", edit=True, number=c.number)
+    await _reopen(ctx, done)
+
+
+async def _reopen(ctx: FlowContext, done: Any) -> None:
+    """退回重办: back to the same handler; after the second reopen, the college decides."""
+    c, locale = done.concern, ctx.config.rules.default_locale
+    if done.transition.escalated:
+        for person in await ctx.store.people_with_role_at(Role.COLLEGE_COMMITTEE.value,
+                                                          c.college_code or ""):
+            await notify_person(ctx.store, person, Reply("task.escalated_college", {
+                "number": c.number, "count": done.transition.reopen_count}),
+                lane=Lane.INTERACTIVE, now=ctx.now, default_locale=locale)
+        return
+    again = await act(ctx.store, now=ctx.now, person_id=None, concern_id=c.id,
+                      action=Action.REDISPATCH,
+                      extra={"revisit_contacted": None, "revisit_solved": None,
+                             "revisit_due_at": None, "revisit_sent_at": None})
+    if c.assigned_member_id:
+        await notify_person(ctx.store, c.assigned_member_id, Reply("task.reopened", {
+            "number": c.number, "text": c.text}, member_buttons(c.id, again.transition.status)),
+            lane=Lane.INTERACTIVE, now=ctx.now, default_locale=locale)

@@ -1,0 +1,239 @@
+"""The member's side: task card buttons, relay to the requester, /tasks, and the secretary's
+re-dispatch. Access is checked in core.handling, never here."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from core.actions import Verb, encode
+from core.cards import answer_button, member_buttons
+from core.errors import InputError
+from core.handling import ConcernRecord, act, status_label, tell_requester
+from core.lifecycle import Action
+from core.model import ConcernStatus, Lane, Role
+from core.notify import notify_person
+from core.replies import Button, Reply, t
+from handlers.context import FlowContext
+
+FLOW = "handle"
+
+
+def _cid(arg: str) -> int:
+    if not arg.isdigit() or len(arg) > 12:
+        raise InputError("error.forged")
+    return int(arg)
+
+
+async def _card(ctx: FlowContext, c: ConcernRecord, status: ConcernStatus) -> None:
+    card = await ctx.store.person_card(c.requester_id)
+    requester = {"t": "task.anonymous"} if c.anonymous else (card.name if card else "—")
+    ctx.say("task.card", member_buttons(c.id, status), edit=True, number=c.number,
+            status=status_label(status), category={"t": f"category.{c.category}"},
+            type={"t": f"type.{c.type}"}, requester=requester, text=c.text or "—")
+
+
+async def accept(ctx: FlowContext, arg: str) -> None:
+    done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,
+                     concern_id=_cid(arg), action=Action.ACCEPT)
+    ctx.toast()
+    await _card(ctx, done.concern, done.transition.status)
+    await tell_requester(ctx.store, done.concern, "concern.accepted", now=ctx.now,
+                         default_locale=ctx.config.rules.default_locale)
+
+
+async def _ask(ctx: FlowContext, arg: str, step: str, key: str) -> None:
+    cid = _cid(arg)
+    c = await ctx.store.get_concern(cid)
+    if c is None or c.assigned_member_id != ctx.identity.person_id:
+        await ctx.store.audit("refused", ctx.identity.person_id,
+                              {"concern_id": cid, "action": step, "why": "not_handler"}, ctx.now)
+        raise InputError("handling.no_access")
+    ctx.conv.goto(FLOW, step, concern=cid)
+    ctx.toast()
+    ctx.say(key, number=c.number)
+
+
+async def ask_return(ctx: FlowContext, arg: str) -> None:
+    await _ask(ctx, arg, "return", "task.ask_return_reason")
+
+
+async def ask_contact(ctx: FlowContext, arg: str) -> None:
+    await _ask(ctx, arg, "contact", "task.ask_contact")
+
+
+async def ask_reply(ctx: FlowContext, arg: str) -> None:
+    await _ask(ctx, arg, "reply", "task.ask_reply_summary")
+
+
+async def ask_extension(ctx: FlowContext, arg: str) -> None:
+    await _ask(ctx, arg, "extension", "task.ask_extension")
+
+
+async def member_text(ctx: FlowContext, text: str, attachment: dict | None = None) -> None:
+    """Free text while a member's step awaits it (reason, relay, summary, extension)."""
+    step, cid = ctx.conv.step, int(ctx.conv.data["concern"])
+    text = text.strip()
+    if not text and not attachment:
+        raise InputError("intake.empty_text")
+    if len(text) > ctx.config.rules.max_text_chars:
+        raise InputError("intake.too_long", limit=ctx.config.rules.max_text_chars,
+                         length=len(text))
+    locale = ctx.config.rules.default_locale
+    me = ctx.identity.person_id
+    if step == "return":
+        done = await act(ctx.store, now=ctx.now, person_id=me, concern_id=cid,
+                         action=Action.RETURN, reason=text)
+        await _offer_redispatch(ctx, done.concern, text)
+        ctx.say("task.returned", number=done.concern.number)
+    elif step == "contact":
+        c = await ctx.store.get_concern(cid)
+        if c is None or c.assigned_member_id != me:
+            raise InputError("handling.no_access")
+        if c.status == ConcernStatus.ACCEPTED:
+            await act(ctx.store, now=ctx.now, person_id=me, concern_id=cid,
+                      action=Action.FIRST_CONTACT)
+        elif c.status not in (ConcernStatus.IN_PROGRESS, ConcernStatus.EXTENSION_REQUESTED):
+            raise InputError("lifecycle.refused")
+        await ctx.store.add_relay(cid, me, "to_requester", text,
+                                  [attachment] if attachment else [], ctx.now)
+        await notify_person(ctx.store, c.requester_id, Reply(
+            "relay.to_requester", {"number": c.number, "text": text or "—"},
+            answer_button(cid), attachments=(attachment,) if attachment else ()),
+            lane=Lane.INTERACTIVE, now=ctx.now, default_locale=locale)
+        ctx.say("relay.sent", number=c.number)
+    elif step == "reply":
+        done = await act(ctx.store, now=ctx.now, person_id=me, concern_id=cid,
+                         action=Action.REPLY, reason=text,
+                         extra={"reply_summary": text,
+                                "revisit_due_at": ctx.config.revisit_due(ctx.now)})
+        await tell_requester(ctx.store, done.concern, "concern.replied", now=ctx.now,
+                             default_locale=locale, summary=text)
+        ctx.say("task.replied", number=done.concern.number)
+    elif step == "extension":
+        until, _, reason = text.partition(" ")
+        when = _parse_date(until, ctx.config.rules.timezone)
+        if when is None or when <= ctx.now or not reason.strip():
+            raise InputError("task.bad_extension")
+        done = await act(ctx.store, now=ctx.now, person_id=me, concern_id=cid,
+                         action=Action.REQUEST_EXTENSION, reason=reason.strip(),
+                         extra={"extension_until": when, "extension_reason": reason.strip()})
+        await _ask_college(ctx, done.concern, until, reason.strip())
+        ctx.say("task.extension_requested", number=done.concern.number, until=until)
+    ctx.conv.goto("idle")
+
+
+def _parse_date(text: str, tz: str) -> datetime | None:
+    try:
+        d = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return datetime.combine(d, time(17, 30), ZoneInfo(tz)).astimezone(timezone.utc)
+
+
+async def _offer_redispatch(ctx: FlowContext, c: ConcernRecord, reason: str) -> None:
+    if not c.branch_code:
+        return
+    members = [m for m in await ctx.store.people_with_role_at(Role.PARTY_MEMBER.value,
+                                                               c.branch_code)
+               if m != c.assigned_member_id]
+    names = await ctx.store.person_names(members)
+    buttons = tuple((Button("button.plain", encode(Verb.REDISPATCH, f"{c.id}.{m}"),
+                            {"label": names[m]}),) for m in members[:20])
+    for sec in await ctx.store.people_with_role_at(Role.BRANCH_SECRETARY.value, c.branch_code):
+        await notify_person(ctx.store, sec, Reply("task.returned_to_secretary", {
+            "number": c.number, "reason": reason}, buttons), lane=Lane.INTERACTIVE,
+            now=ctx.now, default_locale=ctx.config.rules.default_locale)
+
+
+async def _ask_college(ctx: FlowContext, c: ConcernRecord, until: str, reason: str) -> None:
+    if not c.college_code:
+        return
+    row = (Button("button.approve", encode(Verb.EXT_OK, str(c.id))),
+           Button("button.deny", encode(Verb.EXT_NO, str(c.id))))
+    for person in await ctx.store.people_with_role_at(Role.COLLEGE_COMMITTEE.value,
+                                                      c.college_code):
+        await notify_person(ctx.store, person, Reply("task.extension_asked", {
+            "number": c.number, "until": until, "reason": reason}, (row,)),
+            lane=Lane.INTERACTIVE, now=ctx.now, default_locale=ctx.config.rules.default_locale)
+
+
+async def redispatch(ctx: FlowContext, arg: str) -> None:
+    cid_text, _, pid_text = arg.partition(".")
+    cid, pid = _cid(cid_text), _cid(pid_text)
+    c = await ctx.store.get_concern(cid)
+    if c is None or pid not in await ctx.store.people_with_role_at(
+            Role.PARTY_MEMBER.value, c.branch_code or ""):
+        await ctx.store.audit("refused", ctx.identity.person_id,
+                              {"concern_id": cid, "action": "redispatch", "why": "bad_member"},
+                              ctx.now)
+        raise InputError("error.forged")
+    done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
+                     action=Action.REDISPATCH, extra={"assigned_member_id": pid})
+    fresh = await ctx.store.get_concern(cid)
+    ctx.toast()
+    ctx.say("task.redispatched", edit=True, number=c.number)
+    card = await ctx.store.person_card(c.requester_id)
+    await notify_person(ctx.store, pid, Reply("task.new", {
+        "number": c.number, "category": t(f"category.{c.category}"), "type": t(f"type.{c.type}"),
+        "text": c.text or "—", "requester": card.name if card else "—",
+        "college": (card.college_name if card else None) or "—",
+        "building": (card.dorm_building if card else None) or "—"},
+        member_buttons(cid, done.transition.status)), lane=Lane.INTERACTIVE, now=ctx.now,
+        default_locale=ctx.config.rules.default_locale)
+    assert fresh is not None
+    await tell_requester(ctx.store, fresh, "concern.redispatched", now=ctx.now,
+                         default_locale=ctx.config.rules.default_locale)
+
+
+async def extension_decision(ctx: FlowContext, arg: str, approve: bool) -> None:
+    cid = _cid(arg)
+    action = Action.APPROVE_EXTENSION if approve else Action.DENY_EXTENSION
+    fields = await ctx.store.concern_fields(cid, "extension_until")
+    extra = {"due_reply_at": fields["extension_until"]} if approve and fields else None
+    done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
+                     action=action, extra=extra)
+    ctx.toast()
+    key = "task.extension_approved" if approve else "task.extension_denied"
+    ctx.say(key, edit=True, number=done.concern.number)
+    if done.concern.assigned_member_id:
+        await notify_person(ctx.store, done.concern.assigned_member_id,
+                            Reply(key, {"number": done.concern.number},
+                                  member_buttons(cid, done.transition.status)),
+                            lane=Lane.INTERACTIVE, now=ctx.now,
+                            default_locale=ctx.config.rules.default_locale)
+
+
+async def tasks_command(ctx: FlowContext) -> None:
+    if ctx.identity.person_id is None:
+        raise InputError("task.none")
+    rows = await ctx.store.concern_rows(member_id=ctx.identity.person_id)
+    rows = [r for r in rows if r["status"] not in ("replied", "revisit")]
+    if not rows:
+        ctx.say("task.none")
+        return
+    far = datetime.max.replace(tzinfo=timezone.utc)
+    rows.sort(key=lambda r: (r["due_reply_at"] is None, r["due_reply_at"] or far))
+    tz = ZoneInfo(ctx.config.rules.timezone)
+    lines = []
+    for r in rows:
+        due = r["due_reply_at"]
+        overdue = due is not None and due < ctx.now
+        lines.append(("⚠️ " if overdue else "· ") + r["number"] + " "
+                     + (due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—"))
+    buttons = tuple((Button("button.plain", encode(Verb.CONTACT, str(r["id"])),
+                            {"label": r["number"]}),) for r in rows[:10])
+    ctx.say("task.list", buttons, count=len(rows), lines="\n".join(lines))
+
+
+async def my_command(ctx: FlowContext) -> None:
+    if ctx.identity.person_id is None:
+        ctx.say("my.none")
+        return
+    rows = await ctx.store.concern_rows(requester_id=ctx.identity.person_id, open_only=False)
+    if not rows:
+        ctx.say("my.none")
+        return
+    ctx.say("my.list", count=len(rows))
+    for r in rows[:5]:
+        ctx.say("my.item", number=r["number"], status=t(f"status.{r['status']}"),
+                category=t(f"category.{r['category']}"))

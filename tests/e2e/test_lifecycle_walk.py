@@ -1,0 +1,142 @@
+"""The whole 接诉即办 loop through the real bot: every step's messages and audit rows."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.workcalendar import ChinaWorkCalendar
+from core.clock import FixedClock, SystemClock
+from scheduler.sweeps import followup_sweep
+from storage.db import make_engine, session_factory
+from storage.tables import Concern, ConcernEvent, Person, RelayMessage
+from tests.support.chat import ChatUser
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
+
+STUDENT, MEMBER_A, MEMBER_B = "2023010103", "2022010202", "2022010201"
+SECRETARY, COLLEGE = "9001000003", "9001000001"  # ACC-S1 secretary; ACC committee
+
+
+async def _query(db_url: str, stmt: Any) -> list[Any]:
+    engine = make_engine(db_url)
+    async with session_factory(engine)() as s:
+        rows = (await s.execute(stmt)).all()
+    await engine.dispose()
+    return rows
+
+
+async def _events(db_url: str) -> list[tuple[str, str | None]]:
+    return [(k, to) for k, to in await _query(
+        db_url, select(ConcernEvent.kind, ConcernEvent.to_status).order_by(ConcernEvent.id))]
+
+
+async def _sweep(db_url: str, days: int) -> tuple[int, int]:
+    engine = make_engine(db_url)
+    try:
+        return await followup_sweep(
+            session_factory(engine), FixedClock(SystemClock().now() + timedelta(days=days)),
+            calendar=ChinaWorkCalendar(), timezone="Asia/Shanghai", answer_working_days=3,
+            default_locale="zh_CN")
+    finally:
+        await engine.dispose()
+
+
+async def test_full_lifecycle(db_url: str) -> None:
+    await seed_roster(db_url)
+    name_b = (await _query(db_url, select(Person.name).where(Person.number == MEMBER_B)))[0][0]
+    async with FakeBotAPI(token=TOKEN) as api:
+        people = {}
+        for uid, number in ((5001, STUDENT), (6001, MEMBER_A), (6002, MEMBER_B),
+                            (6003, SECRETARY), (6004, COLLEGE)):
+            people[number] = ChatUser(api, uid)
+        stu, a, b = people[STUDENT], people[MEMBER_A], people[MEMBER_B]
+        sec, col = people[SECRETARY], people[COLLEGE]
+        async with RunningBot(bot_settings(db_url, api.base_url,
+                                           outbox={"per_chat_per_second": 50.0})):
+            for number, user in people.items():
+                user.say(f"/start {await binding_code(db_url, number)}")
+                await user.expect("绑定成功")
+            # 1-2. submit, dispatch to the 3号楼 logistics member
+            stu.say("3号楼水房没有热水")
+            await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
+            await stu.press(await stu.expect("请选择诉求性质"), "求助")
+            await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
+            await stu.expect("诉求已提交")
+            card_a = await a.expect("新诉求")
+            assert await _events(db_url) == [("received", "received"), ("dispatched", "dispatched")]
+            # 3. return with a reason
+            await a.press(card_a, "退单")
+            a.say("这栋楼不归我负责")
+            await a.expect("已退单")
+            returned = await sec.expect("被退单")
+            assert "这栋楼不归我负责" in sec.text_of(returned)
+            # 4. the secretary re-dispatches to member B
+            await sec.press(returned, name_b)
+            await sec.expect("已重新分派")
+            card_b = await b.expect("新诉求")
+            await stu.expect("已重新分派给其他党员")
+            # 5. accept: the card updates in place, the student is told
+            await b.press(card_b, "签收")
+            edited = await b.expect("已签收")
+            assert edited.method == "editMessageText"
+            await stu.expect("已由负责的党员签收")
+            # 6. relay both ways; the first message is first contact
+            await b.press(edited, "联系诉求人")
+            b.say("我明天上午来水房看看")
+            await b.expect("已转达")
+            relayed = await stu.expect("处理人的消息")
+            assert "我明天上午来水房看看" in stu.text_of(relayed)
+            await stu.press(relayed, "回复")
+            stu.say("好的，谢谢")
+            await stu.expect("已转达")
+            back = await b.expect("诉求人的回复")
+            # 7. extension, approved by the college
+            await b.press(back, "申请延期")
+            b.say("2026-12-20 需要等锅炉配件")
+            await b.expect("已提交延期申请")
+            ask = await col.expect("延期申请")
+            await col.press(ask, "批准")
+            await col.expect("延期申请已批准")
+            approved = await b.expect("延期申请已批准")
+            # 8. reply
+            await b.press(approved, "答复办结")
+            b.say("锅炉已修好，热水恢复")
+            await b.expect("已答复")
+            await stu.expect("锅炉已修好，热水恢复")
+            # 9-10. follow-up answered 不满意 reopens it to the same member
+            assert await _sweep(db_url, 7) == (1, 0)
+            q1 = await stu.expect("负责的党员是否与您联系过")
+            await stu.press(q1, "联系过")
+            await stu.press(await stu.expect("您的问题解决了吗"), "已解决")
+            await stu.press(await stu.expect("您对办理情况满意吗"), "不满意")
+            await stu.expect("已退回重办")
+            reopened = await b.expect("退回重办")
+            # 11. accept and reply again
+            await b.press(reopened, "签收")
+            again = await b.expect("已签收")
+            await b.press(again, "答复办结")
+            b.say("已更换阀门并复查")
+            await b.expect("已答复")
+            # 12-13. 满意 closes it
+            assert await _sweep(db_url, 14) == (1, 0)
+            await stu.press(await stu.expect("负责的党员是否与您联系过"), "联系过")
+            await stu.press(await stu.expect("您的问题解决了吗"), "已解决")
+            await stu.press(await stu.expect("您对办理情况满意吗"), "满意")
+            await stu.expect("已办结")
+    assert await _events(db_url) == [
+        ("received", "received"), ("dispatched", "dispatched"),
+        ("returned", "returned"), ("redispatched", "dispatched"),
+        ("accepted", "accepted"), ("first_contact", "in_progress"),
+        ("extension_requested", "extension_requested"), ("extension_approved", "in_progress"),
+        ("replied", "replied"), ("revisit_started", "revisit"), ("reopened", "reopened"),
+        ("redispatched", "dispatched"), ("accepted", "accepted"), ("replied", "replied"),
+        ("revisit_started", "revisit"), ("revisit_satisfied", "closed")]
+    (c,) = [r for (r,) in await _query(db_url, select(Concern))]
+    assert (c.status, c.reopen_count, c.revisit_rating) == ("closed", 1, "satisfied")
+    assert c.first_contact_at is not None and c.closed_at is not None
+    relays = await _query(db_url, select(RelayMessage.direction, RelayMessage.text))
+    assert relays == [("to_requester", "我明天上午来水房看看"), ("to_handler", "好的，谢谢")]
+    # The original member never saw anything after returning it.
+    assert not [m for m in a.messages()[a.seen:] if "诉求人的回复" in a.text_of(m)]
