@@ -75,6 +75,8 @@ class Person(Base):
     dorm_building: Mapped[str | None] = mapped_column(String(100))
     dorm_room: Mapped[str | None] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(40))
+    #: set with /away: the deputy takes this member's new concerns until then
+    away_until: Mapped[datetime | None]
     verified: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
@@ -167,6 +169,27 @@ class Concern(Base):
     revisit_solved: Mapped[bool | None] = mapped_column(Boolean)
     revisit_rating: Mapped[str | None] = mapped_column(String(12))
     revisit_comment: Mapped[str | None] = mapped_column(Text)
+    # Conflict of interest: a concern about a Party member never goes to that branch.
+    about_member: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    about_branch_code: Mapped[str | None] = mapped_column(String(64))
+    # P0 crisis: a linked case that only the crisis team sees.
+    crisis: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    parent_concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))
+
+
+class CrisisPage(Base):
+    """One page of a crisis case to one person; unacknowledged pages climb the ladder."""
+
+    __tablename__ = "crisis_pages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concerns.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    paged_at: Mapped[datetime]
+    escalate_at: Mapped[datetime | None]
+    acked_at: Mapped[datetime | None]
+    acked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    escalated_at: Mapped[datetime | None]
 
 
 class RelayMessage(Base):
