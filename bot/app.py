@@ -28,6 +28,7 @@ from core.workdays import WorkCalendar, add_working_days
 from handlers import router
 from handlers.context import FlowConfig
 from locales import Catalog
+from scheduler.calendar_check import check_calendar
 from scheduler.sweeps import build_scheduler
 from storage.db import make_engine, session_factory
 
@@ -133,7 +134,10 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    sched = build_scheduler(rt.sf, clock, settings.app.timezone, calendar=ChinaWorkCalendar(),
+    calendar = ChinaWorkCalendar()
+    await check_calendar(rt.sf, calendar, clock, timezone=settings.app.timezone,
+                         default_locale=settings.app.default_locale)
+    sched = build_scheduler(rt.sf, clock, settings.app.timezone, calendar=calendar,
                             answer_working_days=settings.followup.answer_working_days,
                             default_locale=settings.app.default_locale)
     sched.start()
