@@ -15,6 +15,7 @@ from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.config import Settings
+from bot.crisis_config import crisis_rules
 from bot.dispatcher import InboxDispatcher
 from bot.sender import OutboxSender
 from bot.workcalendar import ChinaWorkCalendar
@@ -24,7 +25,8 @@ from bot.telegram.sender import TelegramSender
 from core.binding import BindingLimits
 from core.clock import Clock, SystemClock
 from core.intake import IntakeRules
-from core.workdays import WorkCalendar, add_working_days
+from core.model import Urgency
+from core.workdays import Limit, WorkCalendar, add_working_days
 from handlers import router
 from handlers.context import FlowConfig
 from locales import Catalog
@@ -48,13 +50,23 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
         rules=IntakeRules(university_code=app.university_code, timezone=app.timezone,
                           default_locale=app.default_locale,
                           max_text_chars=settings.intake.max_text_chars,
-                          max_attachments=settings.intake.max_attachments),
+                          max_attachments=settings.intake.max_attachments,
+                          category_urgency={code: Urgency(c.urgency)
+                                            for code, c in settings.categories.items()},
+                          calendar=cal,
+                          reply_limits={
+                              Urgency.P1: Limit.wall_clock(settings.limits.p1_reply_hours),
+                              Urgency.P2: Limit.workdays(settings.limits.p2_reply_working_days),
+                              Urgency.P3: Limit.workdays(settings.limits.p3_reply_working_days),
+                          }),
         binding=BindingLimits(max_failed_attempts=settings.binding.max_failed_attempts,
                               window=timedelta(hours=1)),
         flood_max=settings.flood.max_messages,
         flood_window_seconds=settings.flood.window_seconds,
         university_name=app.university_name,
         retention_days=settings.privacy.retention_days,
+        crisis_detector=settings.crisis.detector(),
+        crisis_rules=crisis_rules(settings),
     )
 
 
@@ -139,7 +151,8 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                          default_locale=settings.app.default_locale)
     sched = build_scheduler(rt.sf, clock, settings.app.timezone, calendar=calendar,
                             answer_working_days=settings.followup.answer_working_days,
-                            default_locale=settings.app.default_locale)
+                            default_locale=settings.app.default_locale,
+                            crisis_rules=crisis_rules(settings))
     sched.start()
     try:
         await asyncio.gather(rt.poller.run(stop), rt.dispatcher.run(stop), rt.sender.run(stop))

@@ -51,7 +51,8 @@ async def _import(settings: Settings, file: Path) -> bool:
             report = await apply_roster(session_factory(engine), roster,
                                         now=SystemClock().now(),
                                         progress=lambda done, _t: bar.update(done - bar.n),
-                                        source=str(file))
+                                        source=str(file),
+                                        default_locale=settings.app.default_locale)
     finally:
         await engine.dispose()
     for name, counts in report.as_dict().items():
@@ -134,6 +135,8 @@ async def sweep(settings: Settings, now_text: str | None) -> int:
 
     from bot.workcalendar import ChinaWorkCalendar
     from core.clock import FixedClock
+    from bot.crisis_config import crisis_rules
+    from scheduler.crisis_sweep import crisis_sweep
     from scheduler.sweeps import followup_sweep
 
     await upgrade_async(settings.database.url)
@@ -153,7 +156,10 @@ async def sweep(settings: Settings, now_text: str | None) -> int:
             timezone=settings.app.timezone,
             answer_working_days=settings.followup.answer_working_days,
             default_locale=settings.app.default_locale)
+        escalated = await crisis_sweep(session_factory(engine), clock,
+                                       rules=crisis_rules(settings))
     finally:
         await engine.dispose()
     print(f"follow-ups asked: {asked}; closed without answer: {closed}")
+    print(f"crisis escalations: {escalated}")
     return 0

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -18,6 +26,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from core.categories import CATEGORY_CODES
+from core.crisis import DEFAULT_TERMS_EN, DEFAULT_TERMS_ZH, CrisisDetector
 from core.numbering import valid_university_code
 
 LOCALES = ("zh_CN", "en")
@@ -129,6 +139,55 @@ class PrivacySection(_Section):
     retention_days: int = Field(1095, ge=30)
 
 
+class CrisisSection(_Section):
+    """``[crisis]``: crisis wording and the P0 paging ladder (core.crisis, core.crisis_case)."""
+
+    terms_zh: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS_ZH))
+    terms_en: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS_EN))
+    exceptions: list[str] = []
+    national_hotline: str = "12356"
+    school_hotline: str = ""
+    ack_minutes: int = Field(15, ge=1, le=240)
+    duty_numbers: list[str] = []     # person numbers of the counsellors on duty
+    fallback_number: str = ""        # when no duty counsellor and no college counsellor
+    final_number: str = ""           # the named human at the top of the ladder
+
+    @model_validator(mode="after")
+    def _detector(self) -> CrisisSection:
+        # Build the detector once here, so a bad term list fails at start.
+        try:
+            self.detector()
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"terms_zh/terms_en/exceptions: {exc}") from exc
+        return self
+
+    def detector(self) -> CrisisDetector:
+        return CrisisDetector(self.terms_zh, self.terms_en, self.exceptions)
+
+
+class CategorySection(_Section):
+    """``[categories.<code>]``: per-category settings (urgency P1-P3; default P2)."""
+
+    urgency: str = "P2"
+
+    @field_validator("urgency")
+    @classmethod
+    def _urgency(cls, v: str) -> str:
+        if v == "P0":
+            raise ValueError("P0 is set only by crisis detection; use P1, P2 or P3")
+        if v not in ("P1", "P2", "P3"):
+            raise ValueError("expected P1, P2 or P3")
+        return v
+
+
+class LimitsSection(_Section):
+    """Reply limits per urgency: P1 on the wall clock, P2 and P3 in working days."""
+
+    p1_reply_hours: float = Field(24, gt=0)
+    p2_reply_working_days: int = Field(5, ge=1)
+    p3_reply_working_days: int = Field(15, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="XQ_", env_nested_delimiter="__", extra="forbid", toml_file="config.toml"
@@ -144,6 +203,18 @@ class Settings(BaseSettings):
     binding: BindingSection = BindingSection()
     privacy: PrivacySection = PrivacySection()
     followup: FollowupSection = FollowupSection()
+    categories: dict[str, CategorySection] = {}
+    limits: LimitsSection = LimitsSection()
+    crisis: CrisisSection = CrisisSection()
+
+    @field_validator("categories")
+    @classmethod
+    def _category_codes(cls, v: dict[str, CategorySection]) -> dict[str, CategorySection]:
+        unknown = sorted(set(v) - set(CATEGORY_CODES))
+        if unknown:
+            raise ValueError(f"unknown category code(s) {', '.join(unknown)}; "
+                             f"expected some of {', '.join(CATEGORY_CODES)}")
+        return v
 
     @classmethod
     def settings_customise_sources(

@@ -3,6 +3,15 @@
 A handled row and all its effects (domain rows, audit rows, outbox rows) commit in one
 transaction. A failing row is retried with backoff, then parked as dead with an admin
 alert, so it never blocks the rest of that chat's queue.
+
+Rows are handled in batches: the head rows of up to ``batch_size`` chats share one
+transaction (their reads prefetched in a few statements, their writes flushed together,
+one commit), so each row still commits atomically with all of its effects, and a crash
+before the commit redoes every row of the batch, never part of one. A row that raises
+rolls the batch back: the rows before it are handled again without it, the failing row
+then leads its own attempt, so its failure is recorded (retry with backoff, then dead)
+exactly as if it had been handled alone. A batch whose commit fails is handled again one
+row per transaction.
 """
 from __future__ import annotations
 
@@ -19,7 +28,7 @@ from core.clock import Clock
 from core.notify import alert_admins
 from core.replies import Reply
 from handlers.inbound import Inbound
-from storage.inbox import pending_heads
+from storage.inbox import InboxHead, pending_heads
 from storage.store import SqlStore
 from storage.tables import InboxRow
 
@@ -29,12 +38,25 @@ Converter = Callable[[InboxRow], Inbound]
 Handler = Callable[[Inbound, SqlStore, datetime], Awaitable[None]]
 
 
+#: Chats whose head rows share one handling transaction.
+BATCH_SIZE = 64
+#: Handling transactions at a time. One: the bot is CPU-bound on one core, and on SQLite
+#: concurrent write transactions only wait for each other's lock; with one at a time
+#: batches grow larger (measured: 1.3-1.4 ms CPU per update against 1.5-1.7 with two).
+TRANSACTIONS = 1
+
+
 class InboxDispatcher:
     def __init__(self, sf: async_sessionmaker, clock: Clock, converters: dict[str, Converter],
                  handler: Handler, *, workers: int, max_attempts: int, retry_base: float,
-                 default_locale: str, on_committed: Callable[[], None] = lambda: None) -> None:
+                 default_locale: str, on_committed: Callable[[], None] = lambda: None,
+                 batch_size: int = BATCH_SIZE, transactions: int | None = None) -> None:
         self.sf, self.clock, self.converters, self.handler = sf, clock, converters, handler
         self.workers, self.max_attempts, self.retry_base = workers, max_attempts, retry_base
+        self.batch_size = max(1, batch_size)
+        # Handling transactions in parallel, each a batch of up to batch_size chats;
+        # ``workers`` only caps it (it was the number of one-row transactions).
+        self.transactions = transactions or max(1, min(workers, TRANSACTIONS))
         self.default_locale = default_locale
         self.on_committed = on_committed
         self.wake = asyncio.Event()
@@ -61,44 +83,46 @@ class InboxDispatcher:
         return 0.05 if self._tasks else 0.5
 
     async def _worth_a_look(self) -> None:
-        """Return at a wake-up that finds at least a quarter of the workers free.
+        """Return at a wake-up that finds a handling transaction free.
 
-        Under load every finished row wakes us, and one look (pending_heads) per finished
-        row was one of the main costs per update; letting a few workers free up first lets
-        one look start several rows. An idle dispatcher looks at the first wake-up, and
-        the caller's timeout bounds the wait when few workers free up.
+        Under load every finished batch and every stored getUpdates batch wakes us; the
+        caller's timeout bounds the wait.
         """
-        room = max(1, self.workers // 4)
         while True:
             await self.wake.wait()
-            if self.workers - len(self._busy) >= room:
+            if len(self._tasks) < self.transactions:
                 return
             self.wake.clear()
 
     async def step(self) -> int:
         """Start handling every chat whose head row is due; return how many started."""
-        free = self.workers - len(self._tasks)
+        free = self.transactions - len(self._tasks)
         if free <= 0:
             return 0
         now = self.clock.now()
-        started = 0
         # A chat busy when the query starts may finish while it runs; the query may then
         # still show that finished row as the chat's head. Skip such chats this round
         # (their task's wake-up brings us back) instead of starting the done row again.
         busy_before = set(self._busy)
-        for head in await pending_heads(self.sf, limit=self.workers * 4):
-            if started >= free:
+        due: list[InboxHead] = []
+        for head in await pending_heads(
+                self.sf, limit=free * self.batch_size + len(busy_before)):
+            if len(due) >= free * self.batch_size:
                 break
             if head.chat_key in self._busy or head.chat_key in busy_before:
                 continue
             if head.next_attempt_at and head.next_attempt_at > now:
                 continue
-            self._busy.add(head.chat_key)
-            task = asyncio.create_task(self._handle(head.id, head.chat_key))
+            due.append(head)
+        # Spread the due chats over the free transactions (no tiny trailing batch).
+        n = min(free, -(-len(due) // self.batch_size))
+        for k in range(n):
+            batch = due[k::n]
+            self._busy.update(h.chat_key for h in batch)
+            task = asyncio.create_task(self._handle_batch(batch))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-            started += 1
-        return started
+        return len(due)
 
     async def drain(self) -> None:
         """Handle until nothing is due (tests and one-shot runs)."""
@@ -106,15 +130,71 @@ class InboxDispatcher:
             if self._tasks:
                 await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
 
-    async def _handle(self, row_id: int, chat_key: str) -> None:
+    async def _handle_batch(self, heads: list[InboxHead]) -> None:
+        try:
+            todo = [sorted(h.id for h in heads)]
+            while todo:
+                ids = todo.pop(0)
+                todo[:0] = await self._batch_once(ids)
+        finally:
+            self._busy.difference_update(h.chat_key for h in heads)
+            self.wake.set()
+
+    async def _batch_once(self, ids: list[int]) -> list[list[int]]:
+        """Handle these rows in one transaction; return the id lists still to handle."""
+        if len(ids) == 1:
+            await self._handle(ids[0])
+            return []
+        at = -1  # the row being converted or handled; -1: not a row's doing
+        try:
+            async with self.sf() as session, session.begin():
+                rows = [r for r in (await session.execute(
+                    select(InboxRow).where(InboxRow.id.in_(ids)).order_by(InboxRow.id)
+                    .with_for_update())).scalars() if r.status == "pending"]
+                ids = [r.id for r in rows]
+                inbounds = []
+                for at, row in enumerate(rows):
+                    inbounds.append(self._convert(row))
+                at = -1
+                store = SqlStore(session)
+                await store.prefetch(
+                    conversations=[(i.channel, i.chat_id) for i in inbounds],
+                    identities=[(i.channel, i.user_id) for i in inbounds if i.user_id],
+                    recent_chat_keys=[i.chat_key for i in inbounds])
+                now = self.clock.now()
+                for at, (row, inbound) in enumerate(zip(rows, inbounds)):
+                    await self.handler(inbound, store, now)
+                    row.status, row.handled_at = "done", now
+                    crash_point("mid_handling")
+                at = -1
+        except Exception as exc:  # noqa: BLE001 - isolated below, recorded on the row
+            if at < 0:  # reading, prefetching or committing: no row to blame
+                log.warning("a batch of %d inbox rows failed (%s: %s); handling them one by "
+                            "one", len(ids), type(exc).__name__, exc)
+                return [[i] for i in ids]
+            if at == 0:  # the batch's first row: nothing else was handled before it
+                log.exception("inbox row %s failed", ids[0])
+                await self._record_failure(ids[0], exc)
+                return [ids[1:]] if len(ids) > 1 else []
+            # The rows before it again, without it; then it leads its own attempt.
+            return [ids[:at], ids[at:]]
+        self.handled += len(rows)
+        self.on_committed()
+        return []
+
+    def _convert(self, row: InboxRow) -> Inbound:
+        convert = self.converters.get(row.channel)
+        if convert is None:
+            raise RuntimeError(f"no converter for channel {row.channel!r}")
+        return convert(row)
+
+    async def _handle(self, row_id: int) -> None:
+        """One row in its own transaction; a failure is recorded on the row."""
         try:
             await self._handle_once(row_id)
         except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row
             log.exception("inbox row %s failed", row_id)
             await self._record_failure(row_id, exc)
-        finally:
-            self._busy.discard(chat_key)
-            self.wake.set()
 
     async def _handle_once(self, row_id: int) -> None:
         async with self.sf() as session, session.begin():
@@ -122,11 +202,8 @@ class InboxDispatcher:
                                          .with_for_update())).scalar_one_or_none()
             if row is None or row.status != "pending":
                 return
-            convert = self.converters.get(row.channel)
-            if convert is None:
-                raise RuntimeError(f"no converter for channel {row.channel!r}")
             now = self.clock.now()
-            await self.handler(convert(row), SqlStore(session), now)
+            await self.handler(self._convert(row), SqlStore(session), now)
             row.status, row.handled_at = "done", now
             crash_point("mid_handling")
         self.handled += 1

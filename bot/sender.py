@@ -73,6 +73,7 @@ class OutboxSender:
         self.default_locale = default_locale
         self.wake = asyncio.Event()
         self._in_flight: set[int] = set()
+        self._rows: dict[int, Outgoing] = {}  # pending rows read before (see due_rows)
         self._busy_chats: set[tuple[str, str]] = set()
         self._next_allowed: dict[tuple[str, str], float] = {}
         self._tasks: set[asyncio.Task] = set()
@@ -114,6 +115,8 @@ class OutboxSender:
             self._recording = 0
         for ids, _ in done:
             self._in_flight.difference_update(ids)
+            for i in ids:
+                self._rows.pop(i, None)
         self.sent += sum(len(ids) for ids, _ in done)
         self.wake.set()
 
@@ -125,8 +128,10 @@ class OutboxSender:
         free = self.concurrency - len(self._tasks) - len(self._done) - self._recording
         if free <= 0:
             return 0.02
+        if len(self._rows) > 20_000:  # rows that left "pending" behind our back
+            self._rows.clear()
         rows = await due_rows(self.sf, self.clock.now(), limit=max(200, free * 8),
-                              exclude=self._in_flight)
+                              exclude=self._in_flight, cache=self._rows)
         by_chat: OrderedDict[tuple[str, str], list[Outgoing]] = OrderedDict()
         for r in rows:
             by_chat.setdefault((r.channel, r.chat_id), []).append(r)
@@ -222,6 +227,8 @@ class OutboxSender:
             await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(**values))
 
     async def _unreachable(self, chat: tuple[str, str], ids: list[int], error: str) -> None:
+        for i in ids:
+            self._rows.pop(i, None)
         now = self.clock.now()
         async with self.sf() as session, session.begin():
             await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
@@ -234,6 +241,8 @@ class OutboxSender:
     async def _dead(self, group: list[Outgoing], error: str) -> None:
         now = self.clock.now()
         ids = [r.id for r in group]
+        for i in ids:
+            self._rows.pop(i, None)
         async with self.sf() as session, session.begin():
             await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
                 status="dead", last_error=error[:2000], attempts=OutboxRow.attempts + 1))

@@ -36,6 +36,9 @@ class Verb(str, enum.Enum):
     REDISPATCH = "rd"    # secretary picks a member: "<concern>.<person>"
     ANSWER = "ans"       # requester writes back to the handler
     REVISIT = "rv"       # follow-up answers: "<concern>.<question><answer>", e.g. "12.cy"
+    ABOUT = "abm"        # confirm step: the concern is about a Party member (conflict)
+    ABOUT_BRANCH = "abb"  # which branch that member is in: an index, or "-" for unknown
+    CRISIS_ACK = "cak"   # a paged responder takes a crisis case (argument: the case id)
 
 
 _ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline

@@ -124,10 +124,19 @@ async def _refused(store: Any, now: datetime, person_id: int | None, concern_id:
 
 async def tell_requester(store: Any, c: ConcernRecord, key: str, *, now: datetime,
                          default_locale: str, buttons: tuple = (), **params: Any) -> None:
-    """Every state change reaches the requester, through the bot (also when anonymous)."""
+    """Every state change reaches the requester, through the bot (also when anonymous).
+
+    Requesters whose duplicates were merged into this concern follow it: they get the same
+    notice, without the buttons (those act on the concern as its own requester).
+    """
     await notify_person(store, c.requester_id,
                         Reply(key, {"number": c.number, **params}, buttons),
                         lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
+    followers = getattr(store, "merged_followers", None)
+    for person in (await followers(c.id) if followers else []):
+        if person != c.requester_id:
+            await notify_person(store, person, Reply(key, {"number": c.number, **params}),
+                                lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
 
 
 def status_label(status: ConcernStatus) -> dict[str, str]:

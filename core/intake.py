@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.anonymity import requester_card
 from core.cards import member_buttons
 from core.errors import InputError
 from core.model import (
@@ -18,8 +19,16 @@ from core.model import (
 from core.notify import alert_admins, notify_person
 from core.numbering import concern_number
 from core.ports import Store
-from core.replies import Reply, t
-from core.routing import route_concern
+from core.replies import Reply
+from core.dispatching import decide_route
+from core.workdays import FixedCalendar, Limit, WorkCalendar
+
+#: Default reply limits per urgency (DOMAIN.md); P0 is crisis case management.
+DEFAULT_REPLY_LIMITS: dict[Urgency, Limit] = {
+    Urgency.P1: Limit.wall_clock(24),
+    Urgency.P2: Limit.workdays(5),
+    Urgency.P3: Limit.workdays(15),
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,26 @@ class IntakeRules:
     max_text_chars: int = 2000
     max_attachments: int = 10
     category_urgency: dict[str, Urgency] | None = None
+    #: the working-day calendar for due times (bot/app.py passes ChinaWorkCalendar);
+    #: without one, Monday-Friday count as working days
+    calendar: WorkCalendar | None = None
+    reply_limits: dict[Urgency, Limit] | None = None
+
+    def __post_init__(self) -> None:
+        # P0 belongs to crisis detection alone; a category configured P0 is a mistake.
+        if Urgency.P0 in (self.category_urgency or {}).values():
+            raise ValueError("P0 is set only by crisis detection, not by category urgency")
+
+    def urgency_of(self, category: str) -> Urgency:
+        """The category's configured urgency (P2 by default)."""
+        return (self.category_urgency or {}).get(category, Urgency.P2)
+
+    def reply_due(self, urgency: Urgency, start: datetime) -> datetime | None:
+        """When the reply is due for a concern of this urgency received at ``start``."""
+        limit = {**DEFAULT_REPLY_LIMITS, **(self.reply_limits or {})}.get(urgency)
+        if limit is None:
+            return None
+        return limit.due(start, self.calendar or FixedCalendar(), self.timezone)
 
 
 def check_draft(draft: Draft, rules: IntakeRules) -> None:
@@ -57,41 +86,39 @@ async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, req
     check_draft(draft, rules)
     assert draft.category and draft.type
     profile = await store.requester_profile(requester_id)
-    zones = await store.active_zones(draft.category)
-    load = await store.open_load(sorted({z.member_id for z in zones}))
-    decision = route_concern(draft.category, profile, zones, load)
+    decision = await decide_route(store, category=draft.category, concern_type=draft.type,
+                                  profile=profile, now=now, about_member=draft.about_member,
+                                  about_branch_code=draft.about_branch_code)
     year = now.astimezone(ZoneInfo(rules.timezone)).year
     number = concern_number(rules.university_code, year, await store.next_concern_seq(year))
-    urgency = (rules.category_urgency or {}).get(draft.category, Urgency.P2)
+    urgency = rules.urgency_of(draft.category)
     status = ConcernStatus.DISPATCHED if decision.member_id else ConcernStatus.RECEIVED
     cid = await store.add_concern(
         number=number, requester_id=requester_id, type=draft.type, category=draft.category,
-        urgency=urgency.value, status=status.value, anonymous=False, text=draft.text,
+        urgency=urgency.value, status=status.value, anonymous=draft.anonymous, text=draft.text,
         assigned_member_id=decision.member_id, zone_id=decision.zone_id,
         routing_reason=decision.reason, source_channel=channel, source_key=source_key,
-        created_at=now, updated_at=now,
+        created_at=now, updated_at=now, due_reply_at=rules.reply_due(urgency, now),
+        about_member=draft.about_member,
+        about_branch_code=draft.about_branch_code if draft.about_member else None,
     )
     await store.add_event(cid, "received", from_status=None, to_status=ConcernStatus.RECEIVED.value,
                           actor_id=requester_id, detail={"channel": channel}, now=now)
     for att in draft.attachments:
         await store.add_attachment(cid, att, now)
-    card = await store.person_card(requester_id)
-    params = {
-        "number": number,
-        "category": t(f"category.{draft.category}"),
-        "type": t(f"type.{draft.type}"),
-        "text": draft.text or "—",
-        "requester": card.name if card else "—",
-        "college": (card.college_name if card else None) or "—",
-        "building": (card.dorm_building if card else None) or "—",
-    }
+    card = None if draft.anonymous else await store.person_card(requester_id)
+
+    def new_card(key: str, buttons: tuple = ()) -> Reply:
+        return requester_card(key, number=number, category=draft.category or "",
+                              type_=draft.type or "", text=draft.text, card=card,
+                              anonymous=draft.anonymous, buttons=buttons)
     if decision.member_id:
         await store.add_event(cid, "dispatched", from_status=ConcernStatus.RECEIVED.value,
                               to_status=status.value, actor_id=None,
                               detail={"member_id": decision.member_id, "reason": decision.reason},
                               now=now)
-        await notify_person(store, decision.member_id, Reply("task.new", params,
-                                                                   member_buttons(cid, status)),
+        await notify_person(store, decision.member_id,
+                            new_card("task.new", member_buttons(cid, status)),
                             lane=Lane.INTERACTIVE, now=now, default_locale=rules.default_locale)
         for att in draft.attachments:
             await notify_person(store, decision.member_id,
@@ -101,6 +128,6 @@ async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, req
     else:
         await store.add_event(cid, "queued", from_status=None, to_status=None, actor_id=None,
                               detail={"reason": decision.reason}, now=now)
-        await alert_admins(store, Reply("admin.queue_new", params), now=now,
+        await alert_admins(store, new_card("admin.queue_new"), now=now,
                            default_locale=rules.default_locale)
     return NewConcern(number=number, id=cid, member_id=decision.member_id, created_at=now)

@@ -146,6 +146,11 @@ class Draft:
     type: str | None = None
     texts: list[str] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
+    #: conflict of interest: the concern is about a Party member (optionally of this branch)
+    about_member: bool = False
+    about_branch_code: str | None = None
+    #: hide the requester from the handler (the identity stays in escrow, core.anonymity)
+    anonymous: bool = False
 
     @property
     def text(self) -> str:

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from core.binding import BindingLimits
+from core.crisis import CrisisDetector
+from core.crisis_case import CrisisRules
 from core.intake import IntakeRules
 from core.model import Lane
 from core.ports import ConversationState, IdentityView
@@ -24,6 +26,9 @@ class FlowConfig:
     retention_days: int
     #: when the 回访 of a concern replied at the given time is due (working days)
     revisit_due: Callable[[datetime], datetime] = lambda at: at
+    #: crisis wording (core.crisis) and the P0 ladder (core.crisis_case), from [crisis]
+    crisis_detector: CrisisDetector = field(default_factory=CrisisDetector)
+    crisis_rules: CrisisRules = CrisisRules()
 
 
 @dataclass

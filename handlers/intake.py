@@ -15,6 +15,8 @@ from handlers.start import main_menu
 #: 举报 is a concern type routed to the discipline office, not a category to pick.
 PICKABLE_CATEGORIES = tuple(c for c in CATEGORY_CODES if c != "report")
 FLOW = "intake"
+#: the confirm button's argument for "submit anonymously" (the handler does not see who)
+ANONYMOUS = "a"
 
 
 def _draft(ctx: FlowContext) -> Draft:
@@ -23,7 +25,9 @@ def _draft(ctx: FlowContext) -> Draft:
 
 def _keep(ctx: FlowContext, draft: Draft) -> None:
     ctx.conv.data["draft"] = {"category": draft.category, "type": draft.type,
-                              "texts": draft.texts, "attachments": draft.attachments}
+                              "texts": draft.texts, "attachments": draft.attachments,
+                              "about_member": draft.about_member,
+                              "about_branch_code": draft.about_branch_code}
 
 
 def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
@@ -179,18 +183,56 @@ def _ask_confirm(ctx: FlowContext, draft: Draft, *, edit: bool) -> None:
     check_draft(draft, ctx.config.rules)
     ctx.conv.goto(FLOW, "confirm")
     _keep(ctx, draft)
-    ctx.say("intake.confirm",
-            ((Button("button.submit", encode(Verb.CONFIRM, "", ctx.conv.version)),
-              *_cancel_row(ctx)),), edit=edit,
+    rows: tuple[tuple[Button, ...], ...] = (
+        (Button("button.submit", encode(Verb.CONFIRM, "", ctx.conv.version)),
+         Button("button.submit_anonymous", encode(Verb.CONFIRM, ANONYMOUS, ctx.conv.version))),
+        _cancel_row(ctx))
+    if not draft.about_member:  # conflict of interest: routed above the member's branch
+        rows += ((Button("button.about_member", encode(Verb.ABOUT, "", ctx.conv.version)),),)
+    ctx.say("intake.confirm", rows, edit=edit,
             category={"t": f"category.{draft.category}"}, type={"t": f"type.{draft.type}"},
             text=draft.text or "—", files=len(draft.attachments))
+    if draft.about_member:
+        ctx.say("intake.about_member_note", branch=draft.about_branch_code or "—")
 
 
-async def confirm(ctx: FlowContext) -> None:
+async def about_member(ctx: FlowContext) -> None:
+    """"涉及党员" on the confirm step: ask which branch (optional)."""
     if ctx.conv.step != "confirm" or ctx.identity.person_id is None:
         raise InputError("error.stale")
+    profile = await ctx.store.requester_profile(ctx.identity.person_id)
+    branches = (await ctx.store.branch_units_of_college(profile.college_code)
+                if profile.college_code else [])[:20]
+    ctx.conv.goto(FLOW, "about_branch", branches=[c for c, _ in branches])
+    buttons = [Button("button.plain", encode(Verb.ABOUT_BRANCH, str(i), ctx.conv.version),
+                      {"label": name}) for i, (_, name) in enumerate(branches)]
+    buttons.append(Button("button.about_unknown", encode(Verb.ABOUT_BRANCH, "-",
+                                                         ctx.conv.version)))
+    ctx.toast()
+    ctx.say("intake.ask_about_branch", _rows(buttons, 1) + (_cancel_row(ctx),), edit=True)
+
+
+async def about_branch_chosen(ctx: FlowContext, arg: str) -> None:
+    codes = ctx.conv.data.get("branches", [])
+    if ctx.conv.step != "about_branch" or not (
+            arg == "-" or (arg.isdigit() and int(arg) < len(codes))):
+        raise InputError("error.stale")
+    draft = _draft(ctx)
+    draft.about_member = True
+    draft.about_branch_code = None if arg == "-" else codes[int(arg)]
+    ctx.toast()
+    _ask_confirm(ctx, draft, edit=True)
+
+
+async def confirm(ctx: FlowContext, arg: str = "") -> None:
+    """Submit the draft; the argument ``a`` submits it anonymously (core.anonymity)."""
+    if (ctx.conv.step != "confirm" or ctx.identity.person_id is None
+            or arg not in ("", ANONYMOUS)):
+        raise InputError("error.stale")
+    draft = _draft(ctx)
+    draft.anonymous = arg == ANONYMOUS
     new = await submit_concern(ctx.store, now=ctx.now, rules=ctx.config.rules,
-                               requester_id=ctx.identity.person_id, draft=_draft(ctx),
+                               requester_id=ctx.identity.person_id, draft=draft,
                                channel=ctx.inbound.channel, source_key=ctx.inbound.source_key)
     ctx.conv.goto("idle")
     ctx.toast()

@@ -7,7 +7,7 @@ from core.actions import ForgedAction, Verb, decode
 from core.errors import DomainError
 from core.model import Lane
 from core.replies import Reply
-from handlers import followup, intake, start, tasks
+from handlers import crisis, followup, intake, reveal, start, supervision, tasks
 from handlers.context import FlowConfig, FlowContext
 from handlers.inbound import Inbound
 
@@ -19,6 +19,11 @@ COMMANDS = {
     "new": lambda ctx: intake.begin(ctx),
     "tasks": tasks.tasks_command,
     "my": tasks.my_command,
+    "away": supervision.away_command,
+    "merge": supervision.merge_command,
+    "reject": supervision.reject_command,
+    "branch": supervision.branch_command,
+    "reveal": reveal.reveal_command,
 }
 
 #: The commands menu each channel shows (Telegram: setMyCommands), as locale keys.
@@ -31,7 +36,9 @@ CALLBACKS = {
     Verb.CATEGORY: intake.category_chosen,
     Verb.TYPE: intake.type_chosen,
     Verb.DONE: lambda ctx, arg: intake.done(ctx),
-    Verb.CONFIRM: lambda ctx, arg: intake.confirm(ctx),
+    Verb.CONFIRM: intake.confirm,
+    Verb.ABOUT: lambda ctx, arg: intake.about_member(ctx),
+    Verb.ABOUT_BRANCH: intake.about_branch_chosen,
     Verb.CANCEL: lambda ctx, arg: start.cancel(ctx),
     Verb.LANG: start.lang_chosen,
     Verb.ACCEPT: tasks.accept,
@@ -44,12 +51,13 @@ CALLBACKS = {
     Verb.REDISPATCH: tasks.redispatch,
     Verb.ANSWER: followup.ask_answer,
     Verb.REVISIT: followup.revisit_answer,
+    Verb.CRISIS_ACK: crisis.ack,
 }
 #: Buttons that work whatever step the conversation is at (they carry no step state).
 #: Concern buttons name their concern; core checks the presser's relation to it instead.
 STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL, Verb.ACCEPT, Verb.RETURN, Verb.CONTACT,
              Verb.REPLY, Verb.EXTEND, Verb.EXT_OK, Verb.EXT_NO, Verb.REDISPATCH, Verb.ANSWER,
-             Verb.REVISIT}
+             Verb.REVISIT, Verb.CRISIS_ACK}
 
 
 async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig,  # noqa: ANN001
@@ -98,6 +106,8 @@ async def _flood_notice(ctx: FlowContext) -> None:
 
 async def _dispatch(ctx: FlowContext) -> None:
     ib = ctx.inbound
+    if await crisis.intercept(ctx):  # crisis wording never continues on the ordinary path
+        return
     if ib.kind == "command":
         handler = COMMANDS.get(ib.command or "")
         if handler is None:

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
+from core.anonymity import requester_card
 from core.cards import answer_button, member_buttons
 from core.errors import InputError
 from core.handling import ConcernRecord, act, status_label, tell_requester
@@ -25,7 +26,7 @@ def _cid(arg: str) -> int:
 
 
 async def _card(ctx: FlowContext, c: ConcernRecord, status: ConcernStatus) -> None:
-    card = await ctx.store.person_card(c.requester_id)
+    card = None if c.anonymous else await ctx.store.person_card(c.requester_id)
     requester = {"t": "task.anonymous"} if c.anonymous else (card.name if card else "—")
     ctx.say("task.card", member_buttons(c.id, status), edit=True, number=c.number,
             status=status_label(status), category={"t": f"category.{c.category}"},
@@ -172,14 +173,11 @@ async def redispatch(ctx: FlowContext, arg: str) -> None:
     fresh = await ctx.store.get_concern(cid)
     ctx.toast()
     ctx.say("task.redispatched", edit=True, number=c.number)
-    card = await ctx.store.person_card(c.requester_id)
-    await notify_person(ctx.store, pid, Reply("task.new", {
-        "number": c.number, "category": t(f"category.{c.category}"), "type": t(f"type.{c.type}"),
-        "text": c.text or "—", "requester": card.name if card else "—",
-        "college": (card.college_name if card else None) or "—",
-        "building": (card.dorm_building if card else None) or "—"},
-        member_buttons(cid, done.transition.status)), lane=Lane.INTERACTIVE, now=ctx.now,
-        default_locale=ctx.config.rules.default_locale)
+    card = None if c.anonymous else await ctx.store.person_card(c.requester_id)
+    await notify_person(ctx.store, pid, requester_card(
+        "task.new", number=c.number, category=c.category, type_=c.type, text=c.text,
+        card=card, anonymous=c.anonymous, buttons=member_buttons(cid, done.transition.status)),
+        lane=Lane.INTERACTIVE, now=ctx.now, default_locale=ctx.config.rules.default_locale)
     assert fresh is not None
     await tell_requester(ctx.store, fresh, "concern.redispatched", now=ctx.now,
                          default_locale=ctx.config.rules.default_locale)

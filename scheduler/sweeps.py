@@ -9,8 +9,10 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.clock import Clock
+from core.crisis_case import CrisisRules
 from core.followup import close_unanswered, start_revisits
 from core.workdays import WorkCalendar
+from scheduler.crisis_sweep import crisis_sweep
 from storage.inbox import REDELIVERY_WINDOW
 from storage.store import SqlStore
 from storage.tables import InboxRow
@@ -30,7 +32,8 @@ async def purge_inbox(sf: async_sessionmaker, clock: Clock) -> int:
 
 def build_scheduler(sf: async_sessionmaker, clock: Clock, timezone: str, *,
                     calendar: WorkCalendar, answer_working_days: int,
-                    default_locale: str) -> AsyncIOScheduler:
+                    default_locale: str,
+                    crisis_rules: CrisisRules | None = None) -> AsyncIOScheduler:
     """Interval sweeps only, in memory: the state they act on lives in the database."""
     sched = AsyncIOScheduler(timezone=timezone)
     sched.add_job(purge_inbox, "interval", hours=1, args=[sf, clock], id="purge_inbox",
@@ -38,6 +41,10 @@ def build_scheduler(sf: async_sessionmaker, clock: Clock, timezone: str, *,
     sched.add_job(followup_sweep, "interval", minutes=5, args=[sf, clock], kwargs={
         "calendar": calendar, "timezone": timezone, "answer_working_days": answer_working_days,
         "default_locale": default_locale}, id="followup", coalesce=True, max_instances=1)
+    # Crisis pages have a 15-minute limit by default: look often.
+    sched.add_job(crisis_sweep, "interval", seconds=30, args=[sf, clock],
+                  kwargs={"rules": crisis_rules or CrisisRules(default_locale=default_locale)},
+                  id="crisis", coalesce=True, max_instances=1)
     return sched
 
 

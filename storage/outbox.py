@@ -1,11 +1,11 @@
 """Outbox queries: what is due to send, and recording what happened to each row."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from storage.tables import ChannelIdentity, OutboxRow
@@ -24,24 +24,48 @@ class Outgoing:
 
 
 async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
-                   exclude: set[int]) -> list[Outgoing]:
-    """Pending rows, crisis lane first, then by age; at most ``limit``."""
+                   exclude: set[int], cache: dict[int, Outgoing] | None = None
+                   ) -> list[Outgoing]:
+    """Pending rows, crisis lane first, then by age; at most ``limit``.
+
+    ``cache``: rows the caller read before, by id. A row's channel, chat, reply and
+    locale never change, so only rows not in it have their reply read (and JSON-decoded)
+    again; their attempts are always read fresh. The caller drops ids from it once they
+    leave the pending state. New rows are added to it.
+    """
     # Copy before querying: the caller's live set loses ids once their delivery is
     # recorded, which may happen while we wait here; our snapshot may predate that record
     # and still show those rows as pending, so they must stay excluded (else: re-sent).
     exclude = set(exclude)
+    cache = {} if cache is None else cache
     async with sf() as session:
-        # Plain columns, not ORM objects: this runs after every send, so loading whole
-        # entities (identity map, every column converted) was a hot spot.
-        q = (select(OutboxRow.id, OutboxRow.channel, OutboxRow.chat_id, OutboxRow.person_id,
-                    OutboxRow.lane, OutboxRow.reply, OutboxRow.locale, OutboxRow.attempts)
+        # Light columns first, the excluded (in flight) rows left out by the database.
+        q = (select(OutboxRow.id, OutboxRow.attempts)
              .where(OutboxRow.status == "pending",
                     or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
-             .order_by(OutboxRow.lane, OutboxRow.id).limit(limit + len(exclude)))
-        rows = (await session.execute(q)).all()
-    return [Outgoing(id=r.id, channel=r.channel, chat_id=r.chat_id, person_id=r.person_id,
-                     lane=r.lane, reply=r.reply, locale=r.locale, attempts=r.attempts)
-            for r in rows if r.id not in exclude][:limit]
+             .order_by(OutboxRow.lane, OutboxRow.id).limit(limit))
+        if exclude:
+            q = q.where(OutboxRow.id.not_in(sorted(exclude)))
+        heads = (await session.execute(q)).all()
+        missing = [i for i, _ in heads if i not in cache]
+        for part in range(0, len(missing), 500):
+            # Plain columns, not ORM objects: this runs after every send.
+            rows = await session.execute(
+                select(OutboxRow.id, OutboxRow.channel, OutboxRow.chat_id,
+                       OutboxRow.person_id, OutboxRow.lane, OutboxRow.reply,
+                       OutboxRow.locale, OutboxRow.attempts)
+                .where(OutboxRow.id.in_(missing[part:part + 500])))
+            for r in rows:
+                cache[r.id] = Outgoing(id=r.id, channel=r.channel, chat_id=r.chat_id,
+                                       person_id=r.person_id, lane=r.lane, reply=r.reply,
+                                       locale=r.locale, attempts=r.attempts)
+    out = []
+    for i, attempts in heads:
+        row = cache.get(i)
+        if row is None or i in exclude:  # gone between the two reads
+            continue
+        out.append(row if row.attempts == attempts else replace(row, attempts=attempts))
+    return out
 
 
 async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str | None]],
@@ -49,12 +73,19 @@ async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str
     """Record a batch of deliveries: (row ids merged into one message, message id)."""
     if not results:
         return
-    params = [{"id": i, "status": "sent", "message_id": message_id, "sent_at": now,
+    params = [{"row_id": i, "status": "sent", "message_id": message_id, "sent_at": now,
                "merged_into": ids[0] if len(ids) > 1 else None}
               for ids, message_id in results for i in ids]
     async with sf() as session, session.begin():
-        # One executemany UPDATE ... WHERE id = ? for the whole batch, not one per message.
-        await session.execute(update(OutboxRow), params)
+        # One executemany UPDATE ... WHERE id = ? for the whole batch, not one per message;
+        # on the Core table, as ORM bulk UPDATE re-processes every value of every row.
+        await session.execute(_RECORD_SENT, params)
+
+
+_OUTBOX = OutboxRow.__table__
+_RECORD_SENT = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
+                .values({c: bindparam(c, type_=_OUTBOX.c[c].type)
+                         for c in ("status", "message_id", "sent_at", "merged_into")}))
 
 
 async def backlog(sf: async_sessionmaker) -> dict[str, int]:

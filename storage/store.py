@@ -13,7 +13,9 @@ from core.model import ConcernStatus, Lane, PersonKind, RequesterProfile, UnitKi
 from core.ports import BindingCodeView, ConversationState, IdentityView, PersonCard
 from core.replies import Reply
 from storage import tables as T
+from storage.crisis_store import CrisisStoreMixin
 from storage.handling_store import HandlingStoreMixin
+from storage.routing_store import RoutingStoreMixin
 
 OPEN_STATUSES = [s.value for s in (ConcernStatus.RECEIVED, ConcernStatus.DISPATCHED,
                                    ConcernStatus.ACCEPTED, ConcernStatus.IN_PROGRESS,
@@ -27,7 +29,7 @@ def _identity(row: T.ChannelIdentity) -> IdentityView:
                         unreachable=row.unreachable_at is not None)
 
 
-class SqlStore(HandlingStoreMixin):
+class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         # The session's identity map holds rows weakly: without this reference the row
@@ -66,7 +68,9 @@ class SqlStore(HandlingStoreMixin):
     def _write_deferred(self, sync_session: Any) -> None:
         deferred, self._deferred = self._deferred, {}
         for model, rows in deferred.items():
-            sync_session.execute(insert(model), rows)
+            # The Core table, not the ORM entity: ORM bulk INSERT processes every value
+            # of every row in Python again; the rows here are already plain column values.
+            sync_session.execute(insert(model.__table__), rows)
 
     def _write_deferred_before(self, state: Any) -> None:
         if self._deferred:
@@ -340,8 +344,9 @@ class SqlStore(HandlingStoreMixin):
 
     async def save_conversation(self, st: ConversationState, now: datetime) -> None:
         key = (st.channel, st.chat_id)
-        r = self._conversations.get(key)
-        if r is None:
+        if key in self._conversations:  # loaded or prefetched (None: known not to exist)
+            r = self._conversations[key]
+        else:
             r = await self.s.get(T.Conversation, key)
         if r is None:
             r = T.Conversation(channel=st.channel, chat_id=st.chat_id, flow=st.flow,

@@ -38,7 +38,61 @@ def _base(update: Update, source_key: str, msg: Message) -> dict[str, Any]:
                 username=user.username if user else None, display_name=_display_name(user))
 
 
+def _name(user: dict[str, Any]) -> str | None:
+    return " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p) or None
+
+
+def _command_or_text(base: dict[str, Any], text: str, bot_username: str) -> Inbound:
+    if text.startswith("/"):
+        head, _, arg = text.partition(" ")
+        command, _, target = head[1:].partition("@")
+        if not target or target.lower() == bot_username.lower() or not bot_username:
+            return Inbound(**base, kind="command", command=command.lower(),
+                           command_arg=arg.strip(), text=text)
+    return Inbound(**base, kind="text", text=text)
+
+
+def _plain(payload: dict[str, Any], source_key: str, bot_username: str) -> Inbound | None:
+    """The two commonest updates (a text message, a pressed button) read straight from
+    the stored dict: the same Inbound as through ``Update.model_validate``, which cost
+    more than the rest of the conversion. None: anything else (or any doubt)."""
+    try:
+        if len(payload) != 2:  # update_id plus exactly one update field
+            return None
+        msg = payload.get("message")
+        if msg is not None:
+            text, chat, user = msg.get("text"), msg["chat"], msg.get("from")
+            if type(text) is not str or type(chat.get("type")) is not str:
+                return None
+            base = dict(channel=CHANNEL, chat_id=str(int(chat["id"])), chat_type=chat["type"],
+                        source_key=source_key,
+                        user_id=str(int(user["id"])) if user else None,
+                        username=user.get("username") if user else None,
+                        display_name=_name(user) if user else None)
+            return _command_or_text(base, text, bot_username)
+        cq = payload.get("callback_query")
+        if cq is not None:
+            user, msg = cq["from"], cq.get("message")
+            if msg is not None and type(msg["chat"].get("type")) is not str:
+                return None
+            return Inbound(channel=CHANNEL,
+                           chat_id=str(int(msg["chat"]["id"] if msg else user["id"])),
+                           chat_type=msg["chat"]["type"] if msg else "private",
+                           kind="callback", source_key=source_key, user_id=str(int(user["id"])),
+                           username=user.get("username"), display_name=_name(user),
+                           callback_data=cq.get("data") or "", callback_id=str(cq["id"]),
+                           message_id=str(int(msg["message_id"])) if msg else None)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return None
+
+
 def to_inbound(payload: dict[str, Any], source_key: str, bot_username: str = "") -> Inbound:
+    fast = _plain(payload, source_key, bot_username)
+    return fast if fast is not None else _from_model(payload, source_key, bot_username)
+
+
+def _from_model(payload: dict[str, Any], source_key: str, bot_username: str) -> Inbound:
     update = Update.model_validate(payload)
     if update.callback_query:
         cq = update.callback_query
@@ -55,14 +109,7 @@ def to_inbound(payload: dict[str, Any], source_key: str, bot_username: str = "")
                        source_key=source_key)
     base = _base(update, source_key, msg)
     if msg.text is not None:
-        text = msg.text
-        if text.startswith("/"):
-            head, _, arg = text.partition(" ")
-            command, _, target = head[1:].partition("@")
-            if not target or target.lower() == bot_username.lower() or not bot_username:
-                return Inbound(**base, kind="command", command=command.lower(),
-                               command_arg=arg.strip(), text=text)
-        return Inbound(**base, kind="text", text=text)
+        return _command_or_text(base, msg.text, bot_username)
     caption = msg.caption or ""
     if msg.photo:
         best = max(msg.photo, key=lambda p: (p.width * p.height, p.file_size or 0))

@@ -1,6 +1,8 @@
 """TelegramSender: one outbox row (or a merged group) -> one Bot API call."""
 from __future__ import annotations
 
+import json
+
 from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
@@ -12,6 +14,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
 from bot.telegram.convert import CHANNEL
@@ -19,12 +22,30 @@ from bot.telegram.render import CAPTION_LIMIT, render_keyboard, render_text
 from locales import Catalog
 from storage.outbox import Outgoing
 
+KEYBOARD_CACHE = 2048
+
 
 class TelegramSender:
     name = CHANNEL
 
     def __init__(self, bot: Bot, catalog: Catalog) -> None:
         self.bot, self.catalog = bot, catalog
+        # Rendered keyboards by (locale, buttons): many replies carry the same keyboard
+        # (the college question, the main menu), and building the aiogram models for
+        # every send was a visible cost. aiogram only reads them.
+        self._keyboards: dict[tuple[str, str], InlineKeyboardMarkup | None] = {}
+
+    def _keyboard(self, locale: str, reply: dict) -> InlineKeyboardMarkup | None:
+        rows = reply.get("buttons")
+        if not rows:
+            return None
+        key = (locale, json.dumps(rows, ensure_ascii=False, sort_keys=True))
+        keyboard = self._keyboards.get(key)
+        if keyboard is None:
+            if len(self._keyboards) >= KEYBOARD_CACHE:
+                self._keyboards.clear()
+            keyboard = self._keyboards[key] = render_keyboard(self.catalog, locale, reply)
+        return keyboard
 
     def render_text(self, row: Outgoing) -> str:
         return render_text(self.catalog, row.locale, row.reply)
@@ -57,7 +78,7 @@ class TelegramSender:
                     raise
             return None
         text = merged_text or self.render_text(last)
-        keyboard = render_keyboard(self.catalog, last.locale, reply)
+        keyboard = self._keyboard(last.locale, reply)
         if reply.get("edit_of"):
             try:
                 msg = await self.bot.edit_message_text(

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.redispatch import redispatch_from
 from core.roster import PersonEntry, Roster, UnitEntry, ZoneEntry
+from storage.store import SqlStore
 from storage.tables import AuditLog, OrgUnit, Person, ResponsibilityZone, RoleAssignment
 
 Progress = Callable[[int, int], None]  # (done, total), e.g. a tqdm bar's update
@@ -61,7 +63,8 @@ class _Ticker:
 
 async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster: Roster, *,
                        now: datetime, progress: Progress | None = None,
-                       actor_id: int | None = None, source: str | None = None) -> ImportReport:
+                       actor_id: int | None = None, source: str | None = None,
+                       default_locale: str = "zh_CN") -> ImportReport:
     """Make the database match ``roster`` in one transaction and audit the counts.
 
     ``progress(done, total)`` is called once per roster row. If anything fails
@@ -72,9 +75,11 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
     report = ImportReport()
     tick = _Ticker(progress, len(roster.units) + len(roster.people)
                    + len(roster.roles) + len(roster.zones))
+    deactivated: list[int] = []
     async with session_factory() as session, session.begin():
         unit_ids = await _apply_units(session, roster.units, report.units, tick)
-        person_ids = await _apply_people(session, roster.people, unit_ids, now, report.people, tick)
+        person_ids = await _apply_people(session, roster.people, unit_ids, now, report.people,
+                                         tick, deactivated)
         wanted_roles = set()
         for r in roster.roles:
             wanted_roles.add((person_ids[r.number], r.role.value, unit_ids[r.unit_code]))
@@ -83,6 +88,10 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
         await _apply_zones(session, roster.zones, person_ids, report.zones, tick)
         session.add(AuditLog(kind="roster_import", actor_id=actor_id, created_at=now,
                              detail={**report.as_dict(), "source": source}))
+        if deactivated:  # their open concerns go to whoever routing now picks
+            await session.flush()
+            await redispatch_from(SqlStore(session), deactivated, now=now,
+                                  default_locale=default_locale)
     return report
 
 
@@ -133,7 +142,7 @@ async def _apply_units(session: AsyncSession, units: Sequence[UnitEntry], counts
 
 async def _apply_people(session: AsyncSession, people: Sequence[PersonEntry],
                         unit_ids: dict[str, int], now: datetime, counts: Counts,
-                        tick: _Ticker) -> dict[str, int]:
+                        tick: _Ticker, deactivated: list[int]) -> dict[str, int]:
     by_number = {p.number: p for p in
                  await session.scalars(select(Person).where(Person.number.is_not(None)))}
     for e in people:
@@ -159,6 +168,7 @@ async def _apply_people(session: AsyncSession, people: Sequence[PersonEntry],
             person.active = False
             person.updated_at = now
             counts.deactivated += 1
+            deactivated.append(person.id)
     await session.flush()  # ids for roles and zones
     return {number: person.id for number, person in by_number.items()}
 

@@ -36,6 +36,24 @@ class FakeStore:
     sent: list[Sent] = field(default_factory=list)
     audits: list[tuple[str, int | None, dict]] = field(default_factory=list)
     seq: dict[int, int] = field(default_factory=dict)
+    # routing inputs: who is away, roles held at a unit, each person's branch, unit → college
+    away: set[int] = field(default_factory=set)
+    roles_at: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    branch: dict[int, str] = field(default_factory=dict)
+    college_of: dict[str, str] = field(default_factory=dict)
+
+    async def people_with_role_at(self, role: str, unit_code: str) -> list[int]:
+        return self.roles_at.get((role, unit_code), [])
+
+    async def unavailable_people(self, person_ids: list[int], now: datetime) -> set[int]:
+        reachable = {i.person_id for i in self.identities if not i.unreachable}
+        return {p for p in person_ids if p in self.away or p not in reachable}
+
+    async def branches_of(self, person_ids: list[int]) -> dict[int, str | None]:
+        return {p: self.branch.get(p) for p in person_ids}
+
+    async def college_of_unit(self, unit_code: str) -> str | None:
+        return self.college_of.get(unit_code)
 
     async def identities_of(self, person_id: int) -> list[IdentityView]:
         return [i for i in self.identities if i.person_id == person_id]

@@ -1,0 +1,86 @@
+"""Anonymity: what a handler learns about a requester, and the identity escrow.
+
+An anonymous concern shows its handler (and the admin queue) only the category, type and
+text: no name, college, dorm or anything else from the roster or the chat account. The
+college is left out too: alone it says little, but with the category and the text it can
+narrow a small class down to one person. Replies still reach the requester through the
+bot, which knows who they are.
+
+The identity stays in escrow: only a person holding the identity-supervisor role may
+reveal it (``reveal_identity``), with a reason. The reveal is audited and the requester is
+told. Everyone else is refused, and the refusal is audited as well.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.errors import AccessDenied, InputError
+from core.model import Lane, Role
+from core.notify import notify_person
+from core.ports import PersonCard
+from core.replies import Button, Reply, t
+
+
+def requester_card(key: str, *, number: str, category: str, type_: str, text: str,
+                   card: PersonCard | None, anonymous: bool,
+                   buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply:
+    """A new-concern card (``task.new`` or ``admin.queue_new``) for a handler or an admin.
+
+    Anonymous: the ``<key>_anonymous`` text, whose parameters carry nothing about the
+    requester. Otherwise the requester's name, college and dorm (building and room).
+    """
+    params: dict[str, Any] = {"number": number, "category": t(f"category.{category}"),
+                              "type": t(f"type.{type_}"), "text": text or "—"}
+    if anonymous:
+        return Reply(f"{key}_anonymous", params, buttons)
+    dorm = " ".join(x for x in ((card.dorm_building, card.dorm_room) if card else ()) if x)
+    params.update(requester=card.name if card else "—",
+                  college=(card.college_name if card else None) or "—",
+                  building=dorm or "—")
+    return Reply(key, params, buttons)
+
+
+@dataclass(frozen=True)
+class Revealed:
+    number: str
+    card: PersonCard
+
+
+async def reveal_identity(store: Any, *, now: datetime, person_id: int | None, number: str,
+                          reason: str, default_locale: str) -> Revealed:
+    """Reveal the requester of the anonymous concern ``number`` to an identity supervisor.
+
+    Refused (AccessDenied, audited as ``refused``) unless ``person_id`` holds the
+    identity-supervisor role; the role is checked before anything else, so a refused
+    person learns nothing about the concern. The reason is required (InputError
+    ``reveal.usage``). A reveal writes an ``identity_revealed`` audit row and tells the
+    requester, through the bot, that their identity was looked at and why.
+    """
+    roles = {r for r, _ in await store.roles_of(person_id)} if person_id is not None else set()
+    if Role.IDENTITY_SUPERVISOR.value not in roles:
+        await store.audit("refused", person_id, {"number": number[:40], "action": "reveal",
+                                                 "why": "not_identity_supervisor"}, now)
+        raise AccessDenied("reveal.not_supervisor")
+    reason = reason.strip()
+    if not reason or not number.strip():
+        raise InputError("reveal.usage")
+    cid = await store.concern_id_by_number(number.strip().upper())
+    c = await store.get_concern(cid) if cid is not None else None
+    if c is None:
+        await store.audit("refused", person_id, {"number": number[:40], "action": "reveal",
+                                                 "why": "not_found"}, now)
+        raise AccessDenied("handling.not_found")
+    if not c.anonymous:
+        raise InputError("reveal.not_anonymous", number=c.number)
+    card = await store.person_card(c.requester_id)
+    if card is None:
+        raise AccessDenied("handling.not_found")
+    await store.audit("identity_revealed", person_id, {
+        "concern_id": c.id, "number": c.number, "subject": c.requester_id,
+        "reason": reason}, now)
+    await notify_person(store, c.requester_id, Reply("reveal.requester_told", {
+        "number": c.number, "reason": reason}), lane=Lane.INTERACTIVE, now=now,
+        default_locale=default_locale)
+    return Revealed(c.number, card)

@@ -1,0 +1,353 @@
+"""The crisis (P0) case: open it, page the ladder, escalate, acknowledge.
+
+Crisis wording (core.crisis) anywhere a person writes opens a linked *case*: a concern with
+``crisis=True``, urgency P0, category psych, assigned to no ordinary member, so it never
+shows in /tasks or in relays. The writer gets a caring reply with the hotlines at once, in
+the crisis lane. Then the ladder is paged (see ``LEVELS``); each page is a row with a limit
+(``escalate_at``). A level that nobody acknowledges in time, or whose first responders
+cannot be reached at all, goes up one level. The claim of an escalation is one conditional
+update of the level's pages (``claim_crisis_escalation``), so two sweeps, or a sweep re-run
+after a crash, escalate a level exactly once: the loser's update matches no row.
+
+For the crisis team safety overrides anonymity: every page names the person, and each page
+is audited as ``crisis_identity_access`` (docs/decisions/0005).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from core.actions import Verb, encode
+from core.crisis import CrisisMatch
+from core.errors import AccessDenied
+from core.model import ConcernStatus, ConcernType, Lane, Role, Urgency
+from core.notify import notify_person
+from core.numbering import concern_number
+from core.replies import Button, Reply
+
+#: Level 0: the duty counsellor (must be reached) and the psych centre; 1: the crisis team;
+#: 2: the Organisation Department admins; 3: the named human (``final_number``).
+LEVELS = ("duty", "crisis_team", "admins", "final")
+TOP_LEVEL = len(LEVELS) - 1
+
+
+@dataclass(frozen=True)
+class CrisisRules:
+    """The crisis settings (config.toml ``[crisis]``), with safe defaults."""
+
+    national_hotline: str = "12356"
+    school_hotline: str = ""
+    ack_minutes: int = 15
+    duty_numbers: tuple[str, ...] = ()
+    fallback_number: str = ""
+    final_number: str = ""
+    university_code: str = "DEMO"
+    timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh_CN"
+
+    @property
+    def ack_limit(self) -> timedelta:
+        return timedelta(minutes=self.ack_minutes)
+
+
+@dataclass(frozen=True)
+class CrisisPageView:
+    id: int
+    concern_id: int
+    level: int
+    person_id: int
+    paged_at: datetime
+    escalate_at: datetime | None
+    acked_at: datetime | None
+    acked_by: int | None
+    escalated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CrisisSubject:
+    """Who the case is about, as the crisis team sees it (identity escrow overridden)."""
+
+    person_id: int
+    name: str
+    number: str | None
+    college: str | None
+    dorm: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class CrisisCase:
+    id: int
+    number: str
+    requester_id: int
+    text: str
+    parent_concern_id: int | None
+    parent_number: str | None = None
+
+
+class CrisisStore(Protocol):
+    """What the crisis use cases need beyond core.ports.Store."""
+
+    async def person_ids_by_numbers(self, numbers: list[str]) -> list[int]: ...
+    async def people_with_role_at(self, role: str, unit_code: str) -> list[int]: ...
+    async def crisis_subject(self, person_id: int) -> CrisisSubject | None: ...
+    async def crisis_case(self, concern_id: int) -> CrisisCase | None: ...
+    async def open_crisis_case_of(self, requester_id: int) -> int | None: ...
+    async def add_crisis_page(self, concern_id: int, level: int, person_id: int,
+                              paged_at: datetime, escalate_at: datetime | None) -> int: ...
+    async def crisis_pages(self, concern_id: int) -> list[CrisisPageView]: ...
+    async def unacked_crisis_pages(self) -> list[CrisisPageView]: ...
+    async def claim_crisis_escalation(self, concern_id: int, level: int,
+                                      now: datetime) -> bool: ...
+    async def ack_crisis(self, concern_id: int, person_id: int, now: datetime) -> bool: ...
+    async def update_concern(self, concern_id: int, **fields: Any) -> None: ...
+
+
+@dataclass
+class Opened:
+    case_id: int
+    number: str
+    new: bool
+    levels: list[int] = field(default_factory=list)
+
+
+def caring_reply(rules: CrisisRules) -> Reply:
+    """The reply the writer gets at once: care, and the hotlines."""
+    return Reply("crisis.caring", {"national": rules.national_hotline,
+                                   "school": rules.school_hotline or "—"})
+
+
+async def open_crisis(store: Any, *, now: datetime, rules: CrisisRules, person_id: int,
+                      text: str, match: CrisisMatch, source: str, channel: str,
+                      source_key: str, parent_concern_id: int | None = None,
+                      attachments: list[dict[str, Any]] | None = None) -> Opened:
+    """Crisis wording from ``person_id``: reply with care, open (or add to) the case, page.
+
+    ``source`` says where the wording was found (intake, caption, relay_to_handler,
+    relay_to_requester, ...). A person with an open case gets no second one: the message is
+    added to the case and the people on it are told.
+    """
+    await notify_person(store, person_id, caring_reply(rules), lane=Lane.CRISIS, now=now,
+                        default_locale=rules.default_locale)
+    detail = {"source": source, "term": match.term, "language": match.language,
+              "parent_concern_id": parent_concern_id}
+    existing = await store.open_crisis_case_of(person_id)
+    if existing is not None:
+        await store.add_event(existing, "crisis_message", from_status=None, to_status=None,
+                              actor_id=person_id, detail={**detail, "text": text}, now=now)
+        for att in attachments or ():
+            await store.add_attachment(existing, att, now)
+        case = await store.crisis_case(existing)
+        await _tell_case_people(store, case, rules, now, "crisis.again", text=text)
+        return Opened(existing, case.number, new=False)
+    year = now.astimezone(ZoneInfo(rules.timezone)).year
+    number = concern_number(rules.university_code, year, await store.next_concern_seq(year))
+    anonymous = False
+    if parent_concern_id is not None:
+        parent = await store.get_concern(parent_concern_id)
+        anonymous = bool(parent and parent.anonymous)
+    case_id = await store.add_concern(
+        number=number, requester_id=person_id, type=ConcernType.HELP.value, category="psych",
+        urgency=Urgency.P0.value, status=ConcernStatus.DISPATCHED.value, anonymous=anonymous,
+        text=text, assigned_member_id=None, zone_id=None, routing_reason="crisis_team",
+        source_channel=channel, source_key=f"crisis:{source_key}"[:120], created_at=now,
+        updated_at=now, crisis=True, parent_concern_id=parent_concern_id)
+    await store.add_event(case_id, "crisis_opened", from_status=None,
+                          to_status=ConcernStatus.DISPATCHED.value, actor_id=person_id,
+                          detail=detail, now=now)
+    for att in attachments or ():
+        await store.add_attachment(case_id, att, now)
+    if parent_concern_id is not None:
+        # The parent's audit shows that a case split off, not what it says.
+        await store.add_event(parent_concern_id, "crisis_linked", from_status=None,
+                              to_status=None, actor_id=None, detail={"case_id": case_id},
+                              now=now)
+    case = await store.crisis_case(case_id)
+    opened = Opened(case_id, number, new=True)
+    opened.levels = await page_level(store, case, 0, now=now, rules=rules, reason="opened")
+    return opened
+
+
+async def _ladder(store: Any, rules: CrisisRules, level: int,
+                  requester_id: int) -> tuple[list[int], list[int]]:
+    """(people who must be reached, other people) for one level of the ladder."""
+    if level == 0:
+        duty = await store.person_ids_by_numbers(list(rules.duty_numbers))
+        if not duty:
+            college = (await store.requester_profile(requester_id)).college_code
+            if college:
+                duty = await store.people_with_role_at(Role.COUNSELLOR.value, college)
+        if not duty and rules.fallback_number:
+            duty = await store.person_ids_by_numbers([rules.fallback_number])
+        return duty, await store.people_with_role(Role.PSYCH_CENTRE.value)
+    if level == 1:
+        return await store.people_with_role(Role.CRISIS_TEAM.value), []
+    if level == 2:
+        return await store.people_with_role(Role.ADMIN.value), []
+    final = await store.person_ids_by_numbers([rules.final_number]) if rules.final_number else []
+    return final, []
+
+
+async def page_level(store: Any, case: CrisisCase, level: int, *, now: datetime,
+                     rules: CrisisRules, reason: str) -> list[int]:
+    """Page everyone of ``level`` not yet paged on the case; return the levels paged.
+
+    A level whose must-reach people got nothing (none configured, or no reachable channel
+    identity) goes up at once, in the same transaction.
+    """
+    already = {p.person_id for p in await store.crisis_pages(case.id)}
+    must, others = await _ladder(store, rules, level, case.requester_id)
+    if level < TOP_LEVEL:
+        must = [p for p in dict.fromkeys(must) if p not in already]
+        others = [p for p in dict.fromkeys(others) if p not in already and p not in must]
+    escalate_at = now + rules.ack_limit if level < TOP_LEVEL else None
+    subject = await store.crisis_subject(case.requester_id)
+    reached_must = 0
+    paged: list[dict[str, Any]] = []
+    for person in [*must, *others]:
+        page_id = await store.add_crisis_page(case.id, level, person, now, escalate_at)
+        sent = await notify_person(store, person, _page_reply(case, subject, level, reason),
+                                   lane=Lane.CRISIS, now=now,
+                                   default_locale=rules.default_locale)
+        await store.audit("crisis_identity_access", person, {
+            "concern_id": case.id, "page_id": page_id, "level": level,
+            "subject_id": case.requester_id}, now)
+        reached_must += 1 if sent and person in must else 0
+        paged.append({"person_id": person, "reached": bool(sent)})
+    await store.add_event(case.id, "crisis_paged", from_status=None, to_status=None,
+                          actor_id=None, detail={"level": level, "reason": reason,
+                                                 "pages": paged}, now=now)
+    levels = [level]
+    if level < TOP_LEVEL and reached_must == 0:
+        if not paged:  # nobody new at this level: nothing to claim, go straight up
+            return levels + await page_level(store, case, level + 1, now=now, rules=rules,
+                                             reason="empty_level")
+        if await store.claim_crisis_escalation(case.id, level, now):
+            levels += await page_level(store, case, level + 1, now=now, rules=rules,
+                                       reason="unreachable")
+    return levels
+
+
+def _page_reply(case: CrisisCase, s: CrisisSubject | None, level: int, reason: str) -> Reply:
+    return Reply("crisis.page", {
+        "number": case.number, "level": level, "reason": {"t": _REASON_KEYS[reason]},
+        "name": s.name if s else "—", "person_number": (s.number if s else None) or "—",
+        "college": (s.college if s else None) or "—", "dorm": (s.dorm if s else None) or "—",
+        "phone": (s.phone if s else None) or "—", "text": case.text or "—",
+        "parent": case.parent_number or "—"},
+        ((Button("button.crisis_ack", encode(Verb.CRISIS_ACK, str(case.id))),),))
+
+
+_REASON_KEYS = {"opened": "crisis.reason_opened", "timeout": "crisis.reason_timeout",
+                "unreachable": "crisis.reason_unreachable",
+                "empty_level": "crisis.reason_unreachable"}
+
+
+async def _tell_case_people(store: Any, case: CrisisCase, rules: CrisisRules, now: datetime,
+                            key: str, *, skip: int | None = None, **params: Any) -> None:
+    pages = await store.crisis_pages(case.id)
+    acked_by = next((p.acked_by for p in pages if p.acked_by), None)
+    people = [acked_by] if acked_by and key == "crisis.again" else \
+        list(dict.fromkeys(p.person_id for p in pages))
+    for person in people:
+        if person != skip:
+            await notify_person(store, person, Reply(key, {"number": case.number, **params}),
+                                lane=Lane.CRISIS, now=now, default_locale=rules.default_locale)
+
+
+def due_escalations(pages: list[CrisisPageView], now: datetime, unreachable: set[int],
+                    psych_centre: set[int]) -> list[tuple[int, int, str]]:
+    """(case, level, reason) for each unacknowledged case whose current level must go up.
+
+    The current level is the highest paged and not yet escalated. It goes up when its limit
+    has passed ("timeout"), or when all its must-reach people are unreachable now (a chat
+    blocked after the page was queued: "unreachable"). At level 0 the must-reach people are
+    the duty counsellors, that is everyone paged there but the psych centre.
+    """
+    by_case: dict[int, list[CrisisPageView]] = {}
+    for p in pages:
+        by_case.setdefault(p.concern_id, []).append(p)
+    out: list[tuple[int, int, str]] = []
+    for case_id, case_pages in sorted(by_case.items()):
+        level = max(p.level for p in case_pages)
+        if level >= TOP_LEVEL:
+            continue
+        current = [p for p in case_pages if p.level == level and p.escalated_at is None]
+        if not current:
+            continue
+        if any(p.escalate_at is not None and p.escalate_at <= now for p in current):
+            out.append((case_id, level, "timeout"))
+            continue
+        must = [p.person_id for p in current if level > 0 or p.person_id not in psych_centre]
+        if must and all(m in unreachable for m in must):
+            out.append((case_id, level, "unreachable"))
+    return out
+
+
+async def escalation_candidates(store: Any, now: datetime) -> list[tuple[int, int, str]]:
+    """Read what is due to escalate (no writes): see ``due_escalations``."""
+    pages = await store.unacked_crisis_pages()
+    unreachable: set[int] = set()
+    for person in {p.person_id for p in pages}:
+        if not any(not i.unreachable for i in await store.identities_of(person)):
+            unreachable.add(person)
+    psych = set(await store.people_with_role(Role.PSYCH_CENTRE.value))
+    return due_escalations(pages, now, unreachable, psych)
+
+
+async def escalate(store: Any, case_id: int, level: int, *, now: datetime,
+                   rules: CrisisRules, reason: str) -> bool:
+    """Escalate one level of one case, exactly once; False if someone else already did
+    (or the case was acknowledged meanwhile)."""
+    if not await store.claim_crisis_escalation(case_id, level, now):
+        return False
+    case = await store.crisis_case(case_id)
+    await page_level(store, case, level + 1, now=now, rules=rules, reason=reason)
+    return True
+
+
+async def escalate_due(store: Any, *, now: datetime, rules: CrisisRules) -> int:
+    """Sweep in one unit of work: escalate every level that is due; return how many."""
+    done = 0
+    for case_id, level, reason in await escalation_candidates(store, now):
+        done += await escalate(store, case_id, level, now=now, rules=rules, reason=reason)
+    return done
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    case: CrisisCase
+    first: bool  # False: someone else had taken it already
+    by_name: str
+    subject: CrisisSubject | None
+
+
+async def acknowledge(store: Any, *, now: datetime, rules: CrisisRules, person_id: int | None,
+                      case_id: int) -> Acknowledged:
+    """The paged person takes the case: escalation stops and the others are told who.
+
+    Only someone paged on this case may acknowledge it; anyone else (a forged button) is
+    refused and audited.
+    """
+    pages = await store.crisis_pages(case_id)
+    if person_id is None or not any(p.person_id == person_id for p in pages):
+        await store.audit("refused", person_id, {"concern_id": case_id, "action": "crisis_ack",
+                                                 "why": "not_paged"}, now)
+        raise AccessDenied("crisis.not_paged")
+    case = await store.crisis_case(case_id)
+    subject = await store.crisis_subject(case.requester_id)
+    if not await store.ack_crisis(case_id, person_id, now):
+        by = next((p.acked_by for p in await store.crisis_pages(case_id) if p.acked_by), None)
+        names = await store.person_names([by]) if by else {}
+        return Acknowledged(case, False, names.get(by, "—"), subject)
+    name = (await store.person_names([person_id])).get(person_id, "—")
+    await store.update_concern(case_id, status=ConcernStatus.ACCEPTED.value, accepted_at=now,
+                               updated_at=now)
+    await store.add_event(case_id, "crisis_acknowledged",
+                          from_status=ConcernStatus.DISPATCHED.value,
+                          to_status=ConcernStatus.ACCEPTED.value, actor_id=person_id,
+                          detail={"actor": "crisis_team"}, now=now)
+    await _tell_case_people(store, case, rules, now, "crisis.taken", skip=person_id, name=name)
+    return Acknowledged(case, True, name, subject)

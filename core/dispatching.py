@@ -1,0 +1,66 @@
+"""Gathering what routing needs (availability, fallbacks) and routing a concern.
+
+``core.routing`` stays pure; this module asks the store for the facts it needs and
+hands them over, so intake and the re-dispatch after a roster import decide the same way.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any, Protocol
+
+from core.model import ConcernType, RequesterProfile, Role, RoutingDecision, Zone
+from core.routing import RoutingContext, route_concern
+
+
+class RoutingStore(Protocol):
+    async def active_zones(self, category: str) -> list[Zone]: ...
+    async def open_load(self, member_ids: list[int]) -> dict[int, int]: ...
+    async def people_with_role(self, role: str) -> list[int]: ...
+    async def people_with_role_at(self, role: str, unit_code: str) -> list[int]: ...
+    async def unavailable_people(self, person_ids: list[int], now: datetime) -> set[int]: ...
+    async def branches_of(self, person_ids: list[int]) -> dict[int, str | None]: ...
+    async def college_of_unit(self, unit_code: str) -> str | None: ...
+
+
+async def decide_route(store: Any, *, category: str, concern_type: str | None,
+                       profile: RequesterProfile, now: datetime, about_member: bool = False,
+                       about_branch_code: str | None = None,
+                       exclude: Collection[int] = ()) -> RoutingDecision:
+    """Route a concern: zones, availability and fallbacks from the store, rules from core.
+
+    ``exclude``: people who must not get it (a member just deactivated), treated as
+    unavailable so their zone's deputy or branch secretary takes over.
+    """
+    zones: list[Zone] = []
+    discipline: list[int] = []
+    committee: list[int] = []
+    secretaries: dict[int, list[int]] = {}
+    branch_of: dict[int, str | None] = {}
+    if concern_type == ConcernType.REPORT.value:
+        discipline = await store.people_with_role(Role.DISCIPLINE_CONTACT.value)
+        candidates = list(discipline)
+    elif about_member:
+        college = (await store.college_of_unit(about_branch_code) if about_branch_code
+                   else None) or profile.college_code
+        if college:
+            committee = await store.people_with_role_at(Role.COLLEGE_COMMITTEE.value, college)
+        branch_of = await store.branches_of(committee)
+        candidates = list(committee)
+    else:
+        zones = await store.active_zones(category)
+        people = sorted({z.member_id for z in zones}
+                        | {z.deputy_id for z in zones if z.deputy_id is not None})
+        branches = await store.branches_of(people)
+        for member in {z.member_id for z in zones}:
+            branch = branches.get(member)
+            secretaries[member] = (await store.people_with_role_at(
+                Role.BRANCH_SECRETARY.value, branch) if branch else [])
+        candidates = sorted(set(people) | {p for s in secretaries.values() for p in s})
+    off = await store.unavailable_people(candidates, now) if candidates else set()
+    load = await store.open_load(candidates) if candidates else {}
+    context = RoutingContext(unavailable=frozenset(off) | frozenset(exclude),
+                             secretaries=secretaries, discipline_contacts=discipline,
+                             college_committee=committee, branch_of=branch_of)
+    return route_concern(category, profile, zones, load, context, concern_type=concern_type,
+                         about_member=about_member, about_branch_code=about_branch_code)

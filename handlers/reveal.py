@@ -1,0 +1,24 @@
+"""/reveal <number> <reason>: the identity supervisor looks up an anonymous requester.
+Thin: parse, one core call, reply. The role check and the audit are in core.anonymity."""
+from __future__ import annotations
+
+from core.anonymity import reveal_identity
+from core.errors import InputError
+from handlers.context import FlowContext
+
+
+async def reveal_command(ctx: FlowContext) -> None:
+    number, _, reason = ctx.inbound.command_arg.strip().partition(" ")
+    if len(reason) > ctx.config.rules.max_text_chars:
+        raise InputError("intake.too_long", limit=ctx.config.rules.max_text_chars,
+                         length=len(reason))
+    # An empty number or reason still reaches core: a non-supervisor must be refused (and
+    # audited) before being told how the command is used.
+    shown = await reveal_identity(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,
+                                  number=number, reason=reason,
+                                  default_locale=ctx.config.rules.default_locale)
+    card = shown.card
+    dorm = " ".join(x for x in (card.dorm_building, card.dorm_room) if x) or "—"
+    ctx.say("reveal.done", number=shown.number, name=card.name, person_number=card.number or "—",
+            college=card.college_name or card.unit_name or "—", class_name=card.class_name or "—",
+            dorm=dorm)

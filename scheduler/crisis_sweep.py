@@ -1,0 +1,33 @@
+"""The crisis escalation sweep: unacknowledged or unreachable pages go up the ladder."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from core.clock import Clock
+from core.crisis_case import CrisisRules, escalate, escalation_candidates
+from storage.store import SqlStore
+
+log = logging.getLogger(__name__)
+
+
+async def crisis_sweep(sf: async_sessionmaker, clock: Clock, *, rules: CrisisRules) -> int:
+    """Escalate every due crisis level; return how many escalations this run made.
+
+    Candidates are read first; each escalation then commits in its own transaction, whose
+    first statement is the claim. A crash rolls the claim back with the pages it would
+    have sent; a concurrent sweep's claim matches no row. Either way: exactly one.
+    """
+    now = clock.now()
+    async with sf() as session:
+        due = await escalation_candidates(SqlStore(session), now)
+    done = 0
+    for case_id, level, reason in due:
+        try:
+            async with sf() as session, session.begin():
+                done += await escalate(SqlStore(session), case_id, level, now=now,
+                                       rules=rules, reason=reason)
+        except Exception:  # noqa: BLE001 - one case must not stop the others; retried next run
+            log.exception("crisis escalation of case %s level %s failed", case_id, level)
+    return done

@@ -1,0 +1,206 @@
+"""The crisis (P0) path through the real bot: care first, a hidden case, pages, escalation."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+import core.crisis_case
+from bot.crisis_config import crisis_rules
+from core.clock import FixedClock, SystemClock
+from scheduler.crisis_sweep import crisis_sweep
+from storage.db import make_engine, session_factory
+from storage.tables import AuditLog, ChannelIdentity, Concern, CrisisPage, OutboxRow, Person
+from tests.support.chat import ChatUser
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
+
+STUDENT, STUDENT_2, MEMBER = "2023010103", "2023010101", "2022010202"  # ACC; 3号楼 logistics
+COUNSELLOR, PSY_1 = "9001000003", "9103000001"   # ACC counsellor; psych centre
+ECO_COUNSELLOR = "9002000003"                     # crisis team (level 1)
+
+
+async def _query(db_url: str, stmt: Any) -> list[Any]:
+    engine = make_engine(db_url)
+    try:
+        async with session_factory(engine)() as s:
+            return list((await s.execute(stmt)).all())
+    finally:
+        await engine.dispose()
+
+
+async def _person(db_url: str, number: str) -> int:
+    return (await _query(db_url, select(Person.id).where(Person.number == number)))[0][0]
+
+
+async def _pages(db_url: str) -> list[tuple[int, int]]:
+    """(level, person id) of every page, in order."""
+    return [(lv, p) for lv, p in await _query(
+        db_url, select(CrisisPage.level, CrisisPage.person_id).order_by(CrisisPage.id))]
+
+
+async def _sweep(db_url: str, settings: Any, minutes: float) -> int:
+    engine = make_engine(db_url)
+    try:
+        return await crisis_sweep(session_factory(engine),
+                                  FixedClock(SystemClock().now() + timedelta(minutes=minutes)),
+                                  rules=crisis_rules(settings))
+    finally:
+        await engine.dispose()
+
+
+def _settings(db_url: str, api: FakeBotAPI) -> Any:
+    return bot_settings(db_url, api.base_url, outbox={"per_chat_per_second": 50.0},
+                        crisis={"school_hotline": "010-6666"})
+
+
+async def _bind(db_url: str, api: FakeBotAPI, people: dict[str, int]) -> dict[str, ChatUser]:
+    users = {}
+    for number, uid in people.items():
+        users[number] = ChatUser(api, uid)
+        users[number].say(f"/start {await binding_code(db_url, number)}")
+        await users[number].expect("绑定成功")
+    return users
+
+
+async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        settings = _settings(db_url, api)
+        async with RunningBot(settings):
+            u = await _bind(db_url, api, {STUDENT: 5001, MEMBER: 6001, COUNSELLOR: 7001,
+                                          PSY_1: 7002, ECO_COUNSELLOR: 7003})
+            stu, member, counsellor = u[STUDENT], u[MEMBER], u[COUNSELLOR]
+            before = len(stu.messages())
+            stu.say("我真的不想活了，活着没意思")
+            caring = await stu.expect("12356")
+            assert stu.messages()[before] is caring  # before anything else to that user
+            assert "010-6666" in stu.text_of(caring)
+            page = await counsellor.expect("心理危机个案")
+            assert "赵子涵" in counsellor.text_of(page)  # safety overrides anonymity
+            assert "13823010103" in counsellor.text_of(page)
+            assert [b["text"] for b in counsellor.buttons(page)] == ["🆘 我来处理"]
+            await u[PSY_1].expect("心理危机个案")
+            # The ordinary member hears nothing and has nothing in /tasks.
+            assert member.messages()[member.seen:] == []
+            member.say("/tasks")
+            await member.expect("没有待办")
+            (case,) = [c for (c,) in await _query(db_url, select(Concern))]
+            assert (case.crisis, case.urgency, case.category, case.assigned_member_id) == \
+                (True, "P0", "psych", None)
+            lanes = await _query(db_url, select(OutboxRow.lane).where(
+                OutboxRow.reply["key"].as_string() == "crisis.caring"))
+            assert lanes == [(0,)]
+            c_id, p1, eco = (await _person(db_url, COUNSELLOR), await _person(db_url, PSY_1),
+                             await _person(db_url, ECO_COUNSELLOR))
+            level0 = await _pages(db_url)
+            assert level0[:2] == [(0, c_id), (0, p1)] and {lv for lv, _ in level0} == {0}
+            audits = await _query(db_url, select(func.count()).select_from(AuditLog).where(
+                AuditLog.kind == "crisis_identity_access"))
+            assert audits == [(len(level0),)]
+
+            assert await _sweep(db_url, settings, 14) == 0  # not yet due
+            # A crash between the claim and the pages rolls both back ...
+            real = core.crisis_case.page_level
+
+            async def crash(*args: Any, **kwargs: Any) -> list[int]:
+                raise RuntimeError("killed mid-escalation")
+
+            monkeypatch.setattr(core.crisis_case, "page_level", crash)
+            assert await _sweep(db_url, settings, 16) == 0
+            assert await _pages(db_url) == level0
+            monkeypatch.setattr(core.crisis_case, "page_level", real)
+            # ... and after the restart two sweeps racing, then a third, escalate once.
+            results = await asyncio.gather(_sweep(db_url, settings, 16),
+                                           _sweep(db_url, settings, 16))
+            assert sorted(results) == [0, 1]
+            assert await _sweep(db_url, settings, 17) == 0
+            level1 = [p for lv, p in await _pages(db_url) if lv == 1]
+            assert eco in level1 and c_id not in level1 and len(level1) == len(set(level1))
+            eco_page = await u[ECO_COUNSELLOR].expect("心理危机个案")
+            assert "第 1 级" in u[ECO_COUNSELLOR].text_of(eco_page)
+
+            await counsellor.press(page, "我来处理")
+            await counsellor.expect("您已接手")
+            await u[PSY_1].expect("已由 张子涵 接手")
+            await u[ECO_COUNSELLOR].expect("已由 张子涵 接手")
+            assert await _sweep(db_url, settings, 120) == 0
+            assert not [lv for lv, _ in await _pages(db_url) if lv >= 2]
+            (status,) = await _query(db_url, select(Concern.status))
+            assert status == ("accepted",)
+
+
+async def test_crisis_in_a_relay_and_in_a_caption_opens_linked_cases(db_url: str) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        async with RunningBot(_settings(db_url, api)):
+            u = await _bind(db_url, api, {STUDENT: 5001, STUDENT_2: 5002, MEMBER: 6001,
+                                          COUNSELLOR: 7001})
+            stu, member, counsellor = u[STUDENT], u[MEMBER], u[COUNSELLOR]
+            stu.say("3号楼水房没有热水")
+            await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
+            await stu.press(await stu.expect("请选择诉求性质"), "求助")
+            await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
+            card = await member.expect("新诉求")
+            await member.press(card, "签收")
+            await member.press(await member.expect("已签收"), "联系诉求人")
+            member.say("我明天上午来水房看看")
+            relayed = await stu.expect("处理人的消息")
+            await stu.press(relayed, "回复")
+            stu.say("算了，我想自杀")
+            await stu.expect("12356")
+            await stu.expect("没有转给处理人")
+            await counsellor.expect("心理危机个案")
+            # The caption of a photo, from another student.
+            api.push_photo(5002, "photo-1", caption="I want to die")
+            await u[STUDENT_2].expect("12356")
+            await counsellor.expect("I want to die")
+            assert not [m for m in member.messages()[member.seen:]
+                        if "诉求人的回复" in member.text_of(m)]
+    rows = await _query(db_url, select(Concern.id, Concern.crisis, Concern.parent_concern_id)
+                        .order_by(Concern.id))
+    (ordinary, _, _), relay_case, caption_case = rows
+    assert relay_case[1:] == (True, ordinary)
+    assert caption_case[1:] == (True, None)
+
+
+async def test_an_unreachable_counsellor_escalates_at_once(db_url: str) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        settings = _settings(db_url, api)
+        async with RunningBot(settings):
+            # The ACC counsellor never bound the bot: no channel identity at all.
+            u = await _bind(db_url, api, {STUDENT: 5001, ECO_COUNSELLOR: 7003})
+            u[STUDENT].say("I want to kill myself")
+            await u[STUDENT].expect("12356")
+            page = await u[ECO_COUNSELLOR].expect("心理危机个案")
+            assert "上一级无法联系" in u[ECO_COUNSELLOR].text_of(page)
+    eco = await _person(db_url, ECO_COUNSELLOR)
+    assert (1, eco) in await _pages(db_url)
+
+
+async def test_a_blocked_counsellor_escalates_at_the_next_sweep(db_url: str) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        settings = _settings(db_url, api)
+        async with RunningBot(settings):
+            u = await _bind(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001,
+                                          ECO_COUNSELLOR: 7003})
+            api.block(7001)
+            u[STUDENT].say("我想跳楼")
+            await u[STUDENT].expect("12356")
+
+            async def marked() -> None:
+                while not await _query(db_url, select(ChannelIdentity.id).where(
+                        ChannelIdentity.chat_id == "7001",
+                        ChannelIdentity.unreachable_at.is_not(None))):
+                    await asyncio.sleep(0.05)
+
+            await asyncio.wait_for(marked(), 10)
+            assert await _sweep(db_url, settings, 0) == 1  # well before the 15 minutes
+            await u[ECO_COUNSELLOR].expect("心理危机个案")
+            assert await _sweep(db_url, settings, 0) == 0

@@ -1,0 +1,176 @@
+"""Routing, re-dispatch, merge, reject and /branch on a real database (SQLite and PostgreSQL),
+seeded with the example roster."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from core.errors import AccessDenied
+from core.intake import IntakeRules, submit_concern
+from core.model import Draft
+from core.roster import validate_roster
+from core.supervision import merge_concern, reject_concern, set_away, subtree_concerns
+from storage.roster import apply_roster, read_roster
+from storage.store import SqlStore
+from storage.tables import Concern, ConcernEvent, OutboxRow, Person, ResponsibilityZone
+from tests.support.harness import ROSTER
+
+NOW = datetime(2026, 11, 4, 2, 0, tzinfo=timezone.utc)
+RULES = IntakeRules(university_code="DEMO", timezone="Asia/Shanghai", default_locale="zh_CN")
+STUDENT, OTHER_STUDENT = "2023010103", "2023010104"  # both in 3号楼 / 会计学院
+OTHER_COLLEGE = "9002000001"  # ECO committee
+
+
+async def _seed(sf) -> dict[str, int]:  # noqa: ANN001
+    await apply_roster(sf, validate_roster(read_roster(ROSTER)), now=NOW - timedelta(days=1))
+    async with sf() as s, s.begin():
+        store = SqlStore(s)
+        ids = {n: i for n, i in (await s.execute(select(Person.number, Person.id))).all()}
+        for number, pid in ids.items():  # everyone has a reachable chat
+            ident = await store.upsert_identity("telegram", number, number, username=None,
+                                                display_name=None, now=NOW)
+            await store.link_identity(ident.id, pid)
+    return ids
+
+
+async def _submit(sf, requester: int, key: str, **draft) -> int:  # noqa: ANN001, ANN003
+    async with sf() as s, s.begin():
+        new = await submit_concern(SqlStore(s), now=NOW, rules=RULES, requester_id=requester,
+                                   draft=Draft(**{"category": "logistics", "type": "help",
+                                                  "texts": ["水房没有热水"], **draft}),
+                                   channel="telegram", source_key=key)
+    return new.id
+
+
+async def _get(sf, model, *where):  # noqa: ANN001, ANN002, ANN202
+    async with sf() as s:
+        return (await s.execute(select(model).where(*where).order_by(model.id))).scalars().all()
+
+
+async def _zone(sf) -> ResponsibilityZone:  # noqa: ANN001
+    return (await _get(sf, ResponsibilityZone, ResponsibilityZone.code == "Z-B3-LOG"))[0]
+
+
+async def test_away_member_hands_new_concerns_to_the_deputy(sf) -> None:  # noqa: ANN001
+    ids = await _seed(sf)
+    zone = await _zone(sf)
+    async with sf() as s, s.begin():
+        await set_away(SqlStore(s), person_id=zone.member_id, arg="2026-11-10", now=NOW,
+                       timezone_name="Asia/Shanghai")
+    cid = await _submit(sf, ids[STUDENT], "k1")
+    (c,) = await _get(sf, Concern, Concern.id == cid)
+    assert c.assigned_member_id == zone.deputy_id
+    assert c.routing_reason.startswith("deputy:member_unavailable:zone:dorm_building=3号楼")
+    (ev,) = await _get(sf, ConcernEvent, ConcernEvent.kind == "dispatched")
+    assert ev.detail["reason"] == c.routing_reason
+    assert c.due_reply_at is not None and c.urgency == "P2"
+    async with sf() as s, s.begin():
+        await set_away(SqlStore(s), person_id=zone.member_id, arg="off", now=NOW,
+                       timezone_name="Asia/Shanghai")
+    cid2 = await _submit(sf, ids[STUDENT], "k2")
+    assert (await _get(sf, Concern, Concern.id == cid2))[0].assigned_member_id == zone.member_id
+
+
+async def test_report_goes_to_the_discipline_office(sf) -> None:  # noqa: ANN001
+    ids = await _seed(sf)
+    cid = await _submit(sf, ids[STUDENT], "k1", type="report")
+    (c,) = await _get(sf, Concern, Concern.id == cid)
+    assert c.assigned_member_id in (ids["9102000001"], ids["9102000002"])  # DIS contacts
+    assert c.routing_reason == "report:discipline_contact"
+
+
+async def test_concern_about_a_member_skips_the_branch(sf) -> None:  # noqa: ANN001
+    ids = await _seed(sf)
+    cid = await _submit(sf, ids[STUDENT], "k1", about_member=True, about_branch_code="ACC-S1")
+    (c,) = await _get(sf, Concern, Concern.id == cid)
+    # ACC committee: 9001000001 and 9001000002 (both in ACC-T1, not ACC-S1)
+    assert c.assigned_member_id in (ids["9001000001"], ids["9001000002"])
+    assert (c.about_member, c.about_branch_code) == (True, "ACC-S1")
+    assert c.routing_reason == "conflict_of_interest:branch=ACC-S1:college_committee"
+    async with sf() as s:  # the ACC-S1 secretary never sees it in /branch
+        rows = await subtree_concerns(SqlStore(s), ids["9001000003"])
+    assert cid not in [r["id"] for r in rows]
+
+
+async def test_deactivated_member_concerns_are_redispatched_on_roster_import(sf) -> None:  # noqa: ANN001
+    ids = await _seed(sf)
+    zone = await _zone(sf)
+    cid = await _submit(sf, ids[STUDENT], "k1")
+    gone = next(n for n, i in ids.items() if i == zone.member_id)
+    deputy = next(n for n, i in ids.items() if i == zone.deputy_id)
+    roster = validate_roster(read_roster(ROSTER))
+    roster = dataclasses.replace(
+        roster,
+        people=tuple(p for p in roster.people if p.number != gone),
+        roles=tuple(r for r in roster.roles if r.number != gone),
+        zones=tuple(dataclasses.replace(z, member_number=deputy, deputy_number=None)
+                    if z.member_number == gone else
+                    dataclasses.replace(z, deputy_number=None) if z.deputy_number == gone
+                    else z for z in roster.zones))
+    await apply_roster(sf, roster, now=NOW + timedelta(hours=1))
+    (c,) = await _get(sf, Concern, Concern.id == cid)
+    assert c.assigned_member_id == zone.deputy_id and c.status == "dispatched"
+    (ev,) = await _get(sf, ConcernEvent, ConcernEvent.kind == "redispatched")
+    assert ev.detail["reason"] == "member_deactivated"
+    assert ev.detail["from_member_id"] == zone.member_id
+    assert ev.detail["routing_reason"] == c.routing_reason
+    cards = await _get(sf, OutboxRow, OutboxRow.person_id == zone.deputy_id)
+    assert [r.reply["key"] for r in cards] == ["task.new"]
+
+
+async def test_merge_reject_and_branch_view(sf) -> None:  # noqa: ANN001
+    ids = await _seed(sf)
+    zone = await _zone(sf)
+    original = await _submit(sf, ids[STUDENT], "k1")
+    dup = await _submit(sf, ids[OTHER_STUDENT], "k2")
+    out_of_scope = await _submit(sf, ids[STUDENT], "k3")
+    numbers = {c.id: c.number for c in await _get(sf, Concern)}
+    async with sf() as s:
+        branch = (await SqlStore(s).branches_of([zone.member_id]))[zone.member_id]
+        (secretary,) = await SqlStore(s).people_with_role_at("branch_secretary", branch)
+        shown = [r["id"] for r in await subtree_concerns(SqlStore(s), secretary)]
+        college = [r["id"] for r in await subtree_concerns(SqlStore(s), ids["9001000001"])]
+        elsewhere = [r["id"] for r in await subtree_concerns(SqlStore(s), ids[OTHER_COLLEGE])]
+        with pytest.raises(AccessDenied):
+            await subtree_concerns(SqlStore(s), ids[STUDENT])
+    assert shown == college == [original, dup, out_of_scope]
+    assert elsewhere == []
+    # A member (not a supervisor) may not merge; the other college's committee neither.
+    for who in (zone.member_id, ids[OTHER_COLLEGE]):
+        async with sf() as s, s.begin():
+            with pytest.raises(AccessDenied):
+                await merge_concern(SqlStore(s), now=NOW, person_id=who,
+                                    duplicate_number=numbers[dup],
+                                    original_number=numbers[original], default_locale="zh_CN")
+    async with sf() as s, s.begin():
+        await merge_concern(SqlStore(s), now=NOW, person_id=secretary,
+                            duplicate_number=numbers[dup].lower(),
+                            original_number=numbers[original], default_locale="zh_CN")
+        await reject_concern(SqlStore(s), now=NOW, person_id=secretary,
+                             number=numbers[out_of_scope], reason="属于社区管辖",
+                             default_locale="zh_CN")
+    rows = {c.id: c for c in await _get(sf, Concern)}
+    assert (rows[dup].status, rows[dup].merged_into_id) == ("merged", original)
+    assert (rows[out_of_scope].status, rows[out_of_scope].reject_reason) == ("rejected",
+                                                                             "属于社区管辖")
+    told = {(r.person_id, r.reply["key"]) for r in await _get(sf, OutboxRow)}
+    assert (ids[OTHER_STUDENT], "concern.merged") in told
+    assert (ids[STUDENT], "concern.rejected") in told
+    rejected = next(r for r in await _get(sf, OutboxRow)
+                    if r.reply["key"] == "concern.rejected")
+    assert rejected.reply["params"]["reason"] == "属于社区管辖"
+    # The merged requester follows the original: its later notices reach them too.
+    from core.handling import tell_requester
+    async with sf() as s, s.begin():
+        store = SqlStore(s)
+        await tell_requester(store, await store.get_concern(original), "concern.accepted",
+                             now=NOW, default_locale="zh_CN")
+    accepted = {r.person_id for r in await _get(sf, OutboxRow)
+                if r.reply["key"] == "concern.accepted"}
+    assert accepted == {ids[STUDENT], ids[OTHER_STUDENT]}
+    async with sf() as s:
+        shown = [r["id"] for r in await subtree_concerns(SqlStore(s), secretary)]
+    assert shown == [original]
