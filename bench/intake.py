@@ -131,26 +131,6 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
         flood={"max_messages": max(20, args.per_user + 1)},
     )
     rt = await build_runtime(settings)
-    import collections, os as _os
-    from sqlalchemy import event as _event
-    _stmts = collections.Counter()
-    if _os.environ.get("XQ_STATS"):
-        @_event.listens_for(rt.engine.sync_engine, "before_cursor_execute")
-        def _count(conn, cursor, statement, params, context, executemany):
-            _stmts[statement.split()[0] + " " + " ".join(statement.split()[1:4])[:60]] += 1
-        @_event.listens_for(rt.engine.sync_engine, "commit")
-        def _c(conn):
-            _stmts["COMMIT"] += 1
-        @_event.listens_for(rt.engine.sync_engine, "rollback")
-        def _r(conn):
-            _stmts["ROLLBACK"] += 1
-        from bot import dispatcher as _d
-        _orig = _d.InboxDispatcher._batch_once
-        _sizes = collections.Counter()
-        async def _bo(self, ids):
-            _sizes[len(ids)] += 1
-            return await _orig(self, ids)
-        _d.InboxDispatcher._batch_once = _bo
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -168,10 +148,6 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
-    if _os.environ.get("XQ_STATS"):
-        for k, v in _stmts.most_common(40):
-            print(f"STAT {v:7d} {k}", file=sys.stderr)
-        print("BATCHES", sorted(_sizes.items()), file=sys.stderr)
     # The dispatcher and sender finish what is in flight; the poller may sit in a long poll.
     done, pending = await asyncio.wait(tasks, timeout=3)
     for t in pending:

@@ -75,6 +75,39 @@ async def act(store: Any, *, now: datetime, person_id: int | None, concern_id: i
     Raises AccessDenied (unknown concern, no relation) or TransitionRefused; both are
     audited as ``refused`` with the payload's concern id, so probing leaves a trace.
     """
+    c, tr, chosen = await _decide(store, now, person_id, concern_id, action, reason, target)
+    fields: dict[str, Any] = {"status": tr.status.value, "updated_at": now,
+                              "reopen_count": tr.reopen_count, **(extra or {})}
+    if tr.first_contact:
+        fields["first_contact_at"] = now
+    stamp = {Action.ACCEPT: "accepted_at", Action.REPLY: "replied_at"}.get(action)
+    if stamp:
+        fields[stamp] = now
+    if tr.status in (ConcernStatus.CLOSED, ConcernStatus.REJECTED, ConcernStatus.MERGED):
+        fields["closed_at"] = now
+    await store.update_concern(c.id, **fields)
+    await store.add_event(c.id, tr.event, from_status=c.status.value, to_status=tr.status.value,
+                          actor_id=person_id, detail={"actor": chosen.value,
+                                                      "reason": tr.reason, **_plain(extra)},
+                          now=now)
+    return Acted(c, tr, chosen)
+
+
+async def may_act(store: Any, *, now: datetime, person_id: int | None, concern_id: int,
+                  action: Action) -> ConcernRecord:
+    """Check, without acting, that ``person_id`` may take ``action`` on the concern now.
+
+    For buttons that first ask for text (a reason, a relay, a summary): the press is
+    refused and audited exactly as ``act`` would refuse it, before any text is asked for.
+    A required reason is not checked here; it is the text that follows.
+    """
+    c, _, _ = await _decide(store, now, person_id, concern_id, action, "-", "-")
+    return c
+
+
+async def _decide(store: Any, now: datetime, person_id: int | None, concern_id: int,
+                  action: Action, reason: str | None, target: str | None,
+                  ) -> tuple[ConcernRecord, Transition, Actor]:
     c = await store.get_concern(concern_id)
     if c is None:
         await _refused(store, now, person_id, concern_id, action, "not_found")
@@ -94,21 +127,7 @@ async def act(store: Any, *, now: datetime, person_id: int | None, concern_id: i
     except (AccessDenied, TransitionRefused) as err:
         await _refused(store, now, person_id, concern_id, action, err.key)
         raise
-    fields: dict[str, Any] = {"status": tr.status.value, "updated_at": now,
-                              "reopen_count": tr.reopen_count, **(extra or {})}
-    if tr.first_contact:
-        fields["first_contact_at"] = now
-    stamp = {Action.ACCEPT: "accepted_at", Action.REPLY: "replied_at"}.get(action)
-    if stamp:
-        fields[stamp] = now
-    if tr.status in (ConcernStatus.CLOSED, ConcernStatus.REJECTED, ConcernStatus.MERGED):
-        fields["closed_at"] = now
-    await store.update_concern(c.id, **fields)
-    await store.add_event(c.id, tr.event, from_status=c.status.value, to_status=tr.status.value,
-                          actor_id=person_id, detail={"actor": chosen.value,
-                                                      "reason": tr.reason, **_plain(extra)},
-                          now=now)
-    return Acted(c, tr, chosen)
+    return c, tr, chosen
 
 
 def _plain(extra: dict[str, Any] | None) -> dict[str, Any]:

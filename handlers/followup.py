@@ -7,7 +7,7 @@ from typing import Any
 from core.cards import member_buttons, revisit_buttons
 from core.errors import InputError
 from core.handling import act, tell_requester
-from core.lifecycle import Action
+from core.lifecycle import Action, is_open
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
 from core.replies import Reply
@@ -24,6 +24,10 @@ async def ask_answer(ctx: FlowContext, arg: str) -> None:
                               {"concern_id": cid, "action": "answer", "why": "not_requester"},
                               ctx.now)
         raise InputError("handling.no_access")
+    if not is_open(c.status):  # nobody is handling a closed concern any more
+        await ctx.store.audit("refused", ctx.identity.person_id,
+                              {"concern_id": cid, "action": "answer", "why": "closed"}, ctx.now)
+        raise InputError("lifecycle.closed")
     ctx.conv.goto(FLOW, "answer", concern=cid)
     ctx.toast()
     ctx.say("relay.ask_answer", number=c.number)
@@ -35,6 +39,8 @@ async def answer_text(ctx: FlowContext, text: str, attachment: dict | None = Non
     ctx.conv.goto("idle")
     if c is None or c.requester_id != ctx.identity.person_id or c.assigned_member_id is None:
         raise InputError("handling.no_access")
+    if not is_open(c.status):
+        raise InputError("lifecycle.closed")
     if not text.strip() and not attachment:
         raise InputError("intake.empty_text")
     await ctx.store.add_relay(cid, c.requester_id, "to_handler", text,
@@ -57,8 +63,12 @@ async def revisit_answer(ctx: FlowContext, arg: str) -> None:
                               {"concern_id": cid, "action": "revisit", "why": "not_requester"},
                               ctx.now)
         raise InputError("handling.no_access")
+    if not is_open(c.status):
+        await ctx.store.audit("refused", ctx.identity.person_id,
+                              {"concern_id": cid, "action": "revisit", "why": "closed"}, ctx.now)
+        raise InputError("lifecycle.closed")
     if c.status != ConcernStatus.REVISIT:
-        raise InputError("error.stale")
+        raise InputError("error.stale")  # audited by the router, like every stale button
     ctx.toast()
     q, a = answer[0], answer[1]
     if q == "c":

@@ -1,10 +1,12 @@
 """One entry point for every inbound message: pick the flow, map domain errors to replies."""
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 from core.actions import ForgedAction, Verb, decode
-from core.errors import DomainError
+from core.errors import DomainError, InputError
 from core.model import Lane
 from core.replies import Reply
 from handlers import crisis, followup, intake, reveal, start, supervision, tasks
@@ -29,17 +31,26 @@ COMMANDS = {
 #: The commands menu each channel shows (Telegram: setMyCommands), as locale keys.
 MENU = ("start", "new", "my", "tasks", "help", "cancel", "lang")
 
+
+async def _no_arg(arg: str, flow: Coroutine[Any, Any, None]) -> None:
+    """Buttons drawn without an argument: one that carries an argument is forged."""
+    if arg:
+        flow.close()  # never started
+        raise InputError("error.forged")
+    await flow
+
+
 CALLBACKS = {
-    Verb.NEW: lambda ctx, arg: intake.begin(ctx, edit=False),
+    Verb.NEW: lambda ctx, arg: _no_arg(arg, intake.begin(ctx, edit=False)),
     Verb.COLLEGE: intake.college_chosen,
     Verb.BUILDING: intake.building_button,
     Verb.CATEGORY: intake.category_chosen,
     Verb.TYPE: intake.type_chosen,
-    Verb.DONE: lambda ctx, arg: intake.done(ctx),
+    Verb.DONE: lambda ctx, arg: _no_arg(arg, intake.done(ctx)),
     Verb.CONFIRM: intake.confirm,
-    Verb.ABOUT: lambda ctx, arg: intake.about_member(ctx),
+    Verb.ABOUT: lambda ctx, arg: _no_arg(arg, intake.about_member(ctx)),
     Verb.ABOUT_BRANCH: intake.about_branch_chosen,
-    Verb.CANCEL: lambda ctx, arg: start.cancel(ctx),
+    Verb.CANCEL: lambda ctx, arg: _no_arg(arg, start.cancel(ctx)),
     Verb.LANG: start.lang_chosen,
     Verb.ACCEPT: tasks.accept,
     Verb.RETURN: tasks.ask_return,
@@ -159,7 +170,21 @@ async def _callback(ctx: FlowContext) -> None:
         ctx.say("error.forged")
         return
     if action.verb not in STATELESS and action.version != ctx.conv.version:
+        await _audit_button(ctx, "stale_version")
         ctx.toast("error.stale")
         ctx.say("error.stale")
         return
-    await CALLBACKS[action.verb](ctx, action.arg)
+    try:
+        await CALLBACKS[action.verb](ctx, action.arg)
+    except DomainError as err:
+        # A flow refuses a forged argument or an out-of-step press with these keys before
+        # any check that audits (core audits its own refusals): every refusal leaves a row.
+        if err.key in ("error.forged", "error.stale"):
+            await _audit_button(ctx, err.key)
+        raise
+
+
+async def _audit_button(ctx: FlowContext, why: str) -> None:
+    await ctx.store.audit("refused", ctx.identity.person_id,
+                          {"data": (ctx.inbound.callback_data or "")[:64], "why": why,
+                           "identity_id": ctx.identity.id}, ctx.now)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from core.actions import Verb, encode
 from core.binding import bind_identity
+from core.errors import InputError
 from core.replies import Button
 from handlers.context import FlowContext
 
@@ -48,8 +49,7 @@ async def lang(ctx: FlowContext) -> None:
 
 async def lang_chosen(ctx: FlowContext, code: str) -> None:
     if code not in LOCALE_CHOICES:
-        ctx.toast("error.forged")
-        return
+        raise InputError("error.forged")  # the router audits it and says so
     await ctx.store.set_identity_locale(ctx.identity.id, code)
     ctx.identity.locale = code
     ctx.toast()

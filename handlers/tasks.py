@@ -9,7 +9,7 @@ from core.actions import Verb, encode
 from core.anonymity import requester_card
 from core.cards import answer_button, member_buttons
 from core.errors import InputError
-from core.handling import ConcernRecord, act, status_label, tell_requester
+from core.handling import ConcernRecord, act, may_act, status_label, tell_requester
 from core.lifecycle import Action
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
@@ -42,6 +42,12 @@ async def accept(ctx: FlowContext, arg: str) -> None:
                          default_locale=ctx.config.rules.default_locale)
 
 
+#: The lifecycle step a text-asking button leads to. Contacting the requester is possible
+#: exactly while a reply is (accepted, in progress, extension pending).
+_ASKS = {"return": Action.RETURN, "contact": Action.REPLY, "reply": Action.REPLY,
+         "extension": Action.REQUEST_EXTENSION}
+
+
 async def _ask(ctx: FlowContext, arg: str, step: str, key: str) -> None:
     cid = _cid(arg)
     c = await ctx.store.get_concern(cid)
@@ -49,6 +55,9 @@ async def _ask(ctx: FlowContext, arg: str, step: str, key: str) -> None:
         await ctx.store.audit("refused", ctx.identity.person_id,
                               {"concern_id": cid, "action": step, "why": "not_handler"}, ctx.now)
         raise InputError("handling.no_access")
+    # Refused (and audited) now, not after the member has typed the text.
+    await may_act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
+                  action=_ASKS[step])
     ctx.conv.goto(FLOW, step, concern=cid)
     ctx.toast()
     ctx.say(key, number=c.number)
@@ -164,10 +173,7 @@ async def redispatch(ctx: FlowContext, arg: str) -> None:
     c = await ctx.store.get_concern(cid)
     if c is None or pid not in await ctx.store.people_with_role_at(
             Role.PARTY_MEMBER.value, c.branch_code or ""):
-        await ctx.store.audit("refused", ctx.identity.person_id,
-                              {"concern_id": cid, "action": "redispatch", "why": "bad_member"},
-                              ctx.now)
-        raise InputError("error.forged")
+        raise InputError("error.forged")  # audited by the router
     done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
                      action=Action.REDISPATCH, extra={"assigned_member_id": pid})
     fresh = await ctx.store.get_concern(cid)

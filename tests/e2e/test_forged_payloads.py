@@ -1,0 +1,203 @@
+"""Forged button payloads, through the real bot: every registered action type is refused.
+
+Anyone can send any callback_data. For every concern-bearing verb the table below holds a
+payload for another member's (or requester's) concern, for a closed concern, and for a
+role the presser does not hold; the wizard verbs get stale and forged-argument payloads.
+Each press must get a clear refusal, write an audit row (``refused`` or
+``forged_button``), and change nothing in any concern. The test fails when a verb in
+``core.actions.Verb`` has no case here, so a new button cannot ship unchecked.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.actions import Verb
+from core.clock import SystemClock
+from storage.db import make_engine, session_factory
+from storage.tables import AuditLog, Concern, ConcernEvent, Conversation, Person, RelayMessage
+from tests.support.chat import ChatUser
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
+
+PEOPLE = {  # who: (telegram id, roster number or None for a stranger)
+    "student": (7101, "2023010103"),        # the requester of every concern below
+    "other_student": (7102, "2023010104"),
+    "member": (7103, "2022010202"),         # the handler (ACC-S1)
+    "other_member": (7104, "2022010201"),   # same branch, not the handler
+    "secretary": (7105, "9001000003"),      # ACC-S1 secretary
+    "college": (7106, "9001000001"),        # ACC college committee
+    "other_college": (7107, "9002000001"),  # ECO college committee
+    "other_secretary": (7108, "9002000003"),  # ECO-S1 secretary
+    "stranger": (7109, None),               # never bound
+}
+ECO_MEMBER = "2022020201"  # a party member of ECO-S1, not of the concern's branch
+
+#: The concerns the payloads point at, all from "student", assigned to "member".
+STATUSES = {"disp": "dispatched", "prog": "in_progress", "ext": "extension_requested",
+            "ret": "returned", "rev": "revisit", "closed": "closed"}
+
+# (presser, payload). {disp}…{closed}: concern ids; {case}: a crisis case id; {B}/{X}:
+# the other member's / an ECO member's person id; {v}: the presser's conversation version.
+CASES: dict[Verb, list[tuple[str, str]]] = {
+    Verb.ACCEPT: [("other_member", "x1:acc:{disp}:0"), ("member", "x1:acc:{closed}:0"),
+                  ("student", "x1:acc:{disp}:0"), ("member", "x1:acc:99999:0"),
+                  ("member", "x1:acc:abc:0")],
+    Verb.RETURN: [("other_member", "x1:ret:{disp}:0"), ("member", "x1:ret:{closed}:0"),
+                  ("student", "x1:ret:{disp}:0")],
+    Verb.CONTACT: [("other_member", "x1:msg:{prog}:0"), ("member", "x1:msg:{closed}:0"),
+                   ("student", "x1:msg:{prog}:0"), ("member", "x1:msg:{disp}:0")],
+    Verb.REPLY: [("other_member", "x1:rep:{prog}:0"), ("member", "x1:rep:{closed}:0"),
+                 ("student", "x1:rep:{prog}:0")],
+    Verb.EXTEND: [("other_member", "x1:ext:{prog}:0"), ("member", "x1:ext:{closed}:0"),
+                  ("student", "x1:ext:{prog}:0")],
+    Verb.EXT_OK: [("other_college", "x1:exa:{ext}:0"), ("college", "x1:exa:{closed}:0"),
+                  ("student", "x1:exa:{ext}:0"), ("member", "x1:exa:{ext}:0")],
+    Verb.EXT_NO: [("other_college", "x1:exd:{ext}:0"), ("college", "x1:exd:{closed}:0"),
+                  ("student", "x1:exd:{ext}:0"), ("member", "x1:exd:{ext}:0")],
+    Verb.REDISPATCH: [("other_secretary", "x1:rd:{ret}.{B}:0"),
+                      ("secretary", "x1:rd:{closed}.{B}:0"), ("member", "x1:rd:{ret}.{B}:0"),
+                      ("secretary", "x1:rd:{ret}.{X}:0"), ("secretary", "x1:rd:{ret}:0")],
+    Verb.ANSWER: [("other_student", "x1:ans:{prog}:0"), ("student", "x1:ans:{closed}:0"),
+                  ("member", "x1:ans:{prog}:0")],
+    Verb.REVISIT: [("other_student", "x1:rv:{rev}.cy:0"), ("student", "x1:rv:{closed}.rs:0"),
+                   ("member", "x1:rv:{rev}.rs:0"), ("student", "x1:rv:{rev}.zz:0"),
+                   ("student", "x1:rv:{prog}.cy:0")],
+    Verb.CRISIS_ACK: [("member", "x1:cak:{case}:0"), ("college", "x1:cak:{closed}:0"),
+                      ("student", "x1:cak:{prog}:0"), ("stranger", "x1:cak:{case}:0")],
+    # Wizard verbs: stale versions and arguments this bot never draws.
+    Verb.NEW: [("student", "x1:new:zzz:0"), ("stranger", "x1:new:1:0")],
+    Verb.COLLEGE: [("stranger", "x1:col:0:9999"), ("stranger", "x1:col:99:{v}")],
+    Verb.BUILDING: [("stranger", "x1:bld:0:9999"), ("stranger", "x1:bld:99:{v}")],
+    Verb.CATEGORY: [("student", "x1:cat:logistics:9999"), ("student", "x1:cat:nosuch:{v}")],
+    Verb.TYPE: [("student", "x1:typ:help:9999"), ("student", "x1:typ:nosuch:{v}")],
+    Verb.DONE: [("student", "x1:done::9999"), ("student", "x1:done:x:{v}"),
+                ("student", "x1:done::{v}")],
+    Verb.CONFIRM: [("student", "x1:ok::9999"), ("student", "x1:ok:zz:{v}"),
+                   ("student", "x1:ok::{v}"), ("student", "x1:ok:a:{v}")],
+    Verb.CANCEL: [("student", "x1:no:zz:0")],
+    Verb.LANG: [("student", "x1:lang:xx:0"), ("stranger", "x1:lang:../en:0")],
+}
+# Verbs added by other work (present only when core.actions registers them).
+for _name, _cases in {
+    "ABOUT": [("student", "x1:abm::9999"), ("student", "x1:abm:x:{v}"),
+              ("student", "x1:abm::{v}")],
+    "ABOUT_BRANCH": [("student", "x1:abb:0:9999"), ("student", "x1:abb:99:{v}")],
+}.items():
+    if hasattr(Verb, _name):
+        CASES[Verb[_name]] = _cases
+
+REFUSALS = ("您无权", "不能再操作", "按钮无效", "按钮已过期", "不在该危机个案的呼叫名单中",
+            "当前状态下不能", "您没有权限", "找不到这条诉求")
+
+
+def test_every_registered_verb_has_forged_cases() -> None:
+    missing = [v.name for v in Verb if not CASES.get(v)]
+    assert not missing, f"verbs without a forged-payload case: {missing}"
+
+
+async def _add_concerns(sf: Any) -> dict[str, int]:
+    now = SystemClock().now()
+    async with sf() as s, s.begin():
+        ids = dict((await s.execute(select(Person.number, Person.id))).all())
+        student, member = ids[PEOPLE["student"][1]], ids[PEOPLE["member"][1]]
+        out = {}
+        for seq, (name, status) in enumerate(STATUSES.items(), start=1):
+            c = Concern(number=f"DEMO-2026-9{seq:05d}", requester_id=student, type="help",
+                        category="logistics", urgency="P2", status=status, anonymous=False,
+                        text=f"forged test {name}", assigned_member_id=member,
+                        routing_reason="test", source_channel="telegram",
+                        source_key=f"test:{name}", created_at=now, updated_at=now,
+                        due_reply_at=now + timedelta(days=5),
+                        extension_until=now + timedelta(days=9) if name == "ext" else None,
+                        revisit_sent_at=now if name == "rev" else None,
+                        closed_at=now if name == "closed" else None)
+            s.add(c)
+            await s.flush()
+            out[name] = c.id
+        out["B"] = ids[PEOPLE["other_member"][1]]
+        out["X"] = ids[ECO_MEMBER]
+    return out
+
+
+async def _snapshot(sf: Any) -> tuple[list[dict[str, Any]], int, int]:
+    async with sf() as s:
+        rows = (await s.scalars(select(Concern).order_by(Concern.id))).all()
+        concerns = [{c.name: getattr(r, c.name) for c in Concern.__table__.columns}
+                    for r in rows]
+        events = await s.scalar(select(func.count()).select_from(ConcernEvent))
+        relays = await s.scalar(select(func.count()).select_from(RelayMessage))
+    return concerns, events, relays
+
+
+async def _audits(sf: Any) -> int:
+    async with sf() as s:
+        return await s.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.kind.in_(["refused", "forged_button"])))
+
+
+async def _version(sf: Any, chat: int) -> int:
+    async with sf() as s:
+        v = await s.scalar(select(Conversation.version).where(
+            Conversation.chat_id == str(chat)))
+    return v or 0
+
+
+async def _refusal(api: FakeBotAPI, user: ChatUser, payload: str) -> str:
+    """The next message to ``user``: it must be a refusal (and the only message)."""
+    def new(_: FakeBotAPI) -> list[Any] | None:
+        return [m for m in user.messages()[user.seen:]
+                if "心理危机个案" not in user.text_of(m)] and user.messages()[user.seen:]
+
+    try:
+        msgs = await api.wait_for(new, timeout=10)
+    except TimeoutError:
+        raise AssertionError(f"{payload}: no reply at all") from None
+    user.seen += len(msgs)
+    # The ACC secretary is also the duty counsellor: the crisis page may arrive meanwhile.
+    texts = [user.text_of(m) for m in msgs if "心理危机个案" not in user.text_of(m)]
+    assert len(texts) == 1 and any(r in texts[0] for r in REFUSALS), (payload, texts)
+    return texts[0]
+
+
+async def test_forged_payloads_are_refused_audited_and_change_nothing(db_url: str) -> None:
+    await seed_roster(db_url)
+    engine = make_engine(db_url)
+    sf = session_factory(engine)
+    try:
+        ids = await _add_concerns(sf)
+        async with FakeBotAPI(token=TOKEN) as api:
+            users = {who: ChatUser(api, tg) for who, (tg, _) in PEOPLE.items()}
+            settings = bot_settings(db_url, api.base_url, outbox={"per_chat_per_second": 50.0},
+                                    flood={"max_messages": 10_000})
+            async with RunningBot(settings):
+                for who, (_, number) in PEOPLE.items():
+                    if number:
+                        users[who].say(f"/start {await binding_code(db_url, number)}")
+                        await users[who].expect("绑定成功")
+                # A real crisis case, paged to the crisis ladder (none of the pressers).
+                users["other_student"].say("我不想活了")
+                await users["other_student"].expect("12356")
+                async with sf() as s:
+                    ids["case"] = await s.scalar(select(Concern.id).where(
+                        Concern.crisis.is_(True)))
+                # The stranger sits at the college step, the student at the category step,
+                # so version-matched payloads meet the step checks, not the version check.
+                users["stranger"].say("宿舍没有热水")
+                await users["stranger"].expect("请先选择您所在的学院")
+                users["student"].say("宿舍没有热水")
+                await users["student"].expect("请选择诉求类别")
+                before = await _snapshot(sf)
+                for verb, cases in CASES.items():
+                    for who, template in cases:
+                        user = users[who]
+                        payload = template.format(v=await _version(sf, user.user_id), **ids)
+                        audits = await _audits(sf)
+                        api.push_callback(user.user_id, payload, 1)
+                        await _refusal(api, user, payload)
+                        assert await _audits(sf) > audits, f"{verb.name} {payload}: not audited"
+                assert await _snapshot(sf) == before  # no concern, event or relay changed
+    finally:
+        await engine.dispose()
