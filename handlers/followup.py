@@ -1,12 +1,11 @@
 """The requester's side after intake: writing back to the handler, and the 回访 answers."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from core.cards import member_buttons, revisit_buttons
 from core.errors import InputError
-from core.handling import act, tell_requester
+from core.handling import act
 from core.lifecycle import Action, is_open
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.model import ConcernStatus, Lane, PersonKind, RequesterProfile, UnitKind, Zone, ZoneScope
@@ -182,15 +182,7 @@ class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
 
     async def requester_profile(self, person_id: int) -> RequesterProfile:
         p = await self.s.get(T.Person, person_id)
-        branch = college = None
-        unit = await self.s.get(T.OrgUnit, p.unit_id) if p and p.unit_id else None
-        while unit is not None:
-            if unit.kind == UnitKind.BRANCH.value and branch is None:
-                branch = unit.code
-            if unit.kind == UnitKind.COLLEGE.value:
-                college = unit.code
-                break
-            unit = await self.s.get(T.OrgUnit, unit.parent_id) if unit.parent_id else None
+        branch, college = await self._branch_and_college(person_id)
         return RequesterProfile(person_id=person_id, dorm_building=p.dorm_building if p else None,
                                 class_name=p.class_name if p else None,
                                 branch_code=branch, college_code=college)
@@ -389,7 +381,3 @@ def _chunks(values: list[Any], size: int = 500) -> Iterable[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
 
-
-async def delete_all(session: AsyncSession) -> None:  # pragma: no cover - test helper
-    for table in reversed(T.Base.metadata.sorted_tables):
-        await session.execute(delete(table))
