@@ -112,16 +112,19 @@ def child_ours(args: argparse.Namespace) -> None:
 async def _ours(args: argparse.Namespace, wipe: bool) -> None:
     import logging
 
+    from sqlalchemy import delete
+
     from bot.app import build_runtime
     from storage.db import make_engine, session_factory
-    from storage.store import delete_all
+    from storage.tables import Base
     from tests.support.harness import bot_settings, seed_roster
 
     logging.basicConfig(level=logging.WARNING)
     if wipe:
         engine = make_engine(args.db)
         async with session_factory(engine)() as s, s.begin():
-            await delete_all(s)
+            for table in reversed(Base.metadata.sorted_tables):
+                await s.execute(delete(table))
         await engine.dispose()
     await seed_roster(args.db)
     settings = bot_settings(
