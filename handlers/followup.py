@@ -33,6 +33,9 @@ async def ask_answer(ctx: FlowContext, arg: str) -> None:
 
 
 async def answer_text(ctx: FlowContext, text: str, attachment: dict | None = None) -> None:
+    if ctx.conv.step == "comment":
+        await _comment(ctx, text)
+        return
     cid = int(ctx.conv.data["concern"])
     c = await ctx.store.get_concern(cid)
     ctx.conv.goto("idle")
@@ -86,11 +89,31 @@ async def revisit_answer(ctx: FlowContext, arg: str) -> None:
     action = Action.REVISIT_UNSATISFIED if unhappy else Action.REVISIT_SATISFIED
     done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
                      action=action, extra={"revisit_rating": rating})
+    # An optional comment: the next text message is kept with the rating.
+    ctx.conv.goto(FLOW, "comment", concern=cid)
     if not unhappy:
         ctx.say("revisit.thanks_closed", edit=True, number=c.number)
         return
     ctx.say("revisit.thanks_reopened", edit=True, number=c.number)
     await _reopen(ctx, done)
+
+
+async def _comment(ctx: FlowContext, text: str) -> None:
+    cid = int(ctx.conv.data["concern"])
+    ctx.conv.goto("idle")
+    text = text.strip()
+    if not text:
+        raise InputError("intake.empty_text")
+    if len(text) > ctx.config.rules.max_text_chars:
+        raise InputError("intake.too_long", limit=ctx.config.rules.max_text_chars,
+                         length=len(text))
+    c = await ctx.store.get_concern(cid)
+    if c is None or c.requester_id != ctx.identity.person_id:
+        raise InputError("handling.no_access")
+    await ctx.store.update_concern(cid, revisit_comment=text)
+    await ctx.store.add_event(cid, "revisit_comment", from_status=None, to_status=None,
+                              actor_id=ctx.identity.person_id, detail={}, now=ctx.now)
+    ctx.say("revisit.comment_saved", number=c.number)
 
 
 async def _reopen(ctx: FlowContext, done: Any) -> None:

@@ -125,6 +125,8 @@ async def test_full_lifecycle(db_url: str) -> None:
             await stu.press(await stu.expect("您的问题解决了吗"), "已解决")
             await stu.press(await stu.expect("您对办理情况满意吗"), "满意")
             await stu.expect("已办结")
+            stu.say("师傅很负责")  # the optional comment
+            await stu.expect("已记录您对诉求")
     assert await _events(db_url) == [
         ("received", "received"), ("dispatched", "dispatched"),
         ("returned", "returned"), ("redispatched", "dispatched"),
@@ -132,9 +134,11 @@ async def test_full_lifecycle(db_url: str) -> None:
         ("extension_requested", "extension_requested"), ("extension_approved", "in_progress"),
         ("replied", "replied"), ("revisit_started", "revisit"), ("reopened", "reopened"),
         ("redispatched", "dispatched"), ("accepted", "accepted"), ("replied", "replied"),
-        ("revisit_started", "revisit"), ("revisit_satisfied", "closed")]
+        ("revisit_started", "revisit"), ("revisit_satisfied", "closed"),
+        ("revisit_comment", None)]
     (c,) = [r for (r,) in await _query(db_url, select(Concern))]
     assert (c.status, c.reopen_count, c.revisit_rating) == ("closed", 1, "satisfied")
+    assert c.revisit_comment == "师傅很负责"
     assert c.first_contact_at is not None and c.closed_at is not None
     relays = await _query(db_url, select(RelayMessage.direction, RelayMessage.text))
     assert relays == [("to_requester", "我明天上午来水房看看"), ("to_handler", "好的，谢谢")]
