@@ -38,8 +38,10 @@ async def accept(ctx: FlowContext, arg: str) -> None:
                      concern_id=_cid(arg), action=Action.ACCEPT)
     ctx.toast()
     await _card(ctx, done.concern, done.transition.status)
+    # The requester can add information or photos from here on: it goes to the handler.
     await tell_requester(ctx.store, done.concern, "concern.accepted", now=ctx.now,
-                         default_locale=ctx.config.rules.default_locale)
+                         default_locale=ctx.config.rules.default_locale,
+                         buttons=answer_button(done.concern.id))
 
 
 #: The lifecycle step a text-asking button leads to. Contacting the requester is possible

@@ -81,7 +81,14 @@ async def test_full_lifecycle(db_url: str) -> None:
             await b.press(card_b, "签收")
             edited = await b.expect("已签收")
             assert edited.method == "editMessageText"
-            await stu.expect("已由负责的党员签收")
+            accepted = await stu.expect("已由负责的党员签收")
+            # The requester adds a photo to the open concern; it reaches the handler.
+            await stu.press(accepted, "回复")
+            await stu.expect("请输入要回复处理人的内容")
+            api.push_photo(5001, "photo-boiler", caption="这是水房的照片")
+            await stu.expect("已转达")
+            added = await b.expect("这是水房的照片")
+            assert added.method == "sendPhoto" and added.params["photo"] == "photo-boiler"
             # 6. relay both ways; the first message is first contact
             await b.press(edited, "联系诉求人")
             b.say("我明天上午来水房看看")
@@ -141,6 +148,7 @@ async def test_full_lifecycle(db_url: str) -> None:
     assert c.revisit_comment == "师傅很负责"
     assert c.first_contact_at is not None and c.closed_at is not None
     relays = await _query(db_url, select(RelayMessage.direction, RelayMessage.text))
-    assert relays == [("to_requester", "我明天上午来水房看看"), ("to_handler", "好的，谢谢")]
+    assert relays == [("to_handler", "这是水房的照片"), ("to_requester", "我明天上午来水房看看"),
+                      ("to_handler", "好的，谢谢")]
     # The original member never saw anything after returning it.
     assert not [m for m in a.messages()[a.seen:] if "诉求人的回复" in a.text_of(m)]
