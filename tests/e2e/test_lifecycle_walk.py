@@ -1,6 +1,7 @@
 """The whole 接诉即办 loop through the real bot: every step's messages and audit rows."""
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,22 @@ async def _query(db_url: str, stmt: Any) -> list[Any]:
 async def _events(db_url: str) -> list[tuple[str, str | None]]:
     return [(k, to) for k, to in await _query(
         db_url, select(ConcernEvent.kind, ConcernEvent.to_status).order_by(ConcernEvent.id))]
+
+
+class Ledger:
+    """Checks, step by step, exactly which audit rows each step added."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url, self.seen = db_url, 0
+
+    async def step(self, *expected: tuple[str, str | None]) -> None:
+        for _ in range(200):
+            events = await _events(self.db_url)
+            if len(events) >= self.seen + len(expected):
+                break
+            await asyncio.sleep(0.02)
+        assert events[self.seen:] == list(expected)
+        self.seen = len(events)
 
 
 async def _sweep(db_url: str, days: int) -> tuple[int, int]:
@@ -65,23 +82,28 @@ async def test_full_lifecycle(db_url: str) -> None:
             await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
             await stu.expect("诉求已提交")
             card_a = await a.expect("新诉求")
-            assert await _events(db_url) == [("received", "received"), ("dispatched", "dispatched")]
+            ledger = Ledger(db_url)
+            await ledger.step(("received", "received"), ("dispatched", "dispatched"))
             # 3. return with a reason
             await a.press(card_a, "退单")
+            await a.expect("请输入退单理由")
             a.say("这栋楼不归我负责")
             await a.expect("已退单")
             returned = await sec.expect("被退单")
             assert "这栋楼不归我负责" in sec.text_of(returned)
+            await ledger.step(("returned", "returned"))
             # 4. the secretary re-dispatches to member B
             await sec.press(returned, name_b)
             await sec.expect("已重新分派")
             card_b = await b.expect("新诉求")
             await stu.expect("已重新分派给其他党员")
+            await ledger.step(("redispatched", "dispatched"))
             # 5. accept: the card updates in place, the student is told
             await b.press(card_b, "签收")
             edited = await b.expect("已签收")
             assert edited.method == "editMessageText"
             accepted = await stu.expect("已由负责的党员签收")
+            await ledger.step(("accepted", "accepted"))
             # The requester adds a photo to the open concern; it reaches the handler.
             await stu.press(accepted, "回复")
             await stu.expect("请输入要回复处理人的内容")
@@ -91,27 +113,35 @@ async def test_full_lifecycle(db_url: str) -> None:
             assert added.method == "sendPhoto" and added.params["photo"] == "photo-boiler"
             # 6. relay both ways; the first message is first contact
             await b.press(edited, "联系诉求人")
+            await b.expect("请输入要发给诉求人的消息")
             b.say("我明天上午来水房看看")
             await b.expect("已转达")
             relayed = await stu.expect("处理人的消息")
             assert "我明天上午来水房看看" in stu.text_of(relayed)
             await stu.press(relayed, "回复")
+            await stu.expect("请输入要回复处理人的内容")
             stu.say("好的，谢谢")
             await stu.expect("已转达")
             back = await b.expect("诉求人的回复")
+            await ledger.step(("first_contact", "in_progress"))
             # 7. extension, approved by the college
             await b.press(back, "申请延期")
+            await b.expect("请输入延期截止日期")
             b.say("2026-12-20 需要等锅炉配件")
             await b.expect("已提交延期申请")
             ask = await col.expect("延期申请")
             await col.press(ask, "批准")
             await col.expect("延期申请已批准")
             approved = await b.expect("延期申请已批准")
+            await ledger.step(("extension_requested", "extension_requested"),
+                              ("extension_approved", "in_progress"))
             # 8. reply
             await b.press(approved, "答复办结")
+            await b.expect("请输入答复内容")
             b.say("锅炉已修好，热水恢复")
             await b.expect("已答复")
             await stu.expect("锅炉已修好，热水恢复")
+            await ledger.step(("replied", "replied"))
             # 9-10. follow-up answered 不满意 reopens it to the same member
             assert await _sweep(db_url, 7) == (1, 0)
             q1 = await stu.expect("负责的党员是否与您联系过")
@@ -120,12 +150,18 @@ async def test_full_lifecycle(db_url: str) -> None:
             await stu.press(await stu.expect("您对办理情况满意吗"), "不满意")
             await stu.expect("已退回重办")
             reopened = await b.expect("退回重办")
+            await ledger.step(("revisit_started", "revisit"), ("reopened", "reopened"),
+                              ("redispatched", "dispatched"))
             # 11. accept and reply again
             await b.press(reopened, "签收")
             again = await b.expect("已签收")
+            await stu.expect("已由负责的党员签收")
             await b.press(again, "答复办结")
+            await b.expect("请输入答复内容")
             b.say("已更换阀门并复查")
             await b.expect("已答复")
+            await stu.expect("已答复：\n已更换阀门并复查")
+            await ledger.step(("accepted", "accepted"), ("replied", "replied"))
             # 12-13. 满意 closes it
             assert await _sweep(db_url, 14) == (1, 0)
             await stu.press(await stu.expect("负责的党员是否与您联系过"), "联系过")
@@ -134,6 +170,14 @@ async def test_full_lifecycle(db_url: str) -> None:
             await stu.expect("已办结")
             stu.say("师傅很负责")  # the optional comment
             await stu.expect("已记录您对诉求")
+            await ledger.step(("revisit_started", "revisit"), ("revisit_satisfied", "closed"),
+                              ("revisit_comment", None))
+            await asyncio.sleep(0.3)  # anything unexpected would have arrived by now
+        # Every message each person received was one the walk expected, in order.
+        for user in people.values():
+            assert user.skipped == [] and user.seen == len(user.messages()), (
+                user.user_id, user.skipped, [user.text_of(m)[:40]
+                                             for m in user.messages()[user.seen:]])
     assert await _events(db_url) == [
         ("received", "received"), ("dispatched", "dispatched"),
         ("returned", "returned"), ("redispatched", "dispatched"),

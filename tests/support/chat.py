@@ -10,6 +10,7 @@ class ChatUser:
     def __init__(self, api: FakeBotAPI, user_id: int, name: str = "测试") -> None:
         self.api, self.user_id, self.name = api, user_id, name
         self.seen = 0  # how many delivery calls to this chat were already read
+        self.skipped: list[str] = []  # messages passed over while waiting for another
 
     def calls(self) -> list[Any]:
         return [c for c in self.api.sent(self.user_id) if c.ok]
@@ -30,6 +31,7 @@ class ChatUser:
             msgs = self.messages()
             for i in range(self.seen, len(msgs)):
                 if fragment in self.text_of(msgs[i]):
+                    self.skipped += [self.text_of(m)[:60] for m in msgs[self.seen:i]]
                     self.seen = i + 1
                     return msgs[i]
             return None
