@@ -96,6 +96,8 @@ async def member_text(ctx: FlowContext, text: str, attachment: dict | None = Non
         done = await act(ctx.store, now=ctx.now, person_id=me, concern_id=cid,
                          action=Action.RETURN, reason=text)
         await _offer_redispatch(ctx, done.concern, text)
+        await tell_requester(ctx.store, done.concern, "concern.returned", now=ctx.now,
+                             default_locale=locale)
         ctx.say("task.returned", number=done.concern.number)
     elif step == "contact":
         c = await ctx.store.get_concern(cid)
@@ -130,6 +132,8 @@ async def member_text(ctx: FlowContext, text: str, attachment: dict | None = Non
                          action=Action.REQUEST_EXTENSION, reason=reason.strip(),
                          extra={"extension_until": when, "extension_reason": reason.strip()})
         await _ask_college(ctx, done.concern, until, reason.strip())
+        await tell_requester(ctx.store, done.concern, "concern.extension_requested",
+                             now=ctx.now, default_locale=locale, until=until)
         ctx.say("task.extension_requested", number=done.concern.number, until=until)
     ctx.conv.goto("idle")
 
@@ -201,6 +205,9 @@ async def extension_decision(ctx: FlowContext, arg: str, approve: bool) -> None:
     ctx.toast()
     key = "task.extension_approved" if approve else "task.extension_denied"
     ctx.say(key, edit=True, number=done.concern.number)
+    await tell_requester(ctx.store, done.concern,
+                         "concern.extension_approved" if approve else "concern.extension_denied",
+                         now=ctx.now, default_locale=ctx.config.rules.default_locale)
     if done.concern.assigned_member_id:
         await notify_person(ctx.store, done.concern.assigned_member_id,
                             Reply(key, {"number": done.concern.number},

@@ -89,6 +89,7 @@ async def test_full_lifecycle(db_url: str) -> None:
             await a.expect("请输入退单理由")
             a.say("这栋楼不归我负责")
             await a.expect("已退单")
+            await stu.expect("正在重新安排")
             returned = await sec.expect("被退单")
             assert "这栋楼不归我负责" in sec.text_of(returned)
             await ledger.step(("returned", "returned"))
@@ -129,10 +130,12 @@ async def test_full_lifecycle(db_url: str) -> None:
             await b.expect("请输入延期截止日期")
             b.say("2026-12-20 需要等锅炉配件")
             await b.expect("已提交延期申请")
+            await stu.expect("已申请延期至 2026-12-20")
             ask = await col.expect("延期申请")
             await col.press(ask, "批准")
             await col.expect("延期申请已批准")
             approved = await b.expect("延期申请已批准")
+            await stu.expect("学院党委已批准诉求")
             await ledger.step(("extension_requested", "extension_requested"),
                               ("extension_approved", "in_progress"))
             # 8. reply
