@@ -12,18 +12,16 @@ escrow: /reveal by the identity supervisor (audited, requester told), by anyone 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.workcalendar import ChinaWorkCalendar
-from core.clock import FixedClock, SystemClock
-from scheduler.sweeps import followup_sweep
+from core.clock import SystemClock
 from storage.db import make_engine, session_factory
 from storage.tables import AuditLog, Concern, OrgUnit, Person, ResponsibilityZone
 from tests.support.chat import ChatUser
+from tests.support.db import query, sweep_followups
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
 
@@ -57,13 +55,6 @@ class Requester(ChatUser):
         raise AssertionError(f"no button {label!r} in {[b['text'] for b in self.buttons(call)]}")
 
 
-async def _query(db_url: str, stmt: Any) -> list[Any]:
-    engine = make_engine(db_url)
-    async with session_factory(engine)() as s:
-        rows = (await s.execute(stmt)).all()
-    await engine.dispose()
-    return rows
-
 
 async def _add_requester(db_url: str) -> None:
     """The requester lives in a building of their own, with a logistics zone for member A."""
@@ -81,16 +72,6 @@ async def _add_requester(db_url: str) -> None:
                                  deputy_id=member_b, active=True))
     await engine.dispose()
 
-
-async def _sweep(db_url: str, days: int) -> tuple[int, int]:
-    engine = make_engine(db_url)
-    try:
-        return await followup_sweep(
-            session_factory(engine), FixedClock(SystemClock().now() + timedelta(days=days)),
-            calendar=ChinaWorkCalendar(), timezone="Asia/Shanghai", answer_working_days=3,
-            default_locale="zh_CN")
-    finally:
-        await engine.dispose()
 
 
 def _leaks(api: FakeBotAPI, chats: set[int]) -> dict[str, list[str]]:
@@ -111,7 +92,7 @@ def _leaks(api: FakeBotAPI, chats: set[int]) -> dict[str, list[str]]:
 
 async def _lifecycle(db_url: str, api: FakeBotAPI, *, anonymous: bool) -> dict[str, ChatUser]:
     """Submit, return, re-dispatch, accept, relay both ways, reply, 回访 (reopen), close."""
-    name_b = (await _query(db_url, select(Person.name).where(Person.number == MEMBER_B)))[0][0]
+    name_b = (await query(db_url, select(Person.name).where(Person.number == MEMBER_B)))[0][0]
     stu = Requester(api, TG_ID)
     a, b, sec = ChatUser(api, 6001), ChatUser(api, 6002), ChatUser(api, 6003)
     users = {NUMBER: stu, MEMBER_A: a, MEMBER_B: b, SECRETARY: sec}
@@ -146,7 +127,7 @@ async def _lifecycle(db_url: str, api: FakeBotAPI, *, anonymous: bool) -> dict[s
     b.say("已更换热水器")
     await b.expect("已答复")
     await stu.expect("已更换热水器")
-    assert await _sweep(db_url, 7) == (1, 0)
+    assert await sweep_followups(db_url, 7) == (1, 0)
     await stu.press(await stu.expect("负责的党员是否与您联系过"), "联系过")
     await stu.press(await stu.expect("您的问题解决了吗"), "未解决")
     await stu.press(await stu.expect("您对办理情况满意吗"), "不满意")
@@ -157,7 +138,7 @@ async def _lifecycle(db_url: str, api: FakeBotAPI, *, anonymous: bool) -> dict[s
     await b.press(again, "答复办结")
     b.say("已更换阀门")
     await b.expect("已答复")
-    assert await _sweep(db_url, 14) == (1, 0)
+    assert await sweep_followups(db_url, 14) == (1, 0)
     await stu.press(await stu.expect("负责的党员是否与您联系过"), "联系过")
     await stu.press(await stu.expect("您的问题解决了吗"), "已解决")
     await stu.press(await stu.expect("您对办理情况满意吗"), "满意")
@@ -174,7 +155,7 @@ async def test_handlers_never_see_an_anonymous_requester(db_url: str, anonymous:
                                            outbox={"per_chat_per_second": 50.0})):
             await _lifecycle(db_url, api, anonymous=anonymous)
         leaks = _leaks(api, {6001, 6002, 6003})
-    (c,) = [r for (r,) in await _query(db_url, select(Concern))]
+    (c,) = [r for (r,) in await query(db_url, select(Concern))]
     assert (c.anonymous, c.status) == (anonymous, "closed")
     if anonymous:
         assert leaks == {}, leaks
@@ -200,7 +181,7 @@ async def test_identity_escrow_reveal(db_url: str) -> None:
             await stu.press(await stu.expect("请确认您的诉求"), "匿名提交")
             await stu.expect("诉求已提交")
             await a.expect("新诉求")
-            (number,) = [n for (n,) in await _query(db_url, select(Concern.number))]
+            (number,) = [n for (n,) in await query(db_url, select(Concern.number))]
             # The handler and a secretary are refused; nothing about the requester leaks.
             a.say(f"/reveal {number} 想知道是谁")
             await a.expect("只有身份监督人")
@@ -217,9 +198,9 @@ async def test_identity_escrow_reveal(db_url: str) -> None:
             assert "诉求涉及人身安全" in stu.text_of(told)
         leaks = _leaks(api, {6001, 6003})
     assert leaks == {}, leaks
-    ids = dict(await _query(db_url, select(Person.number, Person.id).where(
+    ids = dict(await query(db_url, select(Person.number, Person.id).where(
         Person.number.in_([NUMBER, MEMBER_A, SUPERVISOR, SECRETARY]))))
-    audits = await _query(db_url, select(AuditLog.kind, AuditLog.actor_id, AuditLog.detail)
+    audits = await query(db_url, select(AuditLog.kind, AuditLog.actor_id, AuditLog.detail)
                           .where(AuditLog.kind.in_(["identity_revealed", "refused"])))
     revealed = [(actor, d) for kind, actor, d in audits if kind == "identity_revealed"]
     assert len(revealed) == 1

@@ -2,30 +2,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from storage.db import make_engine, session_factory
 from storage.tables import AuditLog, ChannelIdentity, Concern, Conversation, InboxRow, OutboxRow
 from tests.support.chat import ChatUser
+from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
 
 FAST = {"outbox": {"per_chat_per_second": 50.0}}
 
 
-async def _query(db_url: str, stmt: Any) -> list[Any]:
-    engine = make_engine(db_url)
-    async with session_factory(engine)() as s:
-        rows = (await s.execute(stmt)).all()
-    await engine.dispose()
-    return rows
-
 
 async def _drained(db_url: str) -> bool:
-    rows = await _query(db_url, select(InboxRow.status, func.count()).group_by(InboxRow.status))
+    rows = await query(db_url, select(InboxRow.status, func.count()).group_by(InboxRow.status))
     return dict(rows).get("pending", 0) == 0
 
 
@@ -50,9 +42,9 @@ async def test_empty_long_unsupported_and_unknown(bot: FakeBotAPI, db_url: str) 
     u.say("/frobnicate now")
     await u.expect("没有 /frobnicate 这个命令")
     # None of it started a draft or wrote a concern.
-    conv = await _query(db_url, select(Conversation.flow))
+    conv = await query(db_url, select(Conversation.flow))
     assert [c for (c,) in conv] == ["idle"]
-    assert await _query(db_url, select(Concern.id)) == []
+    assert await query(db_url, select(Concern.id)) == []
 
 
 async def test_forged_and_stale_buttons(bot: FakeBotAPI, db_url: str) -> None:
@@ -72,7 +64,7 @@ async def test_forged_and_stale_buttons(bot: FakeBotAPI, db_url: str) -> None:
     await u.expect("按钮已过期")
     await u.press(kinds, "投诉")
     await u.expect("请确认您的诉求")
-    audits = await _query(db_url, select(AuditLog.detail).where(AuditLog.kind == "forged_button"))
+    audits = await query(db_url, select(AuditLog.detail).where(AuditLog.kind == "forged_button"))
     assert sorted(d["data"] for (d,) in audits) == sorted(
         ["hello", "x1:drop_tables::0", "x1:cat:../../etc:0", "x2:cat:it:1"])
     answered = bot.sent(method="answerCallbackQuery")
@@ -88,7 +80,7 @@ async def test_group_chat_gets_one_refusal(bot: FakeBotAPI, db_url: str) -> None
         await asyncio.sleep(0.1)
     texts = bot.texts(-4001)
     assert len(texts) == 1 and "只在私聊中受理诉求" in texts[0]
-    assert await _query(db_url, select(ChannelIdentity.id)) == []  # nobody registered
+    assert await query(db_url, select(ChannelIdentity.id)) == []  # nobody registered
 
 
 async def test_user_who_blocked_the_bot_is_marked_unreachable(bot: FakeBotAPI,
@@ -98,16 +90,16 @@ async def test_user_who_blocked_the_bot_is_marked_unreachable(bot: FakeBotAPI,
     rows = await bot.wait_for(lambda api: api.sent(7004, include_failed=True))
     assert rows[0].response_status == 403
     for _ in range(100):
-        gone = await _query(db_url, select(ChannelIdentity.unreachable_at))
+        gone = await query(db_url, select(ChannelIdentity.unreachable_at))
         if gone and gone[0][0] is not None:
             break
         await asyncio.sleep(0.05)
     assert gone[0][0] is not None
-    statuses = await _query(db_url, select(OutboxRow.status))
+    statuses = await query(db_url, select(OutboxRow.status))
     assert [s for (s,) in statuses] == ["unreachable"]
     # Writing to the bot again proves they unblocked it.
     bot.unblock(7004)
     bot.push_text(7004, "/help")
     await ChatUser(bot, 7004).expect("心桥使用帮助")
-    gone = await _query(db_url, select(ChannelIdentity.unreachable_at))
+    gone = await query(db_url, select(ChannelIdentity.unreachable_at))
     assert gone[0][0] is None

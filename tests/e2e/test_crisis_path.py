@@ -15,6 +15,7 @@ from scheduler.crisis_sweep import crisis_sweep
 from storage.db import make_engine, session_factory
 from storage.tables import AuditLog, ChannelIdentity, Concern, CrisisPage, OutboxRow, Person
 from tests.support.chat import ChatUser
+from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
 
@@ -23,22 +24,14 @@ COUNSELLOR, PSY_1 = "9001000003", "9103000001"   # ACC counsellor; psych centre
 ECO_COUNSELLOR = "9002000003"                     # crisis team (level 1)
 
 
-async def _query(db_url: str, stmt: Any) -> list[Any]:
-    engine = make_engine(db_url)
-    try:
-        async with session_factory(engine)() as s:
-            return list((await s.execute(stmt)).all())
-    finally:
-        await engine.dispose()
-
 
 async def _person(db_url: str, number: str) -> int:
-    return (await _query(db_url, select(Person.id).where(Person.number == number)))[0][0]
+    return (await query(db_url, select(Person.id).where(Person.number == number)))[0][0]
 
 
 async def _pages(db_url: str) -> list[tuple[int, int]]:
     """(level, person id) of every page, in order."""
-    return [(lv, p) for lv, p in await _query(
+    return [(lv, p) for lv, p in await query(
         db_url, select(CrisisPage.level, CrisisPage.person_id).order_by(CrisisPage.id))]
 
 
@@ -89,17 +82,17 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
             assert member.messages()[member.seen:] == []
             member.say("/tasks")
             await member.expect("没有待办")
-            (case,) = [c for (c,) in await _query(db_url, select(Concern))]
+            (case,) = [c for (c,) in await query(db_url, select(Concern))]
             assert (case.crisis, case.urgency, case.category, case.assigned_member_id) == \
                 (True, "P0", "psych", None)
-            lanes = await _query(db_url, select(OutboxRow.lane).where(
+            lanes = await query(db_url, select(OutboxRow.lane).where(
                 OutboxRow.reply["key"].as_string() == "crisis.caring"))
             assert lanes == [(0,)]
             c_id, p1, eco = (await _person(db_url, COUNSELLOR), await _person(db_url, PSY_1),
                              await _person(db_url, ECO_COUNSELLOR))
             level0 = await _pages(db_url)
             assert level0[:2] == [(0, c_id), (0, p1)] and {lv for lv, _ in level0} == {0}
-            audits = await _query(db_url, select(func.count()).select_from(AuditLog).where(
+            audits = await query(db_url, select(func.count()).select_from(AuditLog).where(
                 AuditLog.kind == "crisis_identity_access"))
             assert audits == [(len(level0),)]
 
@@ -130,7 +123,7 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
             await u[ECO_COUNSELLOR].expect("已由 张子涵 接手")
             assert await _sweep(db_url, settings, 120) == 0
             assert not [lv for lv, _ in await _pages(db_url) if lv >= 2]
-            (status,) = await _query(db_url, select(Concern.status))
+            (status,) = await query(db_url, select(Concern.status))
             assert status == ("accepted",)
 
 
@@ -161,7 +154,7 @@ async def test_crisis_in_a_relay_and_in_a_caption_opens_linked_cases(db_url: str
             await counsellor.expect("I want to die")
             assert not [m for m in member.messages()[member.seen:]
                         if "诉求人的回复" in member.text_of(m)]
-    rows = await _query(db_url, select(Concern.id, Concern.crisis, Concern.parent_concern_id)
+    rows = await query(db_url, select(Concern.id, Concern.crisis, Concern.parent_concern_id)
                         .order_by(Concern.id))
     (ordinary, _, _), relay_case, caption_case = rows
     assert relay_case[1:] == (True, ordinary)
@@ -195,7 +188,7 @@ async def test_a_blocked_counsellor_escalates_at_the_next_sweep(db_url: str) -> 
             await u[STUDENT].expect("12356")
 
             async def marked() -> None:
-                while not await _query(db_url, select(ChannelIdentity.id).where(
+                while not await query(db_url, select(ChannelIdentity.id).where(
                         ChannelIdentity.chat_id == "7001",
                         ChannelIdentity.unreachable_at.is_not(None))):
                     await asyncio.sleep(0.05)

@@ -2,30 +2,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from sqlalchemy import func, select
 
-from storage.db import make_engine, session_factory
 from storage.tables import ChannelIdentity, InboxRow, OutboxRow
 from tests.support.chat import ChatUser
+from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
 
 
-async def _query(db_url: str, stmt: Any) -> list[Any]:
-    engine = make_engine(db_url)
-    async with session_factory(engine)() as s:
-        rows = (await s.execute(stmt)).all()
-    await engine.dispose()
-    return rows
-
 
 async def _settled(api: FakeBotAPI, db_url: str) -> None:
     async def idle() -> bool:
-        ib = dict(await _query(db_url, select(InboxRow.status, func.count())
+        ib = dict(await query(db_url, select(InboxRow.status, func.count())
                                .group_by(InboxRow.status)))
-        ob = dict(await _query(db_url, select(OutboxRow.status, func.count())
+        ob = dict(await query(db_url, select(OutboxRow.status, func.count())
                                .group_by(OutboxRow.status)))
         # Everything pushed was fetched and confirmed, and nothing is left to handle or send.
         return (not api.pending_updates() and not ib.get("pending")
@@ -66,10 +58,10 @@ async def test_flood_is_merged_with_one_notice_and_nothing_dropped(db_url: str) 
     assert joined.count("您的消息发送得太快了") == 1
     sends = [m for m in u.messages() if m.method == "sendMessage"]
     assert len(sends) < 30, "replies under a flood should be merged"
-    merged = await _query(db_url, select(func.count()).select_from(OutboxRow)
+    merged = await query(db_url, select(func.count()).select_from(OutboxRow)
                           .where(OutboxRow.merged_into.is_not(None)))
     assert merged[0][0] > 0
-    assert all(s == "done" for (s,) in await _query(db_url, select(InboxRow.status)))
+    assert all(s == "done" for (s,) in await query(db_url, select(InboxRow.status)))
 
 
 async def test_restart_mid_conversation_continues(db_url: str) -> None:
@@ -120,6 +112,6 @@ async def test_binding_rules(db_url: str) -> None:
             c = ChatUser(api, 8005)
             c.say(f"/start {b_code}")
             await c.expect("绑定成功")
-    bound = await _query(db_url, select(ChannelIdentity.external_id, ChannelIdentity.person_id)
+    bound = await query(db_url, select(ChannelIdentity.external_id, ChannelIdentity.person_id)
                          .where(ChannelIdentity.person_id.is_not(None)))
     assert [e for e, _ in bound] == ["8005"], "rebinding moves the person to the new account"

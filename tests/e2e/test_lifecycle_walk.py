@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
-from bot.workcalendar import ChinaWorkCalendar
-from core.clock import FixedClock, SystemClock
-from scheduler.sweeps import followup_sweep
-from storage.db import make_engine, session_factory
 from storage.tables import Concern, ConcernEvent, Person, RelayMessage
 from tests.support.chat import ChatUser
+from tests.support.db import query, sweep_followups
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
 
@@ -20,16 +15,9 @@ STUDENT, MEMBER_A, MEMBER_B = "2023010103", "2022010202", "2022010201"
 SECRETARY, COLLEGE = "9001000003", "9001000001"  # ACC-S1 secretary; ACC committee
 
 
-async def _query(db_url: str, stmt: Any) -> list[Any]:
-    engine = make_engine(db_url)
-    async with session_factory(engine)() as s:
-        rows = (await s.execute(stmt)).all()
-    await engine.dispose()
-    return rows
-
 
 async def _events(db_url: str) -> list[tuple[str, str | None]]:
-    return [(k, to) for k, to in await _query(
+    return [(k, to) for k, to in await query(
         db_url, select(ConcernEvent.kind, ConcernEvent.to_status).order_by(ConcernEvent.id))]
 
 
@@ -49,20 +37,10 @@ class Ledger:
         self.seen = len(events)
 
 
-async def _sweep(db_url: str, days: int) -> tuple[int, int]:
-    engine = make_engine(db_url)
-    try:
-        return await followup_sweep(
-            session_factory(engine), FixedClock(SystemClock().now() + timedelta(days=days)),
-            calendar=ChinaWorkCalendar(), timezone="Asia/Shanghai", answer_working_days=3,
-            default_locale="zh_CN")
-    finally:
-        await engine.dispose()
-
 
 async def test_full_lifecycle(db_url: str) -> None:
     await seed_roster(db_url)
-    name_b = (await _query(db_url, select(Person.name).where(Person.number == MEMBER_B)))[0][0]
+    name_b = (await query(db_url, select(Person.name).where(Person.number == MEMBER_B)))[0][0]
     async with FakeBotAPI(token=TOKEN) as api:
         people = {}
         for uid, number in ((5001, STUDENT), (6001, MEMBER_A), (6002, MEMBER_B),
@@ -146,7 +124,7 @@ async def test_full_lifecycle(db_url: str) -> None:
             await stu.expect("锅炉已修好，热水恢复")
             await ledger.step(("replied", "replied"))
             # 9-10. follow-up answered 不满意 reopens it to the same member
-            assert await _sweep(db_url, 7) == (1, 0)
+            assert await sweep_followups(db_url, 7) == (1, 0)
             q1 = await stu.expect("负责的党员是否与您联系过")
             await stu.press(q1, "联系过")
             await stu.press(await stu.expect("您的问题解决了吗"), "已解决")
@@ -166,7 +144,7 @@ async def test_full_lifecycle(db_url: str) -> None:
             await stu.expect("已答复：\n已更换阀门并复查")
             await ledger.step(("accepted", "accepted"), ("replied", "replied"))
             # 12-13. 满意 closes it
-            assert await _sweep(db_url, 14) == (1, 0)
+            assert await sweep_followups(db_url, 14) == (1, 0)
             await stu.press(await stu.expect("负责的党员是否与您联系过"), "联系过")
             await stu.press(await stu.expect("您的问题解决了吗"), "已解决")
             await stu.press(await stu.expect("您对办理情况满意吗"), "满意")
@@ -190,11 +168,11 @@ async def test_full_lifecycle(db_url: str) -> None:
         ("redispatched", "dispatched"), ("accepted", "accepted"), ("replied", "replied"),
         ("revisit_started", "revisit"), ("revisit_satisfied", "closed"),
         ("revisit_comment", None)]
-    (c,) = [r for (r,) in await _query(db_url, select(Concern))]
+    (c,) = [r for (r,) in await query(db_url, select(Concern))]
     assert (c.status, c.reopen_count, c.revisit_rating) == ("closed", 1, "satisfied")
     assert c.revisit_comment == "师傅很负责"
     assert c.first_contact_at is not None and c.closed_at is not None
-    relays = await _query(db_url, select(RelayMessage.direction, RelayMessage.text))
+    relays = await query(db_url, select(RelayMessage.direction, RelayMessage.text))
     assert relays == [("to_handler", "这是水房的照片"), ("to_requester", "我明天上午来水房看看"),
                       ("to_handler", "好的，谢谢")]
     # The original member never saw anything after returning it.

@@ -1,0 +1,32 @@
+"""Reading the test database from tests, and running sweeps at a chosen time."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.workcalendar import ChinaWorkCalendar
+from core.clock import FixedClock, SystemClock
+from scheduler.sweeps import followup_sweep
+from storage.db import make_engine, session_factory
+
+
+async def query(db_url: str, stmt: Any) -> list[Any]:
+    """Run one statement on its own engine; return all rows."""
+    engine = make_engine(db_url)
+    try:
+        async with session_factory(engine)() as s:
+            return (await s.execute(stmt)).all()
+    finally:
+        await engine.dispose()
+
+
+async def sweep_followups(db_url: str, days: int) -> tuple[int, int]:
+    """The 回访 sweep as it would run ``days`` from now: (asked, closed)."""
+    engine = make_engine(db_url)
+    try:
+        return await followup_sweep(
+            session_factory(engine), FixedClock(SystemClock().now() + timedelta(days=days)),
+            calendar=ChinaWorkCalendar(), timezone="Asia/Shanghai", answer_working_days=3,
+            default_locale="zh_CN")
+    finally:
+        await engine.dispose()
