@@ -22,6 +22,7 @@ from bot.workcalendar import ChinaWorkCalendar
 from bot.telegram.convert import CHANNEL, to_inbound
 from bot.telegram.poller import TelegramPoller
 from bot.telegram.sender import TelegramSender
+from bot.web.runtime import WebChannel, serve_web, web_channel
 from core.binding import BindingLimits
 from core.clock import Clock, SystemClock
 from core.intake import IntakeRules
@@ -84,6 +85,7 @@ class Runtime:
     sender: OutboxSender
     poller: TelegramPoller
     bot: Bot
+    web: WebChannel | None = None  # only with [web] enabled = true
 
 
 def check_token(settings: Settings) -> None:
@@ -112,30 +114,37 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         await router.handle(inbound, store, now=now, config=config,
                             default_locale=default_locale)
 
-    sender = OutboxSender(sf, clock, {CHANNEL: TelegramSender(bot, catalog)},
+    web = web_channel(settings, sf, clock, catalog) if settings.web.enabled else None
+    channels = {CHANNEL: TelegramSender(bot, catalog)}
+    if web:
+        channels[web.name] = web.sender
+    sender = OutboxSender(sf, clock, channels,
                           global_rate=settings.outbox.global_per_second,
                           per_chat_rate=settings.outbox.per_chat_per_second,
                           concurrency=settings.outbox.concurrency,
                           max_attempts=settings.outbox.max_attempts,
                           default_locale=default_locale)
     username = me.username or ""
+    converters = {CHANNEL: lambda row: to_inbound(row.payload,
+                                                  f"{row.channel}:{row.bot_id}:{row.update_id}",
+                                                  username)}
+    if web:
+        converters[web.name] = web.converter
     dispatcher = InboxDispatcher(
-        sf, clock,
-        {CHANNEL: lambda row: to_inbound(row.payload,
-                                         f"{row.channel}:{row.bot_id}:{row.update_id}",
-                                         username)},
-        handle, workers=settings.inbox.workers, max_attempts=settings.inbox.max_attempts,
+        sf, clock, converters, handle, workers=settings.inbox.workers, max_attempts=settings.inbox.max_attempts,
         retry_base=settings.inbox.retry_base_seconds, default_locale=default_locale,
         on_committed=sender.wake.set)
     poller = TelegramPoller(bot, sf, clock, timeout=settings.telegram.poll_timeout,
                             on_stored=dispatcher.wake.set)
+    if web:
+        web.deps.on_stored = dispatcher.wake.set
     await bot.delete_webhook(drop_pending_updates=False)
     for locale, lang in (("zh_CN", None), ("en", "en")):
         await bot.set_my_commands(
             [BotCommand(command=c, description=catalog.raw(locale, f"commands.{c}"))
              for c in router.MENU], language_code=lang)
     log.info("Telegram bot @%s is connected", username)
-    return Runtime(engine, sf, dispatcher, sender, poller, bot)
+    return Runtime(engine, sf, dispatcher, sender, poller, bot, web)
 
 
 async def serve(settings: Settings, clock: Clock | None = None) -> None:
@@ -155,7 +164,11 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                             crisis_rules=crisis_rules(settings))
     sched.start()
     try:
-        await asyncio.gather(rt.poller.run(stop), rt.dispatcher.run(stop), rt.sender.run(stop))
+        loops = [rt.poller.run(stop), rt.dispatcher.run(stop), rt.sender.run(stop)]
+        if rt.web:
+            loops.append(serve_web(rt.web.app(), settings.web.host, settings.web.port, stop))
+            log.info("Web chat on http://%s:%s/", settings.web.host, settings.web.port)
+        await asyncio.gather(*loops)
     finally:
         sched.shutdown(wait=False)
         await rt.bot.session.close()

@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--now", metavar="TIME",
                        help="act as if it were this ISO time (e.g. 2026-12-01T09:00+08:00)")
     sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
+    webp = sub.add_parser("web", help="the local web chat")
+    wsub = webp.add_subparsers(dest="web_command", metavar="ACTION", required=True)
+    tok = wsub.add_parser("token", help="issue a web chat link for one person")
+    tok.add_argument("person", metavar="PERSON_NUMBER")
     return p
 
 
@@ -73,6 +77,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             return await commands.roster_import(settings, Path(args.file), args.codes)
         return await commands.roster_codes(settings, Path(args.out), args.person,
                                            args.bot_username)
+    if args.command == "web":
+        return await commands.web_token(settings, args.person)
     if args.command == "run":
         return await commands.run(settings, args.seed_if_empty)
     raise AssertionError(args.command)

@@ -130,6 +130,28 @@ async def run(settings: Settings, seed: str | None) -> int:
     return 0
 
 
+async def web_token(settings: Settings, person_number: str) -> int:
+    from bot.web.tokens import UnknownPerson, issue_token
+
+    # While the web channel is off the sender has no "web" channel: a web identity would
+    # collect notices nobody can send.
+    if not settings.web.enabled:
+        print("The web chat is disabled: set [web] enabled = true (or XQ_WEB__ENABLED=true) "
+              "first.", file=sys.stderr)
+        return 2
+    await upgrade_async(settings.database.url)
+    engine = make_engine(settings.database.url)
+    try:
+        token = await issue_token(session_factory(engine), person_number, SystemClock().now())
+    except UnknownPerson:
+        print(f"No active person with number {person_number}.", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"http://{settings.web.host}:{settings.web.port}/#token={token}")
+    return 0
+
+
 async def sweep(settings: Settings, now_text: str | None) -> int:
     from datetime import datetime
 

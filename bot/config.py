@@ -188,6 +188,17 @@ class LimitsSection(_Section):
     p3_reply_working_days: int = Field(15, ge=1)
 
 
+class WebSection(_Section):
+    """``[web]``: the local web chat (bot/web/). Off until its browser test exists."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    demo: bool = False               # reserved for a demo showcase; not read yet
+    upload_dir: str = "var/web-uploads"
+    max_upload_mb: int = Field(10, ge=1, le=50)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="XQ_", env_nested_delimiter="__", extra="forbid", toml_file="config.toml"
@@ -206,6 +217,7 @@ class Settings(BaseSettings):
     categories: dict[str, CategorySection] = {}
     limits: LimitsSection = LimitsSection()
     crisis: CrisisSection = CrisisSection()
+    web: WebSection = WebSection()
 
     @field_validator("categories")
     @classmethod

@@ -1,0 +1,55 @@
+"""Plugging the web chat into a runtime: its inbox converter, its ChannelSender, its server."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.config import Settings
+from bot.web import CHANNEL
+from bot.web.convert import row_to_inbound
+from bot.web.sender import EventHub, WebSender
+from bot.web.server import WebDeps, make_app
+from core.clock import Clock
+from locales import Catalog
+
+
+@dataclass
+class WebChannel:
+    hub: EventHub
+    sender: WebSender
+    deps: WebDeps
+
+    converter = staticmethod(row_to_inbound)
+    name = CHANNEL
+
+    def app(self) -> web.Application:
+        return make_app(self.deps)
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
+    return {f"{n}:{port}" for n in names} | ({n for n in names} if port == 80 else set())
+
+
+def web_channel(settings: Settings, sf: async_sessionmaker, clock: Clock, catalog: Catalog,
+                *, hosts: set[str] | None = None) -> WebChannel:
+    hub = EventHub()
+    w = settings.web
+    deps = WebDeps(sf=sf, clock=clock, catalog=catalog, hub=hub,
+                   allowed_hosts=hosts or allowed_hosts(w.host, w.port),
+                   upload_dir=Path(w.upload_dir), max_upload_bytes=w.max_upload_mb * 2**20)
+    return WebChannel(hub, WebSender(catalog, hub), deps)
+
+
+async def serve_web(app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
+    runner = web.AppRunner(app, shutdown_timeout=2)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,85 @@
+"""WebSender: outbox rows -> JSON events pushed to the person's open SSE streams.
+
+The outbox row itself is the stored event: history (GET /api/messages) renders sent rows
+again with ``render_event``. Text is the same safe HTML as on Telegram (the locale's <b>,
+user values escaped); the page turns it into DOM nodes without innerHTML.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+from collections import defaultdict
+from typing import Any
+
+from bot.web import CHANNEL
+from locales import Catalog
+from storage.outbox import Outgoing
+
+TEXT_LIMIT = 4096
+
+
+class EventHub:
+    """In-process fan-out: each open stream of a chat has a queue."""
+
+    def __init__(self) -> None:
+        self._streams: dict[str, set[asyncio.Queue]] = defaultdict(set)
+
+    def subscribe(self, chat_id: str) -> asyncio.Queue:
+        q: asyncio.Queue = asyncio.Queue(maxsize=1000)
+        self._streams[chat_id].add(q)
+        return q
+
+    def unsubscribe(self, chat_id: str, q: asyncio.Queue) -> None:
+        self._streams[chat_id].discard(q)
+        if not self._streams[chat_id]:
+            del self._streams[chat_id]
+
+    def publish(self, chat_id: str, event: dict[str, Any]) -> None:
+        for q in list(self._streams.get(chat_id, ())):
+            try:
+                q.put_nowait(event)
+            except asyncio.QueueFull:  # a stalled reader catches up from history
+                pass
+
+
+def message_id_of(row: Outgoing) -> str:
+    """An edit keeps the id of the message it replaces, as on Telegram."""
+    return str(row.reply.get("edit_of") or row.id)
+
+
+def render_event(catalog: Catalog, row: Outgoing) -> dict[str, Any]:
+    reply = row.reply
+    kind = reply.get("kind", "message")
+    text = catalog.render(row.locale, reply["key"], reply.get("params"), html.escape) \
+        if reply.get("key") else ""
+    event: dict[str, Any] = {"id": row.id, "kind": "toast" if kind == "callback_answer"
+                             else "message", "key": reply.get("key") or None,
+                             "html": text[:TEXT_LIMIT]}
+    if kind == "callback_answer":
+        return event
+    event.update(
+        message_id=message_id_of(row), edit_of=reply.get("edit_of"),
+        # Labels are plain text: the page sets them with textContent.
+        buttons=[[{"label": catalog.render(row.locale, b["label"], b.get("params"))[:64],
+                   "action": b["action"]} for b in brow] for brow in reply.get("buttons") or ()],
+        attachments=[{"kind": a.get("kind"), "ref": (a.get("refs") or {}).get(CHANNEL)}
+                     for a in reply.get("attachments") or ()])
+    return event
+
+
+class WebSender:
+    name = CHANNEL
+
+    def __init__(self, catalog: Catalog, hub: EventHub) -> None:
+        self.catalog, self.hub = catalog, hub
+
+    def render_text(self, row: Outgoing) -> str:
+        return render_event(self.catalog, row)["html"]
+
+    async def deliver(self, rows: list[Outgoing], merged_text: str | None) -> str | None:
+        # A merged group is still pushed as separate events: the page has no size limit
+        # and each reply keeps its own buttons and history id.
+        for row in rows:
+            self.hub.publish(row.chat_id, render_event(self.catalog, row))
+        last = rows[-1]
+        return None if last.reply.get("kind") == "callback_answer" else message_id_of(last)

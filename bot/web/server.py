@@ -1,0 +1,248 @@
+"""The web chat's aiohttp app: one page, and /api/ (JSON, SSE) behind a bearer token.
+
+Every request must name an allowed Host (DNS rebinding) and, when it carries an Origin,
+an allowed Origin (cross-site requests are refused). Every /api/ route, known or not,
+answers 401 without a valid token. A person only ever reaches their own chat: the chat
+is derived from the token, never from the request.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
+from bot.web.history import own_messages, sent_replies
+from bot.web.sender import EventHub, render_event
+from bot.web.tokens import WebUser, web_user
+from core.clock import Clock
+from locales import Catalog
+from storage.inbox import NewUpdate, store_updates
+
+STATIC = Path(__file__).parent / "static"
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+MESSAGE_ID = re.compile(r"^[0-9]{1,20}$")
+MAX_TEXT = 4000
+PING_SECONDS = 15.0
+IMAGE_TYPES = ((b"\xff\xd8\xff", "jpg", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "png", "image/png"))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' blob:; connect-src 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+USER = web.RequestKey("user", WebUser)
+
+
+@dataclass
+class WebDeps:
+    sf: async_sessionmaker
+    clock: Clock
+    catalog: Catalog
+    hub: EventHub
+    allowed_hosts: set[str]  # "host:port" as browsers send it
+    upload_dir: Path
+    max_upload_bytes: int
+    on_stored: Callable[[], None] = lambda: None
+
+
+def _error(status: int, code: str) -> web.Response:
+    return web.json_response({"error": code}, status=status, headers=SECURITY_HEADERS)
+
+
+def _bearer(request: web.Request) -> str:
+    auth = request.headers.get("Authorization", "")
+    return auth[7:].strip() if auth.startswith("Bearer ") else ""
+
+
+def make_app(deps: WebDeps) -> web.Application:
+    @web.middleware
+    async def guard(request: web.Request, handler):  # noqa: ANN001, ANN202
+        if request.host not in deps.allowed_hosts:
+            return _error(403, "host")
+        origin = request.headers.get("Origin")
+        if (origin is not None and origin != f"http://{request.host}") or \
+                request.headers.get("Sec-Fetch-Site") == "cross-site":
+            return _error(403, "origin")
+        if request.path.startswith("/api/"):
+            user = await web_user(deps.sf, _bearer(request))
+            if user is None:
+                return _error(401, "token")
+            request[USER] = user
+        try:
+            resp = await handler(request)
+        except web.HTTPException as exc:
+            if exc.status >= 400:
+                return _error(exc.status, exc.reason.lower().replace(" ", "_"))
+            raise
+        if not resp.prepared:
+            resp.headers.update(SECURITY_HEADERS)
+        return resp
+
+    app = web.Application(middlewares=[guard], client_max_size=deps.max_upload_bytes + 65536)
+    routes = _Routes(deps)
+    app.router.add_get("/", routes.page)
+    app.router.add_get("/app.js", routes.static)
+    app.router.add_get("/app.css", routes.static)
+    app.router.add_get("/api/me", routes.me)
+    app.router.add_get("/api/messages", routes.history)
+    app.router.add_post("/api/messages", routes.post)
+    app.router.add_get("/api/events", routes.events)
+    app.router.add_get("/api/files/{owner:[0-9]+}/{name:[0-9a-f]{64}\\.(jpg|png)}", routes.file)
+    return app
+
+
+def _since(request: web.Request) -> int:
+    try:
+        return max(0, int(request.query.get("since", "0")))
+    except ValueError:
+        raise web.HTTPBadRequest(reason="Bad since") from None
+
+
+class _Routes:
+    def __init__(self, deps: WebDeps) -> None:
+        self.d = deps
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "index.html")
+
+    async def static(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / request.path.lstrip("/"))
+
+    async def me(self, request: web.Request) -> web.Response:
+        return web.json_response({"name": request[USER].display_name})
+
+    async def _events(self, user: WebUser, since: int) -> list[dict[str, Any]]:
+        rows = await sent_replies(self.d.sf, chat_id_of(user.person_id), since)
+        return [{**render_event(self.d.catalog, r), "at": at.isoformat()} for r, at in rows]
+
+    async def history(self, request: web.Request) -> web.Response:
+        user: WebUser = request[USER]
+        since = _since(request)
+        body: dict[str, Any] = {"events": await self._events(user, since)}
+        if since == 0:
+            body["mine"] = await own_messages(self.d.sf, chat_key_of(user.person_id))
+        return web.json_response(body)
+
+    async def post(self, request: web.Request) -> web.Response:
+        user: WebUser = request[USER]
+        if request.content_type == "multipart/form-data":
+            payload = await self._photo(request, user)
+        elif request.content_type == "application/json":
+            try:
+                payload = _message(await request.json())
+            except (ValueError, TypeError, AttributeError):
+                return _error(400, "bad_message")
+        else:
+            return _error(415, "content_type")
+        payload.update(person_id=user.person_id, identity=user.identity,
+                       display_name=user.display_name)
+        # Stored (durably) before we answer; the client's id makes a retry harmless.
+        new = await store_updates(self.d.sf, CHANNEL, BOT_ID, [NewUpdate(
+            update_id=f"{user.person_id}:{payload['client_id']}",
+            chat_key=chat_key_of(user.person_id), payload=payload)], self.d.clock.now())
+        if new:
+            self.d.on_stored()
+        return web.json_response({"stored": True, "duplicate": not new}, status=202)
+
+    async def _photo(self, request: web.Request, user: WebUser) -> dict[str, Any]:
+        fields: dict[str, str] = {}
+        data = b""
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "photo":
+                data = await part.read()
+                if len(data) > self.d.max_upload_bytes:
+                    raise web.HTTPRequestEntityTooLarge(self.d.max_upload_bytes, len(data))
+            elif part.name in ("client_id", "text"):
+                fields[part.name] = (await part.text())[:MAX_TEXT]
+        kind = next((t for t in IMAGE_TYPES if data.startswith(t[0])), None)
+        if not CLIENT_ID.match(fields.get("client_id", "")) or kind is None:
+            raise web.HTTPBadRequest(reason="Bad photo")
+        digest = hashlib.sha256(data).hexdigest()
+        rel = f"{user.person_id}/{digest}.{kind[1]}"
+        path = self.d.upload_dir / rel
+        await asyncio.to_thread(_write, path, data)
+        return {"client_id": fields["client_id"], "kind": "photo",
+                "text": fields.get("text", ""),
+                "photo": {"ref": rel, "size": len(data), "mime_type": kind[2]}}
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        # Only the uploader sees their photos here; members see them on their own channel.
+        if int(request.match_info["owner"]) != request[USER].person_id:
+            raise web.HTTPNotFound()
+        path = self.d.upload_dir / request.match_info["owner"] / request.match_info["name"]
+        if not path.is_file():
+            raise web.HTTPNotFound()
+        return web.FileResponse(path)
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        user: WebUser = request[USER]
+        last = _since(request)
+        chat_id = chat_id_of(user.person_id)
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                           "Cache-Control": "no-store",
+                                           "X-Accel-Buffering": "no", **SECURITY_HEADERS})
+        await resp.prepare(request)
+        queue = self.d.hub.subscribe(chat_id)  # before reading history: nothing falls between
+        try:
+            for event in await self._events(user, last):
+                await _send(resp, event)
+                last = max(last, event["id"])
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), PING_SECONDS)
+                except TimeoutError:
+                    await resp.write(b": ping\n\n")
+                    continue
+                if event["kind"] == "message" and event["id"] <= last:
+                    continue  # already sent from history
+                await _send(resp, event)
+                last = max(last, event["id"])
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            self.d.hub.unsubscribe(chat_id, queue)
+        return resp
+
+
+async def _send(resp: web.StreamResponse, event: dict[str, Any]) -> None:
+    data = json.dumps(event, ensure_ascii=False)
+    await resp.write(f"id: {event['id']}\nevent: {event['kind']}\ndata: {data}\n\n".encode())
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
+
+def _message(body: Any) -> dict[str, Any]:
+    """A text or a button press, checked for shape; the handlers check the meaning."""
+    client_id = body["client_id"]
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise ValueError("client_id")
+    if "action" in body:
+        action, message_id = body["action"], str(body.get("message_id") or "")
+        label = body.get("label") or ""
+        if not isinstance(action, str) or not 0 < len(action) <= 64 or \
+                (message_id and not MESSAGE_ID.match(message_id)) or not isinstance(label, str):
+            raise ValueError("action")
+        return {"client_id": client_id, "kind": "button", "action": action,
+                "message_id": message_id, "label": label[:64]}
+    text = body["text"]
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise ValueError("text")
+    return {"client_id": client_id, "kind": "text", "text": text}

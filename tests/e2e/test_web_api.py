@@ -1,0 +1,266 @@
+"""The web chat API through the real runtime: same inbox, handlers and outbox as Telegram."""
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import select
+
+from bot import commands
+from bot.web.runtime import serve_web
+from bot.web.tokens import issue_token
+from core.clock import SystemClock
+from storage.db import make_engine, session_factory
+from storage.tables import InboxRow, OutboxRow
+from tests.support.chat import ChatUser
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
+
+STUDENT, OTHER = "2023010103", "2023030102"  # two 3号楼 students
+FAKE_HASH = "0" * 64
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def _token(db_url: str, number: str) -> str:
+    engine = make_engine(db_url)
+    try:
+        return await issue_token(session_factory(engine), number, SystemClock().now())
+    finally:
+        await engine.dispose()
+
+
+async def _rows(db_url: str, model, *where):  # noqa: ANN001, ANN202
+    engine = make_engine(db_url)
+    async with session_factory(engine)() as s:
+        rows = (await s.execute(select(model).where(*where).order_by(model.id))).scalars().all()
+    await engine.dispose()
+    return rows
+
+
+class WebBot:
+    """RunningBot with [web] enabled, plus its web server on a free local port."""
+
+    def __init__(self, db_url: str, api: FakeBotAPI, tmp_path: Path) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.bot = RunningBot(bot_settings(
+            db_url, api.base_url, outbox={"per_chat_per_second": 50.0},
+            web={"enabled": True, "port": self.port, "upload_dir": str(tmp_path / "up")}))
+        self.stop = asyncio.Event()
+
+    async def __aenter__(self) -> WebBot:
+        await self.bot.__aenter__()
+        assert self.bot.rt and self.bot.rt.web
+        self.server = asyncio.create_task(
+            serve_web(self.bot.rt.web.app(), "127.0.0.1", self.port, self.stop))
+        self.http = aiohttp.ClientSession()
+        for _ in range(100):  # until the site listens
+            try:
+                async with self.http.get(self.base + "/") as r:
+                    if r.status == 200:
+                        break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.02)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.close()
+        self.stop.set()
+        await self.server
+        await self.bot.__aexit__(*exc)
+
+
+class WebUser:
+    def __init__(self, web: WebBot, token: str) -> None:
+        self.web, self.token = web, token
+        self.seen = 0
+        self.n = 0
+
+    def _headers(self, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", **extra}
+
+    async def post(self, body: dict[str, Any], **headers: str) -> tuple[int, dict]:
+        async with self.web.http.post(self.web.base + "/api/messages", json=body,
+                                      headers=self._headers(**headers)) as r:
+            return r.status, await r.json()
+
+    async def say(self, text: str) -> None:
+        self.n += 1
+        status, _ = await self.post({"client_id": f"m{self.n}", "text": text})
+        assert status == 202
+
+    async def press(self, event: dict, label: str) -> None:
+        for b in (b for row in event["buttons"] for b in row):
+            if label in b["label"]:
+                self.n += 1
+                status, _ = await self.post({"client_id": f"m{self.n}", "action": b["action"],
+                                             "message_id": event["message_id"]})
+                assert status == 202
+                return
+        raise AssertionError(f"no button {label!r} in {event['buttons']}")
+
+    async def history(self, since: int = 0) -> dict:
+        async with self.web.http.get(f"{self.web.base}/api/messages?since={since}",
+                                     headers=self._headers()) as r:
+            assert r.status == 200
+            return await r.json()
+
+    async def expect(self, fragment: str, timeout: float = 10) -> dict:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while loop.time() < end:
+            events = (await self.history())["events"]
+            for i in range(self.seen, len(events)):
+                if fragment in events[i]["html"]:
+                    self.seen = i + 1
+                    return events[i]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"never got {fragment!r}; got {[e['html'][:60] for e in events]}")
+
+
+async def _keys_of_chat(db_url: str, channel: str, chat_id: str, after: int) -> list[str]:
+    rows = await _rows(db_url, OutboxRow, OutboxRow.channel == channel,
+                       OutboxRow.chat_id == chat_id, OutboxRow.id > after)
+    return [r.reply["key"] for r in rows if r.reply.get("kind", "message") == "message"]
+
+
+async def test_every_api_route_needs_a_valid_token(db_url: str, tmp_path: Path) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        routes = [("GET", "/api/me"), ("GET", "/api/messages"), ("POST", "/api/messages"),
+                  ("GET", "/api/events"), ("GET", f"/api/files/1/{FAKE_HASH}.jpg"),
+                  ("GET", "/api/no-such-route")]
+        for auth in ({}, {"Authorization": "Bearer not-a-token"},
+                     {"Authorization": "Bearer "}, {"Authorization": FAKE_HASH}):
+            for method, path in routes:
+                async with web.http.request(method, web.base + path, headers=auth,
+                                            json={"client_id": "x", "text": "hi"}) as r:
+                    assert (method, path, r.status) == (method, path, 401)
+        async with web.http.get(web.base + "/") as page:
+            assert page.status == 200
+            assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+            assert "心桥" in await page.text()
+    assert await _rows(db_url, InboxRow) == []
+
+
+async def test_foreign_origin_and_host_are_refused(db_url: str, tmp_path: Path) -> None:
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        user = WebUser(web, token)
+        status, body = await user.post({"client_id": "a1", "text": "hi"},
+                                       Origin="http://evil.example")
+        assert (status, body) == (403, {"error": "origin"})
+        status, _ = await user.post({"client_id": "a2", "text": "hi"},
+                                    **{"Sec-Fetch-Site": "cross-site"})
+        assert status == 403
+        status, _ = await user.post({"client_id": "a3", "text": "hi"}, Host="evil.example")
+        assert status == 403  # DNS rebinding: a foreign name for our address
+        async with web.http.get(web.base + "/api/messages", headers={
+                "Authorization": f"Bearer {user.token}", "Origin": "http://evil.example"}) as r:
+            assert r.status == 403
+        status, _ = await user.post({"client_id": "a4", "text": "hi"}, Origin=web.base)
+        assert status == 202  # our own page is welcome
+    assert [r.update_id.split(":")[1] for r in await _rows(db_url, InboxRow)] == ["a4"]
+
+
+async def test_a_person_reads_only_their_own_conversation(db_url: str, tmp_path: Path) -> None:
+    await seed_roster(db_url)
+    a_token, b_token = await _token(db_url, STUDENT), await _token(db_url, OTHER)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        a, b = WebUser(web, a_token), WebUser(web, b_token)
+        # B listens on the live stream while A talks.
+        async with web.http.get(web.base + "/api/events?since=0",
+                                headers=b._headers()) as stream:
+            assert stream.status == 200
+            await a.say("3号楼 <script>alert(1)</script> 水管坏了")
+            menu = await a.expect("请选择诉求类别")
+            # Sent twice (a retry): stored and handled once.
+            status, body = await a.post({"client_id": f"m{a.n}", "text": "again"})
+            assert (status, body["duplicate"]) == (202, True)
+            await b.say("/help")
+            line = b""
+            while b"data: " not in line:
+                line = await asyncio.wait_for(stream.content.readline(), 10)
+            first = json.loads(line[6:])
+        assert "请选择诉求类别" not in first["html"]
+        assert a_token not in json.dumps(first)
+        b_seen = await b.history()
+        assert all("请选择诉求类别" not in e["html"] for e in b_seen["events"])
+        assert [m["text"] for m in b_seen["mine"]] == ["/help"]
+        a_seen = await a.history()
+        assert all(e["at"] for e in a_seen["events"])
+        assert a_seen["mine"][0]["text"] == "3号楼 <script>alert(1)</script> 水管坏了"
+        await a.press(menu, "后勤生活")
+        await a.expect("请选择诉求性质")
+        # A's photo is A's alone.
+        form = aiohttp.FormData()
+        form.add_field("client_id", "p1")
+        form.add_field("photo", b"\xff\xd8\xff\xe0" + b"0" * 100, filename="x.jpg",
+                       content_type="image/jpeg")
+        async with web.http.post(web.base + "/api/messages", data=form,
+                                 headers=a._headers()) as r:
+            assert r.status == 202
+        photo = (await _rows(db_url, InboxRow, InboxRow.update_id.like("%:p1")))[0]
+        ref = photo.payload["photo"]["ref"]
+        for user, expected in ((a, 200), (b, 404)):
+            async with web.http.get(f"{web.base}/api/files/{ref}",
+                                    headers=user._headers()) as r:
+                assert r.status == expected
+    rows = await _rows(db_url, InboxRow)
+    assert len({r.chat_key for r in rows}) == 2  # one chat per person
+    assert all(r.chat_key == f"web:web:{r.payload['person_id']}" for r in rows)
+
+
+async def test_the_same_conversation_on_web_and_telegram(db_url: str, tmp_path: Path) -> None:
+    """One scripted intake: the same reply keys, whichever channel it comes through."""
+    await seed_roster(db_url)
+    web_token = await _token(db_url, OTHER)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        tg = ChatUser(api, 5001, "赵子涵")
+        tg.say(f"/start {await binding_code(db_url, STUDENT)}")
+        await tg.expect("绑定成功")
+        tg_after = max([r.id for r in await _rows(db_url, OutboxRow)], default=0)
+        tg.say("3号楼 <b>热水器</b> 坏了三天")
+        await tg.press(await tg.expect("请选择诉求类别"), "后勤生活")
+        await tg.press(await tg.expect("请选择诉求性质"), "求助")
+        confirm = await tg.expect("请确认您的诉求")
+        await tg.press(confirm, "确认提交")
+        await tg.expect("诉求已提交")
+
+        wu = WebUser(web, web_token)
+        web_after = max([r.id for r in await _rows(db_url, OutboxRow)], default=0)
+        await wu.say("3号楼 <b>热水器</b> 坏了三天")
+        await wu.press(await wu.expect("请选择诉求类别"), "后勤生活")
+        await wu.press(await wu.expect("请选择诉求性质"), "求助")
+        wconfirm = await wu.expect("请确认您的诉求")
+        await wu.press(wconfirm, "确认提交")
+        done = await wu.expect("诉求已提交")
+    assert "3号楼 &lt;b&gt;热水器&lt;/b&gt; 坏了三天" in wconfirm["html"]  # escaped
+    assert "DEMO-2026-000002" in done["html"]
+    tg_keys = await _keys_of_chat(db_url, "telegram", "5001", tg_after)
+    person = (await _rows(db_url, InboxRow, InboxRow.channel == "web"))[0].payload["person_id"]
+    web_keys = await _keys_of_chat(db_url, "web", f"web:{person}", web_after)
+    assert web_keys == tg_keys
+    assert web_keys == ["intake.ask_category", "intake.ask_type", "intake.confirm",
+                        "intake.submitted"]
+
+
+async def test_web_token_command_refuses_while_web_is_disabled(db_url: str, capsys) -> None:  # noqa: ANN001
+    await seed_roster(db_url)
+    off = bot_settings(db_url, "http://127.0.0.1:9")
+    assert await commands.web_token(off, STUDENT) == 2
+    assert "disabled" in capsys.readouterr().err
+    on = bot_settings(db_url, "http://127.0.0.1:9", web={"enabled": True})
+    assert await commands.web_token(on, "0000000000") == 1
+    assert await commands.web_token(on, STUDENT) == 0
+    assert capsys.readouterr().out.startswith("http://127.0.0.1:8080/#token=")
