@@ -8,6 +8,7 @@ PostgreSQL tests skip and say why.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import concurrent.futures
 import os
 import shutil
@@ -55,9 +56,12 @@ def _unavailable(reason: str) -> None:
                 f"(set {PG_ENV}=postgresql+asyncpg://user@host:5432/db to run them)")
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A fresh, migrated database on the PostgreSQL server, dropped after the run."""
+@contextlib.contextmanager
+def fresh_pg_database(prefix: str) -> Iterator[str]:
+    """An empty database of its own on the PostgreSQL server, dropped afterwards.
+
+    Fails under CI and skips elsewhere (saying why) when the server is not available.
+    """
     base = os.environ.get(PG_ENV)
     if not base:
         _unavailable(f"{PG_ENV} is not set")
@@ -66,14 +70,20 @@ def pg_url() -> Iterator[str]:
     except Exception as exc:  # noqa: BLE001 - any connection problem means "not available"
         _unavailable(f"the server at {make_url(base).host}:{make_url(base).port} "
                      f"is not reachable ({type(exc).__name__}: {exc})")
-    name = f"xq_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     _blocking(_pg_exec, base, f'CREATE DATABASE "{name}"')
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade(url)
-        yield url
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
     finally:
         _blocking(_pg_exec, base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh, migrated database on the PostgreSQL server, dropped after the run."""
+    with fresh_pg_database("xq_test") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

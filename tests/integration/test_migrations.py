@@ -10,8 +10,6 @@ PostgreSQL server from XQ_TEST_DATABASE_URL that is dropped afterwards.
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,13 +18,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from storage.migrate import downgrade, revisions, upgrade
 from storage.tables import Base
-from tests.conftest import PG_ENV, _blocking, _pg_exec, _unavailable
+from tests.conftest import fresh_pg_database
 
 REVISIONS = revisions()
 
@@ -37,20 +35,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'stairway.db'}"
         return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        _unavailable(f"{PG_ENV} is not set")
-    try:
-        _blocking(_pg_exec, base, "SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any connection problem means "not available"
-        _unavailable(f"the server at {make_url(base).host}:{make_url(base).port} "
-                     f"is not reachable ({type(exc).__name__}: {exc})")
-    name = f"xq_migr_{uuid.uuid4().hex[:12]}"
-    _blocking(_pg_exec, base, f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _blocking(_pg_exec, base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_pg_database("xq_migr") as url:
+        yield url
 
 
 def _on_connection(url: str, fn: Any) -> Any:
