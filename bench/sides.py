@@ -50,8 +50,7 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(c) for c in (rt.poller.run(stop), rt.dispatcher.run(stop),
-                                                rt.sender.run(stop))]
+    tasks = [asyncio.create_task(c) for c in rt.workers(stop)]
     profiler = None
     if args.profile:  # internal: cProfile the bot while it serves (startup excluded)
         import cProfile
@@ -71,8 +70,7 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
     for t in done:
         if t.exception():
             print(f"ours: a loop crashed: {t.exception()!r}", file=sys.stderr)
-    await rt.bot.session.close()
-    await rt.engine.dispose()
+    await rt.aclose()
 
 
 def child_echo(args: argparse.Namespace) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 from datetime import timedelta
 
 from aiogram import Bot
@@ -17,23 +19,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.config import Settings
 from bot.crisis_config import crisis_rules
 from bot.dispatcher import InboxDispatcher
-from bot.sender import OutboxSender
+from bot.sender import ChannelSender, OutboxSender
 from bot.workcalendar import ChinaWorkCalendar
 from bot.telegram.convert import CHANNEL, to_inbound
 from bot.telegram.poller import TelegramPoller
 from bot.telegram.sender import TelegramSender
-from bot.web.runtime import WebChannel, serve_web, web_channel
+from bot.web.runtime import WebChannel, start_web, web_channel
 from core.binding import BindingLimits
 from core.clock import Clock, SystemClock
 from core.intake import IntakeRules
 from core.model import Urgency
 from core.workdays import Limit, WorkCalendar, add_working_days
 from handlers import router
+from handlers.inbound import Inbound
 from handlers.context import FlowConfig
 from locales import Catalog
 from scheduler.calendar_check import check_calendar
 from scheduler.sweeps import build_scheduler
 from storage.db import make_engine, session_factory
+from storage.tables import InboxRow
 
 log = logging.getLogger("xinqiao")
 
@@ -83,30 +87,59 @@ class Runtime:
     sf: async_sessionmaker
     dispatcher: InboxDispatcher
     sender: OutboxSender
-    poller: TelegramPoller
-    bot: Bot
+    poller: TelegramPoller | None  # None: no Telegram token, web chat only
+    bot: Bot | None
     web: WebChannel | None = None  # only with [web] enabled = true
 
+    def workers(self, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+        """The loops that move messages: Telegram polling (if any), inbox, outbox."""
+        loops = [self.dispatcher.run(stop), self.sender.run(stop)]
+        if self.poller:
+            loops.insert(0, self.poller.run(stop))
+        return loops
 
-def check_token(settings: Settings) -> None:
-    if not settings.telegram.token.get_secret_value():
+    async def aclose(self) -> None:
+        if self.bot:
+            await self.bot.session.close()
+        await self.engine.dispose()
+
+
+def has_token(settings: Settings) -> bool:
+    return bool(settings.telegram.token.get_secret_value())
+
+
+def check_channels(settings: Settings) -> None:
+    if not has_token(settings) and not settings.web.enabled:
         raise StartupError(
-            "No Telegram bot token is set: get one from @BotFather, run "
-            "`export XQ_TELEGRAM__TOKEN=<token>` and start again.")
+            "Nothing to run: no Telegram bot token is set and the web chat is disabled. Get a "
+            "token from @BotFather and run `export XQ_TELEGRAM__TOKEN=<token>`, or set "
+            "[web] enabled = true in config.toml.")
 
 
-async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
-    clock = clock or SystemClock()
-    check_token(settings)
-    engine = make_engine(settings.database.url)
-    sf = session_factory(engine)
-    catalog = Catalog.load(settings.app.default_locale)
+async def _connect_telegram(settings: Settings, catalog: Catalog) -> tuple[Bot, str]:
     bot = make_bot(settings)
     try:
         me = await bot.get_me()
     except TelegramUnauthorizedError:
         await bot.session.close()
         raise StartupError("Telegram refused the bot token (401): check XQ_TELEGRAM__TOKEN.")
+    await bot.delete_webhook(drop_pending_updates=False)
+    for locale, lang in (("zh_CN", None), ("en", "en")):
+        await bot.set_my_commands(
+            [BotCommand(command=c, description=catalog.raw(locale, f"commands.{c}"))
+             for c in router.MENU], language_code=lang)
+    log.info("Telegram bot @%s is connected", me.username)
+    return bot, me.username or ""
+
+
+async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+    clock = clock or SystemClock()
+    check_channels(settings)
+    catalog = Catalog.load(settings.app.default_locale)
+    bot, username = await _connect_telegram(settings, catalog) if has_token(settings) \
+        else (None, "")
+    engine = make_engine(settings.database.url)
+    sf = session_factory(engine)
     config = flow_config(settings)
     default_locale = settings.app.default_locale
 
@@ -114,37 +147,51 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         await router.handle(inbound, store, now=now, config=config,
                             default_locale=default_locale)
 
-    web = web_channel(settings, sf, clock, catalog) if settings.web.enabled else None
-    channels = {CHANNEL: TelegramSender(bot, catalog)}
+    web = web_channel(settings, sf, clock, catalog, bot=bot) if settings.web.enabled else None
+    # A channel that is not running keeps its outbox rows pending until it is.
+    channels: dict[str, ChannelSender] = {}
+    converters: dict[str, Callable[[InboxRow], Inbound]] = {}
+    if bot:
+        # Photos sent from the web chat are uploaded to Telegram from the web upload dir.
+        channels[CHANNEL] = TelegramSender(bot, catalog,
+                                           upload_dir=web.deps.upload_dir if web else None)
+        converters[CHANNEL] = lambda row: to_inbound(
+            row.payload, f"{row.channel}:{row.bot_id}:{row.update_id}", username)
     if web:
         channels[web.name] = web.sender
+        converters[web.name] = web.converter
     sender = OutboxSender(sf, clock, channels,
                           global_rate=settings.outbox.global_per_second,
                           per_chat_rate=settings.outbox.per_chat_per_second,
                           concurrency=settings.outbox.concurrency,
                           max_attempts=settings.outbox.max_attempts,
                           default_locale=default_locale)
-    username = me.username or ""
-    converters = {CHANNEL: lambda row: to_inbound(row.payload,
-                                                  f"{row.channel}:{row.bot_id}:{row.update_id}",
-                                                  username)}
-    if web:
-        converters[web.name] = web.converter
     dispatcher = InboxDispatcher(
-        sf, clock, converters, handle, workers=settings.inbox.workers, max_attempts=settings.inbox.max_attempts,
-        retry_base=settings.inbox.retry_base_seconds, default_locale=default_locale,
-        on_committed=sender.wake.set)
+        sf, clock, converters, handle, workers=settings.inbox.workers,
+        max_attempts=settings.inbox.max_attempts, retry_base=settings.inbox.retry_base_seconds,
+        default_locale=default_locale, on_committed=sender.wake.set)
     poller = TelegramPoller(bot, sf, clock, timeout=settings.telegram.poll_timeout,
-                            on_stored=dispatcher.wake.set)
+                            on_stored=dispatcher.wake.set) if bot else None
     if web:
         web.deps.on_stored = dispatcher.wake.set
-    await bot.delete_webhook(drop_pending_updates=False)
-    for locale, lang in (("zh_CN", None), ("en", "en")):
-        await bot.set_my_commands(
-            [BotCommand(command=c, description=catalog.raw(locale, f"commands.{c}"))
-             for c in router.MENU], language_code=lang)
-    log.info("Telegram bot @%s is connected", username)
     return Runtime(engine, sf, dispatcher, sender, poller, bot, web)
+
+
+def web_url(settings: Settings) -> str:
+    host = settings.web.host
+    return f"http://{'[' + host + ']' if ':' in host else host}:{settings.web.port}/"
+
+
+def startup_line(settings: Settings) -> str:
+    """The one line that says which channels run and where to open the web chat."""
+    if not settings.web.enabled:
+        return "Running on Telegram; the web chat is disabled."
+    where = web_url(settings)
+    how = (f"demo mode, pick a person on the page: {where}" if settings.web.demo
+           else f"{where} (links: python -m bot web token PERSON_NUMBER)")
+    if has_token(settings):
+        return f"Running on Telegram and the web chat, {how}"
+    return f"No Telegram token set: running the web chat only, {how}"
 
 
 async def serve(settings: Settings, clock: Clock | None = None) -> None:
@@ -162,14 +209,23 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                             answer_working_days=settings.followup.answer_working_days,
                             default_locale=settings.app.default_locale,
                             crisis_rules=crisis_rules(settings))
-    sched.start()
+    site = None
     try:
-        loops = [rt.poller.run(stop), rt.dispatcher.run(stop), rt.sender.run(stop)]
         if rt.web:
-            loops.append(serve_web(rt.web.app(), settings.web.host, settings.web.port, stop))
-            log.info("Web chat on http://%s:%s/", settings.web.host, settings.web.port)
-        await asyncio.gather(*loops)
+            host, port = settings.web.host, settings.web.port
+            try:
+                site = await start_web(rt.web.app(), host, port)
+            except OSError as exc:
+                raise StartupError(
+                    f"The web chat cannot listen on {host}:{port} ({exc.strerror or exc}): "
+                    f"set [web] port (XQ_WEB__PORT) to a free port, or stop what uses it."
+                ) from None
+        sched.start()
+        print(startup_line(settings), flush=True)
+        await asyncio.gather(*rt.workers(stop))
     finally:
-        sched.shutdown(wait=False)
-        await rt.bot.session.close()
-        await rt.engine.dispose()
+        if sched.running:
+            sched.shutdown(wait=False)
+        if site:
+            await site.cleanup()
+        await rt.aclose()

@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     wsub = webp.add_subparsers(dest="web_command", metavar="ACTION", required=True)
     tok = wsub.add_parser("token", help="issue a web chat link for one person")
     tok.add_argument("person", metavar="PERSON_NUMBER")
+    rev = wsub.add_parser("revoke", help="end every web chat link of one person")
+    rev.add_argument("person", metavar="PERSON_NUMBER")
     return p
 
 
@@ -46,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Alembic narrates plugin set-up and each migration step; we print one line instead.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Likewise APScheduler (each job added) and aiohttp's per-request access log.
+    for noisy in ("alembic", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:
@@ -78,6 +82,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.roster_codes(settings, Path(args.out), args.person,
                                            args.bot_username)
     if args.command == "web":
+        if args.web_command == "revoke":
+            return await commands.web_revoke(settings, args.person)
         return await commands.web_token(settings, args.person)
     if args.command == "run":
         return await commands.run(settings, args.seed_if_empty)

@@ -111,9 +111,9 @@ async def status(settings: Settings) -> int:
 
 
 async def run(settings: Settings, seed: str | None) -> int:
-    from bot.app import check_token, serve
+    from bot.app import check_channels, serve
 
-    check_token(settings)
+    check_channels(settings)
     await upgrade_async(settings.database.url)
     if seed:
         engine = make_engine(settings.database.url)
@@ -148,7 +148,27 @@ async def web_token(settings: Settings, person_number: str) -> int:
         return 1
     finally:
         await engine.dispose()
-    print(f"http://{settings.web.host}:{settings.web.port}/#token={token}")
+    from bot.app import web_url
+
+    print(f"{web_url(settings)}#token={token}")
+    print(f"This link works for {settings.web.token_ttl_days} days; end it sooner with "
+          f"`python -m bot web revoke {person_number}`.", file=sys.stderr)
+    return 0
+
+
+async def web_revoke(settings: Settings, person_number: str) -> int:
+    from bot.web.tokens import UnknownPerson, revoke_tokens
+
+    await upgrade_async(settings.database.url)
+    engine = make_engine(settings.database.url)
+    try:
+        count = await revoke_tokens(session_factory(engine), person_number)
+    except UnknownPerson:
+        print(f"No person with number {person_number}.", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"Ended {count} web chat link(s) of {person_number}.")
     return 0
 
 

@@ -5,6 +5,7 @@ Invalid values fail at start with a message naming the key and what is expected.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -189,14 +190,35 @@ class LimitsSection(_Section):
 
 
 class WebSection(_Section):
-    """``[web]``: the local web chat (bot/web/). Off until its browser test exists."""
+    """``[web]``: the local web chat (bot/web/): a page and a JSON/SSE API on host:port."""
 
     enabled: bool = False
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
-    demo: bool = False               # reserved for a demo showcase; not read yet
+    # Demo mode: a picker on the page to act as any roster person, without a token of
+    # their own. Only for a local showcase; refused on any bind other than loopback.
+    demo: bool = False
     upload_dir: str = "var/web-uploads"
     max_upload_mb: int = Field(10, ge=1, le=50)
+    token_ttl_days: int = Field(90, ge=1, le=3650)  # a web chat link stops working after this
+
+    @model_validator(mode="after")
+    def _demo_only_on_loopback(self) -> "WebSection":
+        if self.demo and not is_loopback(self.host):
+            raise ValueError(
+                f"demo mode lets anyone act as any person, so it runs only on a loopback "
+                f"address (127.0.0.1, ::1 or localhost), not on {self.host!r}: set "
+                f"[web] host = \"127.0.0.1\" or [web] demo = false")
+        return self
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):

@@ -33,6 +33,8 @@ MERGE_LIMIT = 3500  # characters; Telegram's hard limit is 4096
 
 
 class ChannelSender(Protocol):
+    # A sender may set ``rate_limited = False`` (the local web chat): then neither the
+    # global token bucket nor the per-chat interval applies to it.
     def render_text(self, row: Outgoing) -> str: ...
     async def deliver(self, rows: list[Outgoing], merged_text: str | None) -> str | None: ...
 
@@ -131,7 +133,8 @@ class OutboxSender:
         if len(self._rows) > 20_000:  # rows that left "pending" behind our back
             self._rows.clear()
         rows = await due_rows(self.sf, self.clock.now(), limit=max(200, free * 8),
-                              exclude=self._in_flight, cache=self._rows)
+                              exclude=self._in_flight, cache=self._rows,
+                              channels=self.channels.keys())
         by_chat: OrderedDict[tuple[str, str], list[Outgoing]] = OrderedDict()
         for r in rows:
             by_chat.setdefault((r.channel, r.chat_id), []).append(r)
@@ -146,13 +149,15 @@ class OutboxSender:
                 self._start(chat, [head], None)
                 started += 1
                 continue
+            limited = getattr(self.channels[head.channel], "rate_limited", True)
             wait = self._next_allowed.get(chat, 0) - time.monotonic()
             if wait > 0:
                 soonest = min(soonest, wait)
                 continue
             group, merged = self._merge(queue)
-            await self.bucket.acquire()
-            self._next_allowed[chat] = time.monotonic() + self.chat_interval
+            if limited:  # Telegram's limits; the local web chat has none
+                await self.bucket.acquire()
+                self._next_allowed[chat] = time.monotonic() + self.chat_interval
             self._start(chat, group, merged)
             started += 1
         return min(soonest, 0.5)

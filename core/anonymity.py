@@ -42,6 +42,27 @@ def requester_card(key: str, *, number: str, category: str, type_: str, text: st
     return Reply(key, params, buttons)
 
 
+def neutral_attachments(attachments: list[dict[str, Any]] | tuple[dict[str, Any], ...],
+                        anonymous: bool) -> list[dict[str, Any]]:
+    """What a handler may receive of an anonymous requester's files: no file name.
+
+    A document's name ("张三_申请表.docx") can name its sender, so it is replaced by a
+    neutral ``send_as`` name that keeps only the extension; the channel re-sends the
+    file under that name. Photos carry no name. Not anonymous: unchanged.
+    """
+    if not anonymous:
+        return list(attachments)
+    out = []
+    for n, att in enumerate(attachments, 1):
+        clean = {k: v for k, v in att.items() if k != "file_name"}
+        if att.get("kind") == "document":
+            ext = (att.get("file_name") or "").rpartition(".")[2].lower()
+            ext = ext if ext.isalnum() and 0 < len(ext) <= 8 else "bin"
+            clean["send_as"] = f"attachment-{n}.{ext}"
+        out.append(clean)
+    return out
+
+
 @dataclass(frozen=True)
 class Revealed:
     number: str

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.anonymity import requester_card
+from core.anonymity import neutral_attachments, requester_card
 from core.cards import member_buttons
 from core.errors import InputError
 from core.model import (
@@ -120,7 +120,7 @@ async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, req
         await notify_person(store, decision.member_id,
                             new_card("task.new", member_buttons(cid, status)),
                             lane=Lane.INTERACTIVE, now=now, default_locale=rules.default_locale)
-        for att in draft.attachments:
+        for att in neutral_attachments(draft.attachments, draft.anonymous):
             await notify_person(store, decision.member_id,
                                 Reply("task.attachment", {"number": number}, attachments=(att,)),
                                 lane=Lane.INTERACTIVE, now=now,

@@ -16,9 +16,12 @@ async def notify_person(store: Store, person_id: int, reply: Reply, *, lane: Lan
     notice is visible to admins rather than silently lost.
     """
     sent = 0
+    chats: set[tuple[str, str]] = set()
     for ident in await store.identities_of(person_id):
-        if ident.unreachable:
+        # Several web links of one person share one chat: one copy per chat.
+        if ident.unreachable or (ident.channel, ident.chat_id) in chats:
             continue
+        chats.add((ident.channel, ident.chat_id))
         await store.enqueue(ident.channel, ident.chat_id, reply, lane=lane,
                             locale=ident.locale or default_locale, person_id=person_id, now=now)
         sent += 1
@@ -31,8 +34,10 @@ async def alert_admins(store: Store, reply: Reply, *, now: datetime, default_loc
     """Queue an alert to every admin; an alert is never itself a reason for another alert."""
     total = 0
     for admin_id in await store.people_with_role(Role.ADMIN.value):
+        chats: set[tuple[str, str]] = set()
         for ident in await store.identities_of(admin_id):
-            if not ident.unreachable:
+            if not ident.unreachable and (ident.channel, ident.chat_id) not in chats:
+                chats.add((ident.channel, ident.chat_id))
                 await store.enqueue(ident.channel, ident.chat_id, reply, lane=Lane.INTERACTIVE,
                                     locale=ident.locale or default_locale, person_id=admin_id,
                                     now=now)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.anonymity import neutral_attachments
 from core.cards import member_buttons, revisit_buttons
 from core.errors import InputError
 from core.handling import act
@@ -49,7 +50,8 @@ async def answer_text(ctx: FlowContext, text: str, attachment: dict | None = Non
                               [attachment] if attachment else [], ctx.now)
     await notify_person(ctx.store, c.assigned_member_id, Reply(
         "relay.to_handler", {"number": c.number, "text": text or "—"},
-        member_buttons(cid, c.status), attachments=(attachment,) if attachment else ()),
+        member_buttons(cid, c.status),
+        attachments=tuple(neutral_attachments([attachment] if attachment else [], c.anonymous))),
         lane=Lane.INTERACTIVE, now=ctx.now, default_locale=ctx.config.rules.default_locale)
     ctx.say("relay.sent", number=c.number)
 

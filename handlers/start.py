@@ -41,7 +41,18 @@ async def cancel(ctx: FlowContext) -> None:
         ctx.say("cancel.done", main_menu(ctx))
 
 
+LOCALE_ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh-cn": "zh_CN", "cn": "zh_CN", "en": "en"}
+
+
 async def lang(ctx: FlowContext) -> None:
+    # "/lang en" sets it at once (the web page's language switch sends this); a bare
+    # "/lang", or a code we do not know, shows the choice.
+    code = LOCALE_ALIASES.get(ctx.inbound.command_arg.strip().lower())
+    if code:
+        await ctx.store.set_identity_locale(ctx.identity.id, code)
+        ctx.identity.locale = code
+        ctx.say("lang.set")
+        return
     ctx.conv.goto(ctx.conv.flow, ctx.conv.step)
     ctx.say("lang.choose", (tuple(Button(f"lang.{code}", encode(Verb.LANG, code, ctx.conv.version))
                                   for code in LOCALE_CHOICES),))

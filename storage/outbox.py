@@ -1,6 +1,7 @@
 """Outbox queries: what is due to send, and recording what happened to each row."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -24,9 +25,12 @@ class Outgoing:
 
 
 async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
-                   exclude: set[int], cache: dict[int, Outgoing] | None = None
-                   ) -> list[Outgoing]:
+                   exclude: set[int], cache: dict[int, Outgoing] | None = None,
+                   channels: Collection[str] | None = None) -> list[Outgoing]:
     """Pending rows, crisis lane first, then by age; at most ``limit``.
+
+    ``channels``: only rows for these channels (a channel that is not running, e.g.
+    Telegram without a token, keeps its rows pending for when it runs again).
 
     ``cache``: rows the caller read before, by id. A row's channel, chat, reply and
     locale never change, so only rows not in it have their reply read (and JSON-decoded)
@@ -46,6 +50,8 @@ async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
              .order_by(OutboxRow.lane, OutboxRow.id).limit(limit))
         if exclude:
             q = q.where(OutboxRow.id.not_in(sorted(exclude)))
+        if channels is not None:
+            q = q.where(OutboxRow.channel.in_(sorted(channels)))
         heads = (await session.execute(q)).all()
         missing = [i for i, _ in heads if i not in cache]
         for part in range(0, len(missing), 500):

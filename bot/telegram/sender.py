@@ -1,7 +1,14 @@
-"""TelegramSender: one outbox row (or a merged group) -> one Bot API call."""
+"""TelegramSender: one outbox row (or a merged group) -> one Bot API call.
+
+A photo uploaded on the web chat has no Telegram file_id: it is uploaded from the web
+upload dir (then its file_id is reused), or, when it cannot be, the message says so.
+"""
 from __future__ import annotations
 
 import json
+import logging
+from pathlib import Path
+from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
@@ -14,22 +21,31 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, FSInputFile, InlineKeyboardMarkup, Message
 
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
 from bot.telegram.convert import CHANNEL
-from bot.telegram.render import CAPTION_LIMIT, render_keyboard, render_text
+from bot.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, render_keyboard, render_text
+from bot.web import CHANNEL as WEB
+from bot.web.files import resolve
 from locales import Catalog
 from storage.outbox import Outgoing
 
+log = logging.getLogger(__name__)
 KEYBOARD_CACHE = 2048
+FILE_ID_CACHE = 4096
 
 
 class TelegramSender:
     name = CHANNEL
 
-    def __init__(self, bot: Bot, catalog: Catalog) -> None:
-        self.bot, self.catalog = bot, catalog
+    def __init__(self, bot: Bot, catalog: Catalog, upload_dir: Path | None = None) -> None:
+        """``upload_dir``: the web chat's (``[web] upload_dir``); None: web photos are not
+        sent, a placeholder line is."""
+        self.bot, self.catalog, self.upload_dir = bot, catalog, upload_dir
+        # Telegram file_ids of web files already uploaded, by web ref (content-addressed,
+        # so a ref always names the same bytes).
+        self._file_ids: dict[str, str] = {}
         # Rendered keyboards by (locale, buttons): many replies carry the same keyboard
         # (the college question, the main menu), and building the aiogram models for
         # every send was a visible cost. aiogram only reads them.
@@ -90,15 +106,75 @@ class TelegramSender:
                     return reply["edit_of"]
                 # The message is gone or too old to edit: send the step as a new message.
         for att in reply.get("attachments") or ():
-            ref = (att.get("refs") or {}).get(CHANNEL)
-            if not ref:
-                continue  # uploaded on another channel; shown as text below
+            media = self._media(att)
+            if isinstance(media, str) and att.get("send_as"):
+                media = await self._renamed(media, str(att["send_as"]))
+            if media is None:  # say so rather than drop the message or let it die
+                line = self.catalog.render(last.locale, "shared_photo.unavailable"
+                                           if att.get("kind") == "photo"
+                                           else "shared_photo.file_unavailable")
+                text = f"{text}\n{line}"[:TEXT_LIMIT]
+                continue
             caption = text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
-            send = self.bot.send_photo if att["kind"] == "photo" else self.bot.send_document
-            kwargs = {"photo": ref} if att["kind"] == "photo" else {"document": ref}
-            msg = await send(chat_id=chat_id, caption=caption, parse_mode=ParseMode.HTML,
-                             reply_markup=keyboard, **kwargs)
-            return str(msg.message_id)
+            kwargs = dict(chat_id=chat_id, caption=caption, parse_mode=ParseMode.HTML,
+                          reply_markup=keyboard)
+            return str((await self._send_media(att, media, kwargs)).message_id)
         msg = await self.bot.send_message(chat_id=chat_id, text=text, parse_mode=ParseMode.HTML,
                                           reply_markup=keyboard)
         return str(msg.message_id)
+
+    def _media(self, att: dict[str, Any]) -> str | FSInputFile | None:
+        """A Telegram file_id, or the web file to upload; None: nothing we can send."""
+        refs = att.get("refs") or {}
+        if refs.get(CHANNEL):
+            return str(refs[CHANNEL])
+        ref = str(refs.get(WEB) or "")
+        if not ref:
+            return None
+        if ref in self._file_ids:
+            return self._file_ids[ref]
+        path = resolve(self.upload_dir, ref) if self.upload_dir else None
+        if path is None:
+            log.warning("web file %r cannot be sent to Telegram (no upload dir, outside it, "
+                        "or missing)", ref[:100])
+            return None
+        return FSInputFile(path, filename=path.name)
+
+    async def _renamed(self, file_id: str, name: str) -> str | BufferedInputFile | None:
+        """An anonymous requester's document, to be re-sent under a neutral name: a
+        file_id keeps its original file name, so the bytes are uploaded again (once; the
+        new file_id is reused). None: Telegram would not give us the file (over 20 MB,
+        or gone); the message then says a file could not be shown, never the name."""
+        cached = self._file_ids.get(f"as:{file_id}:{name}")
+        if cached:
+            return cached
+        try:
+            data = await self.bot.download(file_id)
+        except (TelegramBadRequest, TelegramNotFound) as exc:
+            log.warning("anonymous document not re-sent: %s", exc)
+            return None
+        return BufferedInputFile(data.getvalue(), filename=name) if data else None
+
+    async def _send_media(self, att: dict[str, Any], media: str | FSInputFile | BufferedInputFile,
+                          kwargs: dict[str, Any]) -> Message:
+        photo = att.get("kind") == "photo"
+        send = self.bot.send_photo if photo else self.bot.send_document
+        ref = str((att.get("refs") or {}).get(WEB) or "")
+        if att.get("send_as") and (att.get("refs") or {}).get(CHANNEL):
+            ref = f"as:{att['refs'][CHANNEL]}:{att['send_as']}"
+        try:
+            msg = await send(**kwargs, **{"photo" if photo else "document": media})
+        except TelegramBadRequest:
+            if not ref or self._file_ids.pop(ref, None) is None:
+                raise
+            again = self._media(att) or media  # the cached file_id went stale: upload again
+            if isinstance(again, str) and att.get("send_as"):
+                again = await self._renamed(again, str(att["send_as"])) or again
+            return await self._send_media(att, again, kwargs)
+        if isinstance(media, FSInputFile | BufferedInputFile) and ref:
+            sent = msg.photo[-1] if photo and msg.photo else msg.document
+            if sent is not None:
+                if len(self._file_ids) >= FILE_ID_CACHE:
+                    self._file_ids.clear()
+                self._file_ids[ref] = sent.file_id
+        return msg

@@ -43,5 +43,5 @@ async def own_messages(sf: async_sessionmaker, chat_key: str,
             .order_by(InboxRow.id.desc()).limit(limit))
         out = [{"client_id": p.get("client_id"), "kind": p.get("kind"),
                 "text": p.get("text") or "", "label": p.get("label") or "",
-                "at": at.isoformat()} for p, at in rows]
+                "at": at.isoformat()} for p, at in rows if not p.get("silent")]
     return out[::-1]

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from aiogram import Bot
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import Settings
 from bot.web import CHANNEL
 from bot.web.convert import row_to_inbound
+from bot.web.files import WebFiles
 from bot.web.sender import EventHub, WebSender
 from bot.web.server import WebDeps, make_app
 from core.clock import Clock
@@ -36,20 +40,37 @@ def allowed_hosts(host: str, port: int) -> set[str]:
 
 
 def web_channel(settings: Settings, sf: async_sessionmaker, clock: Clock, catalog: Catalog,
-                *, hosts: set[str] | None = None) -> WebChannel:
+                *, hosts: set[str] | None = None, bot: Bot | None = None) -> WebChannel:
+    """``bot``: the Telegram bot, to show Telegram photos on the web; None (web only):
+    they show as a placeholder."""
     hub = EventHub()
     w = settings.web
+    # A per-process key: history is signed again on every request.
+    files = WebFiles(Path(w.upload_dir), secrets.token_bytes(32), bot,
+                     max_bytes=w.max_upload_mb * 2**20)
     deps = WebDeps(sf=sf, clock=clock, catalog=catalog, hub=hub,
                    allowed_hosts=hosts or allowed_hosts(w.host, w.port),
-                   upload_dir=Path(w.upload_dir), max_upload_bytes=w.max_upload_mb * 2**20)
-    return WebChannel(hub, WebSender(catalog, hub), deps)
+                   upload_dir=Path(w.upload_dir), max_upload_bytes=w.max_upload_mb * 2**20,
+                   token_ttl=timedelta(days=w.token_ttl_days),
+                   demo_host=w.host if w.demo else None, files=files)
+    return WebChannel(hub, WebSender(catalog, hub, files), deps)
 
 
-async def serve_web(app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
+async def start_web(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Listen on host:port (OSError when it cannot); ``cleanup()`` the runner to stop."""
     runner = web.AppRunner(app, shutdown_timeout=2)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+async def serve_web(app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
+    runner = await start_web(app, host, port)
+    try:
         await stop.wait()
     finally:
         await runner.cleanup()

@@ -2,7 +2,8 @@
 
 The outbox row itself is the stored event: history (GET /api/messages) renders sent rows
 again with ``render_event``. Text is the same safe HTML as on Telegram (the locale's <b>,
-user values escaped); the page turns it into DOM nodes without innerHTML.
+user values escaped); the page turns it into DOM nodes without innerHTML. An attachment
+becomes a URL signed for the chat's person (see ``bot.web.files``) or a placeholder text.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from bot.web import CHANNEL
+from bot.web.files import WebFiles
 from locales import Catalog
 from storage.outbox import Outgoing
 
@@ -47,7 +49,17 @@ def message_id_of(row: Outgoing) -> str:
     return str(row.reply.get("edit_of") or row.id)
 
 
-def render_event(catalog: Catalog, row: Outgoing) -> dict[str, Any]:
+def _attachment(catalog: Catalog, row: Outgoing, files: WebFiles | None,
+                att: dict[str, Any]) -> dict[str, Any]:
+    viewer = int(row.chat_id.removeprefix(f"{CHANNEL}:"))
+    shown = files.view(viewer, att) if files else \
+        {"kind": att.get("kind"), "placeholder": "shared_photo.unavailable"}
+    if "placeholder" in shown:  # plain text: the page sets it with textContent
+        return {"kind": shown["kind"], "text": catalog.render(row.locale, shown["placeholder"])}
+    return shown
+
+
+def render_event(catalog: Catalog, row: Outgoing, files: WebFiles | None = None) -> dict[str, Any]:
     reply = row.reply
     kind = reply.get("kind", "message")
     text = catalog.render(row.locale, reply["key"], reply.get("params"), html.escape) \
@@ -62,16 +74,16 @@ def render_event(catalog: Catalog, row: Outgoing) -> dict[str, Any]:
         # Labels are plain text: the page sets them with textContent.
         buttons=[[{"label": catalog.render(row.locale, b["label"], b.get("params"))[:64],
                    "action": b["action"]} for b in brow] for brow in reply.get("buttons") or ()],
-        attachments=[{"kind": a.get("kind"), "ref": (a.get("refs") or {}).get(CHANNEL)}
-                     for a in reply.get("attachments") or ()])
+        attachments=[_attachment(catalog, row, files, a) for a in reply.get("attachments") or ()])
     return event
 
 
 class WebSender:
     name = CHANNEL
+    rate_limited = False  # Telegram's 30/s and 1/s per chat do not apply to our own page
 
-    def __init__(self, catalog: Catalog, hub: EventHub) -> None:
-        self.catalog, self.hub = catalog, hub
+    def __init__(self, catalog: Catalog, hub: EventHub, files: WebFiles | None = None) -> None:
+        self.catalog, self.hub, self.files = catalog, hub, files
 
     def render_text(self, row: Outgoing) -> str:
         return render_event(self.catalog, row)["html"]
@@ -80,6 +92,8 @@ class WebSender:
         # A merged group is still pushed as separate events: the page has no size limit
         # and each reply keeps its own buttons and history id.
         for row in rows:
-            self.hub.publish(row.chat_id, render_event(self.catalog, row))
+            if self.files:  # Telegram photos are copied in here, once; history reads the copy
+                await self.files.prepare(row.reply)
+            self.hub.publish(row.chat_id, render_event(self.catalog, row, self.files))
         last = rows[-1]
         return None if last.reply.get("kind") == "callback_answer" else message_id_of(last)

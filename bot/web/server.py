@@ -11,8 +11,10 @@ import asyncio
 import hashlib
 import json
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
+from bot.web.demo import add_demo_routes
+from bot.web.files import WebFiles, image_kind, write_once
 from bot.web.history import own_messages, sent_replies
 from bot.web.sender import EventHub, render_event
 from bot.web.tokens import WebUser, web_user
@@ -32,7 +36,6 @@ CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 MESSAGE_ID = re.compile(r"^[0-9]{1,20}$")
 MAX_TEXT = 4000
 PING_SECONDS = 15.0
-IMAGE_TYPES = ((b"\xff\xd8\xff", "jpg", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "png", "image/png"))
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
                                "img-src 'self' blob:; connect-src 'self'; "
@@ -54,6 +57,13 @@ class WebDeps:
     upload_dir: Path
     max_upload_bytes: int
     on_stored: Callable[[], None] = lambda: None
+    token_ttl: timedelta = timedelta(days=90)
+    demo_host: str | None = None  # set: demo mode on this (loopback) host
+    files: WebFiles | None = None  # signed file URLs; None: made here with a fresh key
+
+    def __post_init__(self) -> None:
+        if self.files is None:
+            self.files = WebFiles(self.upload_dir, secrets.token_bytes(32))
 
 
 def _error(status: int, code: str) -> web.Response:
@@ -75,7 +85,7 @@ def make_app(deps: WebDeps) -> web.Application:
                 request.headers.get("Sec-Fetch-Site") == "cross-site":
             return _error(403, "origin")
         if request.path.startswith("/api/"):
-            user = await web_user(deps.sf, _bearer(request))
+            user = await web_user(deps.sf, _bearer(request), deps.clock.now(), deps.token_ttl)
             if user is None:
                 return _error(401, "token")
             request[USER] = user
@@ -94,11 +104,14 @@ def make_app(deps: WebDeps) -> web.Application:
     app.router.add_get("/", routes.page)
     app.router.add_get("/app.js", routes.static)
     app.router.add_get("/app.css", routes.static)
+    if deps.demo_host is not None:
+        add_demo_routes(app, host=deps.demo_host, sf=deps.sf, clock=deps.clock,
+                        token_ttl=deps.token_ttl)
     app.router.add_get("/api/me", routes.me)
     app.router.add_get("/api/messages", routes.history)
     app.router.add_post("/api/messages", routes.post)
     app.router.add_get("/api/events", routes.events)
-    app.router.add_get("/api/files/{owner:[0-9]+}/{name:[0-9a-f]{64}\\.(jpg|png)}", routes.file)
+    app.router.add_get("/api/files/{ref:.+}", routes.file)  # the handler checks the ref
     return app
 
 
@@ -124,7 +137,8 @@ class _Routes:
 
     async def _events(self, user: WebUser, since: int) -> list[dict[str, Any]]:
         rows = await sent_replies(self.d.sf, chat_id_of(user.person_id), since)
-        return [{**render_event(self.d.catalog, r), "at": at.isoformat()} for r, at in rows]
+        return [{**render_event(self.d.catalog, r, self.d.files), "at": at.isoformat()}
+                for r, at in rows]
 
     async def history(self, request: web.Request) -> web.Response:
         user: WebUser = request[USER]
@@ -166,25 +180,25 @@ class _Routes:
                     raise web.HTTPRequestEntityTooLarge(self.d.max_upload_bytes, len(data))
             elif part.name in ("client_id", "text"):
                 fields[part.name] = (await part.text())[:MAX_TEXT]
-        kind = next((t for t in IMAGE_TYPES if data.startswith(t[0])), None)
+        kind = image_kind(data)
         if not CLIENT_ID.match(fields.get("client_id", "")) or kind is None:
             raise web.HTTPBadRequest(reason="Bad photo")
         digest = hashlib.sha256(data).hexdigest()
-        rel = f"{user.person_id}/{digest}.{kind[1]}"
-        path = self.d.upload_dir / rel
-        await asyncio.to_thread(_write, path, data)
+        rel = f"{user.person_id}/{digest}.{kind[0]}"
+        await asyncio.to_thread(write_once, self.d.upload_dir / rel, data)
         return {"client_id": fields["client_id"], "kind": "photo",
                 "text": fields.get("text", ""),
-                "photo": {"ref": rel, "size": len(data), "mime_type": kind[2]}}
+                "photo": {"ref": rel, "size": len(data), "mime_type": kind[1]}}
 
     async def file(self, request: web.Request) -> web.StreamResponse:
-        # Only the uploader sees their photos here; members see them on their own channel.
-        if int(request.match_info["owner"]) != request[USER].person_id:
+        # Served only on a URL signed for the person asking (their history gave it to
+        # them); any other ref, signature or person gets the same 404.
+        assert self.d.files is not None
+        path = await asyncio.to_thread(self.d.files.open, request[USER].person_id,
+                                       request.match_info["ref"], request.query.get("sig", ""))
+        if path is None:
             raise web.HTTPNotFound()
-        path = self.d.upload_dir / request.match_info["owner"] / request.match_info["name"]
-        if not path.is_file():
-            raise web.HTTPNotFound()
-        return web.FileResponse(path)
+        return web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         user: WebUser = request[USER]
@@ -221,14 +235,6 @@ async def _send(resp: web.StreamResponse, event: dict[str, Any]) -> None:
     await resp.write(f"id: {event['id']}\nevent: {event['kind']}\ndata: {data}\n\n".encode())
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-
-
 def _message(body: Any) -> dict[str, Any]:
     """A text or a button press, checked for shape; the handlers check the meaning."""
     client_id = body["client_id"]
@@ -245,4 +251,9 @@ def _message(body: Any) -> dict[str, Any]:
     text = body["text"]
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
         raise ValueError("text")
-    return {"client_id": client_id, "kind": "text", "text": text}
+    message = {"client_id": client_id, "kind": "text", "text": text}
+    # The page's own commands (/start on a first visit, /lang from its switch) are not
+    # shown back as the person's messages.
+    if body.get("silent") is True and text.startswith("/"):
+        message["silent"] = True
+    return message

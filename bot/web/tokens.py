@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.web import CHANNEL, chat_id_of
@@ -29,7 +29,8 @@ def token_hash(token: str) -> str:
 
 
 async def issue_token(sf: async_sessionmaker, person_number: str, now: datetime) -> str:
-    """A new token for the person; earlier tokens of theirs keep working (no revocation yet)."""
+    """A new token for the person; earlier tokens of theirs keep working until they expire
+    or ``revoke_tokens`` ends them all."""
     token = secrets.token_urlsafe(32)
     async with sf() as session, session.begin():
         person = (await session.execute(select(Person).where(
@@ -42,16 +43,32 @@ async def issue_token(sf: async_sessionmaker, person_number: str, now: datetime)
     return token
 
 
-async def web_user(sf: async_sessionmaker, token: str) -> WebUser | None:
-    """The person a token belongs to, or None (unknown token, or unlinked identity)."""
+async def web_user(sf: async_sessionmaker, token: str, now: datetime,
+                   ttl: timedelta) -> WebUser | None:
+    """The person a token belongs to, or None: unknown, revoked (unlinked), expired (older
+    than ``ttl``), or the person is no longer active."""
     if not token or len(token) > 200:
         return None
     digest = token_hash(token)
     async with sf() as session:
         row = (await session.execute(select(
-            ChannelIdentity.person_id, ChannelIdentity.display_name).where(
-            ChannelIdentity.channel == CHANNEL,
-            ChannelIdentity.external_id == digest))).first()
-    if row is None or row.person_id is None:
+            ChannelIdentity.person_id, ChannelIdentity.display_name,
+            ChannelIdentity.created_at).join(Person, Person.id == ChannelIdentity.person_id)
+            .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == digest,
+                   Person.active.is_(True)))).first()
+    if row is None or row.created_at + ttl < now:
         return None
     return WebUser(row.person_id, digest, row.display_name)
+
+
+async def revoke_tokens(sf: async_sessionmaker, person_number: str) -> int:
+    """End every web link of the person at once; return how many were live."""
+    async with sf() as session, session.begin():
+        person_id = (await session.execute(select(Person.id).where(
+            Person.number == person_number))).scalar_one_or_none()
+        if person_id is None:
+            raise UnknownPerson(person_number)
+        result = await session.execute(update(ChannelIdentity).where(
+            ChannelIdentity.channel == CHANNEL, ChannelIdentity.person_id == person_id)
+            .values(person_id=None))
+    return result.rowcount or 0

@@ -31,9 +31,10 @@ SECRETARY, SUPERVISOR = "9001000003", "9104000002"   # ACC-S1 secretary; identit
 # The requester: a distinctive value in every field that could identify them.
 NAME, NUMBER, BUILDING, ROOM, PHONE = "欧阳砚秋", "S2077991357", "梧桐苑Q7栋", "Q7-4821", "13957246810"
 TG_ID, TG_USERNAME, FIRST, LAST = 7300419921, "zq_secret_handle", "Zephyrine", "Quillfeather"
+DOC_NAME, RELAY_DOC_NAME = "砚秋的报修单.pdf", "砚秋补充照片说明.docx"  # file names name them too
 SECRETS = {"name": NAME, "number": NUMBER, "building": BUILDING, "room": ROOM, "phone": PHONE,
            "telegram id": str(TG_ID), "username": TG_USERNAME, "first name": FIRST,
-           "last name": LAST}
+           "last name": LAST, "file name": "砚秋"}
 USER = {"id": TG_ID, "is_bot": False, "first_name": FIRST, "last_name": LAST,
         "username": TG_USERNAME, "language_code": "zh-hans"}
 
@@ -44,6 +45,11 @@ class Requester(ChatUser):
     def say(self, text: str) -> int:
         return self.api.push_text(self.user_id, text, first_name=FIRST, username=TG_USERNAME,
                                   **{"from": USER})
+
+    def send_document(self, file_id: str, file_name: str, caption: str) -> int:
+        return self.api.push_document(self.user_id, file_id, file_name, "application/pdf",
+                                      caption, content=b"%PDF-1.4 " + file_name.encode(),
+                                      first_name=FIRST, username=TG_USERNAME, **{"from": USER})
 
     async def press(self, call: Any, label: str) -> str:
         for b in self.buttons(call):
@@ -84,6 +90,10 @@ def _leaks(api: FakeBotAPI, chats: set[int]) -> dict[str, list[str]]:
         if call.method == "getUpdates":
             continue
         blob = json.dumps(call.params, ensure_ascii=False, default=str)
+        for key in ("document", "photo"):  # sent by file_id: the member sees its file name
+            ref = call.params.get(key)
+            if isinstance(ref, str) and ref in api._files:
+                blob += api._files[ref][1]
         for what, value in SECRETS.items():
             if value in blob:
                 found.setdefault(what, []).append(f"{call.method}: {blob[:200]}")
@@ -99,12 +109,13 @@ async def _lifecycle(db_url: str, api: FakeBotAPI, *, anonymous: bool) -> dict[s
     for number, user in users.items():
         user.say(f"/start {await binding_code(db_url, number)}")
         await user.expect("绑定成功")
-    stu.say("宿舍热水器坏了，洗不了澡")
+    stu.send_document("doc-intake", DOC_NAME, "宿舍热水器坏了，洗不了澡")
     await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
     await stu.press(await stu.expect("请选择诉求性质"), "求助")
     await stu.press(await stu.expect("请确认您的诉求"), "匿名提交" if anonymous else "确认提交")
     await stu.expect("诉求已提交")
     card_a = await a.expect("新诉求")
+    await a.expect("附件")
     await a.press(card_a, "退单")
     a.say("不归我管")
     await a.expect("已退单")
@@ -120,7 +131,7 @@ async def _lifecycle(db_url: str, api: FakeBotAPI, *, anonymous: bool) -> dict[s
     await b.expect("已转达")
     relayed = await stu.expect("处理人的消息")
     await stu.press(relayed, "回复")
-    stu.say("好的，我下午在")
+    stu.send_document("doc-relay", RELAY_DOC_NAME, "好的，我下午在")
     await stu.expect("已转达")
     back = await b.expect("诉求人的回复")
     await b.press(back, "答复办结")
@@ -155,12 +166,16 @@ async def test_handlers_never_see_an_anonymous_requester(db_url: str, anonymous:
                                            outbox={"per_chat_per_second": 50.0})):
             await _lifecycle(db_url, api, anonymous=anonymous)
         leaks = _leaks(api, {6001, 6002, 6003})
+        docs = [str(c.params.get("chat_id")) for c in api.calls if c.method == "sendDocument"]
+    # Both files reached their handler (the card's to A, the relay's to B), so the scan
+    # above looked at them.
+    assert docs.count("6001") >= 1 and docs.count("6002") >= 1, docs
     (c,) = [r for (r,) in await query(db_url, select(Concern))]
     assert (c.anonymous, c.status) == (anonymous, "closed")
     if anonymous:
         assert leaks == {}, leaks
     else:  # the control: the same scan sees the requester when they are not anonymous
-        assert {"name", "room", "building"} <= set(leaks), leaks
+        assert {"name", "room", "building", "file name"} <= set(leaks), leaks
 
 
 async def test_identity_escrow_reveal(db_url: str) -> None:

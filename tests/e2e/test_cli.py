@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -30,12 +36,101 @@ def test_help_lists_the_commands() -> None:
     assert "import" in roster.stdout and "codes" in roster.stdout
 
 
-def test_run_without_token_says_what_to_set(tmp_path: Path) -> None:
-    out = _bot("run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db", XQ_TELEGRAM__TOKEN="")
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, data: dict | None = None, token: str = "") -> tuple[int, str]:
+    req = urllib.request.Request(url, data=json.dumps(data).encode() if data else None,
+                                 headers={"Content-Type": "application/json",
+                                          **({"Authorization": f"Bearer {token}"} if token
+                                             else {})})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_run_with_neither_token_nor_web_says_what_to_set(tmp_path: Path) -> None:
+    out = _bot("run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db", XQ_TELEGRAM__TOKEN="",
+               XQ_WEB__ENABLED="false")
     assert out.returncode == 2
     assert "XQ_TELEGRAM__TOKEN" in out.stderr and "@BotFather" in out.stderr
+    assert "[web] enabled" in out.stderr
     assert "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_run_without_token_serves_the_web_chat_with_the_demo_picker(tmp_path: Path) -> None:
+    """The shipped config on a fresh machine: no token, so web only, one line with the URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
+    env.update(XQ_DATABASE__URL=f"sqlite+aiosqlite:///{tmp_path}/x.db", XQ_TELEGRAM__TOKEN="",
+               XQ_WEB__PORT=str(port), XQ_WEB__UPLOAD_DIR=str(tmp_path / "up"))
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--seed-if-empty",
+                             "examples/roster.xlsx"], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            assert line, f"the bot stopped: {proc.stderr.read()[-2000:]}"
+            lines.append(line)
+            if "web chat only" in line:
+                break
+        base = f"http://127.0.0.1:{port}/"
+        assert lines[-1].strip() == ("No Telegram token set: running the web chat only, demo "
+                                     f"mode, pick a person on the page: {base}")
+        status, page = _get(base)
+        assert status == 200 and "心桥" in page
+        status, body = _get(base + "demo/people")
+        groups = {g["role"]: g["people"] for g in json.loads(body)["groups"]}
+        assert status == 200
+        for role in ("student", "party_member", "branch_secretary", "leader", "admin"):
+            assert groups.get(role), f"no {role} in the picker"
+        student = groups["student"][0]["number"]
+        assert _get(base + "api/me")[0] == 401
+        status, body = _get(base + "demo/login", {"number": student})
+        assert status == 200
+        token = json.loads(body)["token"]
+        status, body = _get(base + "api/me", token=token)
+        assert status == 200 and json.loads(body)["name"] == groups["student"][0]["name"]
+        assert _get(base + "demo/login", {"number": "no-such-person"})[0] == 404
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    assert proc.returncode == 0, proc.stderr.read()[-2000:]
+
+
+def test_demo_mode_refuses_a_non_loopback_bind(tmp_path: Path) -> None:
+    for host in ("0.0.0.0", "192.168.1.20", "example.org"):
+        out = _bot("run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",
+                   XQ_TELEGRAM__TOKEN="", XQ_WEB__HOST=host)
+        assert out.returncode == 2, host
+        assert "web (in" in out.stderr and "XQ_WEB" in out.stderr
+        assert "loopback" in out.stderr and repr(host) in out.stderr
+        assert "Traceback" not in out.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before anything was written
+
+
+def test_a_taken_web_port_is_named(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = _bot("run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",
+                   XQ_TELEGRAM__TOKEN="", XQ_WEB__PORT=str(port))
+    assert out.returncode == 2
+    assert f"127.0.0.1:{port}" in out.stderr and "XQ_WEB__PORT" in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_invalid_config_names_the_key(tmp_path: Path) -> None:

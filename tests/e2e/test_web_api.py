@@ -3,39 +3,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 from sqlalchemy import select
 
 from bot import commands
-from bot.web.runtime import serve_web
-from bot.web.tokens import issue_token
-from core.clock import SystemClock
 from storage.db import make_engine, session_factory
 from storage.tables import InboxRow, OutboxRow
 from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
+from tests.support.harness import TOKEN, binding_code, bot_settings, seed_roster
+from tests.support.web import WebBot, WebUser, _token  # WebBot, WebUser: also imported from here
 
 STUDENT, OTHER = "2023010103", "2023030102"  # two 3号楼 students
 FAKE_HASH = "0" * 64
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def _token(db_url: str, number: str) -> str:
-    engine = make_engine(db_url)
-    try:
-        return await issue_token(session_factory(engine), number, SystemClock().now())
-    finally:
-        await engine.dispose()
 
 
 async def _rows(db_url: str, model, *where):  # noqa: ANN001, ANN202
@@ -44,87 +26,6 @@ async def _rows(db_url: str, model, *where):  # noqa: ANN001, ANN202
         rows = (await s.execute(select(model).where(*where).order_by(model.id))).scalars().all()
     await engine.dispose()
     return rows
-
-
-class WebBot:
-    """RunningBot with [web] enabled, plus its web server on a free local port."""
-
-    def __init__(self, db_url: str, api: FakeBotAPI, tmp_path: Path) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.bot = RunningBot(bot_settings(
-            db_url, api.base_url, outbox={"per_chat_per_second": 50.0},
-            web={"enabled": True, "port": self.port, "upload_dir": str(tmp_path / "up")}))
-        self.stop = asyncio.Event()
-
-    async def __aenter__(self) -> WebBot:
-        await self.bot.__aenter__()
-        assert self.bot.rt and self.bot.rt.web
-        self.server = asyncio.create_task(
-            serve_web(self.bot.rt.web.app(), "127.0.0.1", self.port, self.stop))
-        self.http = aiohttp.ClientSession()
-        for _ in range(100):  # until the site listens
-            try:
-                async with self.http.get(self.base + "/") as r:
-                    if r.status == 200:
-                        break
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.02)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.http.close()
-        self.stop.set()
-        await self.server
-        await self.bot.__aexit__(*exc)
-
-
-class WebUser:
-    def __init__(self, web: WebBot, token: str) -> None:
-        self.web, self.token = web, token
-        self.seen = 0
-        self.n = 0
-
-    def _headers(self, **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}", **extra}
-
-    async def post(self, body: dict[str, Any], **headers: str) -> tuple[int, dict]:
-        async with self.web.http.post(self.web.base + "/api/messages", json=body,
-                                      headers=self._headers(**headers)) as r:
-            return r.status, await r.json()
-
-    async def say(self, text: str) -> None:
-        self.n += 1
-        status, _ = await self.post({"client_id": f"m{self.n}", "text": text})
-        assert status == 202
-
-    async def press(self, event: dict, label: str) -> None:
-        for b in (b for row in event["buttons"] for b in row):
-            if label in b["label"]:
-                self.n += 1
-                status, _ = await self.post({"client_id": f"m{self.n}", "action": b["action"],
-                                             "message_id": event["message_id"]})
-                assert status == 202
-                return
-        raise AssertionError(f"no button {label!r} in {event['buttons']}")
-
-    async def history(self, since: int = 0) -> dict:
-        async with self.web.http.get(f"{self.web.base}/api/messages?since={since}",
-                                     headers=self._headers()) as r:
-            assert r.status == 200
-            return await r.json()
-
-    async def expect(self, fragment: str, timeout: float = 10) -> dict:
-        loop = asyncio.get_running_loop()
-        end = loop.time() + timeout
-        while loop.time() < end:
-            events = (await self.history())["events"]
-            for i in range(self.seen, len(events)):
-                if fragment in events[i]["html"]:
-                    self.seen = i + 1
-                    return events[i]
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"never got {fragment!r}; got {[e['html'][:60] for e in events]}")
 
 
 async def _keys_of_chat(db_url: str, channel: str, chat_id: str, after: int) -> list[str]:
@@ -212,9 +113,11 @@ async def test_a_person_reads_only_their_own_conversation(db_url: str, tmp_path:
             assert r.status == 202
         photo = (await _rows(db_url, InboxRow, InboxRow.update_id.like("%:p1")))[0]
         ref = photo.payload["photo"]["ref"]
-        for user, expected in ((a, 200), (b, 404)):
-            async with web.http.get(f"{web.base}/api/files/{ref}",
-                                    headers=user._headers()) as r:
+        assert web.bot.rt and web.bot.rt.web and web.bot.rt.web.deps.files
+        signed = web.bot.rt.web.deps.files.url(photo.payload["person_id"], ref)  # for A
+        for user, url, expected in ((a, signed, 200), (b, signed, 404),
+                                    (a, f"/api/files/{ref}", 404)):  # unsigned: refused
+            async with web.http.get(web.base + url, headers=user._headers()) as r:
                 assert r.status == expected
     rows = await _rows(db_url, InboxRow)
     assert len({r.chat_key for r in rows}) == 2  # one chat per person
@@ -257,7 +160,7 @@ async def test_the_same_conversation_on_web_and_telegram(db_url: str, tmp_path: 
 
 async def test_web_token_command_refuses_while_web_is_disabled(db_url: str, capsys) -> None:  # noqa: ANN001
     await seed_roster(db_url)
-    off = bot_settings(db_url, "http://127.0.0.1:9")
+    off = bot_settings(db_url, "http://127.0.0.1:9", web={"enabled": False})
     assert await commands.web_token(off, STUDENT) == 2
     assert "disabled" in capsys.readouterr().err
     on = bot_settings(db_url, "http://127.0.0.1:9", web={"enabled": True})

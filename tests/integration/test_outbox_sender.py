@@ -152,3 +152,58 @@ async def test_400_is_parked_dead_and_admins_alerted(rig, sf) -> None:  # noqa: 
     alert = api.texts(ADMIN_CHAT)
     assert len(alert) == 1 and "无法发送" in alert[0] and "chat not found" in alert[0]
     assert len(api.sent(105, include_failed=True)) == 1
+
+
+class _Recorder:
+    """A channel that records what it was given; ``rate_limited`` as the web chat's."""
+
+    def __init__(self, rate_limited: bool) -> None:
+        self.rate_limited = rate_limited
+        self.delivered: list[list[int]] = []  # one list of row ids per delivery
+
+    def render_text(self, row) -> str:  # noqa: ANN001
+        return row.reply["key"]
+
+    async def deliver(self, rows, merged_text):  # noqa: ANN001, ANN201
+        self.delivered.append([r.id for r in rows])
+        return str(rows[-1].id)
+
+
+async def test_rows_of_a_channel_that_is_not_running_stay_pending(sf) -> None:  # noqa: ANN001
+    """Web-only mode: Telegram's rows wait for Telegram; they are not parked as dead."""
+    async with sf() as s, s.begin():
+        store = SqlStore(s)
+        for i in range(3):
+            await store.enqueue("telegram", "5", Reply("help.text"), lane=Lane.INTERACTIVE,
+                                locale="zh_CN", person_id=None, now=NOW)
+            # Edits are never merged: each is its own delivery.
+            await store.enqueue("web", "web:1", Reply("help.text", edit_of=str(i + 1)),
+                                lane=Lane.INTERACTIVE,
+                locale="zh_CN", person_id=None, now=NOW)
+    web = _Recorder(rate_limited=False)
+    # One message per chat per 100 s: only an unlimited channel sends all three now.
+    sender = OutboxSender(sf, SystemClock(), {"web": web}, global_rate=1000, per_chat_rate=0.01,
+                          concurrency=8, max_attempts=3, default_locale="zh_CN")
+    for _ in range(20):
+        await sender.step()
+        await asyncio.sleep(0.01)
+        await sender._flush()
+    rows = await _rows(sf)
+    assert [r.status for r in rows if r.channel == "web"] == ["sent"] * 3
+    assert len(web.delivered) == 3 and all(len(d) == 1 for d in web.delivered)
+    assert [(r.status, r.attempts) for r in rows if r.channel == "telegram"] == [("pending", 0)] * 3
+
+    limited = _Recorder(rate_limited=True)
+    async with sf() as s, s.begin():
+        for i in range(3):
+            await SqlStore(s).enqueue("web", "web:2", Reply("help.text", edit_of=str(i + 1)),
+                                      lane=Lane.INTERACTIVE,
+                locale="zh_CN", person_id=None, now=NOW)
+    sender = OutboxSender(sf, SystemClock(), {"web": limited}, global_rate=1000,
+                          per_chat_rate=0.01, concurrency=8, max_attempts=3,
+                          default_locale="zh_CN")
+    for _ in range(20):
+        await sender.step()
+        await asyncio.sleep(0.01)
+        await sender._flush()
+    assert len(limited.delivered) == 1  # control: the per-chat interval holds the rest back

@@ -60,9 +60,7 @@ class RunningBot:
 
     async def __aenter__(self) -> RunningBot:
         self.rt = await build_runtime(self.settings)
-        self.tasks = [asyncio.create_task(c) for c in (
-            self.rt.poller.run(self.stop), self.rt.dispatcher.run(self.stop),
-            self.rt.sender.run(self.stop))]
+        self.tasks = [asyncio.create_task(c) for c in self.rt.workers(self.stop)]
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -75,8 +73,7 @@ class RunningBot:
             if t.done() and not t.cancelled() and t.exception():
                 raise t.exception()  # a crashed loop must fail the test
         assert self.rt is not None
-        await self.rt.bot.session.close()
-        await self.rt.engine.dispose()
+        await self.rt.aclose()
 
 
 __all__ = ["FakeBotAPI", "RunningBot", "binding_code", "seed_roster", "bot_settings"]

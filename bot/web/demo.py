@@ -1,0 +1,89 @@
+"""Demo mode (``[web] demo = true``, loopback only): a picker to act as any roster person.
+
+NEVER for production: anyone who can open the page can act as anyone. The config refuses
+it on a non-loopback host and ``add_demo_routes`` checks again. The picker only issues an
+ordinary web token (the same as ``python -m bot web token``), which the API then checks
+like any other, so demo mode adds no second way into /api/.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.config import is_loopback
+from bot.web.tokens import UnknownPerson, issue_token, web_user
+from core.clock import Clock
+from core.model import Role
+from storage.tables import OrgUnit, Person, RoleAssignment
+
+# The order of the picker's groups: the people a visitor most wants to play first.
+ROLE_ORDER = (Role.STUDENT, Role.PARTY_MEMBER, Role.BRANCH_SECRETARY, Role.COLLEGE_COMMITTEE,
+              Role.LEADER, Role.ADMIN, Role.COUNSELLOR, Role.PSYCH_CENTRE, Role.CRISIS_TEAM,
+              Role.IDENTITY_SUPERVISOR, Role.DISCIPLINE_CONTACT, Role.FUNCTIONAL_CONTACT,
+              Role.STAFF)
+PER_GROUP = 30  # students are many; the picker shows the first ones
+
+
+class DemoRefused(Exception):
+    """Demo mode asked for on an address other than loopback."""
+
+
+async def demo_people(sf: async_sessionmaker) -> list[dict[str, Any]]:
+    """Groups of active people with a number, one per role, each sorted by number.
+
+    A person with several roles is listed in each; people without a role assignment are
+    grouped by their kind (student / staff).
+    """
+    async with sf() as session:
+        people = (await session.execute(
+            select(Person.id, Person.number, Person.name, Person.kind, OrgUnit.name)
+            .outerjoin(OrgUnit, OrgUnit.id == Person.unit_id)
+            .where(Person.active.is_(True), Person.number.is_not(None))
+            .order_by(Person.number))).all()
+        roles = (await session.execute(select(RoleAssignment.person_id, RoleAssignment.role)
+                                       .distinct())).all()
+    by_person: dict[int, set[str]] = {}
+    for pid, role in roles:
+        by_person.setdefault(pid, set()).add(role)
+    groups: dict[str, list[dict[str, Any]]] = {r.value: [] for r in ROLE_ORDER}
+    for pid, number, name, kind, unit in people:
+        for role in by_person.get(pid) or {kind}:
+            group = groups.setdefault(role, [])
+            if len(group) < PER_GROUP:
+                group.append({"number": number, "name": name, "unit": unit or ""})
+    return [{"role": role, "people": members} for role, members in groups.items() if members]
+
+
+def add_demo_routes(app: web.Application, *, host: str, sf: async_sessionmaker, clock: Clock,
+                    token_ttl: timedelta) -> None:
+    if not is_loopback(host):
+        raise DemoRefused(f"demo mode runs only on a loopback address, not on {host!r}")
+    issued: dict[str, str] = {}  # person number -> token, reused while it stays valid
+
+    async def people(request: web.Request) -> web.Response:
+        return web.json_response({"groups": await demo_people(sf)})
+
+    async def login(request: web.Request) -> web.Response:
+        if request.content_type != "application/json":
+            return web.json_response({"error": "content_type"}, status=415)
+        try:
+            number = (await request.json())["number"]
+        except (ValueError, KeyError, TypeError):
+            return web.json_response({"error": "bad_request"}, status=400)
+        if not isinstance(number, str) or not 0 < len(number) <= 40:
+            return web.json_response({"error": "bad_request"}, status=400)
+        token = issued.get(number)
+        if token is None or await web_user(sf, token, clock.now(), token_ttl) is None:
+            try:
+                token = await issue_token(sf, number, clock.now())
+            except UnknownPerson:
+                return web.json_response({"error": "unknown_person"}, status=404)
+            issued[number] = token
+        return web.json_response({"token": token})
+
+    app.router.add_get("/demo/people", people)
+    app.router.add_post("/demo/login", login)

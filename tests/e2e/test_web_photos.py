@@ -1,0 +1,101 @@
+"""Photos cross channels: a web photo reaches a Telegram member as an upload of its bytes, a
+Telegram photo reaches a web member as a signed URL only that member can open."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from tests.e2e.test_web_api import WebBot, WebUser, _token
+from tests.support.chat import ChatUser
+from tests.support.fake_bot_api import FakeBotAPI, Upload
+from tests.support.harness import TOKEN, binding_code, seed_roster
+
+STUDENT, MEMBER, OTHER = "2023010103", "2022010202", "2023030102"  # 3号楼; its logistics member
+WEB_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
+TG_JPEG = b"\xff\xd8\xff\xdb" + b"telegram photo bytes " * 20
+
+
+async def _post_photo(user: WebUser, data: bytes) -> None:
+    user.n += 1
+    form = aiohttp.FormData()
+    form.add_field("client_id", f"m{user.n}")
+    form.add_field("photo", data, filename="tap.jpg", content_type="image/jpeg")
+    async with user.web.http.post(user.web.base + "/api/messages", data=form,
+                                  headers=user._headers()) as r:
+        assert r.status == 202
+
+
+async def _fetch(user: WebUser, url: str) -> tuple[int, bytes, str]:
+    async with user.web.http.get(user.web.base + url, headers=user._headers()) as r:
+        return r.status, await r.read(), r.content_type
+
+
+def _photos_to(api: FakeBotAPI, chat_id: int) -> list[Any]:
+    return [c.params["photo"] for c in api.sent(chat_id, "sendPhoto")]
+
+
+async def test_a_web_photo_reaches_the_telegram_member_as_an_upload(db_url: str,
+                                                                    tmp_path: Path) -> None:
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        member = ChatUser(api, 6001, "党员")
+        member.say(f"/start {await binding_code(db_url, MEMBER)}")
+        await member.expect("绑定成功")
+        student = WebUser(web, token)
+        await student.say("3号楼 水管漏水，见照片")
+        await student.press(await student.expect("请选择诉求类别"), "后勤生活")
+        await student.press(await student.expect("请选择诉求性质"), "求助")
+        await student.expect("请确认您的诉求")
+        await _post_photo(student, WEB_JPEG)
+        await student.expect("附件 1 个")
+        await _post_photo(student, WEB_JPEG)  # the same photo again: uploaded only once
+        await student.press(await student.expect("附件 2 个"), "写好了")
+        await student.press(await student.expect("请确认您的诉求"), "确认提交")
+        await student.expect("诉求已提交")
+        await member.expect("新诉求")
+        first = await member.expect("的附件")
+        second = await member.expect("的附件")
+    assert first.method == second.method == "sendPhoto"
+    upload, reused = _photos_to(api, 6001)
+    assert isinstance(upload, Upload) and upload.data == WEB_JPEG
+    assert reused == first.result["photo"][-1]["file_id"]  # the first upload's file_id
+    assert "DEMO-2026-000001" in member.text_of(first)
+
+
+async def test_a_telegram_photo_is_shown_to_the_web_member_only(db_url: str,
+                                                                tmp_path: Path) -> None:
+    await seed_roster(db_url)
+    member_token, other_token = await _token(db_url, MEMBER), await _token(db_url, OTHER)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        api.add_file("tg-photo-1", TG_JPEG, "photos/file_1.jpg")
+        student = ChatUser(api, 5001, "赵子涵")
+        student.say(f"/start {await binding_code(db_url, STUDENT)}")
+        await student.expect("绑定成功")
+        student.say("3号楼 热水器坏了")
+        await student.press(await student.expect("请选择诉求类别"), "后勤生活")
+        await student.press(await student.expect("请选择诉求性质"), "求助")
+        await student.expect("请确认您的诉求")
+        api.push_photo(5001, "tg-photo-1", caption="<热水器>")
+        await student.press(await student.expect("附件 1 个"), "写好了")
+        await student.press(await student.expect("请确认您的诉求"), "确认提交")
+        await student.expect("诉求已提交")
+
+        member, other = WebUser(web, member_token), WebUser(web, other_token)
+        await member.expect("新诉求")
+        event = await member.expect("的附件")
+        [att] = event["attachments"]
+        assert att["kind"] == "photo" and att["url"].startswith("/api/files/tg/")
+        assert await _fetch(member, att["url"]) == (200, TG_JPEG, "image/jpeg")
+        assert (await _fetch(other, att["url"]))[0] == 404  # the member's URL, not theirs
+        unsigned = att["url"].split("?")[0]
+        assert (await _fetch(member, unsigned))[0] == 404
+        assert (await _fetch(member, unsigned + "?sig=" + "0" * 64))[0] == 404
+        for bad in ("/api/files/..%2F..%2Fetc%2Fpasswd?sig=x", "/api/files/%2Fetc%2Fpasswd"):
+            assert (await _fetch(member, bad))[0] == 404
+        # Rendered again from the copy: the next history read still shows it.
+        again = [e for e in (await member.history())["events"] if e["id"] == event["id"]]
+        assert again[0]["attachments"][0]["url"] == att["url"]
+    assert len(api.sent(method="getFile")) == 1  # downloaded once
