@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import is_loopback
-from bot.web.tokens import UnknownPerson, issue_token, web_user
+from bot.web.tokens import issue_tokens, web_user
 from core.clock import Clock
 from core.model import Role
 from storage.tables import OrgUnit, Person, RoleAssignment
@@ -65,7 +65,14 @@ def add_demo_routes(app: web.Application, *, host: str, sf: async_sessionmaker, 
     issued: dict[str, str] = {}  # person number -> token, reused while it stays valid
 
     async def people(request: web.Request) -> web.Response:
-        return web.json_response({"groups": await demo_people(sf)})
+        groups = await demo_people(sf)
+        # Everyone the picker shows gets a web chat now, before any concern exists: a
+        # task card or a 回访 sent to a person with no web identity would reach them on
+        # no channel here, and the visitor who switches to them would find nothing.
+        missing = sorted({p["number"] for g in groups for p in g["people"]} - issued.keys())
+        if missing:
+            issued.update(await issue_tokens(sf, missing, clock.now(), demo=True))
+        return web.json_response({"groups": groups})
 
     async def login(request: web.Request) -> web.Response:
         if request.content_type != "application/json":
@@ -78,11 +85,10 @@ def add_demo_routes(app: web.Application, *, host: str, sf: async_sessionmaker, 
             return web.json_response({"error": "bad_request"}, status=400)
         token = issued.get(number)
         if token is None or await web_user(sf, token, clock.now(), token_ttl) is None:
-            try:
-                token = await issue_token(sf, number, clock.now())
-            except UnknownPerson:
+            fresh = await issue_tokens(sf, [number], clock.now(), demo=True)
+            if number not in fresh:
                 return web.json_response({"error": "unknown_person"}, status=404)
-            issued[number] = token
+            token = issued[number] = fresh[number]
         return web.json_response({"token": token})
 
     app.router.add_get("/demo/people", people)

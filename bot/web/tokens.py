@@ -31,16 +31,38 @@ def token_hash(token: str) -> str:
 async def issue_token(sf: async_sessionmaker, person_number: str, now: datetime) -> str:
     """A new token for the person; earlier tokens of theirs keep working until they expire
     or ``revoke_tokens`` ends them all."""
-    token = secrets.token_urlsafe(32)
+    tokens = await issue_tokens(sf, [person_number], now)
+    if person_number not in tokens:
+        raise UnknownPerson(person_number)
+    return tokens[person_number]
+
+
+DEMO_LABEL = "demo"  # kept in the identity's username: a token the demo picker issued
+
+
+async def issue_tokens(sf: async_sessionmaker, person_numbers: list[str], now: datetime, *,
+                       demo: bool = False) -> dict[str, str]:
+    """New tokens for the active people among ``person_numbers``, in one transaction.
+
+    ``demo``: tokens for the demo picker; each replaces the person's earlier demo token
+    (unlinked, so it answers 401), so restarts do not pile up live identities.
+    """
+    out: dict[str, str] = {}
     async with sf() as session, session.begin():
-        person = (await session.execute(select(Person).where(
-            Person.number == person_number, Person.active.is_(True)))).scalar_one_or_none()
-        if person is None:
-            raise UnknownPerson(person_number)
-        session.add(ChannelIdentity(channel=CHANNEL, external_id=token_hash(token),
-                                    chat_id=chat_id_of(person.id), person_id=person.id,
-                                    display_name=person.name, created_at=now))
-    return token
+        people = (await session.execute(select(Person.id, Person.number, Person.name).where(
+            Person.number.in_(person_numbers), Person.active.is_(True)))).all()
+        if demo and people:
+            await session.execute(update(ChannelIdentity).where(
+                ChannelIdentity.channel == CHANNEL, ChannelIdentity.username == DEMO_LABEL,
+                ChannelIdentity.person_id.in_([p.id for p in people])).values(person_id=None))
+        for person_id, number, name in people:
+            token = secrets.token_urlsafe(32)
+            session.add(ChannelIdentity(channel=CHANNEL, external_id=token_hash(token),
+                                        chat_id=chat_id_of(person_id), person_id=person_id,
+                                        username=DEMO_LABEL if demo else None,
+                                        display_name=name, created_at=now))
+            out[number] = token
+    return out
 
 
 async def web_user(sf: async_sessionmaker, token: str, now: datetime,

@@ -265,3 +265,65 @@ async def test_an_xss_payload_in_a_concern_renders_as_text(
         for person in (stu, member):
             await person.context.close()
     assert (await _concern(db_url)).text == XSS
+
+
+async def test_demo_mode_plays_the_whole_loop_in_one_page(
+        db_url: str, tmp_path: Path, browser: Browser) -> None:
+    """Demo mode: one page, the picker switches person: student, member, student again."""
+    from playwright.async_api import expect
+
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        context = await browser.new_context(viewport=PHONE, locale="zh-CN")
+        visitor = Person(context, await context.new_page())
+        page = visitor.page
+        await page.goto(web.base + "/")
+        await page.evaluate("window.__same_page = true")
+        await expect(page.locator("#demo")).to_be_visible(timeout=WAIT)
+        groups = await page.locator("#who optgroup").evaluate_all("gs => gs.map(g => g.label)")
+        for label in ("学生", "党员", "支部书记", "校领导", "组织部管理员"):
+            assert label in groups, groups
+
+        async def act_as(number: str) -> None:
+            await page.locator("#who").select_option(number)
+            await expect(page.locator("#log .msg").first).to_be_visible(timeout=WAIT)
+            chosen = await page.locator("#who option:checked").text_content()
+            assert chosen and chosen.endswith(number)
+            # The header names who the page now acts as.
+            await expect(page.locator("#me")).to_have_text(chosen.split(" · ")[0])
+
+        await act_as(STUDENT)
+        await visitor.sees("您好，这里是示范大学「心桥」")  # a first visit is greeted (the page's silent /start)
+        await page.locator("#menu button", has_text="提交诉求").click()
+        await visitor.press("后勤生活")
+        await visitor.press("求助")
+        await visitor.sees("请描述您的诉求")
+        await visitor.type("3号楼三层走廊灯坏了")
+        await visitor.press("写好了")
+        await visitor.press("确认提交", within="请确认您的诉求")
+        await visitor.sees("诉求已提交，编号")
+        number = (await _concern(db_url)).number
+
+        await act_as(MEMBER)
+        card = await visitor.sees(f"新诉求 {number}")  # from the member's history
+        await expect(page.locator("#log")).not_to_contain_text("诉求已提交")  # not the student's
+        await expect(card).to_contain_text("3号楼三层走廊灯坏了")
+        await visitor.press("签收", within=f"新诉求 {number}")
+        await visitor.press("答复办结", within=f"诉求 {number}（已签收）")
+        await visitor.sees(f"请输入答复内容（诉求 {number}）")
+        await visitor.type("走廊灯已更换")
+        await visitor.sees(f"已答复（诉求 {number}）")
+
+        await act_as(STUDENT)
+        await visitor.sees("走廊灯已更换")
+        await expect(page.locator("#log")).not_to_contain_text("请输入答复内容")
+        assert await sweep_followups(db_url, 7) == (1, 0)
+        await visitor.press("联系过", within="负责的党员是否与您联系过")  # arrives live
+        await visitor.press("已解决", within="您的问题解决了吗")
+        await visitor.press("满意", within="您对办理情况满意吗")
+        await visitor.sees(f"感谢您的评价，诉求 {number} 已办结")
+        assert await visitor.still_same_page(), "the page reloaded"
+        assert visitor.errors == []
+        await context.close()
+    c = await _concern(db_url)
+    assert (c.status, c.revisit_rating) == ("closed", "satisfied")

@@ -12,7 +12,7 @@ import pytest
 from bot import commands
 from bot.web.demo import DemoRefused, add_demo_routes
 from bot.web.runtime import serve_web, web_channel
-from bot.web.tokens import issue_token, web_user
+from bot.web.tokens import issue_token, issue_tokens, web_user
 from core.clock import SystemClock
 from locales import Catalog
 from storage.db import make_engine, session_factory
@@ -171,3 +171,21 @@ def test_demo_routes_refuse_a_non_loopback_host() -> None:
     for host in ("127.0.0.1", "::1", "localhost", "127.0.0.2"):
         add_demo_routes(aioweb.Application(), host=host, sf=None, clock=SystemClock(),
                         token_ttl=timedelta(days=1))
+
+
+async def test_a_new_demo_token_replaces_the_last_one_but_not_real_links(db_url: str) -> None:
+    await seed_roster(db_url)
+    engine = make_engine(db_url)
+    sf = session_factory(engine)
+    try:
+        now, ttl = SystemClock().now(), timedelta(days=1)
+        link = await issue_token(sf, STUDENT, now)  # from `python -m bot web token`
+        first = (await issue_tokens(sf, [STUDENT, MEMBER, "nobody"], now, demo=True))
+        assert set(first) == {STUDENT, MEMBER}  # unknown numbers are left out
+        second = await issue_tokens(sf, [STUDENT], now, demo=True)  # e.g. after a restart
+        assert await web_user(sf, first[STUDENT], now, ttl) is None
+        assert await web_user(sf, second[STUDENT], now, ttl) is not None
+        assert await web_user(sf, first[MEMBER], now, ttl) is not None  # not re-issued
+        assert await web_user(sf, link, now, ttl) is not None
+    finally:
+        await engine.dispose()

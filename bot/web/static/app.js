@@ -189,10 +189,13 @@ async function openConversation() {
   session = new AbortController();
   const signal = session.signal;
   document.getElementById("log").replaceChildren();
+  document.getElementById("me").textContent = "";
   byMessageId.clear(); seen.clear(); last = 0;
   status(null);
   if (!token) { status(demoGroups ? "pick" : "noToken"); return; }
   try {
+    const me = await (await api("/api/me", { signal })).json();
+    document.getElementById("me").textContent = me.name || "";  // who the page acts as
     const resp = await api("/api/messages?since=0", { signal });
     const body = await resp.json();
     if (signal.aborted) return;
