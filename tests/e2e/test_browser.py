@@ -327,3 +327,27 @@ async def test_demo_mode_plays_the_whole_loop_in_one_page(
         await context.close()
     c = await _concern(db_url)
     assert (c.status, c.revisit_rating) == ("closed", "satisfied")
+
+
+async def test_the_english_switch_turns_the_page_and_the_bot_to_english(
+        db_url: str, tmp_path: Path, browser: Browser) -> None:
+    from playwright.async_api import expect
+
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        person = await Person.open(browser, web.base, token)
+        page = person.page
+        await person.sees("您好，这里是示范大学「心桥」")  # Chinese first
+        await expect(page.locator("#menu button").first).to_have_text("提交诉求")
+        await page.locator("#lang").click()
+        await expect(page.locator("h1")).to_have_text("Xinqiao")
+        await expect(page.locator("#lang")).to_have_text("中文")
+        await expect(page.locator("#menu button").first).to_have_text("New concern")
+        await person.sees("Language set to English.")
+        await page.locator("#menu button", has_text="New concern").click()
+        await person.sees("Choose a category:")
+        # The switch's own command is not shown as something the person wrote.
+        await expect(page.locator("#log .msg.mine")).to_have_text(["New concern"])
+        assert person.errors == []
+        await person.context.close()
