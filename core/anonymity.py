@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.cards import member_buttons
 from core.errors import AccessDenied, InputError
-from core.model import Lane, Role
+from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
 from core.ports import PersonCard
 from core.replies import Button, Reply, t
@@ -61,6 +62,30 @@ def neutral_attachments(attachments: list[dict[str, Any]] | tuple[dict[str, Any]
             clean["send_as"] = f"attachment-{n}.{ext}"
         out.append(clean)
     return out
+
+
+async def send_task_card(store: Any, member_id: int, *, concern_id: int, number: str,
+                         category: str, type_: str, text: str, requester_id: int,
+                         anonymous: bool, status: ConcernStatus, now: datetime,
+                         default_locale: str,
+                         attachments: list[dict[str, Any]] | None = None) -> None:
+    """Hand a concern to a member: the task card, then each of its files.
+
+    The same for a new concern, a secretary's re-dispatch and the system's; the files are
+    read from the concern unless the caller has them. An anonymous requester's files lose
+    their names (``neutral_attachments``).
+    """
+    card = None if anonymous else await store.person_card(requester_id)
+    await notify_person(store, member_id, requester_card(
+        "task.new", number=number, category=category, type_=type_, text=text, card=card,
+        anonymous=anonymous, buttons=member_buttons(concern_id, status)),
+        lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
+    files = attachments if attachments is not None else \
+        await store.concern_attachments(concern_id)
+    for att in neutral_attachments(files, anonymous):
+        await notify_person(store, member_id,
+                            Reply("task.attachment", {"number": number}, attachments=(att,)),
+                            lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
 
 
 @dataclass(frozen=True)

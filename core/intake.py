@@ -5,21 +5,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.anonymity import neutral_attachments, requester_card
-from core.cards import member_buttons
+from core.anonymity import requester_card, send_task_card
 from core.errors import InputError
 from core.model import (
     ConcernStatus,
     ConcernType,
     Draft,
-    Lane,
     NewConcern,
     Urgency,
 )
-from core.notify import alert_admins, notify_person
+from core.notify import alert_admins
 from core.numbering import concern_number
 from core.ports import Store
-from core.replies import Reply
 from core.dispatching import decide_route
 from core.workdays import FixedCalendar, Limit, WorkCalendar
 
@@ -106,28 +103,23 @@ async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, req
                           actor_id=requester_id, detail={"channel": channel}, now=now)
     for att in draft.attachments:
         await store.add_attachment(cid, att, now)
-    card = None if draft.anonymous else await store.person_card(requester_id)
-
-    def new_card(key: str, buttons: tuple = ()) -> Reply:
-        return requester_card(key, number=number, category=draft.category or "",
-                              type_=draft.type or "", text=draft.text, card=card,
-                              anonymous=draft.anonymous, buttons=buttons)
     if decision.member_id:
         await store.add_event(cid, "dispatched", from_status=ConcernStatus.RECEIVED.value,
                               to_status=status.value, actor_id=None,
                               detail={"member_id": decision.member_id, "reason": decision.reason},
                               now=now)
-        await notify_person(store, decision.member_id,
-                            new_card("task.new", member_buttons(cid, status)),
-                            lane=Lane.INTERACTIVE, now=now, default_locale=rules.default_locale)
-        for att in neutral_attachments(draft.attachments, draft.anonymous):
-            await notify_person(store, decision.member_id,
-                                Reply("task.attachment", {"number": number}, attachments=(att,)),
-                                lane=Lane.INTERACTIVE, now=now,
-                                default_locale=rules.default_locale)
+        await send_task_card(store, decision.member_id, concern_id=cid, number=number,
+                             category=draft.category or "", type_=draft.type or "",
+                             text=draft.text, requester_id=requester_id,
+                             anonymous=draft.anonymous, status=status, now=now,
+                             default_locale=rules.default_locale,
+                             attachments=draft.attachments)
     else:
         await store.add_event(cid, "queued", from_status=None, to_status=None, actor_id=None,
                               detail={"reason": decision.reason}, now=now)
-        await alert_admins(store, new_card("admin.queue_new"), now=now,
-                           default_locale=rules.default_locale)
+        card = None if draft.anonymous else await store.person_card(requester_id)
+        await alert_admins(store, requester_card(
+            "admin.queue_new", number=number, category=draft.category or "",
+            type_=draft.type or "", text=draft.text, card=card, anonymous=draft.anonymous),
+            now=now, default_locale=rules.default_locale)
     return NewConcern(number=number, id=cid, member_id=decision.member_id, created_at=now)

@@ -106,6 +106,9 @@ class ConcernStore(Protocol):
                         now: datetime) -> None: ...
     async def add_attachment(self, concern_id: int, attachment: dict[str, Any],
                              now: datetime) -> None: ...
+    async def concern_attachments(self, concern_id: int) -> list[dict[str, Any]]:
+        """The concern's files as submitted, oldest first (``kind``, ``refs``, ...)."""
+        ...
 
 
 class MessageStore(Protocol):

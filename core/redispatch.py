@@ -12,13 +12,11 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from core.anonymity import requester_card
-from core.cards import member_buttons
+from core.anonymity import requester_card, send_task_card
 from core.dispatching import decide_route
 from core.handling import tell_requester
-from core.model import ConcernStatus, Lane
-from core.notify import alert_admins, notify_person
-from core.replies import Reply
+from core.model import ConcernStatus
+from core.notify import alert_admins
 
 S = ConcernStatus
 #: Statuses in which the assigned member still has to act. RETURNED waits on the
@@ -51,19 +49,17 @@ async def redispatch_from(store: Any, member_ids: Collection[int], *, now: datet
                               detail={"reason": reason, "routing_reason": decision.reason,
                                       "from_member_id": c.assigned_member_id,
                                       "member_id": decision.member_id}, now=now)
-        card = None if c.anonymous else await store.person_card(c.requester_id)
-
-        def new_card(key: str, buttons: tuple = ()) -> Reply:
-            return requester_card(key, number=c.number, category=c.category, type_=c.type,
-                                  text=c.text, card=card, anonymous=c.anonymous,
-                                  buttons=buttons)
         if decision.member_id:
-            await notify_person(store, decision.member_id,
-                                new_card("task.new", member_buttons(cid, status)),
-                                lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
+            await send_task_card(store, decision.member_id, concern_id=cid, number=c.number,
+                                 category=c.category, type_=c.type, text=c.text,
+                                 requester_id=c.requester_id, anonymous=c.anonymous,
+                                 status=status, now=now, default_locale=default_locale)
         else:
-            await alert_admins(store, new_card("admin.queue_new"), now=now,
-                               default_locale=default_locale)
+            card = None if c.anonymous else await store.person_card(c.requester_id)
+            await alert_admins(store, requester_card(
+                "admin.queue_new", number=c.number, category=c.category, type_=c.type,
+                text=c.text, card=card, anonymous=c.anonymous), now=now,
+                default_locale=default_locale)
         await tell_requester(store, c, "concern.redispatched", now=now,
                              default_locale=default_locale)
         moved += 1

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
-from core.anonymity import requester_card
+from core.anonymity import send_task_card
 from core.cards import answer_button, member_buttons
 from core.errors import InputError
 from core.handling import ConcernRecord, act, may_act, status_label, tell_requester
@@ -185,11 +185,11 @@ async def redispatch(ctx: FlowContext, arg: str) -> None:
     fresh = await ctx.store.get_concern(cid)
     ctx.toast()
     ctx.say("task.redispatched", edit=True, number=c.number)
-    card = None if c.anonymous else await ctx.store.person_card(c.requester_id)
-    await notify_person(ctx.store, pid, requester_card(
-        "task.new", number=c.number, category=c.category, type_=c.type, text=c.text,
-        card=card, anonymous=c.anonymous, buttons=member_buttons(cid, done.transition.status)),
-        lane=Lane.INTERACTIVE, now=ctx.now, default_locale=ctx.config.rules.default_locale)
+    await send_task_card(ctx.store, pid, concern_id=cid, number=c.number,
+                         category=c.category, type_=c.type, text=c.text,
+                         requester_id=c.requester_id, anonymous=c.anonymous,
+                         status=done.transition.status, now=ctx.now,
+                         default_locale=ctx.config.rules.default_locale)
     assert fresh is not None
     await tell_requester(ctx.store, fresh, "concern.redispatched", now=ctx.now,
                          default_locale=ctx.config.rules.default_locale)

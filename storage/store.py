@@ -304,6 +304,13 @@ class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
                                 size=attachment.get("size"), channel_refs=attachment["refs"],
                                 created_at=now))
 
+    async def concern_attachments(self, concern_id: int) -> list[dict[str, Any]]:
+        rows = (await self.s.execute(select(T.Attachment).where(
+            T.Attachment.concern_id == concern_id).order_by(T.Attachment.id))).scalars()
+        return [{k: v for k, v in (("kind", r.kind), ("refs", r.channel_refs),
+                                   ("file_name", r.file_name), ("mime_type", r.mime_type),
+                                   ("size", r.size)) if v is not None} for r in rows]
+
     # -- messages and audit -----------------------------------------------------------
     async def enqueue(self, channel: str, chat_id: str, reply: Reply, *, lane: Lane,
                       locale: str, person_id: int | None, now: datetime) -> int:

@@ -98,7 +98,8 @@ async def test_concern_about_a_member_skips_the_branch(sf) -> None:  # noqa: ANN
 async def test_deactivated_member_concerns_are_redispatched_on_roster_import(sf) -> None:  # noqa: ANN001
     ids = await _seed(sf)
     zone = await _zone(sf)
-    cid = await _submit(sf, ids[STUDENT], "k1")
+    photo = {"kind": "photo", "refs": {"telegram": "photo-1"}, "size": 1000}
+    cid = await _submit(sf, ids[STUDENT], "k1", attachments=[photo])
     gone = next(n for n, i in ids.items() if i == zone.member_id)
     deputy = next(n for n, i in ids.items() if i == zone.deputy_id)
     roster = validate_roster(read_roster(ROSTER))
@@ -118,7 +119,9 @@ async def test_deactivated_member_concerns_are_redispatched_on_roster_import(sf)
     assert ev.detail["from_member_id"] == zone.member_id
     assert ev.detail["routing_reason"] == c.routing_reason
     cards = await _get(sf, OutboxRow, OutboxRow.person_id == zone.deputy_id)
-    assert [r.reply["key"] for r in cards] == ["task.new"]
+    # The new handler gets the card and the concern's photo, as the first one did.
+    assert [r.reply["key"] for r in cards] == ["task.new", "task.attachment"]
+    assert cards[1].reply["attachments"] == [photo]
 
 
 async def test_merge_reject_and_branch_view(sf) -> None:  # noqa: ANN001

@@ -122,6 +122,9 @@ class FakeStore:
                              now: datetime) -> None:
         self.attachments.append((concern_id, attachment))
 
+    async def concern_attachments(self, concern_id: int) -> list[dict[str, Any]]:
+        return [a for cid, a in self.attachments if cid == concern_id]
+
     async def enqueue(self, channel: str, chat_id: str, reply: Reply, *, lane: Lane,
                       locale: str, person_id: int | None, now: datetime) -> int:
         self.sent.append(Sent(channel, chat_id, reply, lane, locale))
