@@ -16,7 +16,7 @@ from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot.config import Settings
+from bot.config import Settings, StartupError
 from bot.crisis_config import crisis_rules
 from bot.dispatcher import InboxDispatcher
 from bot.sender import ChannelSender, OutboxSender
@@ -40,10 +40,6 @@ from storage.db import make_engine, session_factory
 from storage.tables import InboxRow
 
 log = logging.getLogger("xinqiao")
-
-
-class StartupError(Exception):
-    """A problem the operator must fix; printed as one sentence, without a traceback."""
 
 
 def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> FlowConfig:
@@ -177,16 +173,11 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     return Runtime(engine, sf, dispatcher, sender, poller, bot, web)
 
 
-def web_url(settings: Settings) -> str:
-    host = settings.web.host
-    return f"http://{'[' + host + ']' if ':' in host else host}:{settings.web.port}/"
-
-
 def startup_line(settings: Settings) -> str:
     """The one line that says which channels run and where to open the web chat."""
     if not settings.web.enabled:
         return "Running on Telegram; the web chat is disabled."
-    where = web_url(settings)
+    where = settings.web.url
     how = (f"demo mode, pick a person on the page: {where}" if settings.web.demo
            else f"{where} (links: python -m bot web token PERSON_NUMBER)")
     if has_token(settings):

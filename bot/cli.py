@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, StartupError, load_settings
 
 DESCRIPTION = "Xinqiao (心桥): the campus contact-and-serve chat bot."
 
@@ -56,7 +56,6 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    from bot.app import StartupError
 
     try:
         return asyncio.run(_run(args, settings))

@@ -148,9 +148,7 @@ async def web_token(settings: Settings, person_number: str) -> int:
         return 1
     finally:
         await engine.dispose()
-    from bot.app import web_url
-
-    print(f"{web_url(settings)}#token={token}")
+    print(f"{settings.web.url}#token={token}")
     print(f"This link works for {settings.web.token_ttl_days} days; end it sooner with "
           f"`python -m bot web revoke {person_number}`.", file=sys.stderr)
     return 0

@@ -202,6 +202,12 @@ class WebSection(_Section):
     max_upload_mb: int = Field(10, ge=1, le=50)
     token_ttl_days: int = Field(90, ge=1, le=3650)  # a web chat link stops working after this
 
+    @property
+    def url(self) -> str:
+        """Where the page is: http://host:port/ (an IPv6 host in brackets)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
     @model_validator(mode="after")
     def _demo_only_on_loopback(self) -> "WebSection":
         if self.demo and not is_loopback(self.host):
@@ -261,6 +267,12 @@ class Settings(BaseSettings):
 
 class ConfigError(Exception):
     """A configuration problem, phrased for the person who runs the bot."""
+
+
+class StartupError(Exception):
+    """A problem the operator must fix at start; printed as one sentence, no traceback.
+
+    Defined here, not in bot.app, so the operator's commands need not import aiogram."""
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:

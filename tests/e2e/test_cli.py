@@ -194,3 +194,15 @@ def test_roster_commands_refuse_bad_input(args: list[str], tmp_path: Path) -> No
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
     assert ("Cannot read the roster" in out.stderr) or ("No codes issued" in out.stderr)
+
+
+def test_operator_commands_do_not_load_aiogram(tmp_path: Path) -> None:
+    """aiogram's import builds hundreds of models (seconds on a slow machine): only `run`
+    needs it, so `status`, `migrate`, `roster`, `web` and `sweep` stay quick."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
+    env["XQ_DATABASE__URL"] = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    probe = ("import sys\nfrom bot import cli\nrc = cli.main(['status'])\n"
+             "print('RC', rc, 'AIOGRAM', any(m.split('.')[0] == 'aiogram' for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert "RC 0 AIOGRAM False" in out.stdout, out.stdout + out.stderr
