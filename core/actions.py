@@ -39,6 +39,7 @@ class Verb(str, enum.Enum):
     ABOUT = "abm"        # confirm step: the concern is about a Party member (conflict)
     ABOUT_BRANCH = "abb"  # which branch that member is in: an index, or "-" for unknown
     CRISIS_ACK = "cak"   # a paged responder takes a crisis case (argument: the case id)
+    CRISIS_CLOSE = "ccl"  # close (结案) a taken crisis case, a note follows (arg: case id)
 
 
 _ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline

@@ -10,7 +10,8 @@ update of the level's pages (``claim_crisis_escalation``), so two sweeps, or a s
 after a crash, escalate a level exactly once: the loser's update matches no row.
 
 For the crisis team safety overrides anonymity: every page names the person, and each page
-is audited as ``crisis_identity_access`` (docs/decisions/0005).
+is audited as ``crisis_identity_access`` (docs/decisions/0005). Closing a case, which
+ends its paging for good, is core.crisis_close.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 from core.actions import Verb, encode
 from core.crisis import CrisisMatch
 from core.errors import AccessDenied
+from core.lifecycle import TERMINAL_STATUSES
 from core.model import ConcernStatus, ConcernType, Lane, Role, Urgency
 from core.notify import notify_person
 from core.numbering import concern_number
@@ -85,6 +87,7 @@ class CrisisCase:
     text: str
     parent_concern_id: int | None
     parent_number: str | None = None
+    status: str = ""  # the concern's status (core.model.ConcernStatus value)
 
 
 class CrisisStore(Protocol):
@@ -102,6 +105,7 @@ class CrisisStore(Protocol):
     async def claim_crisis_escalation(self, concern_id: int, level: int,
                                       now: datetime) -> bool: ...
     async def ack_crisis(self, concern_id: int, person_id: int, now: datetime) -> bool: ...
+    async def close_crisis(self, concern_id: int, now: datetime) -> bool: ...
     async def update_concern(self, concern_id: int, **fields: Any) -> None: ...
 
 
@@ -197,11 +201,13 @@ async def page_level(store: Any, case: CrisisCase, level: int, *, now: datetime,
     A level whose must-reach people got nothing (none configured, or no reachable channel
     identity) goes up at once, in the same transaction.
     """
-    already = {p.person_id for p in await store.crisis_pages(case.id)}
+    # The person in crisis is never paged about themselves (a counsellor in crisis, say):
+    # their level then counts as not reached and the ladder goes on without them.
+    already = {p.person_id for p in await store.crisis_pages(case.id)} | {case.requester_id}
     must, others = await _ladder(store, rules, level, case.requester_id)
-    if level < TOP_LEVEL:
-        must = [p for p in dict.fromkeys(must) if p not in already]
-        others = [p for p in dict.fromkeys(others) if p not in already and p not in must]
+    must = [p for p in dict.fromkeys(must)
+            if p not in already or (level == TOP_LEVEL and p != case.requester_id)]
+    others = [p for p in dict.fromkeys(others) if p not in already and p not in must]
     escalate_at = now + rules.ack_limit if level < TOP_LEVEL else None
     subject = await store.crisis_subject(case.requester_id)
     reached_must = 0
@@ -300,10 +306,12 @@ async def escalation_candidates(store: Any, now: datetime) -> list[tuple[int, in
 async def escalate(store: Any, case_id: int, level: int, *, now: datetime,
                    rules: CrisisRules, reason: str) -> bool:
     """Escalate one level of one case, exactly once; False if someone else already did
-    (or the case was acknowledged meanwhile)."""
+    (or the case was acknowledged or closed meanwhile)."""
     if not await store.claim_crisis_escalation(case_id, level, now):
         return False
     case = await store.crisis_case(case_id)
+    if case is None or ConcernStatus(case.status) in TERMINAL_STATUSES:
+        return False  # closed while the claim waited (core.crisis_close): page nobody
     await page_level(store, case, level + 1, now=now, rules=rules, reason=reason)
     return True
 

@@ -1,14 +1,24 @@
-"""Crisis wording in anything a person writes, and the page's acknowledge button.
+"""Crisis wording in anything a person writes, the page's acknowledge button, and the
+close step (结案) of a taken case.
 
 ``intercept`` runs before every text flow: crisis wording in a new concern, an intake
 addition, a caption, a relay in either direction or any other text never continues on the
-ordinary path. It opens (or adds to) the crisis case instead; see core.crisis_case.
+ordinary path. It opens (or adds to) the crisis case instead; see core.crisis_case. The one
+exception is the responder's close note: it describes the case, so crisis wording in it
+is about the person in crisis, not about the writer (see ``close_note``).
 """
 from __future__ import annotations
 
+from core.actions import Verb, encode
+from core.crisis_close import close_case, may_close
 from core.crisis_case import acknowledge, open_crisis
 from core.errors import InputError
+from core.replies import Button
 from handlers.context import FlowContext
+
+FLOW = "crisis"
+#: the step that waits for the close note; conv.data["case"] names the case
+CLOSE_STEP = "close"
 
 #: conversation flows whose data names the concern the message belongs to
 _CONCERN_FLOWS = {"handle": "member", "followup": "relay_to_handler"}
@@ -46,6 +56,8 @@ async def intercept(ctx: FlowContext) -> bool:
     ib = ctx.inbound
     if ib.kind not in ("text", "attachment") or not ib.text:
         return False
+    if ctx.conv.flow == FLOW and ctx.conv.step == CLOSE_STEP:
+        return False  # the responder's note on the case, not their own crisis
     match = ctx.config.crisis_detector.detect(ib.text)
     if match is None:
         return False
@@ -66,18 +78,47 @@ async def intercept(ctx: FlowContext) -> bool:
     return True
 
 
+def _case_id(arg: str) -> int:
+    if not arg.isdigit() or len(arg) > 12:
+        raise InputError("error.forged")  # audited by the router
+    return int(arg)
+
+
 async def ack(ctx: FlowContext, arg: str) -> None:
     """The acknowledge button on a page."""
-    if not arg.isdigit() or len(arg) > 12:
-        raise InputError("error.forged")
     done = await acknowledge(ctx.store, now=ctx.now, rules=ctx.config.crisis_rules,
-                             person_id=ctx.identity.person_id, case_id=int(arg))
+                             person_id=ctx.identity.person_id, case_id=_case_id(arg))
     ctx.toast()
     if not done.first:
         ctx.say("crisis.already_taken", edit=True, number=done.case.number, name=done.by_name)
         return
     s = done.subject
-    ctx.say("crisis.acked", edit=True, number=done.case.number, name=s.name if s else "—",
-            person_number=(s.number if s else None) or "—",
+    close = Button("crisis_close.button", encode(Verb.CRISIS_CLOSE, str(done.case.id)))
+    ctx.say("crisis.acked", ((close,),), edit=True, number=done.case.number,
+            name=s.name if s else "—", person_number=(s.number if s else None) or "—",
             college=(s.college if s else None) or "—", dorm=(s.dorm if s else None) or "—",
             phone=(s.phone if s else None) or "—")
+
+
+async def ask_close(ctx: FlowContext, arg: str) -> None:
+    """The close button (结案) on the acknowledgement: check now, then ask for the note."""
+    case, _ = await may_close(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,
+                              case_id=_case_id(arg))
+    ctx.conv.goto(FLOW, CLOSE_STEP, case=case.id)
+    ctx.toast()
+    ctx.say("crisis_close.ask_note", number=case.number)
+
+
+async def close_note(ctx: FlowContext) -> None:
+    """The note that closes the case (text, or a photo's caption)."""
+    text = (ctx.inbound.text or "").strip()
+    if not text:
+        raise InputError("crisis_close.note_required")  # the step waits for the note
+    limit = ctx.config.rules.max_text_chars
+    if len(text) > limit:
+        raise InputError("intake.too_long", limit=limit, length=len(text))
+    case_id = int(ctx.conv.data["case"])
+    ctx.conv.goto("idle")  # a refusal below (closed meanwhile) ends the step as well
+    done = await close_case(ctx.store, now=ctx.now, rules=ctx.config.crisis_rules,
+                            person_id=ctx.identity.person_id, case_id=case_id, note=text)
+    ctx.say("crisis_close.done", number=done.case.number, told=len(done.told))

@@ -63,12 +63,13 @@ CALLBACKS = {
     Verb.ANSWER: followup.ask_answer,
     Verb.REVISIT: followup.revisit_answer,
     Verb.CRISIS_ACK: crisis.ack,
+    Verb.CRISIS_CLOSE: crisis.ask_close,
 }
 #: Buttons that work whatever step the conversation is at (they carry no step state).
 #: Concern buttons name their concern; core checks the presser's relation to it instead.
 STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL, Verb.ACCEPT, Verb.RETURN, Verb.CONTACT,
              Verb.REPLY, Verb.EXTEND, Verb.EXT_OK, Verb.EXT_NO, Verb.REDISPATCH, Verb.ANSWER,
-             Verb.REVISIT, Verb.CRISIS_ACK}
+             Verb.REVISIT, Verb.CRISIS_ACK, Verb.CRISIS_CLOSE}
 
 
 async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig,  # noqa: ANN001
@@ -131,6 +132,8 @@ async def _dispatch(ctx: FlowContext) -> None:
         await tasks.member_text(ctx, ib.text, ib.attachment)
     elif ib.kind in ("text", "attachment") and ctx.conv.flow == followup.FLOW:
         await followup.answer_text(ctx, ib.text, ib.attachment)
+    elif ib.kind in ("text", "attachment") and ctx.conv.flow == crisis.FLOW:
+        await crisis.close_note(ctx)
     elif ib.kind == "text":
         await _text(ctx)
     elif ib.kind == "attachment":

@@ -7,8 +7,16 @@ from typing import Any
 from sqlalchemy import select, update
 
 from core.crisis_case import CrisisCase, CrisisPageView, CrisisSubject
+from core.crisis_close import CLOSABLE
 from core.lifecycle import OPEN_STATUSES
+from core.model import ConcernStatus
 from storage import tables as T
+
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+# Escalation is for cases nobody has taken yet: once acknowledged (ACCEPTED) a case never
+# escalates, even through pages an escalation added while the acknowledgement committed.
+_UNTAKEN = [ConcernStatus.DISPATCHED.value]
 
 
 def _page(r: T.CrisisPage) -> CrisisPageView:
@@ -47,12 +55,12 @@ class CrisisStoreMixin:
             else None
         return CrisisCase(id=c.id, number=c.number, requester_id=c.requester_id, text=c.text,
                           parent_concern_id=c.parent_concern_id,
-                          parent_number=parent.number if parent else None)
+                          parent_number=parent.number if parent else None, status=c.status)
 
     async def open_crisis_case_of(self, requester_id: int) -> int | None:
         return (await self.s.execute(select(T.Concern.id).where(
             T.Concern.requester_id == requester_id, T.Concern.crisis.is_(True),
-            T.Concern.status.in_([s.value for s in OPEN_STATUSES]))
+            T.Concern.status.in_(_OPEN))
             .order_by(T.Concern.id.desc()).limit(1))).scalar_one_or_none()
 
     async def add_crisis_page(self, concern_id: int, level: int, person_id: int,
@@ -70,17 +78,26 @@ class CrisisStoreMixin:
         return [_page(r) for r in rows]
 
     async def unacked_crisis_pages(self) -> list[CrisisPageView]:
-        rows = (await self.s.execute(select(T.CrisisPage).where(
-            T.CrisisPage.acked_at.is_(None)).order_by(T.CrisisPage.id)
+        # Pages of untaken cases only: a taken or closed case never escalates, whatever
+        # its pages say.
+        rows = (await self.s.execute(select(T.CrisisPage).join(
+            T.Concern, T.Concern.id == T.CrisisPage.concern_id).where(
+            T.CrisisPage.acked_at.is_(None), T.Concern.status.in_(_UNTAKEN))
+            .order_by(T.CrisisPage.id)
             .execution_options(populate_existing=True))).scalars()
         return [_page(r) for r in rows]
 
     async def claim_crisis_escalation(self, concern_id: int, level: int, now: datetime) -> bool:
         # One conditional UPDATE: of two concurrent claims only one matches any row (on
         # PostgreSQL the second waits for the first's row locks, then re-checks the WHERE).
+        # A closed case matches no row; a close that commits while this claim waits for
+        # its page locks (close_crisis) is seen by core.crisis_case.escalate's re-read.
+        open_case = select(T.Concern.id).where(T.Concern.id == concern_id,
+                                               T.Concern.status.in_(_UNTAKEN))
         res = await self.s.execute(update(T.CrisisPage).where(
             T.CrisisPage.concern_id == concern_id, T.CrisisPage.level == level,
-            T.CrisisPage.escalated_at.is_(None), T.CrisisPage.acked_at.is_(None))
+            T.CrisisPage.escalated_at.is_(None), T.CrisisPage.acked_at.is_(None),
+            T.CrisisPage.concern_id.in_(open_case))
             .values(escalated_at=now).execution_options(synchronize_session=False))
         return (res.rowcount or 0) > 0
 
@@ -89,4 +106,20 @@ class CrisisStoreMixin:
             T.CrisisPage.concern_id == concern_id, T.CrisisPage.acked_at.is_(None))
             .values(acked_at=now, acked_by=person_id)
             .execution_options(synchronize_session=False))
+        return (res.rowcount or 0) > 0
+
+    async def close_crisis(self, concern_id: int, now: datetime) -> bool:
+        """Close a taken crisis case (status in CLOSABLE); False if it was not (any more).
+
+        The case's pages are locked first, in the order acknowledging takes its locks: an
+        escalation claim running meanwhile either commits first (its new pages are then
+        read, and told, by the closer) or waits and then finds the case closed.
+        """
+        await self.s.execute(select(T.CrisisPage.id).where(
+            T.CrisisPage.concern_id == concern_id).with_for_update())
+        res = await self.s.execute(update(T.Concern).where(
+            T.Concern.id == concern_id, T.Concern.crisis.is_(True),
+            T.Concern.status.in_([s.value for s in CLOSABLE]))
+            .values(status=ConcernStatus.CLOSED.value, closed_at=now, updated_at=now)
+            .execution_options(synchronize_session="fetch"))
         return (res.rowcount or 0) > 0

@@ -76,7 +76,8 @@ class HandlingStoreMixin:
 
     async def concern_rows(self, *, member_id: int | None = None, requester_id: int | None = None,
                            open_only: bool = True, limit: int = 30) -> list[dict[str, Any]]:
-        q = select(T.Concern)
+        # A crisis case is the crisis team's alone: not in anyone's /my or /tasks.
+        q = select(T.Concern).where(T.Concern.crisis.is_(False))
         if member_id is not None:
             q = q.where(T.Concern.assigned_member_id == member_id)
         if requester_id is not None:

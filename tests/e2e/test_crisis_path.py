@@ -11,9 +11,19 @@ from sqlalchemy import func, select
 import core.crisis_case
 from bot.crisis_config import crisis_rules
 from core.clock import FixedClock, SystemClock
+from core.crisis_case import escalation_candidates
 from scheduler.crisis_sweep import crisis_sweep
 from storage.db import make_engine, session_factory
-from storage.tables import AuditLog, ChannelIdentity, Concern, CrisisPage, OutboxRow, Person
+from storage.store import SqlStore
+from storage.tables import (
+    AuditLog,
+    ChannelIdentity,
+    Concern,
+    ConcernEvent,
+    CrisisPage,
+    OutboxRow,
+    Person,
+)
 from tests.support.chat import ChatUser
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
@@ -154,6 +164,11 @@ async def test_crisis_in_a_relay_and_in_a_caption_opens_linked_cases(db_url: str
             await counsellor.expect("I want to die")
             assert not [m for m in member.messages()[member.seen:]
                         if "诉求人的回复" in member.text_of(m)]
+            # Their own lists show their ordinary concern only: the cases are the team's.
+            stu.say("/my")
+            await stu.expect("您共有 1 件诉求")
+            u[STUDENT_2].say("/my")
+            await u[STUDENT_2].expect("您还没有提交过诉求")
     rows = await query(db_url, select(Concern.id, Concern.crisis, Concern.parent_concern_id)
                         .order_by(Concern.id))
     (ordinary, _, _), relay_case, caption_case = rows
@@ -197,3 +212,73 @@ async def test_a_blocked_counsellor_escalates_at_the_next_sweep(db_url: str) -> 
             assert await _sweep(db_url, settings, 0) == 1  # well before the 15 minutes
             await u[ECO_COUNSELLOR].expect("心理危机个案")
             assert await _sweep(db_url, settings, 0) == 0
+
+
+async def test_closing_a_case_tells_the_team_and_a_later_crisis_pages_again(
+        db_url: str) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        settings = _settings(db_url, api)
+        async with RunningBot(settings):
+            u = await _bind(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001, PSY_1: 7002,
+                                          ECO_COUNSELLOR: 7003})
+            stu, counsellor, psy = u[STUDENT], u[COUNSELLOR], u[PSY_1]
+            stu.say("我不想活了")
+            await stu.expect("12356")
+            page = await counsellor.expect("心理危机个案")
+            await psy.expect("心理危机个案")
+            await counsellor.press(page, "我来处理")
+            acked = await counsellor.expect("您已接手")
+            assert [b["text"] for b in counsellor.buttons(acked)] == ["✅ 结案"]
+            await psy.expect("已由 张子涵 接手")
+            await counsellor.press(acked, "结案")
+            await counsellor.expect("结案说明")
+            counsellor.say("   ")  # blank: the step keeps waiting for the note
+            await counsellor.expect("结案说明不能为空")
+            # The note quotes crisis wording: it is about the student, not the writer.
+            counsellor.say("已面谈，“不想活了”的念头已缓解，家长已到校陪同，转介心理中心随访")
+            await counsellor.expect("已结案，已通知其他 1 位")
+            told = await psy.expect("已由 张子涵 结案")
+            assert "家长已到校陪同" in psy.text_of(told)
+            assert not [m for m in stu.messages()[stu.seen:] if "结案" in stu.text_of(m)]
+            (case,) = [c for (c,) in await query(db_url, select(Concern))]
+            assert (case.status, case.closed_at is not None) == ("closed", True)
+            events = await query(db_url, select(ConcernEvent.kind, ConcernEvent.actor_id,
+                                                ConcernEvent.detail).where(
+                ConcernEvent.kind == "crisis_closed"))
+            c_id = await _person(db_url, COUNSELLOR)
+            assert [(k, a, d["note"][:3]) for k, a, d in events] == \
+                [("crisis_closed", c_id, "已面谈")]
+            assert await query(db_url, select(AuditLog.actor_id).where(
+                AuditLog.kind == "crisis_closed")) == [(c_id,)]
+
+            # A page left unacknowledged on the closed case (an escalation that raced the
+            # ack) never escalates.
+            eco = await _person(db_url, ECO_COUNSELLOR)
+            engine = make_engine(db_url)
+            try:
+                async with session_factory(engine)() as s, s.begin():
+                    s.add(CrisisPage(concern_id=case.id, level=1, person_id=eco,
+                                     paged_at=case.created_at, escalate_at=case.created_at))
+                later = SystemClock().now() + timedelta(hours=1)
+                async with session_factory(engine)() as s:  # neither read nor claimed
+                    assert await escalation_candidates(SqlStore(s), later) == []
+                    assert not await SqlStore(s).claim_crisis_escalation(case.id, 1, later)
+                    await s.rollback()
+            finally:
+                await engine.dispose()
+            assert await _sweep(db_url, settings, 60) == 0
+            assert not [lv for lv, _ in await _pages(db_url) if lv >= 2]
+
+            # The same student in crisis again: a new case, and the ladder is paged again.
+            stu.say("I want to die")
+            await stu.expect("12356")
+            again = await counsellor.expect("心理危机个案")
+            assert [b["text"] for b in counsellor.buttons(again)] == ["🆘 我来处理"]
+            await psy.expect("心理危机个案")
+            rows = await query(db_url, select(Concern.id, Concern.number, Concern.status)
+                               .order_by(Concern.id))
+            assert [r[2] for r in rows] == ["closed", "dispatched"]
+            assert rows[1][1] in counsellor.text_of(again) and rows[0][1] != rows[1][1]
+            assert await _sweep(db_url, settings, 16) == 1  # the new case climbs
+            await u[ECO_COUNSELLOR].expect(rows[1][1])

@@ -39,7 +39,8 @@ ECO_MEMBER = "2022020201"  # a party member of ECO-S1, not of the concern's bran
 STATUSES = {"disp": "dispatched", "prog": "in_progress", "ext": "extension_requested",
             "ret": "returned", "rev": "revisit", "closed": "closed"}
 
-# (presser, payload). {disp}…{closed}: concern ids; {case}: a crisis case id; {B}/{X}:
+# (presser, payload). {disp}…{closed}: concern ids; {case}: an open crisis case id,
+# {closed_case}: a closed one (from another student); {B}/{X}:
 # the other member's / an ECO member's person id; {v}: the presser's conversation version.
 CASES: dict[Verb, list[tuple[str, str]]] = {
     Verb.ACCEPT: [("other_member", "x1:acc:{disp}:0"), ("member", "x1:acc:{closed}:0"),
@@ -67,6 +68,13 @@ CASES: dict[Verb, list[tuple[str, str]]] = {
                    ("student", "x1:rv:{prog}.cy:0")],
     Verb.CRISIS_ACK: [("member", "x1:cak:{case}:0"), ("college", "x1:cak:{closed}:0"),
                       ("student", "x1:cak:{prog}:0"), ("stranger", "x1:cak:{case}:0")],
+    # The secretary is the ACC counsellor: on the crisis team, so allowed to close, but the
+    # case is not taken yet, {closed} is no crisis case and {closed_case} is closed.
+    Verb.CRISIS_CLOSE: [("member", "x1:ccl:{case}:0"), ("student", "x1:ccl:{case}:0"),
+                        ("stranger", "x1:ccl:{case}:0"), ("college", "x1:ccl:{case}:0"),
+                        ("secretary", "x1:ccl:{case}:0"), ("secretary", "x1:ccl:{closed}:0"),
+                        ("secretary", "x1:ccl:{closed_case}:0"),
+                        ("secretary", "x1:ccl:99999:0"), ("secretary", "x1:ccl:abc:0")],
     # Wizard verbs: stale versions and arguments this bot never draws.
     Verb.NEW: [("student", "x1:new:zzz:0"), ("stranger", "x1:new:1:0")],
     Verb.COLLEGE: [("stranger", "x1:col:0:9999"), ("stranger", "x1:col:99:{v}")],
@@ -117,6 +125,15 @@ async def _add_concerns(sf: Any) -> dict[str, int]:
             s.add(c)
             await s.flush()
             out[name] = c.id
+        closed_case = Concern(
+            number="DEMO-2026-800001", requester_id=ids[PEOPLE["other_student"][1]],
+            type="help", category="psych", urgency="P0", status="closed", anonymous=False,
+            text="closed crisis case", assigned_member_id=None, routing_reason="crisis_team",
+            source_channel="telegram", source_key="test:closed_case", created_at=now,
+            updated_at=now, closed_at=now, crisis=True)
+        s.add(closed_case)
+        await s.flush()
+        out["closed_case"] = closed_case.id
         out["B"] = ids[PEOPLE["other_member"][1]]
         out["X"] = ids[ECO_MEMBER]
     return out
@@ -182,7 +199,7 @@ async def test_forged_payloads_are_refused_audited_and_change_nothing(db_url: st
                 await users["other_student"].expect("12356")
                 async with sf() as s:
                     ids["case"] = await s.scalar(select(Concern.id).where(
-                        Concern.crisis.is_(True)))
+                        Concern.crisis.is_(True), Concern.status == "dispatched"))
                 # The stranger sits at the college step, the student at the category step,
                 # so version-matched payloads meet the step checks, not the version check.
                 users["stranger"].say("宿舍没有热水")

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from core.crisis_case import CrisisCase, CrisisPageView, CrisisSubject
+from core.crisis_close import CLOSABLE
 from core.lifecycle import OPEN_STATUSES
 from core.model import ConcernStatus
 from core.ports import IdentityView
@@ -47,7 +48,8 @@ class FakeCrisisStore(FakeStore):
             return None
         parent = self.concerns.get(c.get("parent_concern_id") or 0)
         return CrisisCase(concern_id, c["number"], c["requester_id"], c["text"],
-                          c.get("parent_concern_id"), parent["number"] if parent else None)
+                          c.get("parent_concern_id"), parent["number"] if parent else None,
+                          c["status"])
 
     async def open_crisis_case_of(self, requester_id: int) -> int | None:
         open_ = {s.value for s in OPEN_STATUSES}
@@ -67,14 +69,19 @@ class FakeCrisisStore(FakeStore):
     async def crisis_pages(self, concern_id: int) -> list[CrisisPageView]:
         return [p for p in self.pages if p.concern_id == concern_id]
 
+    def _open(self, concern_id: int) -> bool:
+        # As storage: only a case nobody has taken yet (DISPATCHED) escalates.
+        return self.concerns[concern_id]["status"] == ConcernStatus.DISPATCHED.value
+
     async def unacked_crisis_pages(self) -> list[CrisisPageView]:
-        return [p for p in self.pages if p.acked_at is None]
+        # As storage: pages of untaken cases only.
+        return [p for p in self.pages if p.acked_at is None and self._open(p.concern_id)]
 
     async def claim_crisis_escalation(self, concern_id: int, level: int, now: datetime) -> bool:
         hit = False
         for i, p in enumerate(self.pages):
             if (p.concern_id, p.level) == (concern_id, level) and p.escalated_at is None \
-                    and p.acked_at is None:
+                    and p.acked_at is None and self._open(concern_id):
                 self.pages[i] = replace(p, escalated_at=now)
                 hit = True
         return hit
@@ -86,6 +93,13 @@ class FakeCrisisStore(FakeStore):
                 self.pages[i] = replace(p, acked_at=now, acked_by=person_id)
                 hit = True
         return hit
+
+    async def close_crisis(self, concern_id: int, now: datetime) -> bool:
+        c = self.concerns.get(concern_id)
+        if c is None or not c.get("crisis") or c["status"] not in {s.value for s in CLOSABLE}:
+            return False
+        c.update(status=ConcernStatus.CLOSED.value, closed_at=now, updated_at=now)
+        return True
 
     def level_people(self, level: int) -> list[int]:
         return [p.person_id for p in self.pages if p.level == level]
