@@ -257,9 +257,15 @@ async def _tell_case_people(store: Any, case: CrisisCase, rules: CrisisRules, no
     acked_by = next((p.acked_by for p in pages if p.acked_by), None)
     people = [acked_by] if acked_by and key == "crisis.again" else \
         list(dict.fromkeys(p.person_id for p in pages))
+    # Told it was taken, the crisis team and admins may still close it (结案) themselves.
+    closers = set() if key != "crisis.taken" else {
+        *await store.people_with_role(Role.CRISIS_TEAM.value),
+        *await store.people_with_role(Role.ADMIN.value)}
+    close = ((Button("crisis_close.button", encode(Verb.CRISIS_CLOSE, str(case.id))),),)
     for person in people:
         if person != skip:
-            await notify_person(store, person, Reply(key, {"number": case.number, **params}),
+            await notify_person(store, person, Reply(key, {"number": case.number, **params},
+                                                     close if person in closers else ()),
                                 lane=Lane.CRISIS, now=now, default_locale=rules.default_locale)
 
 

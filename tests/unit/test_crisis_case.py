@@ -124,6 +124,12 @@ async def test_acknowledging_stops_escalation_and_tells_the_others() -> None:
     assert s.sent_to(PSY1)[-1] == "crisis.taken" and s.sent_to(PSY2)[-1] == "crisis.taken"
     taken = [x for x in s.sent if x.reply.key == "crisis.taken"][0]
     assert taken.reply.params["name"] == "辅导员"
+    # PSY1 and PSY2 are in the crisis team: each may close the case from that notice.
+    for x in s.sent:
+        if x.reply.key == "crisis.taken":
+            (row,) = x.reply.buttons
+            got = decode(row[0].action)
+            assert (got.verb, got.arg) == (Verb.CRISIS_CLOSE, str(case))
     assert await escalate_due(s, now=T0 + timedelta(hours=2), rules=RULES) == 0
     again = await acknowledge(s, now=T0 + timedelta(minutes=4), rules=RULES, person_id=PSY1,
                               case_id=case)
