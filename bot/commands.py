@@ -166,7 +166,8 @@ async def web_revoke(settings: Settings, person_number: str) -> int:
         return 1
     finally:
         await engine.dispose()
-    print(f"Ended {count} web chat link(s) of {person_number}.")
+    print(f"Ended {count} web chat link(s) of {person_number}; a running bot refuses them "
+          f"within {settings.web.token_check_seconds:g} s.")
     return 0
 
 

@@ -201,6 +201,9 @@ class WebSection(_Section):
     upload_dir: str = "var/web-uploads"
     max_upload_mb: int = Field(10, ge=1, le=50)
     token_ttl_days: int = Field(90, ge=1, le=3650)  # a web chat link stops working after this
+    # A link is checked against the database at most this often per process: a revoked
+    # link stops working within this many seconds (0: checked on every request).
+    token_check_seconds: float = Field(10.0, ge=0, le=300)
 
     @property
     def url(self) -> str:

@@ -40,8 +40,14 @@ def _insert(dialect: str):  # noqa: ANN202
 async def store_updates(sf: async_sessionmaker, channel: str, bot_id: str,
                         updates: list[NewUpdate], now: datetime) -> int:
     """Store a fetched batch in one transaction; re-deliveries are ignored. Returns new rows."""
+    return len(await store_new_updates(sf, channel, bot_id, updates, now))
+
+
+async def store_new_updates(sf: async_sessionmaker, channel: str, bot_id: str,
+                            updates: list[NewUpdate], now: datetime) -> set[str]:
+    """As ``store_updates``; returns the update ids that were new (not re-deliveries)."""
     if not updates:
-        return 0
+        return set()
     ids = [u.update_id for u in updates]
     async with sf() as session, session.begin():
         old = (await session.execute(select(InboxRow.id, InboxRow.update_id).where(
@@ -55,13 +61,13 @@ async def store_updates(sf: async_sessionmaker, channel: str, bot_id: str,
         # was compiled afresh every time, every value coerced through the ORM (~10% of the
         # bot's CPU under load). RETURNING gives the rows actually inserted.
         stmt = _insert(session.bind.dialect.name).on_conflict_do_nothing(
-            index_elements=["channel", "bot_id", "update_id"]).returning(_INBOX.c.id)
+            index_elements=["channel", "bot_id", "update_id"]).returning(_INBOX.c.update_id)
         res = await session.execute(stmt, [
             dict(channel=channel, bot_id=bot_id, update_id=u.update_id, chat_key=u.chat_key,
                  payload=u.payload, status="pending", attempts=0, received_at=now)
             for u in updates
         ])
-        return len(res.all())
+        return {uid for (uid,) in res.all()}
 
 
 async def pending_heads(sf: async_sessionmaker, limit: int) -> list[InboxHead]:

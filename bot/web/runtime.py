@@ -52,6 +52,7 @@ def web_channel(settings: Settings, sf: async_sessionmaker, clock: Clock, catalo
                    allowed_hosts=hosts or allowed_hosts(w.host, w.port),
                    upload_dir=Path(w.upload_dir), max_upload_bytes=w.max_upload_mb * 2**20,
                    token_ttl=timedelta(days=w.token_ttl_days),
+                   token_check_seconds=w.token_check_seconds,
                    demo_host=w.host if w.demo else None, files=files)
     return WebChannel(hub, WebSender(catalog, hub, files), deps)
 

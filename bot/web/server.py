@@ -26,10 +26,11 @@ from bot.web.demo import add_demo_routes
 from bot.web.files import WebFiles, image_kind, write_once
 from bot.web.history import own_messages, sent_replies
 from bot.web.sender import EventHub, render_event
-from bot.web.tokens import WebUser, web_user
+from bot.web.tokens import TokenCache, WebUser
+from bot.web.writer import InboxWriter
 from core.clock import Clock
 from locales import Catalog
-from storage.inbox import NewUpdate, store_updates
+from storage.inbox import NewUpdate
 
 STATIC = Path(__file__).parent / "static"
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -59,11 +60,19 @@ class WebDeps:
     on_stored: Callable[[], None] = lambda: None
     token_ttl: timedelta = timedelta(days=90)
     demo_host: str | None = None  # set: demo mode on this (loopback) host
+    token_check_seconds: float = 10.0
     files: WebFiles | None = None  # signed file URLs; None: made here with a fresh key
+    writer: InboxWriter | None = None  # made here: group commit of POSTed messages
+    users: TokenCache | None = None    # made here: token -> person, briefly cached
 
     def __post_init__(self) -> None:
         if self.files is None:
             self.files = WebFiles(self.upload_dir, secrets.token_bytes(32))
+        # on_stored is looked up at call time: the runtime sets it after this is made.
+        self.writer = InboxWriter(self.sf, self.clock, CHANNEL, BOT_ID,
+                                  on_stored=lambda: self.on_stored())
+        self.users = TokenCache(self.sf, self.token_ttl,
+                                fresh_seconds=self.token_check_seconds)
 
 
 def _error(status: int, code: str) -> web.Response:
@@ -85,7 +94,8 @@ def make_app(deps: WebDeps) -> web.Application:
                 request.headers.get("Sec-Fetch-Site") == "cross-site":
             return _error(403, "origin")
         if request.path.startswith("/api/"):
-            user = await web_user(deps.sf, _bearer(request), deps.clock.now(), deps.token_ttl)
+            assert deps.users is not None
+            user = await deps.users.user(_bearer(request), deps.clock.now())
             if user is None:
                 return _error(401, "token")
             request[USER] = user
@@ -161,12 +171,12 @@ class _Routes:
             return _error(415, "content_type")
         payload.update(person_id=user.person_id, identity=user.identity,
                        display_name=user.display_name)
-        # Stored (durably) before we answer; the client's id makes a retry harmless.
-        new = await store_updates(self.d.sf, CHANNEL, BOT_ID, [NewUpdate(
+        # Stored (durably, with whatever else arrived meanwhile) before we answer; the
+        # client's id makes a retry harmless.
+        assert self.d.writer is not None
+        new = await self.d.writer.store(NewUpdate(
             update_id=f"{user.person_id}:{payload['client_id']}",
-            chat_key=chat_key_of(user.person_id), payload=payload)], self.d.clock.now())
-        if new:
-            self.d.on_stored()
+            chat_key=chat_key_of(user.person_id), payload=payload))
         return web.json_response({"stored": True, "duplicate": not new}, status=202)
 
     async def _photo(self, request: web.Request, user: WebUser) -> dict[str, Any]:

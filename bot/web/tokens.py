@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,22 +66,58 @@ async def issue_tokens(sf: async_sessionmaker, person_numbers: list[str], now: d
     return out
 
 
-async def web_user(sf: async_sessionmaker, token: str, now: datetime,
-                   ttl: timedelta) -> WebUser | None:
-    """The person a token belongs to, or None: unknown, revoked (unlinked), expired (older
-    than ``ttl``), or the person is no longer active."""
-    if not token or len(token) > 200:
-        return None
-    digest = token_hash(token)
+async def _lookup(sf: async_sessionmaker, digest: str) -> tuple[WebUser, datetime] | None:
     async with sf() as session:
         row = (await session.execute(select(
             ChannelIdentity.person_id, ChannelIdentity.display_name,
             ChannelIdentity.created_at).join(Person, Person.id == ChannelIdentity.person_id)
             .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == digest,
                    Person.active.is_(True)))).first()
-    if row is None or row.created_at + ttl < now:
+    return None if row is None else (WebUser(row.person_id, digest, row.display_name),
+                                     row.created_at)
+
+
+async def web_user(sf: async_sessionmaker, token: str, now: datetime,
+                   ttl: timedelta) -> WebUser | None:
+    """The person a token belongs to, or None: unknown, revoked (unlinked), expired (older
+    than ``ttl``), or the person is no longer active."""
+    if not token or len(token) > 200:
         return None
-    return WebUser(row.person_id, digest, row.display_name)
+    found = await _lookup(sf, token_hash(token))
+    if found is None or found[1] + ttl < now:
+        return None
+    return found[0]
+
+
+class TokenCache:
+    """``web_user`` for every request, answered from memory for ``fresh_seconds``.
+
+    A page makes a request per message; a lookup per request was a database session each
+    (bench/web.py). Only known tokens are kept, and only briefly: a revocation (another
+    process, ``python -m bot web revoke``) or a deactivation takes effect within
+    ``fresh_seconds``; expiry is checked on every request.
+    """
+
+    def __init__(self, sf: async_sessionmaker, ttl: timedelta, *, fresh_seconds: float = 10.0,
+                 size: int = 10_000) -> None:
+        self.sf, self.ttl, self.fresh, self.size = sf, ttl, fresh_seconds, size
+        self._known: dict[str, tuple[WebUser, datetime, float]] = {}
+
+    async def user(self, token: str, now: datetime) -> WebUser | None:
+        if not token or len(token) > 200:
+            return None
+        digest = token_hash(token)
+        hit = self._known.get(digest)
+        if hit is None or time.monotonic() - hit[2] >= self.fresh:
+            found = await _lookup(self.sf, digest)
+            if found is None:
+                self._known.pop(digest, None)
+                return None
+            if len(self._known) >= self.size:
+                self._known.clear()
+            hit = self._known[digest] = (*found, time.monotonic())
+        user, created_at, _ = hit
+        return None if created_at + self.ttl < now else user
 
 
 async def revoke_tokens(sf: async_sessionmaker, person_number: str) -> int:

@@ -44,7 +44,10 @@ class WebBot:
         self.base = f"http://127.0.0.1:{self.port}"
         self.bot = RunningBot(bot_settings(
             db_url, api.base_url, outbox={"per_chat_per_second": 50.0},
-            web={"enabled": True, "port": self.port, "upload_dir": str(tmp_path / "up")}))
+            # Tokens checked on every request, so a revocation shows at once in tests
+            # (the cache itself: tests/integration/test_web_tokens.py).
+            web={"enabled": True, "port": self.port, "upload_dir": str(tmp_path / "up"),
+                 "token_check_seconds": 0}))
         self.stop = asyncio.Event()
 
     async def __aenter__(self) -> WebBot:
