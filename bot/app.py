@@ -8,12 +8,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramUnauthorizedError
-from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.config import Settings, StartupError
@@ -21,9 +17,6 @@ from bot.crisis_config import crisis_rules
 from bot.dispatcher import InboxDispatcher
 from bot.sender import ChannelSender, OutboxSender
 from bot.workcalendar import ChinaWorkCalendar
-from bot.telegram.convert import CHANNEL, to_inbound
-from bot.telegram.poller import TelegramPoller
-from bot.telegram.sender import TelegramSender
 from bot.web.runtime import WebChannel, start_web, web_channel
 from core.binding import BindingLimits
 from core.clock import Clock, SystemClock
@@ -38,6 +31,11 @@ from scheduler.calendar_check import check_calendar
 from scheduler.sweeps import build_scheduler
 from storage.db import make_engine, session_factory
 from storage.tables import InboxRow
+
+if TYPE_CHECKING:  # aiogram (seconds to import, ~150 MiB) is loaded only with a token
+    from aiogram import Bot
+
+    from bot.telegram.poller import TelegramPoller
 
 log = logging.getLogger("xinqiao")
 
@@ -72,6 +70,10 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
 
 
 def make_bot(settings: Settings) -> Bot:
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
     token = settings.telegram.token.get_secret_value()
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram.api_base))
     return Bot(token, session=session)
@@ -113,6 +115,9 @@ def check_channels(settings: Settings) -> None:
 
 
 async def _connect_telegram(settings: Settings, catalog: Catalog) -> tuple[Bot, str]:
+    from aiogram.exceptions import TelegramUnauthorizedError
+    from aiogram.types import BotCommand
+
     bot = make_bot(settings)
     try:
         me = await bot.get_me()
@@ -148,6 +153,9 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     channels: dict[str, ChannelSender] = {}
     converters: dict[str, Callable[[InboxRow], Inbound]] = {}
     if bot:
+        from bot.telegram.convert import CHANNEL, to_inbound
+        from bot.telegram.sender import TelegramSender
+
         # Photos sent from the web chat are uploaded to Telegram from the web upload dir.
         channels[CHANNEL] = TelegramSender(bot, catalog,
                                            upload_dir=web.deps.upload_dir if web else None)
@@ -166,8 +174,12 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         sf, clock, converters, handle, workers=settings.inbox.workers,
         max_attempts=settings.inbox.max_attempts, retry_base=settings.inbox.retry_base_seconds,
         default_locale=default_locale, on_committed=sender.wake.set)
-    poller = TelegramPoller(bot, sf, clock, timeout=settings.telegram.poll_timeout,
-                            on_stored=dispatcher.wake.set) if bot else None
+    poller = None
+    if bot:
+        from bot.telegram.poller import TelegramPoller
+
+        poller = TelegramPoller(bot, sf, clock, timeout=settings.telegram.poll_timeout,
+                                on_stored=dispatcher.wake.set)
     if web:
         web.deps.on_stored = dispatcher.wake.set
     return Runtime(engine, sf, dispatcher, sender, poller, bot, web)

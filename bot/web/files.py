@@ -22,12 +22,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from typing import TYPE_CHECKING
+
 from aiohttp import ClientError
 
-from bot.telegram.convert import CHANNEL as TELEGRAM
 from bot.web import CHANNEL as WEB
+
+if TYPE_CHECKING:  # aiogram is loaded only when Telegram runs (web-only starts lighter)
+    from aiogram import Bot
+
+#: bot.telegram.convert.CHANNEL, not imported from there: that would load aiogram.
+TELEGRAM = "telegram"
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +118,8 @@ class WebFiles:
         ref = await asyncio.to_thread(self.telegram_ref, file_id)
         if ref or self.bot is None:
             return ref
+        from aiogram.exceptions import TelegramAPIError  # a bot is set: aiogram is loaded
+
         try:
             data = await asyncio.wait_for(self._download(self.bot, file_id), self.timeout)
         except (TelegramAPIError, ClientError, TimeoutError, OSError) as exc:

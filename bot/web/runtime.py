@@ -6,8 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aiogram import Bot
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -19,6 +19,9 @@ from bot.web.sender import EventHub, WebSender
 from bot.web.server import WebDeps, make_app
 from core.clock import Clock
 from locales import Catalog
+
+if TYPE_CHECKING:
+    from aiogram import Bot
 
 
 @dataclass

@@ -196,13 +196,22 @@ def test_roster_commands_refuse_bad_input(args: list[str], tmp_path: Path) -> No
     assert ("Cannot read the roster" in out.stderr) or ("No codes issued" in out.stderr)
 
 
-def test_operator_commands_do_not_load_aiogram(tmp_path: Path) -> None:
-    """aiogram's import builds hundreds of models (seconds on a slow machine): only `run`
-    needs it, so `status`, `migrate`, `roster`, `web` and `sweep` stay quick."""
+def test_operator_commands_and_a_web_only_bot_do_not_load_aiogram(tmp_path: Path) -> None:
+    """aiogram's import builds hundreds of models (seconds and ~150 MiB here): only
+    Telegram needs it, so `status`, `migrate`, `roster`, `web`, `sweep` and a bot running
+    the web chat alone stay quick and light."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
-    env["XQ_DATABASE__URL"] = f"sqlite+aiosqlite:///{tmp_path}/x.db"
-    probe = ("import sys\nfrom bot import cli\nrc = cli.main(['status'])\n"
-             "print('RC', rc, 'AIOGRAM', any(m.split('.')[0] == 'aiogram' for m in sys.modules))")
+    env.update(XQ_DATABASE__URL=f"sqlite+aiosqlite:///{tmp_path}/x.db", XQ_TELEGRAM__TOKEN="")
+    probe = ("import asyncio, sys\nfrom bot import cli\nrc = cli.main(['status'])\n"
+             "loaded = lambda: any(m.split('.')[0] == 'aiogram' for m in sys.modules)\n"
+             "print('RC', rc, 'AIOGRAM', loaded())\n"
+             "from bot.app import build_runtime\nfrom bot.config import load_settings\n"
+             "async def main():\n"
+             "    rt = await build_runtime(load_settings())\n"
+             "    print('WEB', rt.web is not None, 'TELEGRAM', rt.bot is not None)\n"
+             "    await rt.aclose()\n"
+             "asyncio.run(main())\nprint('AIOGRAM', loaded())")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)
-    assert "RC 0 AIOGRAM False" in out.stdout, out.stdout + out.stderr
+    assert out.stdout.split("\n")[-4:] == ["RC 0 AIOGRAM False", "WEB True TELEGRAM False",
+                                           "AIOGRAM False", ""], out.stdout + out.stderr

@@ -210,3 +210,11 @@ async def test_a_web_photo_that_cannot_be_sent_becomes_a_placeholder_line(
     assert method == "send_message"
     assert "DEMO-2026-000001" in kw["text"]
     assert kw["text"].endswith(CATALOG.render("zh_CN", "shared_photo.unavailable"))
+
+
+def test_the_telegram_channel_name_matches_the_telegram_adapter() -> None:
+    # bot.web.files spells it out so that the web chat does not load aiogram.
+    from bot.telegram.convert import CHANNEL
+    from bot.web.files import TELEGRAM
+
+    assert TELEGRAM == CHANNEL
