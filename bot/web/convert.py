@@ -1,7 +1,7 @@
 """A web chat message (as stored in the inbox) -> channel-neutral Inbound.
 
 The stored payload is what the server checked and wrote, not the raw request:
-``{"person_id", "identity", "display_name", "client_id", "kind", "text", "action",
+``{"person_id", "identity", "display_name", "username", "client_id", "kind", "text", "action",
 "message_id", "photo"}``.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from storage.tables import InboxRow
 def to_inbound(payload: dict[str, Any], source_key: str) -> Inbound:
     base = dict(channel=CHANNEL, chat_id=chat_id_of(int(payload["person_id"])),
                 chat_type="private", source_key=source_key, user_id=payload["identity"],
-                display_name=payload.get("display_name"))
+                username=payload.get("username"), display_name=payload.get("display_name"))
     kind = payload.get("kind")
     if kind == "button":
         return Inbound(**base, kind="callback", callback_data=payload.get("action") or "",

@@ -170,7 +170,7 @@ class _Routes:
         else:
             return _error(415, "content_type")
         payload.update(person_id=user.person_id, identity=user.identity,
-                       display_name=user.display_name)
+                       display_name=user.display_name, username=user.label)
         # Stored (durably, with whatever else arrived meanwhile) before we answer; the
         # client's id makes a retry harmless.
         assert self.d.writer is not None

@@ -23,6 +23,9 @@ class WebUser:
     person_id: int
     identity: str  # the token's hash: the identity's external id
     display_name: str | None
+    # The identity's username: DEMO_LABEL for a picker's token. Sent with each message so
+    # that the handlers' upsert of the identity keeps it.
+    label: str | None = None
 
 
 def token_hash(token: str) -> str:
@@ -69,12 +72,12 @@ async def issue_tokens(sf: async_sessionmaker, person_numbers: list[str], now: d
 async def _lookup(sf: async_sessionmaker, digest: str) -> tuple[WebUser, datetime] | None:
     async with sf() as session:
         row = (await session.execute(select(
-            ChannelIdentity.person_id, ChannelIdentity.display_name,
+            ChannelIdentity.person_id, ChannelIdentity.display_name, ChannelIdentity.username,
             ChannelIdentity.created_at).join(Person, Person.id == ChannelIdentity.person_id)
             .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == digest,
                    Person.active.is_(True)))).first()
-    return None if row is None else (WebUser(row.person_id, digest, row.display_name),
-                                     row.created_at)
+    return None if row is None else (
+        WebUser(row.person_id, digest, row.display_name, row.username), row.created_at)
 
 
 async def web_user(sf: async_sessionmaker, token: str, now: datetime,

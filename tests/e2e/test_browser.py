@@ -351,3 +351,36 @@ async def test_the_english_switch_turns_the_page_and_the_bot_to_english(
         await expect(page.locator("#log .msg.mine")).to_have_text(["New concern"])
         assert person.errors == []
         await person.context.close()
+
+
+async def test_demo_page_picks_the_same_person_again_after_a_restart(
+        db_url: str, tmp_path: Path, browser: Browser) -> None:
+    from playwright.async_api import expect
+
+    from bot.web.tokens import issue_tokens
+    from core.clock import SystemClock
+    from storage.db import make_engine, session_factory
+
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        context = await browser.new_context(viewport=PHONE, locale="zh-CN")
+        visitor = Person(context, await context.new_page())
+        page = visitor.page
+        await page.goto(web.base + "/")
+        await page.locator("#who").select_option(STUDENT)
+        await visitor.sees("您好，这里是示范大学「心桥」")
+        name = await page.locator("#me").text_content()
+        old = await page.evaluate("localStorage.getItem('xq-token')")
+        # A restarted bot issues the picker's tokens afresh: the page's one is refused now.
+        engine = make_engine(db_url)
+        try:
+            await issue_tokens(session_factory(engine), [STUDENT], SystemClock().now(), demo=True)
+        finally:
+            await engine.dispose()
+        await page.reload()
+        await expect(page.locator("#me")).to_have_text(name or "", timeout=WAIT)
+        await visitor.sees("您好，这里是示范大学「心桥」")  # the same person's history
+        assert await page.evaluate("localStorage.getItem('xq-token')") != old
+        await expect(page.locator("#status")).to_have_text("")
+        assert visitor.errors == []
+        await context.close()

@@ -184,7 +184,8 @@ async function stream(signal) {
 }
 
 // Load one person's conversation (history, then the live stream); a new call replaces it.
-async function openConversation() {
+// retried: the demo token was just issued (no second re-login if it fails again).
+async function openConversation(retried = false) {
   if (session) session.abort();
   session = new AbortController();
   const signal = session.signal;
@@ -205,7 +206,13 @@ async function openConversation() {
     all.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
     for (const item of all) item.show();
     if (!all.length) post({ client_id: newId(), text: "/start", silent: true });  // the welcome and its menu
-  } catch (e) { return; }
+  } catch (e) {
+    // Demo mode after a restart of the bot: the picker's tokens were replaced. Pick the
+    // same person again rather than show "link not valid".
+    const number = localStorage.getItem("xq-demo-number");
+    if (e.message === "401" && demoGroups && number && !retried) demoLogin(number);
+    return;
+  }
   stream(signal);
 }
 
@@ -242,17 +249,19 @@ async function setupDemo() {
   demoGroups = (await resp.json()).groups;
   document.getElementById("demo").hidden = false;
   fillPicker();
-  document.getElementById("who").addEventListener("change", async e => {
-    const number = e.target.value;
-    if (!number) return;
-    const r = await fetch("/demo/login", { method: "POST", headers: { "Content-Type": "application/json" },
-                                           body: JSON.stringify({ number }) });
-    if (!r.ok) { status("demoFailed"); return; }
-    token = (await r.json()).token;
-    localStorage.setItem("xq-token", token);
-    localStorage.setItem("xq-demo-number", number);
-    openConversation();
+  document.getElementById("who").addEventListener("change", e => {
+    if (e.target.value) demoLogin(e.target.value);
   });
+}
+
+async function demoLogin(number) {
+  const r = await fetch("/demo/login", { method: "POST", headers: { "Content-Type": "application/json" },
+                                         body: JSON.stringify({ number }) });
+  if (!r.ok) { status("demoFailed"); return; }
+  token = (await r.json()).token;
+  localStorage.setItem("xq-token", token);
+  localStorage.setItem("xq-demo-number", number);
+  openConversation(true);
 }
 
 async function start() {
