@@ -16,18 +16,21 @@ from handlers.context import FlowContext
 FLOW = "followup"
 
 
+async def _own_open_concern(ctx: FlowContext, cid: int, action: str) -> Any:
+    """The presser's own concern, still open; otherwise refused, audited, and said why."""
+    c = await ctx.store.get_concern(cid)
+    why = "not_requester" if c is None or c.requester_id != ctx.identity.person_id else \
+        "closed" if not is_open(c.status) else None  # nobody handles a closed one any more
+    if why:
+        await ctx.store.audit("refused", ctx.identity.person_id,
+                              {"concern_id": cid, "action": action, "why": why}, ctx.now)
+        raise InputError("handling.no_access" if why == "not_requester" else "lifecycle.closed")
+    return c
+
+
 async def ask_answer(ctx: FlowContext, arg: str) -> None:
     cid = int(arg) if arg.isdigit() else -1
-    c = await ctx.store.get_concern(cid)
-    if c is None or c.requester_id != ctx.identity.person_id:
-        await ctx.store.audit("refused", ctx.identity.person_id,
-                              {"concern_id": cid, "action": "answer", "why": "not_requester"},
-                              ctx.now)
-        raise InputError("handling.no_access")
-    if not is_open(c.status):  # nobody is handling a closed concern any more
-        await ctx.store.audit("refused", ctx.identity.person_id,
-                              {"concern_id": cid, "action": "answer", "why": "closed"}, ctx.now)
-        raise InputError("lifecycle.closed")
+    c = await _own_open_concern(ctx, cid, "answer")
     ctx.conv.goto(FLOW, "answer", concern=cid)
     ctx.toast()
     ctx.say("relay.ask_answer", number=c.number)
@@ -61,16 +64,7 @@ async def revisit_answer(ctx: FlowContext, arg: str) -> None:
     if not cid_text.isdigit() or answer not in ("cy", "cn", "sy", "sn", "rs", "rb", "ru"):
         raise InputError("error.forged")
     cid = int(cid_text)
-    c = await ctx.store.get_concern(cid)
-    if c is None or c.requester_id != ctx.identity.person_id:
-        await ctx.store.audit("refused", ctx.identity.person_id,
-                              {"concern_id": cid, "action": "revisit", "why": "not_requester"},
-                              ctx.now)
-        raise InputError("handling.no_access")
-    if not is_open(c.status):
-        await ctx.store.audit("refused", ctx.identity.person_id,
-                              {"concern_id": cid, "action": "revisit", "why": "closed"}, ctx.now)
-        raise InputError("lifecycle.closed")
+    c = await _own_open_concern(ctx, cid, "revisit")
     if c.status != ConcernStatus.REVISIT:
         raise InputError("error.stale")  # audited by the router, like every stale button
     ctx.toast()

@@ -71,6 +71,15 @@ class Person:
         await person.page.evaluate("window.__same_page = true")
         return person
 
+    @classmethod
+    async def visit_demo(cls, browser: Browser, base: str) -> Person:
+        """The page as a demo visitor first sees it: no link, the picker."""
+        context = await browser.new_context(viewport=PHONE, locale="zh-CN")
+        person = cls(context, await context.new_page())
+        await person.page.goto(base + "/")
+        await person.page.evaluate("window.__same_page = true")
+        return person
+
     def message(self, text: str) -> Locator:
         """The newest chat message (a bubble in #log) whose text contains ``text``."""
         return self.page.locator("#log .msg").filter(has_text=text).last
@@ -274,11 +283,8 @@ async def test_demo_mode_plays_the_whole_loop_in_one_page(
 
     await seed_roster(db_url)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
-        context = await browser.new_context(viewport=PHONE, locale="zh-CN")
-        visitor = Person(context, await context.new_page())
+        visitor = await Person.visit_demo(browser, web.base)
         page = visitor.page
-        await page.goto(web.base + "/")
-        await page.evaluate("window.__same_page = true")
         await expect(page.locator("#demo")).to_be_visible(timeout=WAIT)
         groups = await page.locator("#who optgroup").evaluate_all("gs => gs.map(g => g.label)")
         for label in ("学生", "党员", "支部书记", "校领导", "组织部管理员"):
@@ -324,7 +330,7 @@ async def test_demo_mode_plays_the_whole_loop_in_one_page(
         await visitor.sees(f"感谢您的评价，诉求 {number} 已办结")
         assert await visitor.still_same_page(), "the page reloaded"
         assert visitor.errors == []
-        await context.close()
+        await visitor.context.close()
     c = await _concern(db_url)
     assert (c.status, c.revisit_rating) == ("closed", "satisfied")
 
@@ -363,10 +369,8 @@ async def test_demo_page_picks_the_same_person_again_after_a_restart(
 
     await seed_roster(db_url)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
-        context = await browser.new_context(viewport=PHONE, locale="zh-CN")
-        visitor = Person(context, await context.new_page())
+        visitor = await Person.visit_demo(browser, web.base)
         page = visitor.page
-        await page.goto(web.base + "/")
         await page.locator("#who").select_option(STUDENT)
         await visitor.sees("您好，这里是示范大学「心桥」")
         name = await page.locator("#me").text_content()
@@ -383,4 +387,4 @@ async def test_demo_page_picks_the_same_person_again_after_a_restart(
         assert await page.evaluate("localStorage.getItem('xq-token')") != old
         await expect(page.locator("#status")).to_have_text("")
         assert visitor.errors == []
-        await context.close()
+        await visitor.context.close()
