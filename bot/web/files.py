@@ -100,7 +100,7 @@ class WebFiles:
 
     def open(self, viewer: int, ref: str, sig: str) -> Path | None:
         """The file, if ``sig`` was made for this viewer and this ref and the file exists."""
-        if not sig or not verify(self.key, viewer, ref, sig):
+        if not sig or not sig.isascii() or not verify(self.key, viewer, ref, sig):
             return None
         return resolve(self.upload_dir, ref)
 

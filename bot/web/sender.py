@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections import defaultdict
+from collections import OrderedDict, defaultdict, deque
 from typing import Any
 
 from bot.web import CHANNEL
@@ -20,14 +20,32 @@ from storage.outbox import Outgoing
 TEXT_LIMIT = 4096
 
 
+class TooManyStreams(Exception):
+    """A person already has the most open streams a person may have."""
+
+
 class EventHub:
-    """In-process fan-out: each open stream of a chat has a queue."""
+    """In-process fan-out: each open stream of a chat has a queue.
+
+    The last events of each chat are kept briefly and handed to a new stream: a reply
+    published while the page was (re)connecting but recorded as sent only after the
+    stream read its history would otherwise reach neither the history nor the stream.
+    """
+
+    RECENT = 50            # events kept per chat
+    RECENT_CHATS = 2000    # chats whose recent events are kept (oldest dropped first)
+    MAX_STREAMS = 5        # open streams per chat (a few tabs; not thousands)
 
     def __init__(self) -> None:
         self._streams: dict[str, set[asyncio.Queue]] = defaultdict(set)
+        self._recent: OrderedDict[str, deque[dict[str, Any]]] = OrderedDict()
 
     def subscribe(self, chat_id: str) -> asyncio.Queue:
+        if len(self._streams.get(chat_id, ())) >= self.MAX_STREAMS:
+            raise TooManyStreams(chat_id)
         q: asyncio.Queue = asyncio.Queue(maxsize=1000)
+        for event in self._recent.get(chat_id, ()):
+            q.put_nowait(event)
         self._streams[chat_id].add(q)
         return q
 
@@ -37,11 +55,23 @@ class EventHub:
             del self._streams[chat_id]
 
     def publish(self, chat_id: str, event: dict[str, Any]) -> None:
+        if event["kind"] == "message":  # toasts are of the moment: never replayed
+            self._remember(chat_id, event)
         for q in list(self._streams.get(chat_id, ())):
             try:
                 q.put_nowait(event)
             except asyncio.QueueFull:  # a stalled reader catches up from history
                 pass
+
+    def _remember(self, chat_id: str, event: dict[str, Any]) -> None:
+        recent = self._recent.get(chat_id)
+        if recent is None:
+            recent = self._recent[chat_id] = deque(maxlen=self.RECENT)
+            if len(self._recent) > self.RECENT_CHATS:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(chat_id)
+        recent.append(event)
 
 
 def message_id_of(row: Outgoing) -> str:

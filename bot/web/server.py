@@ -25,7 +25,7 @@ from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
 from bot.web.demo import add_demo_routes
 from bot.web.files import WebFiles, image_kind, write_once
 from bot.web.history import own_messages, sent_replies
-from bot.web.sender import EventHub, render_event
+from bot.web.sender import EventHub, TooManyStreams, render_event
 from bot.web.tokens import TokenCache, WebUser
 from bot.web.writer import InboxWriter
 from core.clock import Clock
@@ -127,9 +127,10 @@ def make_app(deps: WebDeps) -> web.Application:
 
 def _since(request: web.Request) -> int:
     try:
-        return max(0, int(request.query.get("since", "0")))
+        since = int(request.query.get("since", "0"))
     except ValueError:
         raise web.HTTPBadRequest(reason="Bad since") from None
+    return min(max(0, since), 2**63 - 1)  # a row id: beyond a BIGINT it matches nothing
 
 
 class _Routes:
@@ -161,11 +162,15 @@ class _Routes:
     async def post(self, request: web.Request) -> web.Response:
         user: WebUser = request[USER]
         if request.content_type == "multipart/form-data":
-            payload = await self._photo(request, user)
+            try:
+                payload = await self._photo(request, user)
+            except (ValueError, LookupError, UnicodeDecodeError, AttributeError, AssertionError):
+                # No boundary, an unknown charset, bad UTF-8, a nested multipart part ...
+                return _error(400, "bad_upload")
         elif request.content_type == "application/json":
             try:
                 payload = _message(await request.json())
-            except (ValueError, TypeError, AttributeError):
+            except (ValueError, TypeError, AttributeError, KeyError):
                 return _error(400, "bad_message")
         else:
             return _error(415, "content_type")
@@ -212,27 +217,38 @@ class _Routes:
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         user: WebUser = request[USER]
+        token = _bearer(request)
         last = _since(request)
         chat_id = chat_id_of(user.person_id)
+        try:  # before reading history: nothing falls between (see EventHub)
+            queue = self.d.hub.subscribe(chat_id)
+        except TooManyStreams:
+            return _error(429, "too_many_streams")
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-store",
                                            "X-Accel-Buffering": "no", **SECURITY_HEADERS})
-        await resp.prepare(request)
-        queue = self.d.hub.subscribe(chat_id)  # before reading history: nothing falls between
+        sent: set[int] = set()
         try:
+            await resp.prepare(request)
             for event in await self._events(user, last):
                 await _send(resp, event)
-                last = max(last, event["id"])
+                sent.add(event["id"])
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), PING_SECONDS)
                 except TimeoutError:
+                    event = None
+                # A link revoked or expired while its page is open: the stream ends too.
+                assert self.d.users is not None
+                if await self.d.users.user(token, self.d.clock.now()) is None:
+                    break
+                if event is None:
                     await resp.write(b": ping\n\n")
-                    continue
-                if event["kind"] == "message" and event["id"] <= last:
-                    continue  # already sent from history
-                await _send(resp, event)
-                last = max(last, event["id"])
+                elif event["kind"] != "message" or (event["id"] > last and
+                                                    event["id"] not in sent):
+                    await _send(resp, event)
+                    if event["kind"] == "message":
+                        sent.add(event["id"])
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:

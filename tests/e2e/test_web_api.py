@@ -167,3 +167,35 @@ async def test_web_token_command_refuses_while_web_is_disabled(db_url: str, caps
     assert await commands.web_token(on, "0000000000") == 1
     assert await commands.web_token(on, STUDENT) == 0
     assert capsys.readouterr().out.startswith("http://127.0.0.1:8080/#token=")
+
+
+async def test_malformed_requests_get_a_400_not_a_500(db_url: str, tmp_path: Path) -> None:
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        auth = {"Authorization": f"Bearer {token}"}
+        bad_json = [{"text": "no client id"}, {"client_id": "c1"}, ["a", "list"],
+                    {"client_id": "c1", "text": 5}, {"client_id": "../x", "text": "hi"}]
+        for body in bad_json:
+            async with web.http.post(web.base + "/api/messages", json=body, headers=auth) as r:
+                assert (r.status, (await r.json())["error"]) == (400, "bad_message"), body
+        bad_uploads = [
+            ("multipart/form-data", b"--x\r\n"),                   # no boundary parameter
+            ("multipart/form-data; boundary=b; charset=klingon",
+             b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\nhi\r\n--b--\r\n'),
+            ("multipart/form-data; boundary=b",
+             b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\n\xff\xfe\r\n--b--\r\n'),
+        ]
+        for content_type, data in bad_uploads:
+            async with web.http.post(web.base + "/api/messages", data=data,
+                                     headers={**auth, "Content-Type": content_type}) as r:
+                assert r.status == 400, (content_type, r.status, await r.text())
+        for since in ("99999999999999999999999", "-5", "abc"):
+            async with web.http.get(f"{web.base}/api/messages?since={since}",
+                                    headers=auth) as r:
+                assert r.status == (400 if since == "abc" else 200), since
+        async with web.http.get(web.base + "/api/files/1/" + "0" * 64 + ".jpg?sig=é",
+                                headers=auth) as r:
+            assert r.status == 404
+    rows = await _rows(db_url, InboxRow)
+    assert rows == []  # nothing half-written

@@ -93,11 +93,22 @@ async def test_links_expire_and_can_be_revoked(db_url: str, tmp_path: Path) -> N
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
         user = WebUser(web, token)
         assert (await user.post({"client_id": "a", "text": "/help"}))[0] == 202
+        await user.expect("/new")
         settings = bot_settings(db_url, api.base_url)
-        assert await commands.web_revoke(settings, STUDENT) == 0
-        assert (await user.post({"client_id": "b", "text": "/help"}))[0] == 401
-        async with web.http.get(web.base + "/api/me", headers=user._headers()) as r:
-            assert r.status == 401
+        async with web.http.get(web.base + "/api/events?since=999999",
+                                headers=user._headers()) as stream:
+            assert stream.status == 200
+            assert await commands.web_revoke(settings, STUDENT) == 0
+            assert (await user.post({"client_id": "b", "text": "/help"}))[0] == 401
+            async with web.http.get(web.base + "/api/me", headers=user._headers()) as r:
+                assert r.status == 401
+            # The page that was open: the next event for the chat (from a new link of the
+            # same person) ends its stream instead of reaching it.
+            again = WebUser(web, await _token(db_url, STUDENT))
+            await again.say("/help")
+            await again.expect("/new")
+            rest = await asyncio.wait_for(stream.content.read(), 10)
+        assert b"data: " not in rest
         assert await commands.web_revoke(settings, "0000000000") == 1
 
 
