@@ -109,16 +109,24 @@ class TelegramSender:
             media = self._media(att)
             if isinstance(media, str) and att.get("send_as"):
                 media = await self._renamed(media, str(att["send_as"]))
-            if media is None:  # say so rather than drop the message or let it die
-                line = self.catalog.render(last.locale, "shared_photo.unavailable"
-                                           if att.get("kind") == "photo"
-                                           else "shared_photo.file_unavailable")
-                text = f"{text}\n{line}"[:TEXT_LIMIT]
-                continue
-            caption = text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
-            kwargs = dict(chat_id=chat_id, caption=caption, parse_mode=ParseMode.HTML,
-                          reply_markup=keyboard)
-            return str((await self._send_media(att, media, kwargs)).message_id)
+            if media is not None:
+                caption = text if len(text) <= CAPTION_LIMIT else \
+                    text[: CAPTION_LIMIT - 1] + "…"
+                kwargs = dict(chat_id=chat_id, caption=caption, parse_mode=ParseMode.HTML,
+                              reply_markup=keyboard)
+                try:
+                    return str((await self._send_media(att, media, kwargs)).message_id)
+                except TelegramBadRequest as exc:
+                    if isinstance(media, str):
+                        raise
+                    # Telegram refused a file we uploaded (not really an image, too long
+                    # a screenshot ...): the card goes out without it, never dies for it.
+                    log.warning("Telegram refused an uploaded %s: %s", att.get("kind"), exc)
+            # Say so rather than drop the message or let it die.
+            line = self.catalog.render(last.locale, "shared_photo.unavailable"
+                                       if att.get("kind") == "photo"
+                                       else "shared_photo.file_unavailable")
+            text = f"{text}\n{line}"[:TEXT_LIMIT]
         msg = await self.bot.send_message(chat_id=chat_id, text=text, parse_mode=ParseMode.HTML,
                                           reply_markup=keyboard)
         return str(msg.message_id)

@@ -72,7 +72,8 @@ class WebDeps:
         self.writer = InboxWriter(self.sf, self.clock, CHANNEL, BOT_ID,
                                   on_stored=lambda: self.on_stored())
         self.users = TokenCache(self.sf, self.token_ttl,
-                                fresh_seconds=self.token_check_seconds)
+                                fresh_seconds=self.token_check_seconds,
+                                demo=self.demo_host is not None)
 
 
 def _error(status: int, code: str) -> web.Response:

@@ -102,8 +102,10 @@ class TokenCache:
     """
 
     def __init__(self, sf: async_sessionmaker, ttl: timedelta, *, fresh_seconds: float = 10.0,
-                 size: int = 10_000) -> None:
+                 size: int = 10_000, demo: bool = False) -> None:
+        """``demo``: whether the picker's tokens count; outside demo mode they never do."""
         self.sf, self.ttl, self.fresh, self.size = sf, ttl, fresh_seconds, size
+        self.demo = demo
         self._known: dict[str, tuple[WebUser, datetime, float]] = {}
 
     async def user(self, token: str, now: datetime) -> WebUser | None:
@@ -120,6 +122,8 @@ class TokenCache:
                 self._known.clear()
             hit = self._known[digest] = (*found, time.monotonic())
         user, created_at, _ = hit
+        if user.label == DEMO_LABEL and not self.demo:
+            return None  # a token the demo picker handed out, kept after demo mode ended
         return None if created_at + self.ttl < now else user
 
 

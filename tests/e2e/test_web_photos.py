@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from sqlalchemy import select
 
+from storage.tables import OutboxRow
 from tests.e2e.test_web_api import WebBot, WebUser, _token
+from tests.support.db import query
 from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI, Upload
 from tests.support.harness import TOKEN, binding_code, seed_roster
@@ -99,3 +102,30 @@ async def test_a_telegram_photo_is_shown_to_the_web_member_only(db_url: str,
         again = [e for e in (await member.history())["events"] if e["id"] == event["id"]]
         assert again[0]["attachments"][0]["url"] == att["url"]
     assert len(api.sent(method="getFile")) == 1  # downloaded once
+
+
+async def test_a_web_photo_telegram_refuses_still_lets_the_card_through(db_url: str,
+                                                                       tmp_path: Path) -> None:
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        member = ChatUser(api, 6001, "党员")
+        member.say(f"/start {await binding_code(db_url, MEMBER)}")
+        await member.expect("绑定成功")
+        # Telegram refuses the upload (e.g. JPEG magic bytes followed by junk).
+        api.inject("sendPhoto", 400, chat_id=6001, description="Bad Request: IMAGE_PROCESS_FAILED")
+        student = WebUser(web, token)
+        await student.say("3号楼 水管漏水，见照片")
+        await student.press(await student.expect("请选择诉求类别"), "后勤生活")
+        await student.press(await student.expect("请选择诉求性质"), "求助")
+        await student.expect("请确认您的诉求")
+        await _post_photo(student, WEB_JPEG)
+        await student.press(await student.expect("附件 1 个"), "写好了")
+        await student.press(await student.expect("请确认您的诉求"), "确认提交")
+        await student.expect("诉求已提交")
+        await member.expect("新诉求")
+        attachment = await member.expect("的附件")
+    assert attachment.method == "sendMessage"
+    assert "有一张图片无法在此显示" in member.text_of(attachment)
+    rows = await query(db_url, select(OutboxRow.status).where(OutboxRow.chat_id == "6001"))
+    assert {s for (s,) in rows} == {"sent"}  # nothing parked as dead
