@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 
 IMAGE_TYPES = ((b"\xff\xd8\xff", "jpg", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "png", "image/png"))
 #: Every ref this module hands out; anything else is refused before the file system is asked.
-REF = re.compile(r"^(?:[0-9]{1,20}|tg)/[0-9a-f]{64}\.(?:jpg|png)$")
+# ``web/`` for uploads; ``<person id>/`` from before uploads stopped naming their person.
+REF = re.compile(r"^(?:[0-9]{1,20}|tg|web)/[0-9a-f]{64}\.(?:jpg|png)$")
 DOWNLOAD_SECONDS = 20.0
 
 
@@ -46,6 +47,49 @@ def image_kind(data: bytes) -> tuple[str, str] | None:
     """(extension, MIME type) of a JPEG or PNG, by its first bytes; None for anything else."""
     return next(((ext, mime) for magic, ext, mime in IMAGE_TYPES if data.startswith(magic)),
                 None)
+
+
+# JPEG segments and PNG chunks that carry metadata (EXIF with GPS position and device,
+# XMP, IPTC, comments, text, times): an anonymous requester's photo must not say where
+# or by whom it was taken. Colour profiles (APP2 ICC, iCCP) and the image itself stay.
+_JPEG_DROP = {0xE1, 0xED, 0xFE}                      # APP1 (Exif, XMP), APP13 (IPTC), COM
+_PNG_DROP = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
+
+
+def strip_metadata(data: bytes) -> bytes | None:
+    """The image without its metadata; None if it is not a well-formed JPEG or PNG."""
+    if data.startswith(b"\xff\xd8"):
+        out, i = bytearray(b"\xff\xd8"), 2
+        while i + 4 <= len(data):
+            if data[i] != 0xFF:
+                return None
+            while data[i + 1] == 0xFF and i + 5 <= len(data):  # fill bytes before a marker
+                i += 1
+            marker = data[i + 1]
+            if marker == 0xDA:  # start of scan: the compressed image follows, keep it all
+                return bytes(out + data[i:])
+            length = int.from_bytes(data[i + 2:i + 4], "big")
+            if length < 2 or i + 2 + length > len(data):
+                return None
+            if marker not in _JPEG_DROP:
+                out += data[i:i + 2 + length]
+            i += 2 + length
+        return None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        out, i = bytearray(data[:8]), 8
+        while i + 12 <= len(data):
+            length = int.from_bytes(data[i:i + 4], "big")
+            kind = data[i + 4:i + 8]
+            end = i + 12 + length
+            if end > len(data):
+                return None
+            if kind not in _PNG_DROP:
+                out += data[i:end]
+            i = end
+            if kind == b"IEND":
+                return bytes(out)
+        return None
+    return None
 
 
 def sign(key: bytes, person_id: int, ref: str) -> str:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
 from bot.web.demo import add_demo_routes
-from bot.web.files import WebFiles, image_kind, write_once
+from bot.web.files import WebFiles, image_kind, strip_metadata, write_once
 from bot.web.history import own_messages, sent_replies
 from bot.web.sender import EventHub, TooManyStreams, render_event
 from bot.web.tokens import TokenCache, WebUser
@@ -197,10 +197,14 @@ class _Routes:
             elif part.name in ("client_id", "text"):
                 fields[part.name] = (await part.text())[:MAX_TEXT]
         kind = image_kind(data)
-        if not CLIENT_ID.match(fields.get("client_id", "")) or kind is None:
+        clean = strip_metadata(data) if kind else None
+        if not CLIENT_ID.match(fields.get("client_id", "")) or kind is None or clean is None:
             raise web.HTTPBadRequest(reason="Bad photo")
+        # Stored without metadata, and named by content only: a handler who sees the URL
+        # of an anonymous requester's photo learns nothing about who sent it.
+        data = clean
         digest = hashlib.sha256(data).hexdigest()
-        rel = f"{user.person_id}/{digest}.{kind[0]}"
+        rel = f"web/{digest}.{kind[0]}"
         await asyncio.to_thread(write_once, self.d.upload_dir / rel, data)
         return {"client_id": fields["client_id"], "kind": "photo",
                 "text": fields.get("text", ""),

@@ -14,6 +14,7 @@ from storage.tables import InboxRow, OutboxRow
 from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, binding_code, bot_settings, seed_roster
+from tests.support.images import jpeg
 from tests.support.web import WebBot, WebUser, _token  # WebBot, WebUser: also imported from here
 
 STUDENT, OTHER = "2023010103", "2023030102"  # two 3号楼 students
@@ -106,13 +107,14 @@ async def test_a_person_reads_only_their_own_conversation(db_url: str, tmp_path:
         # A's photo is A's alone.
         form = aiohttp.FormData()
         form.add_field("client_id", "p1")
-        form.add_field("photo", b"\xff\xd8\xff\xe0" + b"0" * 100, filename="x.jpg",
+        form.add_field("photo", jpeg(), filename="x.jpg",
                        content_type="image/jpeg")
         async with web.http.post(web.base + "/api/messages", data=form,
                                  headers=a._headers()) as r:
             assert r.status == 202
         photo = (await _rows(db_url, InboxRow, InboxRow.update_id.like("%:p1")))[0]
         ref = photo.payload["photo"]["ref"]
+        assert ref.startswith("web/")  # named by content, never by its sender
         assert web.bot.rt and web.bot.rt.web and web.bot.rt.web.deps.files
         signed = web.bot.rt.web.deps.files.url(photo.payload["person_id"], ref)  # for A
         for user, url, expected in ((a, signed, 200), (b, signed, 404),

@@ -14,9 +14,13 @@ from tests.support.db import query
 from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI, Upload
 from tests.support.harness import TOKEN, binding_code, seed_roster
+from tests.support.images import jpeg
 
 STUDENT, MEMBER, OTHER = "2023010103", "2022010202", "2023030102"  # 3号楼; its logistics member
-WEB_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
+# Taken with a phone: its EXIF says where. The server keeps the picture, not the EXIF.
+GPS = b"GPS 31.2304N 121.4737E iPhone"
+WEB_JPEG = jpeg(exif=GPS, pixels=bytes(range(256)) * 4)
+STORED_JPEG = jpeg(pixels=bytes(range(256)) * 4)
 TG_JPEG = b"\xff\xd8\xff\xdb" + b"telegram photo bytes " * 20
 
 
@@ -63,7 +67,7 @@ async def test_a_web_photo_reaches_the_telegram_member_as_an_upload(db_url: str,
         second = await member.expect("的附件")
     assert first.method == second.method == "sendPhoto"
     upload, reused = _photos_to(api, 6001)
-    assert isinstance(upload, Upload) and upload.data == WEB_JPEG
+    assert isinstance(upload, Upload) and upload.data == STORED_JPEG  # the EXIF is gone
     assert reused == first.result["photo"][-1]["file_id"]  # the first upload's file_id
     assert "DEMO-2026-000001" in member.text_of(first)
 

@@ -218,3 +218,28 @@ def test_the_telegram_channel_name_matches_the_telegram_adapter() -> None:
     from bot.web.files import TELEGRAM
 
     assert TELEGRAM == CHANNEL
+
+
+def test_metadata_is_stripped_and_the_picture_kept() -> None:
+    from bot.web.files import strip_metadata
+    from tests.support.images import jpeg, png
+
+    where = b"GPS 31.2304N 121.4737E, iPhone of \xe5\xbc\xa0\xe4\xb8\x89"
+    clean = strip_metadata(jpeg(exif=where, comment=b"by zhang san", pixels=b"PIXELS"))
+    assert clean == jpeg(pixels=b"PIXELS")  # APP0, the tables and the scan, in order
+    assert where not in clean and b"zhang" not in clean
+    assert strip_metadata(png(text=where)) == png()
+    assert strip_metadata(jpeg()) == jpeg() and strip_metadata(png()) == png()
+
+
+@pytest.mark.parametrize("bad", [
+    b"\xff\xd8\xff\xe0" + b"jpeg-bytes" * 10,        # a segment length running past the end
+    b"\xff\xd8junk",                                 # no marker where one must be
+    b"\xff\xd8\xff\xe0\x00\x10JFIF",                 # cut short before the scan
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR",        # a PNG chunk cut short
+    b"GIF89a",                                       # not a JPEG or PNG at all
+])
+def test_a_malformed_image_is_refused(bad: bytes) -> None:
+    from bot.web.files import strip_metadata
+
+    assert strip_metadata(bad) is None
