@@ -17,15 +17,22 @@ LIMIT = 200
 async def sent_replies(sf: async_sessionmaker, chat_id: str, since: int,
                        limit: int = LIMIT) -> list[tuple[Outgoing, datetime]]:
     """Delivered replies to this chat after outbox id ``since``, oldest first, with when
-    they were queued (to place the person's own messages between them)."""
+    they were queued (to place the person's own messages between them).
+
+    From the start (``since`` 0) these are the newest ``limit`` replies, as a chat opens
+    at its latest messages; after ``since``, the first ``limit`` ones (the caller asks
+    again from the last one it got)."""
     async with sf() as session:
-        rows = await session.execute(
-            select(OutboxRow.id, OutboxRow.channel, OutboxRow.chat_id, OutboxRow.person_id,
-                   OutboxRow.lane, OutboxRow.reply, OutboxRow.locale, OutboxRow.attempts,
-                   OutboxRow.created_at)
-            .where(OutboxRow.channel == CHANNEL, OutboxRow.chat_id == chat_id,
-                   OutboxRow.status == "sent", OutboxRow.id > since)
-            .order_by(OutboxRow.id).limit(limit))
+        q = (select(OutboxRow.id, OutboxRow.channel, OutboxRow.chat_id, OutboxRow.person_id,
+                    OutboxRow.lane, OutboxRow.reply, OutboxRow.locale, OutboxRow.attempts,
+                    OutboxRow.created_at)
+             .where(OutboxRow.channel == CHANNEL, OutboxRow.chat_id == chat_id,
+                    OutboxRow.status == "sent", OutboxRow.id > since)
+             .limit(limit))
+        rows = list(await session.execute(
+            q.order_by(OutboxRow.id.desc()) if since == 0 else q.order_by(OutboxRow.id)))
+        if since == 0:
+            rows.reverse()
         return [(Outgoing(id=r.id, channel=r.channel, chat_id=r.chat_id, person_id=r.person_id,
                           lane=r.lane, reply=r.reply, locale=r.locale, attempts=r.attempts),
                  r.created_at)

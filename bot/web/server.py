@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
 from bot.web.demo import add_demo_routes
 from bot.web.files import WebFiles, image_kind, strip_metadata, write_once
+from bot.web.history import LIMIT as HISTORY_LIMIT
 from bot.web.history import own_messages, sent_replies
 from bot.web.sender import EventHub, TooManyStreams, render_event
 from bot.web.tokens import TokenCache, WebUser
@@ -235,9 +236,16 @@ class _Routes:
         sent: set[int] = set()
         try:
             await resp.prepare(request)
-            for event in await self._events(user, last):
-                await _send(resp, event)
-                sent.add(event["id"])
+            # Everything after ``since`` (a page back from a long absence: page by page).
+            after = last
+            while True:
+                page = await self._events(user, after)
+                for event in page:
+                    await _send(resp, event)
+                    sent.add(event["id"])
+                if after == 0 or len(page) < HISTORY_LIMIT:
+                    break
+                after = page[-1]["id"]
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), PING_SECONDS)

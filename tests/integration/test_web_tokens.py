@@ -1,12 +1,15 @@
-"""Web chat tokens on a real database: the short cache in front of the token look-up."""
+"""Web chat tokens and history on a real database: the token cache, the history window."""
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-from core.roster import validate_roster
+from sqlalchemy import select
+
 from bot.web.tokens import TokenCache, issue_token, issue_tokens, revoke_tokens
+from core.roster import validate_roster
 from storage.roster import apply_roster, read_roster
+from storage.tables import OutboxRow
 from tests.support.harness import ROSTER
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)
@@ -46,3 +49,27 @@ async def test_the_pickers_tokens_count_only_in_demo_mode(sf) -> None:  # noqa: 
     assert await on.user(demo, NOW) is not None
     assert await off.user(demo, NOW) is None  # demo mode switched off: refused
     assert await off.user(link, NOW) is not None  # ordinary links are not affected
+
+
+async def test_history_opens_at_the_newest_replies_and_pages_forward(sf) -> None:  # noqa: ANN001
+    from core.model import Lane
+    from core.replies import Reply
+    from bot.web.history import LIMIT, sent_replies
+    from storage.outbox import record_sent
+    from storage.store import SqlStore
+
+    total = LIMIT + 50
+    async with sf() as s, s.begin():
+        store = SqlStore(s)
+        for _ in range(total):
+            await store.enqueue("web", "web:1", Reply("help.text"), lane=Lane.INTERACTIVE,
+                                locale="zh_CN", person_id=None, now=NOW)
+    async with sf() as s:
+        ids = list((await s.scalars(select(OutboxRow.id).order_by(OutboxRow.id))).all())
+    assert len(ids) == total
+    await record_sent(sf, [([i], str(i)) for i in ids], NOW)
+    newest = [r.id for r, _ in await sent_replies(sf, "web:1", 0)]
+    assert newest == ids[-LIMIT:]  # the latest ones, oldest first
+    after = [r.id for r, _ in await sent_replies(sf, "web:1", ids[9])]
+    assert after == ids[10:10 + LIMIT]  # forward from where the page was
+    assert await sent_replies(sf, "web:2", 0) == []
