@@ -132,7 +132,8 @@ def _since(request: web.Request) -> int:
         since = int(request.query.get("since", "0"))
     except ValueError:
         raise web.HTTPBadRequest(reason="Bad since") from None
-    return min(max(0, since), 2**63 - 1)  # a row id: beyond a BIGINT it matches nothing
+    # An outbox row id (an INTEGER, 32 bits on PostgreSQL): beyond it matches nothing.
+    return min(max(0, since), 2**31 - 1)
 
 
 class _Routes:
