@@ -7,7 +7,6 @@ like any other, so demo mode adds no second way into /api/.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import is_loopback
-from bot.web.tokens import issue_tokens, web_user
+from bot.web.tokens import TokenCache, issue_tokens
 from core.clock import Clock
 from core.model import Role
 from storage.tables import OrgUnit, Person, RoleAssignment
@@ -59,7 +58,7 @@ async def demo_people(sf: async_sessionmaker) -> list[dict[str, Any]]:
 
 
 def add_demo_routes(app: web.Application, *, host: str, sf: async_sessionmaker, clock: Clock,
-                    token_ttl: timedelta) -> None:
+                    users: TokenCache) -> None:
     if not is_loopback(host):
         raise DemoRefused(f"demo mode runs only on a loopback address, not on {host!r}")
     issued: dict[str, str] = {}  # person number -> token, reused while it stays valid
@@ -84,7 +83,7 @@ def add_demo_routes(app: web.Application, *, host: str, sf: async_sessionmaker, 
         if not isinstance(number, str) or not 0 < len(number) <= 40:
             return web.json_response({"error": "bad_request"}, status=400)
         token = issued.get(number)
-        if token is None or await web_user(sf, token, clock.now(), token_ttl) is None:
+        if token is None or await users.user(token, clock.now()) is None:
             fresh = await issue_tokens(sf, [number], clock.now(), demo=True)
             if number not in fresh:
                 return web.json_response({"error": "unknown_person"}, status=404)

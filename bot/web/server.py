@@ -117,8 +117,9 @@ def make_app(deps: WebDeps) -> web.Application:
     app.router.add_get("/app.js", routes.static)
     app.router.add_get("/app.css", routes.static)
     if deps.demo_host is not None:
+        assert deps.users is not None
         add_demo_routes(app, host=deps.demo_host, sf=deps.sf, clock=deps.clock,
-                        token_ttl=deps.token_ttl)
+                        users=deps.users)
     app.router.add_get("/api/me", routes.me)
     app.router.add_get("/api/messages", routes.history)
     app.router.add_post("/api/messages", routes.post)

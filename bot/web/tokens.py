@@ -80,20 +80,8 @@ async def _lookup(sf: async_sessionmaker, digest: str) -> tuple[WebUser, datetim
         WebUser(row.person_id, digest, row.display_name, row.username), row.created_at)
 
 
-async def web_user(sf: async_sessionmaker, token: str, now: datetime,
-                   ttl: timedelta) -> WebUser | None:
-    """The person a token belongs to, or None: unknown, revoked (unlinked), expired (older
-    than ``ttl``), or the person is no longer active."""
-    if not token or len(token) > 200:
-        return None
-    found = await _lookup(sf, token_hash(token))
-    if found is None or found[1] + ttl < now:
-        return None
-    return found[0]
-
-
 class TokenCache:
-    """``web_user`` for every request, answered from memory for ``fresh_seconds``.
+    """The person a token belongs to, answered from memory for ``fresh_seconds``.
 
     A page makes a request per message; a lookup per request was a database session each
     (bench/web.py). Only known tokens are kept, and only briefly: a revocation (another
@@ -125,6 +113,13 @@ class TokenCache:
         if user.label == DEMO_LABEL and not self.demo:
             return None  # a token the demo picker handed out, kept after demo mode ended
         return None if created_at + self.ttl < now else user
+
+
+async def web_user(sf: async_sessionmaker, token: str, now: datetime,
+                   ttl: timedelta) -> WebUser | None:
+    """The person a token belongs to, asked of the database now: None if unknown, revoked
+    (unlinked), expired (older than ``ttl``), or the person is no longer active."""
+    return await TokenCache(sf, ttl, fresh_seconds=0, demo=True).user(token, now)
 
 
 async def revoke_tokens(sf: async_sessionmaker, person_number: str) -> int:

@@ -27,7 +27,7 @@ from storage.tables import (
 from tests.support.chat import ChatUser
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
+from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
 
 STUDENT, STUDENT_2, MEMBER = "2023010103", "2023010101", "2022010202"  # ACC; 3号楼 logistics
 COUNSELLOR, PSY_1 = "9001000003", "9103000001"   # ACC counsellor; psych centre
@@ -61,12 +61,8 @@ def _settings(db_url: str, api: FakeBotAPI) -> Any:
 
 
 async def _bind(db_url: str, api: FakeBotAPI, people: dict[str, int]) -> dict[str, ChatUser]:
-    users = {}
-    for number, uid in people.items():
-        users[number] = ChatUser(api, uid)
-        users[number].say(f"/start {await binding_code(db_url, number)}")
-        await users[number].expect("绑定成功")
-    return users
+    return {number: await bound_chat(api, db_url, number, uid)
+            for number, uid in people.items()}
 
 
 async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from bot import commands
 from storage.db import make_engine, session_factory
 from storage.tables import InboxRow, OutboxRow
-from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.harness import TOKEN, binding_code, bot_settings, seed_roster
+from tests.support.harness import TOKEN, bound_chat, bot_settings, seed_roster
 from tests.support.images import jpeg
 from tests.support.web import WebBot, WebUser, _token  # WebBot, WebUser: also imported from here
 
@@ -131,9 +130,7 @@ async def test_the_same_conversation_on_web_and_telegram(db_url: str, tmp_path: 
     await seed_roster(db_url)
     web_token = await _token(db_url, OTHER)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
-        tg = ChatUser(api, 5001, "赵子涵")
-        tg.say(f"/start {await binding_code(db_url, STUDENT)}")
-        await tg.expect("绑定成功")
+        tg = await bound_chat(api, db_url, STUDENT, 5001, "赵子涵")
         tg_after = max([r.id for r in await _rows(db_url, OutboxRow)], default=0)
         tg.say("3号楼 <b>热水器</b> 坏了三天")
         await tg.press(await tg.expect("请选择诉求类别"), "后勤生活")

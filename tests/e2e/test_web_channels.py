@@ -12,13 +12,12 @@ import pytest
 from bot import commands
 from bot.web.demo import DemoRefused, add_demo_routes
 from bot.web.runtime import serve_web, web_channel
-from bot.web.tokens import issue_token, issue_tokens, web_user
+from bot.web.tokens import TokenCache, issue_token, issue_tokens, web_user
 from core.clock import SystemClock
 from locales import Catalog
 from storage.db import make_engine, session_factory
-from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.harness import TOKEN, binding_code, bot_settings, seed_roster
+from tests.support.harness import TOKEN, bound_chat, bot_settings, seed_roster
 from tests.support.web import WebBot, WebUser, _free_port, _token
 
 STUDENT, MEMBER = "2023010103", "2022010202"  # 3号楼 student; the logistics member for 3号楼
@@ -29,12 +28,8 @@ async def test_one_person_on_both_channels_sees_the_same_concern(db_url: str,
     await seed_roster(db_url)
     student_web, member_web = await _token(db_url, STUDENT), await _token(db_url, MEMBER)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
-        tg = ChatUser(api, 7001, "学生")
-        tg.say(f"/start {await binding_code(db_url, STUDENT)}")
-        await tg.expect("绑定成功")
-        member_tg = ChatUser(api, 7002, "党员")
-        member_tg.say(f"/start {await binding_code(db_url, MEMBER)}")
-        await member_tg.expect("绑定成功")
+        tg = await bound_chat(api, db_url, STUDENT, 7001, "学生")
+        member_tg = await bound_chat(api, db_url, MEMBER, 7002, "党员")
 
         tg.say("3号楼 热水器坏了三天")
         await tg.press(await tg.expect("请选择诉求类别"), "后勤生活")
@@ -178,10 +173,10 @@ def test_demo_routes_refuse_a_non_loopback_host() -> None:
     for host in ("0.0.0.0", "10.0.0.5", "campus.example.edu", "::"):
         with pytest.raises(DemoRefused):
             add_demo_routes(aioweb.Application(), host=host, sf=None, clock=SystemClock(),
-                            token_ttl=timedelta(days=1))
+                            users=TokenCache(None, timedelta(days=1)))
     for host in ("127.0.0.1", "::1", "localhost", "127.0.0.2"):
         add_demo_routes(aioweb.Application(), host=host, sf=None, clock=SystemClock(),
-                        token_ttl=timedelta(days=1))
+                        users=TokenCache(None, timedelta(days=1)))
 
 
 async def test_a_new_demo_token_replaces_the_last_one_but_not_real_links(db_url: str) -> None:

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from storage.tables import OutboxRow
 from tests.e2e.test_web_api import WebBot, WebUser, _token
 from tests.support.db import query
-from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI, Upload
-from tests.support.harness import TOKEN, binding_code, seed_roster
+from tests.support.harness import TOKEN, bound_chat, seed_roster
 from tests.support.images import jpeg
 
 STUDENT, MEMBER, OTHER = "2023010103", "2022010202", "2023030102"  # 3号楼; its logistics member
@@ -22,6 +21,14 @@ GPS = b"GPS 31.2304N 121.4737E iPhone"
 WEB_JPEG = jpeg(exif=GPS, pixels=bytes(range(256)) * 4)
 STORED_JPEG = jpeg(pixels=bytes(range(256)) * 4)
 TG_JPEG = b"\xff\xd8\xff\xdb" + b"telegram photo bytes " * 20
+
+
+async def _web_draft(student: WebUser) -> None:
+    """A 3号楼 logistics concern written on the web, up to its confirmation."""
+    await student.say("3号楼 水管漏水，见照片")
+    await student.press(await student.expect("请选择诉求类别"), "后勤生活")
+    await student.press(await student.expect("请选择诉求性质"), "求助")
+    await student.expect("请确认您的诉求")
 
 
 async def _post_photo(user: WebUser, data: bytes) -> None:
@@ -48,14 +55,9 @@ async def test_a_web_photo_reaches_the_telegram_member_as_an_upload(db_url: str,
     await seed_roster(db_url)
     token = await _token(db_url, STUDENT)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
-        member = ChatUser(api, 6001, "党员")
-        member.say(f"/start {await binding_code(db_url, MEMBER)}")
-        await member.expect("绑定成功")
+        member = await bound_chat(api, db_url, MEMBER, 6001, "党员")
         student = WebUser(web, token)
-        await student.say("3号楼 水管漏水，见照片")
-        await student.press(await student.expect("请选择诉求类别"), "后勤生活")
-        await student.press(await student.expect("请选择诉求性质"), "求助")
-        await student.expect("请确认您的诉求")
+        await _web_draft(student)
         await _post_photo(student, WEB_JPEG)
         await student.expect("附件 1 个")
         await _post_photo(student, WEB_JPEG)  # the same photo again: uploaded only once
@@ -78,9 +80,7 @@ async def test_a_telegram_photo_is_shown_to_the_web_member_only(db_url: str,
     member_token, other_token = await _token(db_url, MEMBER), await _token(db_url, OTHER)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
         api.add_file("tg-photo-1", TG_JPEG, "photos/file_1.jpg")
-        student = ChatUser(api, 5001, "赵子涵")
-        student.say(f"/start {await binding_code(db_url, STUDENT)}")
-        await student.expect("绑定成功")
+        student = await bound_chat(api, db_url, STUDENT, 5001, "赵子涵")
         student.say("3号楼 热水器坏了")
         await student.press(await student.expect("请选择诉求类别"), "后勤生活")
         await student.press(await student.expect("请选择诉求性质"), "求助")
@@ -113,16 +113,11 @@ async def test_a_web_photo_telegram_refuses_still_lets_the_card_through(db_url: 
     await seed_roster(db_url)
     token = await _token(db_url, STUDENT)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
-        member = ChatUser(api, 6001, "党员")
-        member.say(f"/start {await binding_code(db_url, MEMBER)}")
-        await member.expect("绑定成功")
+        member = await bound_chat(api, db_url, MEMBER, 6001, "党员")
         # Telegram refuses the upload (e.g. JPEG magic bytes followed by junk).
         api.inject("sendPhoto", 400, chat_id=6001, description="Bad Request: IMAGE_PROCESS_FAILED")
         student = WebUser(web, token)
-        await student.say("3号楼 水管漏水，见照片")
-        await student.press(await student.expect("请选择诉求类别"), "后勤生活")
-        await student.press(await student.expect("请选择诉求性质"), "求助")
-        await student.expect("请确认您的诉求")
+        await _web_draft(student)
         await _post_photo(student, WEB_JPEG)
         await student.press(await student.expect("附件 1 个"), "写好了")
         await student.press(await student.expect("请确认您的诉求"), "确认提交")

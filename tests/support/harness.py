@@ -12,6 +12,7 @@ from core.clock import SystemClock
 from core.roster import validate_roster
 from storage.db import make_engine, session_factory
 from storage.roster import apply_roster, issue_codes, read_roster
+from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,4 +77,14 @@ class RunningBot:
         await self.rt.aclose()
 
 
-__all__ = ["FakeBotAPI", "RunningBot", "binding_code", "seed_roster", "bot_settings"]
+async def bound_chat(api: FakeBotAPI, db_url: str, number: str, user_id: int,
+                     name: str = "测试") -> ChatUser:
+    """A Telegram user who has bound the roster person ``number`` with a fresh code."""
+    user = ChatUser(api, user_id, name)
+    user.say(f"/start {await binding_code(db_url, number)}")
+    await user.expect("绑定成功")
+    return user
+
+
+__all__ = ["FakeBotAPI", "RunningBot", "binding_code", "bound_chat", "seed_roster",
+           "bot_settings"]
