@@ -57,10 +57,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
 
+    from storage.db import DatabaseFolderError, ensure_sqlite_folder
+
     try:
+        ensure_sqlite_folder(settings.database.url)
         return asyncio.run(_run(args, settings))
     except StartupError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except DatabaseFolderError as exc:
+        print(f"Cannot create the folder {exc.folder} for the SQLite database ({exc.reason}): "
+              f"set [database] url (XQ_DATABASE__URL) to a file in a folder that exists or "
+              f"can be created.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

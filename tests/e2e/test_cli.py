@@ -142,6 +142,33 @@ def test_invalid_config_names_the_key(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
+def test_a_fresh_checkout_creates_the_database_folder(tmp_path: Path) -> None:
+    """A fresh clone has no var/ (it is git-ignored): the shipped SQLite URL must work."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
+    env["XQ_CONFIG"] = str(ROOT / "config.toml")
+    for args in (["migrate"], ["roster", "import", str(ROOT / "examples" / "roster.xlsx")]):
+        out = subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert "Traceback" not in out.stderr
+    assert (tmp_path / "var" / "xinqiao.db").is_file()
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["status"], ["run"]])
+def test_a_database_folder_that_cannot_be_made_is_named(tmp_path: Path,
+                                                        command: list[str]) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    for url, folder in (("sqlite+aiosqlite:////proc/nope/x.db", "/proc/nope"),
+                        (f"sqlite+aiosqlite:///{tmp_path}/a-file/db/x.db",
+                         f"{tmp_path}/a-file/db")):
+        out = _bot(*command, db_url=url, XQ_TELEGRAM__TOKEN="", XQ_WEB__PORT=str(_free_port()))
+        assert out.returncode == 2, out.stderr
+        assert "Traceback" not in out.stderr
+        assert out.stderr.count("\n") == 1, out.stderr  # one sentence
+        assert folder in out.stderr
+        assert "[database] url" in out.stderr and "XQ_DATABASE__URL" in out.stderr
+
+
 def _write_csv(folder: Path, name: str, rows: list[list[str]], encoding: str) -> None:
     with open(folder / f"{name}.csv", "w", encoding=encoding, newline="") as f:
         csv.writer(f).writerows(rows)
