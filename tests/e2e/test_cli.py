@@ -107,7 +107,11 @@ def test_run_without_token_serves_the_web_chat_with_the_demo_picker(tmp_path: Pa
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
-    assert proc.returncode == 0, proc.stderr.read()[-2000:]
+    stderr = proc.stderr.read()
+    assert proc.returncode == 0, stderr[-2000:]
+    # The shipped config has no school hotline: the operator is told once, at start.
+    warned = [line for line in stderr.splitlines() if "XQ_CRISIS__SCHOOL_HOTLINE" in line]
+    assert len(warned) == 1 and "[crisis] school_hotline is not set" in warned[0], stderr
 
 
 def test_demo_mode_refuses_a_non_loopback_bind(tmp_path: Path) -> None:
@@ -147,7 +151,8 @@ def test_a_fresh_checkout_creates_the_database_folder(tmp_path: Path) -> None:
     the bot started from a directory of its own (the package needs no source checkout)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
     port = _free_port()
-    env.update(XQ_CONFIG=str(ROOT / "config.toml"), XQ_WEB__PORT=str(port))
+    env.update(XQ_CONFIG=str(ROOT / "config.toml"), XQ_WEB__PORT=str(port),
+               XQ_CRISIS__SCHOOL_HOTLINE="010-12345678")
     migrate = subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=tmp_path, env=env,
                              capture_output=True, text=True, timeout=120)
     assert migrate.returncode == 0, migrate.stderr
@@ -170,7 +175,9 @@ def test_a_fresh_checkout_creates_the_database_folder(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
-    assert proc.returncode == 0, proc.stderr.read()[-2000:]
+    stderr = proc.stderr.read()
+    assert proc.returncode == 0, stderr[-2000:]
+    assert "school_hotline" not in stderr  # it is set here
     assert (tmp_path / "var" / "xinqiao.db").is_file()
 
 
