@@ -171,7 +171,9 @@ async def web_revoke(settings: Settings, person_number: str) -> int:
     return 0
 
 
-async def sweep(settings: Settings, now_text: str | None) -> int:
+async def sweep(settings: Settings, now_text: str | None, only: list[str] | None) -> int:
+    """The follow-up and crisis sweeps once. With --now and no --only, follow-ups only: a
+    time-travelling crisis sweep would escalate live cases whose limits have not passed."""
     from datetime import datetime
 
     from bot.workcalendar import ChinaWorkCalendar
@@ -180,7 +182,6 @@ async def sweep(settings: Settings, now_text: str | None) -> int:
     from scheduler.crisis_sweep import crisis_sweep
     from scheduler.sweeps import followup_sweep
 
-    await upgrade_async(settings.database.url)
     try:
         clock = FixedClock(datetime.fromisoformat(now_text)) if now_text else SystemClock()
     except ValueError:
@@ -190,17 +191,24 @@ async def sweep(settings: Settings, now_text: str | None) -> int:
     if clock.now().tzinfo is None:
         print("--now needs a time zone offset, e.g. +08:00", file=sys.stderr)
         return 2
+    run = set(only or (["followup"] if now_text else ["followup", "crisis"]))
+    await upgrade_async(settings.database.url)
     engine = make_engine(settings.database.url)
     try:
-        asked, closed = await followup_sweep(
-            session_factory(engine), clock, calendar=ChinaWorkCalendar(),
-            timezone=settings.app.timezone,
-            answer_working_days=settings.followup.answer_working_days,
-            default_locale=settings.app.default_locale)
-        escalated = await crisis_sweep(session_factory(engine), clock,
-                                       rules=crisis_rules(settings))
+        if "followup" in run:
+            asked, closed = await followup_sweep(
+                session_factory(engine), clock, calendar=ChinaWorkCalendar(),
+                timezone=settings.app.timezone,
+                answer_working_days=settings.followup.answer_working_days,
+                default_locale=settings.app.default_locale)
+            print(f"follow-ups asked: {asked}; closed without answer: {closed}")
+        if "crisis" in run:
+            escalated = await crisis_sweep(session_factory(engine), clock,
+                                           rules=crisis_rules(settings))
+            print(f"crisis escalations: {escalated}")
+        elif not only:
+            print("crisis escalation skipped: at a chosen time (--now) it would page live "
+                  "crisis cases early; add --only crisis to run it.")
     finally:
         await engine.dispose()
-    print(f"follow-ups asked: {asked}; closed without answer: {closed}")
-    print(f"crisis escalations: {escalated}")
     return 0
