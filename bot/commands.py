@@ -83,12 +83,40 @@ async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
         return 1
     finally:
         await engine.dispose()
-    write_codes_csv(out, codes, bot_username or settings.telegram.bot_username)
+    username = bot_username or settings.telegram.bot_username or await _username_from_telegram(
+        settings)
+    write_codes_csv(out, codes, username)
     print(f"Issued {len(codes)} binding code(s), valid {settings.binding.code_ttl_hours} h: {out}")
-    if not (bot_username or settings.telegram.bot_username):
+    if not username and not settings.telegram.token.get_secret_value():
         print("No bot username known, so the CSV has no t.me links: pass --bot-username "
               "or set [telegram] bot_username.")
     return 0
+
+
+async def _username_from_telegram(settings: Settings) -> str:
+    """The bot's username from Telegram's getMe when a token is set; "" (saying why in one
+    sentence) when there is no token or getMe fails."""
+    if not settings.telegram.token.get_secret_value():
+        return ""
+    import asyncio
+
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.app import make_bot
+
+    bot = make_bot(settings)
+    try:
+        me = await asyncio.wait_for(bot.get_me(), timeout=30)
+    except (TelegramAPIError, TimeoutError) as exc:
+        print(f"Could not ask Telegram for the bot's username (getMe at "
+              f"{settings.telegram.api_base}: {exc or 'no answer in 30 s'}), so the CSV has no "
+              f"t.me links: pass --bot-username or set [telegram] bot_username.",
+              file=sys.stderr)
+        return ""
+    finally:
+        await bot.session.close()
+    print(f"Bot username from Telegram (getMe): @{me.username}")
+    return me.username or ""
 
 
 async def status(settings: Settings) -> int:
