@@ -224,6 +224,10 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                     f"set [web] port (XQ_WEB__PORT) to a free port, or stop what uses it."
                 ) from None
         sched.start()
+        if not settings.crisis.school_hotline.strip():
+            log.warning("[crisis] school_hotline is not set, so the crisis reply names only the "
+                        "national hotline: set XQ_CRISIS__SCHOOL_HOTLINE (or school_hotline "
+                        "in config.toml) to the school's own")
         print(startup_line(settings), flush=True)
         await asyncio.gather(*rt.workers(stop))
     finally:

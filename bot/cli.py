@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, StartupError, load_settings
 
 DESCRIPTION = "Xinqiao (心桥): the campus contact-and-serve chat bot."
+SWEEPS = ("followup", "crisis")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,9 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
     codes.add_argument("--person", action="append", metavar="NUMBER",
                        help="only these people (repeat); re-issues to rebind an account")
     codes.add_argument("--bot-username", default="", help="for t.me deep links")
-    sweep = sub.add_parser("sweep", help="run the periodic sweeps once (follow-ups, ...)")
+    sweep = sub.add_parser(
+        "sweep", help="run the periodic sweeps once (follow-ups, crisis escalation)",
+        description="Run the periodic sweeps once. At the real time (no --now) both run, as "
+                    "in the bot. With --now only the follow-ups run unless --only crisis is "
+                    "given: a sweep at a chosen time would page live crisis cases up the "
+                    "ladder for limits that have not passed.")
     sweep.add_argument("--now", metavar="TIME",
                        help="act as if it were this ISO time (e.g. 2026-12-01T09:00+08:00)")
+    sweep.add_argument("--only", action="append", choices=SWEEPS, metavar="SWEEP",
+                       help="run only this sweep: followup or crisis (repeat for both)")
     sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
     webp = sub.add_parser("web", help="the local web chat")
     wsub = webp.add_subparsers(dest="web_command", metavar="ACTION", required=True)
@@ -57,10 +65,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
 
+    from storage.db import DatabaseFolderError, ensure_sqlite_folder
+
     try:
+        ensure_sqlite_folder(settings.database.url)
         return asyncio.run(_run(args, settings))
     except StartupError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except DatabaseFolderError as exc:
+        print(f"Cannot create the folder {exc.folder} for the SQLite database ({exc.reason}): "
+              f"set [database] url (XQ_DATABASE__URL) to a file in a folder that exists or "
+              f"can be created.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -72,7 +88,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "migrate":
         return await commands.migrate(settings)
     if args.command == "sweep":
-        return await commands.sweep(settings, args.now)
+        return await commands.sweep(settings, args.now, args.only)
     if args.command == "status":
         return await commands.status(settings)
     if args.command == "roster":

@@ -83,12 +83,40 @@ async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
         return 1
     finally:
         await engine.dispose()
-    write_codes_csv(out, codes, bot_username or settings.telegram.bot_username)
+    username = bot_username or settings.telegram.bot_username or await _username_from_telegram(
+        settings)
+    write_codes_csv(out, codes, username)
     print(f"Issued {len(codes)} binding code(s), valid {settings.binding.code_ttl_hours} h: {out}")
-    if not (bot_username or settings.telegram.bot_username):
+    if not username and not settings.telegram.token.get_secret_value():
         print("No bot username known, so the CSV has no t.me links: pass --bot-username "
               "or set [telegram] bot_username.")
     return 0
+
+
+async def _username_from_telegram(settings: Settings) -> str:
+    """The bot's username from Telegram's getMe when a token is set; "" (saying why in one
+    sentence) when there is no token or getMe fails."""
+    if not settings.telegram.token.get_secret_value():
+        return ""
+    import asyncio
+
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.app import make_bot
+
+    bot = make_bot(settings)
+    try:
+        me = await asyncio.wait_for(bot.get_me(), timeout=30)
+    except (TelegramAPIError, TimeoutError) as exc:
+        print(f"Could not ask Telegram for the bot's username (getMe at "
+              f"{settings.telegram.api_base}: {exc or 'no answer in 30 s'}), so the CSV has no "
+              f"t.me links: pass --bot-username or set [telegram] bot_username.",
+              file=sys.stderr)
+        return ""
+    finally:
+        await bot.session.close()
+    print(f"Bot username from Telegram (getMe): @{me.username}")
+    return me.username or ""
 
 
 async def status(settings: Settings) -> int:
@@ -171,7 +199,9 @@ async def web_revoke(settings: Settings, person_number: str) -> int:
     return 0
 
 
-async def sweep(settings: Settings, now_text: str | None) -> int:
+async def sweep(settings: Settings, now_text: str | None, only: list[str] | None) -> int:
+    """The follow-up and crisis sweeps once. With --now and no --only, follow-ups only: a
+    time-travelling crisis sweep would escalate live cases whose limits have not passed."""
     from datetime import datetime
 
     from bot.workcalendar import ChinaWorkCalendar
@@ -180,7 +210,6 @@ async def sweep(settings: Settings, now_text: str | None) -> int:
     from scheduler.crisis_sweep import crisis_sweep
     from scheduler.sweeps import followup_sweep
 
-    await upgrade_async(settings.database.url)
     try:
         clock = FixedClock(datetime.fromisoformat(now_text)) if now_text else SystemClock()
     except ValueError:
@@ -190,17 +219,24 @@ async def sweep(settings: Settings, now_text: str | None) -> int:
     if clock.now().tzinfo is None:
         print("--now needs a time zone offset, e.g. +08:00", file=sys.stderr)
         return 2
+    run = set(only or (["followup"] if now_text else ["followup", "crisis"]))
+    await upgrade_async(settings.database.url)
     engine = make_engine(settings.database.url)
     try:
-        asked, closed = await followup_sweep(
-            session_factory(engine), clock, calendar=ChinaWorkCalendar(),
-            timezone=settings.app.timezone,
-            answer_working_days=settings.followup.answer_working_days,
-            default_locale=settings.app.default_locale)
-        escalated = await crisis_sweep(session_factory(engine), clock,
-                                       rules=crisis_rules(settings))
+        if "followup" in run:
+            asked, closed = await followup_sweep(
+                session_factory(engine), clock, calendar=ChinaWorkCalendar(),
+                timezone=settings.app.timezone,
+                answer_working_days=settings.followup.answer_working_days,
+                default_locale=settings.app.default_locale)
+            print(f"follow-ups asked: {asked}; closed without answer: {closed}")
+        if "crisis" in run:
+            escalated = await crisis_sweep(session_factory(engine), clock,
+                                           rules=crisis_rules(settings))
+            print(f"crisis escalations: {escalated}")
+        elif not only:
+            print("crisis escalation skipped: at a chosen time (--now) it would page live "
+                  "crisis cases early; add --only crisis to run it.")
     finally:
         await engine.dispose()
-    print(f"follow-ups asked: {asked}; closed without answer: {closed}")
-    print(f"crisis escalations: {escalated}")
     return 0

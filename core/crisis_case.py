@@ -118,9 +118,12 @@ class Opened:
 
 
 def caring_reply(rules: CrisisRules) -> Reply:
-    """The reply the writer gets at once: care, and the hotlines."""
-    return Reply("crisis.caring", {"national": rules.national_hotline,
-                                   "school": rules.school_hotline or "—"})
+    """The reply the writer gets at once: care, and the hotlines (the school's only when
+    one is set: a line with no number to call is no help)."""
+    if rules.school_hotline.strip():
+        return Reply("crisis.caring_with_school", {"national": rules.national_hotline,
+                                                   "school": rules.school_hotline.strip()})
+    return Reply("crisis.caring", {"national": rules.national_hotline})
 
 
 async def open_crisis(store: Any, *, now: datetime, rules: CrisisRules, person_id: int,

@@ -94,13 +94,39 @@ def _aiosqlite_module() -> Any:
     return sa_aiosqlite.AsyncAdapt_aiosqlite_dbapi(aiosqlite, sqlite3)
 
 
+class DatabaseFolderError(Exception):
+    """The folder of a SQLite database file does not exist and cannot be created."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(f"cannot create {folder}: {reason}")
+        self.folder, self.reason = folder, reason
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of a SQLite database file (``var/`` on a fresh clone), so the
+    first connection can create the file. Anything but a SQLite file: nothing to do.
+
+    Every path that opens a database calls this: make_engine, the Alembic environment
+    (which makes its own engine) and the command line before any command.
+    """
+    u = make_url(url)
+    db = u.database
+    if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return
+    folder = Path(db).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise DatabaseFolderError(folder.absolute(), "a file is in the way") from None
+    except OSError as exc:
+        raise DatabaseFolderError(folder.absolute(), exc.strerror or type(exc).__name__) from None
+
+
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine. SQLite gets WAL (readers never block the writer)."""
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
-        db = u.database
-        if db and db != ":memory:":
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_folder(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30},
                                      module=_aiosqlite_module())
 
@@ -121,6 +147,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 def make_null_pool_engine(url: str) -> AsyncEngine:
     """For one-shot CLI commands and migrations."""
+    ensure_sqlite_folder(url)
     return create_async_engine(url, poolclass=NullPool)
 
 

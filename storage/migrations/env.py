@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from storage.db import ensure_sqlite_folder
 from storage.tables import Base
 
 config = context.config
@@ -25,7 +26,9 @@ def _run(connection) -> None:  # noqa: ANN001
 
 
 async def _run_async() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"), poolclass=NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    ensure_sqlite_folder(url)  # a fresh clone has no var/: SQLite cannot create a folder
+    engine = create_async_engine(url, poolclass=NullPool)
     async with engine.connect() as conn:
         await conn.run_sync(_run)
     await engine.dispose()

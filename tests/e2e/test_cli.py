@@ -107,7 +107,11 @@ def test_run_without_token_serves_the_web_chat_with_the_demo_picker(tmp_path: Pa
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
-    assert proc.returncode == 0, proc.stderr.read()[-2000:]
+    stderr = proc.stderr.read()
+    assert proc.returncode == 0, stderr[-2000:]
+    # The shipped config has no school hotline: the operator is told once, at start.
+    warned = [line for line in stderr.splitlines() if "XQ_CRISIS__SCHOOL_HOTLINE" in line]
+    assert len(warned) == 1 and "[crisis] school_hotline is not set" in warned[0], stderr
 
 
 def test_demo_mode_refuses_a_non_loopback_bind(tmp_path: Path) -> None:
@@ -140,6 +144,56 @@ def test_invalid_config_names_the_key(tmp_path: Path) -> None:
     assert "app.timezone" in out.stderr and "XQ_APP__TIMEZONE" in out.stderr
     assert "outbox.per_chat_per_second" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_fresh_checkout_creates_the_database_folder(tmp_path: Path) -> None:
+    """`make run` on a fresh clone: no var/ (it is git-ignored), the shipped SQLite URL, and
+    the bot started from a directory of its own (the package needs no source checkout)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
+    port = _free_port()
+    env.update(XQ_CONFIG=str(ROOT / "config.toml"), XQ_WEB__PORT=str(port),
+               XQ_CRISIS__SCHOOL_HOTLINE="010-12345678")
+    migrate = subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert migrate.returncode == 0, migrate.stderr
+    assert (tmp_path / "var" / "xinqiao.db").is_file()
+    (tmp_path / "var" / "xinqiao.db").unlink()
+    (tmp_path / "var").rmdir()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--seed-if-empty",
+                             str(ROOT / "examples" / "roster.xlsx")], cwd=tmp_path, env=env,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        line = proc.stdout.readline()
+        while line and "web chat only" not in line:
+            line = proc.stdout.readline()
+        assert line, f"the bot stopped: {proc.stderr.read()[-2000:]}"
+        assert _get(f"http://127.0.0.1:{port}/")[0] == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    stderr = proc.stderr.read()
+    assert proc.returncode == 0, stderr[-2000:]
+    assert "school_hotline" not in stderr  # it is set here
+    assert (tmp_path / "var" / "xinqiao.db").is_file()
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["status"], ["run"]])
+def test_a_database_folder_that_cannot_be_made_is_named(tmp_path: Path,
+                                                        command: list[str]) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    for url, folder in (("sqlite+aiosqlite:////proc/nope/x.db", "/proc/nope"),
+                        (f"sqlite+aiosqlite:///{tmp_path}/a-file/db/x.db",
+                         f"{tmp_path}/a-file/db")):
+        out = _bot(*command, db_url=url, XQ_TELEGRAM__TOKEN="", XQ_WEB__PORT=str(_free_port()))
+        assert out.returncode == 2, out.stderr
+        assert "Traceback" not in out.stderr
+        assert out.stderr.count("\n") == 1, out.stderr  # one sentence
+        assert folder in out.stderr
+        assert "[database] url" in out.stderr and "XQ_DATABASE__URL" in out.stderr
 
 
 def _write_csv(folder: Path, name: str, rows: list[list[str]], encoding: str) -> None:

@@ -19,12 +19,16 @@ What "exactly once" means here, checked after the restart has drained everything
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
+import tomllib
+from pathlib import Path
 
+import aiohttp
 import pytest
 
 from storage.tables import InboxRow, OutboxRow
-from tests.support.botprocess import BotLauncher, bot_env
+from tests.support.botprocess import ROOT, BotLauncher, bot_env
 from tests.support.crash_checks import (
     Bulk,
     CONCURRENCY,
@@ -194,3 +198,34 @@ async def test_kill_9_with_rows_in_flight_then_restart(db_url: str, launcher: Bo
             for t in tasks:
                 t.cancel()
             await db.close()
+
+
+async def test_a_test_bot_serves_while_the_shipped_web_port_is_taken(
+        tmp_path: Path, launcher: BotLauncher) -> None:
+    """`make test` while `make run` serves on config.toml's port: every bot a test starts
+    takes a free port of its own, so it runs, serves and stops cleanly all the same."""
+    with open(ROOT / "config.toml", "rb") as f:
+        shipped = tomllib.load(f)["web"]["port"]
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", shipped))
+        holder.listen()
+    except OSError:
+        pass  # already taken (by `make run`, say): just as good
+    try:
+        async with FakeBotAPI(token=TOKEN) as api:
+            with launcher.diagnostics(api.describe):
+                bot = launcher.start(bot_env(f"sqlite+aiosqlite:///{tmp_path}/x.db",
+                                             api.base_url, TOKEN), name="port")
+                port = int(bot.env.get("XQ_WEB__PORT", shipped))
+                deadline = time.monotonic() + 30
+                while "Running on Telegram and the web chat" not in bot.log():
+                    assert bot.alive, f"the bot stopped\n{bot.tail()}"
+                    assert time.monotonic() < deadline, bot.tail()
+                    await asyncio.sleep(0.05)
+                async with aiohttp.ClientSession() as http, \
+                        http.get(f"http://127.0.0.1:{port}/") as r:
+                    assert r.status == 200
+                assert bot.terminate(timeout=40) == 0, bot.tail()
+    finally:
+        holder.close()

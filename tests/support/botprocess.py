@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import runpy
 import signal
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -31,8 +32,19 @@ READY_LINE = "is connected"  # bot.app logs "Telegram bot @name is connected" be
 PRELOAD = ["bot.app", "bot.cli", "bot.commands", "tests.support.botprocess"]
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on right now (the kernel's pick)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def bot_env(db_url: str, api_base: str, token: str, **extra: str | int | float) -> dict[str, str]:
-    """The environment of a test bot: fast polling and sending, on this database and API."""
+    """The environment of a test bot: fast polling and sending, on this database and API.
+
+    The shipped config.toml serves the web chat on 8080; a test bot takes a free port
+    instead, so tests pass while `make run` (or anything else) listens there.
+    """
     env = {
         "XQ_CONFIG": str(ROOT / "config.toml"),
         "XQ_DATABASE__URL": db_url,
@@ -42,6 +54,7 @@ def bot_env(db_url: str, api_base: str, token: str, **extra: str | int | float) 
         "XQ_OUTBOX__PER_CHAT_PER_SECOND": "50",
         "XQ_OUTBOX__GLOBAL_PER_SECOND": "1000",
         "XQ_INBOX__RETRY_BASE_SECONDS": "0.05",
+        "XQ_WEB__PORT": str(free_port()),
     }
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -196,4 +209,4 @@ class BotLauncher:
         self.close()
 
 
-__all__ = ["BotLauncher", "BotProcess", "bot_env"]
+__all__ = ["BotLauncher", "BotProcess", "bot_env", "free_port"]

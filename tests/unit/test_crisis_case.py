@@ -18,12 +18,14 @@ from core.crisis_case import (
 from core.crisis_close import close_case, may_close
 from core.errors import AccessDenied, DomainError, InputError
 from core.model import Lane, RequesterProfile
+from locales import Catalog
 from tests.unit.crisis_fakes import FakeCrisisStore
 
 T0 = datetime(2026, 5, 11, 2, 0, tzinfo=timezone.utc)
 STUDENT, COUNSELLOR, PSY1, PSY2, TEAM, ADMIN, FINAL, DUTY = 1, 10, 20, 21, 30, 40, 50, 60
 RULES = CrisisRules(school_hotline="010-6666", final_number="F1", ack_minutes=15)
 MATCH = CrisisDetector().detect("我不想活了")
+CATALOG = Catalog.load()
 
 
 def store(*, reachable: tuple[int, ...] = (STUDENT, COUNSELLOR, PSY1, PSY2, TEAM, ADMIN, FINAL,
@@ -52,8 +54,8 @@ async def test_opening_replies_with_care_first_and_pages_counsellor_and_psych_ce
     s = store()
     case = await opened(s)
     first = s.sent[0]
-    assert (first.chat_id, first.reply.key, first.lane) == (str(STUDENT), "crisis.caring",
-                                                            Lane.CRISIS)
+    assert (first.chat_id, first.reply.key, first.lane) == (
+        str(STUDENT), "crisis.caring_with_school", Lane.CRISIS)
     assert first.reply.params == {"national": "12356", "school": "010-6666"}
     c = s.concerns[case]
     assert (c["crisis"], c["urgency"], c["category"], c["assigned_member_id"]) == \
@@ -190,7 +192,25 @@ async def test_a_second_crisis_message_joins_the_open_case() -> None:
     assert first == second
     assert len([c for c in s.concerns.values() if c.get("crisis")]) == 1
     assert s.sent_to(COUNSELLOR)[-1] == "crisis.again"
-    assert [x.reply.key for x in s.sent if x.chat_id == str(STUDENT)] == ["crisis.caring"] * 2
+    assert [x.reply.key for x in s.sent if x.chat_id == str(STUDENT)] == ["crisis.caring_with_school"] * 2
+
+
+@pytest.mark.parametrize(("locale", "school_line"), [("zh_CN", "· 学校心理援助热线："),
+                                                     ("en", "· School hotline: ")])
+async def test_the_caring_reply_names_the_school_hotline_only_when_one_is_set(
+        locale: str, school_line: str) -> None:
+    """The shipped config has no school hotline: no "学校心理援助热线：—" line to call."""
+    texts = {}
+    for hotline in ("", "   ", "010-12345678"):
+        s = store()
+        await opened(s, rules=CrisisRules(school_hotline=hotline, final_number="F1"))
+        reply = s.sent[0].reply
+        texts[hotline] = CATALOG.render(locale, reply.key, reply.params)
+    for text in texts[""], texts["   "]:
+        assert school_line not in text and "—" not in text
+        assert "<b>12356</b>" in text  # the national hotline stays
+    assert f"{school_line}<b>010-12345678</b>\n" in texts["010-12345678"]
+    assert texts["010-12345678"].replace(f"{school_line}<b>010-12345678</b>\n", "") == texts[""]
 
 
 def test_due_escalations_sees_a_counsellor_who_became_unreachable() -> None:
