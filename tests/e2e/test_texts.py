@@ -3,14 +3,17 @@ that is too long named for what it is, and English counts with their plural form
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from handlers.router import MENU
 from storage.tables import Person
+from tests.support.chat import ChatUser
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
+from tests.support.telegram_html import problems
 from tests.support.web import WebBot, WebUser, _token
 
 STUDENT, MEMBER, SECRETARY = "2023010103", "2022010202", "9001000003"  # 3号楼; its member; ACC-S1
@@ -57,23 +60,28 @@ async def test_web_help_has_no_binding_code_and_only_photos(db_url: str, tmp_pat
         assert "file" not in html.lower() and "JPEG" in html
 
 
-async def test_second_accept_relay_limits_and_english_counts(db_url: str) -> None:
+async def _submitted(api: FakeBotAPI, db_url: str) -> tuple[ChatUser, ChatUser, Any]:
+    """The student's concern on the member's screen: (student, member, task card)."""
+    stu = await bound_chat(api, db_url, STUDENT, 7201)
+    mem = await bound_chat(api, db_url, MEMBER, 7202)
+    stu.say("3号楼水房没有热水")
+    await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
+    await stu.press(await stu.expect("请选择诉求性质"), "求助")
+    await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
+    await stu.expect("诉求已提交")
+    return stu, mem, await mem.expect("新诉求")
+
+
+async def test_a_second_accept_says_it_was_accepted_and_by_whom(db_url: str) -> None:
     await seed_roster(db_url)
     member_name = (await query(db_url, select(Person.name).where(Person.number == MEMBER)))[0][0]
     async with FakeBotAPI(token=TOKEN) as api, RunningBot(bot_settings(db_url, api.base_url,
                                                                       **FAST)):
-        stu = await bound_chat(api, db_url, STUDENT, 7201)
-        mem = await bound_chat(api, db_url, MEMBER, 7202)
+        stu, mem, card = await _submitted(api, db_url)
         sec = await bound_chat(api, db_url, SECRETARY, 7203)
-        stu.say("3号楼水房没有热水")
-        await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
-        await stu.press(await stu.expect("请选择诉求性质"), "求助")
-        await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
-        await stu.expect("诉求已提交")
-        card = await mem.expect("新诉求")
         # 签收 twice (a double tap, or the same card on a second device): it says so.
         accept = await mem.press(card, "签收")
-        accepted = await mem.expect("已签收")
+        await mem.expect("已签收")
         await stu.expect("已由负责的党员签收")
         await mem.press(card, "签收")
         again = mem.text_of(await mem.expect("签收"))
@@ -81,6 +89,15 @@ async def test_second_accept_relay_limits_and_english_counts(db_url: str) -> Non
         # Anyone else with a say over the concern learns who accepted it.
         api.push_callback(7203, accept, int(card.result["message_id"]))
         assert f"此诉求已由 {member_name} 签收" in sec.text_of(await sec.expect("签收"))
+
+
+async def test_an_over_long_relay_is_named_for_what_it_is(db_url: str) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api, RunningBot(bot_settings(db_url, api.base_url,
+                                                                      **FAST)):
+        stu, mem, card = await _submitted(api, db_url)
+        await mem.press(card, "签收")
+        accepted = await mem.expect("已签收")
         # The member's over-long message to the requester is named as such, not as a
         # concern's text; the step waits, and the shortened one goes through.
         await mem.press(accepted, "联系诉求人")
@@ -100,17 +117,23 @@ async def test_second_accept_relay_limits_and_english_counts(db_url: str) -> Non
         stu.say("好的，谢谢")
         await stu.expect("已转达")
         await mem.expect("好的，谢谢")
-        # English: a count shows its plural form; an unreadable message is named.
+
+
+async def test_english_counts_have_plural_forms_and_usage_lines_are_valid(db_url: str) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api, RunningBot(bot_settings(db_url, api.base_url,
+                                                                      **FAST)):
+        stu, mem, _ = await _submitted(api, db_url)
         for user in (stu, mem):
             user.say("/lang en")
             await user.expect("Language set to English")
         stu.say("/my")
-        mine = stu.text_of(await stu.expect("You have"))
-        assert "You have 1 concern:" in mine
+        assert "You have 1 concern:" in stu.text_of(await stu.expect("You have"))
         mem.say("/tasks")
         assert "<b>1 open concern</b>" in mem.text_of(await mem.expect("open concern"))
         api.push_sticker(7201)
         assert "I can't read stickers yet." in stu.text_of(await stu.expect("can't read"))
-        mem.say("/reject")
-        usage = mem.text_of(await mem.expect("Usage: /reject"))
-        assert "<number>" not in usage
+        for command in ("merge", "reject"):  # /reveal refuses a non-supervisor first
+            mem.say(f"/{command}")
+            usage = mem.text_of(await mem.expect(f"Usage: /{command}"))
+            assert problems(usage) == [], usage  # "<number>" is no tag Telegram knows
