@@ -415,6 +415,14 @@ def test_an_ampersand_is_an_entity_in_text_and_a_character_on_a_button() -> None
     assert render_event(CATALOG, row)["buttons"][0][0]["label"] == "Campus life & logistics"
 
 
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_command_menu_entries_are_plain_text(locale: str) -> None:
+    # setMyCommands shows them as they are: no tags, no entities.
+    for command in MENU:
+        entry = CATALOG.raw(locale, f"commands.{command}")
+        assert "<" not in entry and "&" not in entry and 0 < len(entry) <= 256, entry
+
+
 @pytest.mark.parametrize("key", ["merge.usage", "reject.usage", "reveal.usage"])
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 def test_command_usage_replies_are_valid_html(locale: str, key: str) -> None:
