@@ -428,3 +428,11 @@ def test_command_menu_entries_are_plain_text(locale: str) -> None:
 def test_command_usage_replies_are_valid_html(locale: str, key: str) -> None:
     # "<number>" in a usage line is an unknown tag to Telegram: the reply never arrives.
     assert problems(render_text(CATALOG, locale, {"key": key})) == []
+
+
+def test_the_intake_too_long_text_is_only_used_for_a_concerns_text() -> None:
+    # It says "诉求正文" and "everything received so far is kept": anywhere else (a relay,
+    # a reason, a closing note) it misleads; those name their text (too_long.*).
+    used = sorted({str(p.relative_to(ROOT)) for p in _sources()
+                   if '"intake.too_long"' in p.read_text(encoding="utf-8")})
+    assert used == ["core/intake.py", "handlers/intake.py"]
