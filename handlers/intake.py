@@ -151,8 +151,7 @@ async def add_text(ctx: FlowContext, text: str) -> None:
 async def add_attachment(ctx: FlowContext, attachment: dict[str, Any]) -> None:
     draft = _draft(ctx)
     if len(draft.attachments) >= ctx.config.rules.max_attachments:
-        raise InputError("intake.too_many_files",
-                         limit=t("unit.files", count=ctx.config.rules.max_attachments))
+        raise InputError("intake.too_many_files", count=ctx.config.rules.max_attachments)
     caption = ctx.inbound.text
     if caption:
         _check_text(ctx, draft, caption)
