@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from core.errors import BindingError
 from core.ports import IdentityView, Store
+from core.replies import t
 
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
 
@@ -33,7 +34,8 @@ async def bind_identity(store: Store, identity: IdentityView, code: str, *, now:
     failed = await store.failed_binding_attempts(identity.channel, identity.external_id,
                                                  now - limits.window)
     if failed >= limits.max_failed_attempts:
-        raise BindingError("bind.too_many", minutes=int(limits.window.total_seconds() // 60))
+        minutes = int(limits.window.total_seconds() // 60)
+        raise BindingError("bind.too_many", minutes=t("unit.minutes", count=minutes))
     found = None
     if _CODE_SHAPE.match(code.strip()):
         found = await store.find_binding_code(hash_code(code))

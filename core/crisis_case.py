@@ -241,7 +241,8 @@ async def page_level(store: Any, case: CrisisCase, level: int, *, now: datetime,
 
 def _page_reply(case: CrisisCase, s: CrisisSubject | None, level: int, reason: str) -> Reply:
     return Reply("crisis.page", {
-        "number": case.number, "level": level, "reason": {"t": _REASON_KEYS[reason]},
+        # Levels count from 0 inside; people read "level 1" for the first page.
+        "number": case.number, "level": level + 1, "reason": {"t": _REASON_KEYS[reason]},
         "name": s.name if s else "—", "person_number": (s.number if s else None) or "—",
         "college": (s.college if s else None) or "—", "dorm": (s.dorm if s else None) or "—",
         "phone": (s.phone if s else None) or "—", "text": case.text or "—",

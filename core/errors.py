@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.replies import t
+
 
 class DomainError(Exception):
     key = "error.generic"
@@ -24,3 +26,13 @@ class InputError(DomainError):
 
 class AccessDenied(DomainError):
     key = "error.denied"
+
+
+def too_long(what: str | None, *, length: int, limit: int,
+             key: str = "too_long.message") -> InputError:
+    """A text over its limit: the reply names the text (``what``, a locale key such as
+    ``too_long.reply_summary``; None when ``key`` says it) and says both sizes, each with
+    its plural form."""
+    params: dict[str, Any] = {"what": t(what)} if what else {}
+    return InputError(key, **params, length=t("unit.chars", count=length),
+                      limit=t("unit.chars", count=limit))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from core.errors import AccessDenied
+from core.errors import AccessDenied, DomainError
 from core.lifecycle import Action, Actor, Transition, TransitionRefused, allowed_actions, apply
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
@@ -125,9 +125,30 @@ async def _decide(store: Any, now: datetime, person_id: int | None, concern_id: 
         tr = apply(c.status, action, chosen, reason=reason, target=target,
                    reopen_count=c.reopen_count)
     except (AccessDenied, TransitionRefused) as err:
-        await _refused(store, now, person_id, concern_id, action, err.key)
-        raise
+        said = await _accepted_already(store, c, person_id, action, err)
+        await _refused(store, now, person_id, concern_id, action, said.key)
+        if said is err:
+            raise
+        raise said from err
     return c, tr, chosen
+
+
+#: Statuses a concern is in once someone has accepted (签收) it and before it closes.
+_ACCEPTED = frozenset({ConcernStatus.ACCEPTED, ConcernStatus.IN_PROGRESS,
+                       ConcernStatus.EXTENSION_REQUESTED, ConcernStatus.REPLIED,
+                       ConcernStatus.REVISIT})
+
+
+async def _accepted_already(store: Any, c: ConcernRecord, person_id: int | None,
+                            action: Action, err: DomainError) -> DomainError:
+    """A second 签收 says so (and by whom, to anyone else) instead of "not possible now"."""
+    if action is not Action.ACCEPT or err.key != "lifecycle.refused" or c.status not in _ACCEPTED:
+        return err
+    if c.assigned_member_id is None or c.assigned_member_id == person_id:
+        return TransitionRefused("lifecycle.already_accepted", **err.params)
+    names = await store.person_names([c.assigned_member_id])
+    return TransitionRefused("lifecycle.accepted_by", **err.params,
+                             name=names.get(c.assigned_member_id) or "—")
 
 
 def _plain(extra: dict[str, Any] | None) -> dict[str, Any]:

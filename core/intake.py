@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core.anonymity import requester_card, send_task_card
-from core.errors import InputError
+from core.errors import InputError, too_long
 from core.model import (
     ConcernStatus,
     ConcernType,
@@ -67,7 +67,8 @@ def check_draft(draft: Draft, rules: IntakeRules) -> None:
     if not draft.text.strip() and not draft.attachments:
         raise InputError("intake.empty")
     if len(draft.text) > rules.max_text_chars:
-        raise InputError("intake.too_long", limit=rules.max_text_chars)
+        raise too_long(None, length=len(draft.text), limit=rules.max_text_chars,
+                       key="intake.too_long")
 
 
 async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, requester_id: int,

@@ -13,9 +13,13 @@ from typing import Any
 MAX_CALLBACK_BYTES = 64  # Telegram's callback_data limit; other channels are roomier.
 
 
-def t(key: str) -> dict[str, str]:
-    """Mark a parameter as a locale key to translate, not user text to escape."""
-    return {"t": key}
+def t(key: str, **params: Any) -> dict[str, Any]:
+    """Mark a parameter as a locale key to translate, not user text to escape.
+
+    ``params`` fill that key's own placeholders, e.g. ``t("unit.chars", count=2000)`` for
+    a number inside a sentence that needs its own plural form.
+    """
+    return {"t": key, "p": params} if params else {"t": key}
 
 
 @dataclass(frozen=True)

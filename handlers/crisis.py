@@ -12,7 +12,7 @@ from __future__ import annotations
 from core.actions import Verb, encode
 from core.crisis_close import close_case, may_close
 from core.crisis_case import acknowledge, open_crisis
-from core.errors import InputError
+from core.errors import InputError, too_long
 from core.replies import Button
 from handlers.context import FlowContext
 
@@ -116,9 +116,9 @@ async def close_note(ctx: FlowContext) -> None:
         raise InputError("crisis_close.note_required")  # the step waits for the note
     limit = ctx.config.rules.max_text_chars
     if len(text) > limit:
-        raise InputError("intake.too_long", limit=limit, length=len(text))
+        raise too_long("too_long.crisis_note", length=len(text), limit=limit)
     case_id = int(ctx.conv.data["case"])
     ctx.conv.goto("idle")  # a refusal below (closed meanwhile) ends the step as well
     done = await close_case(ctx.store, now=ctx.now, rules=ctx.config.crisis_rules,
                             person_id=ctx.identity.person_id, case_id=case_id, note=text)
-    ctx.say("crisis_close.done", number=done.case.number, told=len(done.told))
+    ctx.say("crisis_close.done", number=done.case.number, count=len(done.told))

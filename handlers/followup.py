@@ -5,7 +5,7 @@ from typing import Any
 
 from core.anonymity import neutral_attachments
 from core.cards import member_buttons, revisit_buttons
-from core.errors import InputError
+from core.errors import InputError, too_long
 from core.handling import act
 from core.lifecycle import Action, is_open
 from core.model import ConcernStatus, Lane, Role
@@ -41,6 +41,9 @@ async def answer_text(ctx: FlowContext, text: str, attachment: dict | None = Non
         await _comment(ctx, text)
         return
     cid = int(ctx.conv.data["concern"])
+    if len(text.strip()) > ctx.config.rules.max_text_chars:  # the step waits for a shorter one
+        raise too_long("too_long.relay_to_handler", length=len(text.strip()),
+                       limit=ctx.config.rules.max_text_chars)
     c = await ctx.store.get_concern(cid)
     ctx.conv.goto("idle")
     if c is None or c.requester_id != ctx.identity.person_id or c.assigned_member_id is None:
@@ -96,13 +99,13 @@ async def revisit_answer(ctx: FlowContext, arg: str) -> None:
 
 async def _comment(ctx: FlowContext, text: str) -> None:
     cid = int(ctx.conv.data["concern"])
-    ctx.conv.goto("idle")
     text = text.strip()
+    if len(text) > ctx.config.rules.max_text_chars:  # the step waits for a shorter one
+        raise too_long("too_long.revisit_comment", length=len(text),
+                       limit=ctx.config.rules.max_text_chars)
+    ctx.conv.goto("idle")
     if not text:
         raise InputError("intake.empty_text")
-    if len(text) > ctx.config.rules.max_text_chars:
-        raise InputError("intake.too_long", limit=ctx.config.rules.max_text_chars,
-                         length=len(text))
     c = await ctx.store.get_concern(cid)
     if c is None or c.requester_id != ctx.identity.person_id:
         raise InputError("handling.no_access")

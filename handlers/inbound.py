@@ -4,6 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+#: Kinds of message the bot cannot take, each with a name to show (locale ``content.*``);
+#: any other kind is shown as ``content.other`` ("this kind of message").
+CONTENT_NAMES = frozenset({"sticker", "voice", "video", "video_note", "audio", "animation",
+                           "location", "contact", "venue", "poll", "dice", "game", "story"})
+
+
+def content_name(content_type: str | None) -> dict[str, str]:
+    """The translated name of an unsupported message kind (never the raw type)."""
+    return {"t": f"content.{content_type if content_type in CONTENT_NAMES else 'other'}"}
+
 
 @dataclass(frozen=True)
 class Inbound:

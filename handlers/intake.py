@@ -5,10 +5,10 @@ from typing import Any
 
 from core.actions import Verb, encode
 from core.categories import CATEGORY_CODES
-from core.errors import InputError
+from core.errors import InputError, too_long
 from core.intake import check_draft, submit_concern
 from core.model import ConcernType, Draft
-from core.replies import Button
+from core.replies import Button, t
 from handlers.context import FlowContext
 from handlers.start import main_menu
 
@@ -129,7 +129,7 @@ async def type_chosen(ctx: FlowContext, code: str) -> None:
     ctx.conv.goto(FLOW, "text")
     _keep(ctx, draft)
     ctx.say("intake.ask_text", (_cancel_row(ctx),), edit=True,
-            limit=ctx.config.rules.max_text_chars)
+            limit=t("unit.chars", count=ctx.config.rules.max_text_chars))
 
 
 def _check_text(ctx: FlowContext, draft: Draft, text: str) -> None:
@@ -137,8 +137,8 @@ def _check_text(ctx: FlowContext, draft: Draft, text: str) -> None:
         raise InputError("intake.empty_text")
     total = len(draft.text) + len(text) + (1 if draft.texts else 0)
     if total > ctx.config.rules.max_text_chars:
-        raise InputError("intake.too_long", limit=ctx.config.rules.max_text_chars,
-                         length=total)
+        raise too_long(None, length=total, limit=ctx.config.rules.max_text_chars,
+                       key="intake.too_long")
 
 
 async def add_text(ctx: FlowContext, text: str) -> None:
@@ -151,7 +151,7 @@ async def add_text(ctx: FlowContext, text: str) -> None:
 async def add_attachment(ctx: FlowContext, attachment: dict[str, Any]) -> None:
     draft = _draft(ctx)
     if len(draft.attachments) >= ctx.config.rules.max_attachments:
-        raise InputError("intake.too_many_files", limit=ctx.config.rules.max_attachments)
+        raise InputError("intake.too_many_files", count=ctx.config.rules.max_attachments)
     caption = ctx.inbound.text
     if caption:
         _check_text(ctx, draft, caption)
@@ -166,7 +166,8 @@ def _after_addition(ctx: FlowContext, draft: Draft) -> None:
         _keep(ctx, draft)
         ctx.say("intake.added", ((Button("button.done", encode(Verb.DONE, "", ctx.conv.version)),
                                   *_cancel_row(ctx)),),
-                texts=len(draft.texts), files=len(draft.attachments))
+                texts=t("unit.text_parts", count=len(draft.texts)),
+                files=t("unit.files", count=len(draft.attachments)))
     else:  # text sent while a button choice is awaited: keep it, repeat the question
         _keep(ctx, draft)
         ctx.say("intake.kept_waiting_choice")

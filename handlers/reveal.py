@@ -3,15 +3,15 @@ Thin: parse, one core call, reply. The role check and the audit are in core.anon
 from __future__ import annotations
 
 from core.anonymity import reveal_identity
-from core.errors import InputError
+from core.errors import too_long
 from handlers.context import FlowContext
 
 
 async def reveal_command(ctx: FlowContext) -> None:
     number, _, reason = ctx.inbound.command_arg.strip().partition(" ")
     if len(reason) > ctx.config.rules.max_text_chars:
-        raise InputError("intake.too_long", limit=ctx.config.rules.max_text_chars,
-                         length=len(reason))
+        raise too_long("too_long.reveal_reason", length=len(reason),
+                       limit=ctx.config.rules.max_text_chars)
     # An empty number or reason still reaches core: a non-supervisor must be refused (and
     # audited) before being told how the command is used.
     shown = await reveal_identity(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,

@@ -11,7 +11,7 @@ from core.model import Lane
 from core.replies import Reply
 from handlers import crisis, followup, intake, reveal, start, supervision, tasks
 from handlers.context import FlowConfig, FlowContext
-from handlers.inbound import Inbound
+from handlers.inbound import Inbound, content_name
 
 COMMANDS = {
     "start": start.start,
@@ -147,7 +147,7 @@ async def _dispatch(ctx: FlowContext) -> None:
         else:
             ctx.say("intake.kept_waiting_choice")
     else:
-        ctx.say("error.unsupported", content=ib.content_type or "?")
+        ctx.say("error.unsupported", content=content_name(ib.content_type))
 
 
 async def _text(ctx: FlowContext) -> None:

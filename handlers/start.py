@@ -4,7 +4,7 @@ from __future__ import annotations
 from core.actions import Verb, encode
 from core.binding import bind_identity
 from core.errors import InputError
-from core.replies import Button
+from core.replies import Button, t
 from handlers.context import FlowContext
 
 LOCALE_CHOICES = ("zh_CN", "en")
@@ -26,11 +26,21 @@ async def start(ctx: FlowContext) -> None:
         return
     ctx.conv.goto("idle")
     ctx.say("start.welcome", main_menu(ctx), university=ctx.config.university_name)
-    ctx.say("start.privacy", days=ctx.config.retention_days)
+    ctx.say("start.privacy", days=t("unit.days", count=ctx.config.retention_days))
+
+
+#: Channels whose people never bind with a code (the web page is opened by its link).
+_NO_BINDING = {"web"}
 
 
 async def help_(ctx: FlowContext) -> None:
-    ctx.say("help.text")
+    """Help for the channel it is asked on: the commands of the menu, and who can do what."""
+    from handlers.router import MENU  # the menu the channels show; router imports us
+
+    linked = ctx.inbound.channel in _NO_BINDING
+    commands = [t("help.command", command=c, description=t(f"commands.{c}"))
+                for c in MENU if not (linked and c == "start")]
+    ctx.say("help.text_web" if linked else "help.text", commands=commands, roles=t("help.roles"))
 
 
 async def cancel(ctx: FlowContext) -> None:

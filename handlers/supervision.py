@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from core.errors import InputError
+from core.errors import InputError, too_long
 from core.supervision import merge_concern, reject_concern, set_away, subtree_concerns
 from handlers.context import FlowContext
 
@@ -39,8 +39,8 @@ async def reject_command(ctx: FlowContext) -> None:
     if not number or not reason.strip():
         raise InputError("reject.usage")
     if len(reason) > ctx.config.rules.max_text_chars:
-        raise InputError("intake.too_long", limit=ctx.config.rules.max_text_chars,
-                         length=len(reason))
+        raise too_long("too_long.reject_reason", length=len(reason),
+                       limit=ctx.config.rules.max_text_chars)
     done = await reject_concern(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,
                                 number=number, reason=reason,
                                 default_locale=ctx.config.rules.default_locale)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from core.actions import Verb, encode
 from core.anonymity import send_task_card
 from core.cards import answer_button, member_buttons
-from core.errors import InputError
+from core.errors import InputError, too_long
 from core.handling import ConcernRecord, act, may_act, status_label, tell_requester
 from core.lifecycle import Action
 from core.model import ConcernStatus, Lane, Role
@@ -81,6 +81,11 @@ async def ask_extension(ctx: FlowContext, arg: str) -> None:
     await _ask(ctx, arg, "extension", "task.ask_extension")
 
 
+#: What the text of each step is, for the reply that it is too long.
+_TOO_LONG = {"return": "too_long.return_reason", "contact": "too_long.relay_to_requester",
+             "reply": "too_long.reply_summary", "extension": "too_long.extension"}
+
+
 async def member_text(ctx: FlowContext, text: str, attachment: dict | None = None) -> None:
     """Free text while a member's step awaits it (reason, relay, summary, extension)."""
     step, cid = ctx.conv.step, int(ctx.conv.data["concern"])
@@ -88,8 +93,7 @@ async def member_text(ctx: FlowContext, text: str, attachment: dict | None = Non
     if not text and not attachment:
         raise InputError("intake.empty_text")
     if len(text) > ctx.config.rules.max_text_chars:
-        raise InputError("intake.too_long", limit=ctx.config.rules.max_text_chars,
-                         length=len(text))
+        raise too_long(_TOO_LONG[step], length=len(text), limit=ctx.config.rules.max_text_chars)
     locale = ctx.config.rules.default_locale
     me = ctx.identity.person_id
     if step == "return":

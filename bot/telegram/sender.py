@@ -25,7 +25,7 @@ from aiogram.types import BufferedInputFile, FSInputFile, InlineKeyboardMarkup, 
 
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
 from bot.telegram.convert import CHANNEL
-from bot.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, render_keyboard, render_text
+from bot.telegram.render import CAPTION_LIMIT, fit, render_keyboard, render_plain, render_text
 from bot.web import CHANNEL as WEB
 from bot.web.files import resolve
 from locales import Catalog
@@ -82,7 +82,8 @@ class TelegramSender:
         last = rows[-1]
         reply, chat_id = last.reply, int(last.chat_id)
         if reply.get("kind") == "callback_answer":
-            text = self.render_text(last) if reply.get("key") else None
+            # A notice under a pressed button is plain text, not HTML.
+            text = render_plain(self.catalog, last.locale, reply) if reply.get("key") else None
             try:
                 await self.bot.answer_callback_query(reply["callback_id"],
                                                      text=text[:200] if text else None)
@@ -110,8 +111,7 @@ class TelegramSender:
             if isinstance(media, str) and att.get("send_as"):
                 media = await self._renamed(media, str(att["send_as"]))
             if media is not None:
-                caption = text if len(text) <= CAPTION_LIMIT else \
-                    text[: CAPTION_LIMIT - 1] + "…"
+                caption = fit(text, CAPTION_LIMIT)
                 kwargs = dict(chat_id=chat_id, caption=caption, parse_mode=ParseMode.HTML,
                               reply_markup=keyboard)
                 try:
@@ -126,7 +126,7 @@ class TelegramSender:
             line = self.catalog.render(last.locale, "shared_photo.unavailable"
                                        if att.get("kind") == "photo"
                                        else "shared_photo.file_unavailable")
-            text = f"{text}\n{line}"[:TEXT_LIMIT]
+            text = fit(f"{text}\n{line}")
         msg = await self.bot.send_message(chat_id=chat_id, text=text, parse_mode=ParseMode.HTML,
                                           reply_markup=keyboard)
         return str(msg.message_id)

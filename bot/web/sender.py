@@ -102,7 +102,7 @@ def render_event(catalog: Catalog, row: Outgoing, files: WebFiles | None = None)
     event.update(
         message_id=message_id_of(row), edit_of=reply.get("edit_of"),
         # Labels are plain text: the page sets them with textContent.
-        buttons=[[{"label": catalog.render(row.locale, b["label"], b.get("params"))[:64],
+        buttons=[[{"label": catalog.render_plain(row.locale, b["label"], b.get("params"))[:64],
                    "action": b["action"]} for b in brow] for brow in reply.get("buttons") or ()],
         attachments=[_attachment(catalog, row, files, a) for a in reply.get("attachments") or ()])
     return event

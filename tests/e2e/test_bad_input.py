@@ -36,9 +36,9 @@ async def test_empty_long_unsupported_and_unknown(bot: FakeBotAPI, db_url: str) 
     u.say("长" * 2500)
     await u.expect("内容过长（2500 字）")
     bot.push_sticker(7001)
-    await u.expect("暂不支持这类消息（sticker）")
+    assert "暂不支持贴纸。" in u.text_of(await u.expect("暂不支持"))  # named, not "sticker"
     bot.push_voice(7001)
-    await u.expect("暂不支持这类消息（voice）")
+    assert "暂不支持语音消息。" in u.text_of(await u.expect("暂不支持"))
     u.say("/frobnicate now")
     await u.expect("没有 /frobnicate 这个命令")
     # None of it started a draft or wrote a concern.

@@ -121,7 +121,7 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
             level1 = [p for lv, p in await _pages(db_url) if lv == 1]
             assert eco in level1 and c_id not in level1 and len(level1) == len(set(level1))
             eco_page = await u[ECO_COUNSELLOR].expect("心理危机个案")
-            assert "第 1 级" in u[ECO_COUNSELLOR].text_of(eco_page)
+            assert "第 2 级呼叫" in u[ECO_COUNSELLOR].text_of(eco_page)  # rung 2 of the ladder
 
             await counsellor.press(page, "我来处理")
             await counsellor.expect("您已接手")

@@ -1,10 +1,12 @@
 """The crisis case and its paging ladder (core.crisis_case), on fakes."""
 from __future__ import annotations
 
+import html
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from bot.telegram.render import render_text
 from core.actions import Verb, decode
 from core.crisis import CrisisDetector
 from core.crisis_case import (
@@ -390,3 +392,20 @@ async def test_a_crisis_message_after_the_close_opens_a_new_case_and_pages_again
     # and the new case climbs the ladder if nobody takes it
     assert await escalate_due(s, now=later + timedelta(minutes=16), rules=RULES) == 1
     assert s.sent_to(TEAM)[-1] == "crisis.page"
+
+
+async def test_pages_count_levels_from_one_for_the_people_reading_them() -> None:
+    catalog = Catalog.load()
+    s = store()
+    await opened(s)
+    await escalate_due(s, now=T0 + timedelta(minutes=16), rules=RULES)
+
+    def page_to(person: int, locale: str) -> str:
+        (reply,) = [x.reply for x in s.sent if x.chat_id == str(person)
+                    and x.reply.key == "crisis.page"]
+        return html.unescape(render_text(catalog, locale, reply.to_dict()))
+
+    assert "（第 1 级呼叫：新个案）" in page_to(COUNSELLOR, "zh_CN")
+    assert "（第 2 级呼叫：上一级未在时限内确认）" in page_to(TEAM, "zh_CN")
+    assert "(page level 1: new case)" in page_to(PSY1, "en")
+    assert all("第 0 级" not in page_to(p, "zh_CN") for p in (COUNSELLOR, PSY1, PSY2))
