@@ -92,7 +92,7 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
             assert (case.crisis, case.urgency, case.category, case.assigned_member_id) == \
                 (True, "P0", "psych", None)
             lanes = await query(db_url, select(OutboxRow.lane).where(
-                OutboxRow.reply["key"].as_string() == "crisis.caring"))
+                OutboxRow.reply["key"].as_string() == "crisis.caring_with_school"))
             assert lanes == [(0,)]
             c_id, p1, eco = (await _person(db_url, COUNSELLOR), await _person(db_url, PSY_1),
                              await _person(db_url, ECO_COUNSELLOR))
