@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import time
 from collections import OrderedDict, defaultdict, deque
 from typing import Any
 
@@ -108,22 +109,72 @@ def render_event(catalog: Catalog, row: Outgoing, files: WebFiles | None = None)
     return event
 
 
+def render_group(catalog: Catalog, rows: list[Outgoing],
+                 files: WebFiles | None = None) -> dict[str, Any]:
+    """Replies the sender merged (plain texts, a flood's) as one event, as on Telegram:
+    the texts in order, a text repeated back to back shown once, the last one's buttons.
+    Its id is the last row's, so a page that has it asks only for what came after."""
+    if len(rows) == 1:
+        return render_event(catalog, rows[0], files)
+    event = render_event(catalog, rows[-1], files)
+    texts: list[str] = []
+    for row in rows:
+        text = render_event(catalog, row, files)["html"]
+        if not texts or texts[-1] != text:
+            texts.append(text)
+    event["html"] = "\n\n".join(texts)[:TEXT_LIMIT]
+    return event
+
+
 class WebSender:
     name = CHANNEL
     rate_limited = False  # Telegram's 30/s and 1/s per chat do not apply to our own page
+    #: A chat sent FLOOD_SENDS messages within FLOOD_WINDOW seconds (no person reads that
+    #: fast: a flood): for FLOOD_HOLD seconds it then gets a message every FLOOD_PAUSE
+    #: seconds, each merging what piled up meanwhile, as on Telegram. Otherwise replies are
+    #: sent at once, each as its own message.
+    FLOOD_SENDS, FLOOD_WINDOW, FLOOD_PAUSE, FLOOD_HOLD = 6, 1.0, 0.5, 2.0
 
     def __init__(self, catalog: Catalog, hub: EventHub, files: WebFiles | None = None) -> None:
         self.catalog, self.hub, self.files = catalog, hub, files
+        self._sends: OrderedDict[str, deque[float]] = OrderedDict()
+        self._flood_until: dict[str, float] = {}
 
     def render_text(self, row: Outgoing) -> str:
         return render_event(self.catalog, row)["html"]
 
+    def flooded(self, chat_id: str) -> bool:
+        """Whether this chat's queued plain replies are merged now (see FLOOD_SENDS)."""
+        until = self._flood_until.get(chat_id)
+        if until is not None and until <= time.monotonic():
+            del self._flood_until[chat_id]
+            return False
+        return until is not None
+
+    def pause_after(self, chat_id: str) -> float:
+        """Count a message sent to this chat; seconds to wait before its next one."""
+        now = time.monotonic()
+        sends = self._sends.pop(chat_id, None) or deque(maxlen=self.FLOOD_SENDS)
+        sends.append(now)
+        self._sends[chat_id] = sends
+        if len(self._sends) > 10_000:  # the chat least recently sent to is forgotten
+            self._flood_until.pop(self._sends.popitem(last=False)[0], None)
+        if len(sends) == self.FLOOD_SENDS and now - sends[0] < self.FLOOD_WINDOW:
+            self._flood_until[chat_id] = now + self.FLOOD_HOLD
+        return self.FLOOD_PAUSE if self.flooded(chat_id) else 0.0
+
     async def deliver(self, rows: list[Outgoing], merged_text: str | None) -> str | None:
-        # A merged group is still pushed as separate events: the page has no size limit
-        # and each reply keeps its own buttons and history id.
         for row in rows:
             if self.files:  # Telegram photos are copied in here, once; history reads the copy
                 await self.files.prepare(row.reply)
-            self.hub.publish(row.chat_id, render_event(self.catalog, row, self.files))
         last = rows[-1]
-        return None if last.reply.get("kind") == "callback_answer" else message_id_of(last)
+        if last.reply.get("kind") == "callback_answer":
+            self.hub.publish(last.chat_id, render_event(self.catalog, last, self.files))
+            return None
+        # A merged group (a flood's plain replies) is one message, as history shows it.
+        if merged_text is not None and last.chat_id in self._flood_until:
+            self._flood_until[last.chat_id] = time.monotonic() + self.FLOOD_HOLD  # still piling up
+        groups = [rows] if merged_text is not None else [[r] for r in rows]
+        for group in groups:
+            self.hub.publish(last.chat_id, render_group(self.catalog, group, self.files))
+        return message_id_of(last)

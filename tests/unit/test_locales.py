@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.web.errors import CODES as WEB_ERRORS
 from core.categories import CATEGORY_CODES
 from core.model import ConcernStatus, ConcernType
 from handlers.router import MENU
@@ -36,6 +37,7 @@ DYNAMIC = {
     "lang.": set(LOCALE_CHOICES),
     "status.": {s.value for s in ConcernStatus},
     "revisit.": {"cy", "cn", "sy", "sn", "rs", "rb", "ru"},
+    "web_error.": set(WEB_ERRORS),
 }
 
 
