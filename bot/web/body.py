@@ -82,7 +82,8 @@ async def flat_json(request: web.Request, fields: dict[str, tuple[type, ...]]) -
 
 
 async def photo_form(request: web.Request, max_photo: int) -> tuple[dict[str, str], bytes]:
-    """A form of ``client_id``, optional ``text`` and one ``photo``: (fields, photo bytes)."""
+    """A form of ``client_id``, optional ``text`` and ``after``, and one ``photo``:
+    (fields, photo bytes)."""
     photo_too_large = Refused(413, "photo_too_large", mb=max_photo // 2**20)
     if (request.content_length or 0) > max_photo + FORM_SLACK:
         raise photo_too_large
@@ -94,7 +95,7 @@ async def photo_form(request: web.Request, max_photo: int) -> tuple[dict[str, st
             if not isinstance(part, BodyPartReader):  # a multipart inside the form
                 raise Refused(400, "bad_upload")
             name = part.name or ""
-            if name not in ("client_id", "text", "photo"):
+            if name not in ("client_id", "text", "after", "photo"):
                 raise Refused(400, "unknown_field", field=name[:40])
             if name in fields or (name == "photo" and photo is not None):
                 raise Refused(400, "bad_upload")

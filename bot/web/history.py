@@ -93,6 +93,8 @@ async def own_messages(sf: async_sessionmaker, chat_key: str, files: WebFiles,
                 continue
             mine = {"client_id": p.get("client_id"), "kind": p.get("kind"),
                     "text": p.get("text") or "", "at": at.isoformat()}
+            if isinstance(p.get("after"), int):  # the last reply shown when it was sent
+                mine["after"] = p["after"]
             if p.get("kind") == "button":
                 mine.update(action=p.get("action") or "", message_id=p.get("message_id") or "",
                             label=p.get("label") or "")

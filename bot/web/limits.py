@@ -1,11 +1,12 @@
-"""A rate limit on each link's POSTs: a token bucket per token (``[web] post_rate_per_second``,
-``post_burst``). A person types or presses a few times a second at most; a script that
-posts hundreds gets 429 with Retry-After instead of flooding the inbox."""
+"""Floods on the web chat. A rate limit on each link's POSTs: a token bucket per token
+(``[web] post_rate_per_second``, ``post_burst``); a person types or presses a few times a
+second at most, a script that posts hundreds gets 429 with Retry-After instead of
+flooding the inbox. And what is let through of a flood gets merged replies."""
 from __future__ import annotations
 
 import math
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
 
 class PostLimiter:
@@ -27,3 +28,38 @@ class PostLimiter:
         if len(self._buckets) > self.size:  # the least recently seen link forgets its count
             self._buckets.popitem(last=False)
         return wait
+
+
+class FloodWatch:
+    """Which chats are flooding now: their person posted ``POSTS`` messages within
+    ``WINDOW`` seconds (nobody types that fast). The web sender then merges that chat's
+    queued plain replies, as Telegram's do, until ``HOLD`` seconds after the flood."""
+
+    POSTS, WINDOW, HOLD = 5, 2.0, 2.0
+
+    def __init__(self, *, size: int = 10_000) -> None:
+        self.size = size
+        self._posts: OrderedDict[str, deque[float]] = OrderedDict()
+        self._until: dict[str, float] = {}
+
+    def posted(self, chat_id: str) -> None:
+        now = time.monotonic()
+        posts = self._posts.pop(chat_id, None) or deque(maxlen=self.POSTS)
+        posts.append(now)
+        self._posts[chat_id] = posts
+        if len(posts) == self.POSTS and now - posts[0] < self.WINDOW:
+            self._until[chat_id] = now + self.HOLD
+        if len(self._posts) > self.size:  # the chat least recently heard from is forgotten
+            self._until.pop(self._posts.popitem(last=False)[0], None)
+
+    def flooded(self, chat_id: str) -> bool:
+        until = self._until.get(chat_id)
+        if until is not None and until <= time.monotonic():
+            del self._until[chat_id]
+            return False
+        return until is not None
+
+    def still(self, chat_id: str) -> None:
+        """Replies are still piling up: merge for another HOLD seconds."""
+        if chat_id in self._until:
+            self._until[chat_id] = time.monotonic() + self.HOLD

@@ -64,7 +64,7 @@ def web_channel(settings: Settings, sf: async_sessionmaker, clock: Clock, catalo
                    token_check_seconds=w.token_check_seconds,
                    post_rate=w.post_rate_per_second, post_burst=w.post_burst,
                    demo_host=w.host if w.demo else None, files=files)
-    return WebChannel(hub, WebSender(catalog, hub, files), deps)
+    return WebChannel(hub, WebSender(catalog, hub, files, deps.flood), deps)
 
 
 async def start_web(app: web.Application, host: str, port: int) -> web.AppRunner:

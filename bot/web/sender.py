@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import html
-import time
 from collections import OrderedDict, defaultdict, deque
 from typing import Any
 
 from bot.web import CHANNEL
 from bot.web.files import WebFiles
+from bot.web.limits import FloodWatch
 from locales import Catalog
 from storage.outbox import Outgoing
 
@@ -129,39 +129,26 @@ def render_group(catalog: Catalog, rows: list[Outgoing],
 class WebSender:
     name = CHANNEL
     rate_limited = False  # Telegram's 30/s and 1/s per chat do not apply to our own page
-    #: A chat sent FLOOD_SENDS messages within FLOOD_WINDOW seconds (no person reads that
-    #: fast: a flood): for FLOOD_HOLD seconds it then gets a message every FLOOD_PAUSE
-    #: seconds, each merging what piled up meanwhile, as on Telegram. Otherwise replies are
-    #: sent at once, each as its own message.
-    FLOOD_SENDS, FLOOD_WINDOW, FLOOD_PAUSE, FLOOD_HOLD = 6, 1.0, 0.5, 2.0
+    #: While its person floods (see FloodWatch), a chat gets a message every FLOOD_PAUSE
+    #: seconds, each merging what piled up meanwhile, as on Telegram. Otherwise replies
+    #: are sent at once, each as its own message.
+    FLOOD_PAUSE = 0.5
 
-    def __init__(self, catalog: Catalog, hub: EventHub, files: WebFiles | None = None) -> None:
+    def __init__(self, catalog: Catalog, hub: EventHub, files: WebFiles | None = None,
+                 flood: FloodWatch | None = None) -> None:
         self.catalog, self.hub, self.files = catalog, hub, files
-        self._sends: OrderedDict[str, deque[float]] = OrderedDict()
-        self._flood_until: dict[str, float] = {}
+        self.flood = flood or FloodWatch()
 
     def render_text(self, row: Outgoing) -> str:
         return render_event(self.catalog, row)["html"]
 
     def flooded(self, chat_id: str) -> bool:
-        """Whether this chat's queued plain replies are merged now (see FLOOD_SENDS)."""
-        until = self._flood_until.get(chat_id)
-        if until is not None and until <= time.monotonic():
-            del self._flood_until[chat_id]
-            return False
-        return until is not None
+        """Whether this chat's queued plain replies are merged now."""
+        return self.flood.flooded(chat_id)
 
     def pause_after(self, chat_id: str) -> float:
-        """Count a message sent to this chat; seconds to wait before its next one."""
-        now = time.monotonic()
-        sends = self._sends.pop(chat_id, None) or deque(maxlen=self.FLOOD_SENDS)
-        sends.append(now)
-        self._sends[chat_id] = sends
-        if len(self._sends) > 10_000:  # the chat least recently sent to is forgotten
-            self._flood_until.pop(self._sends.popitem(last=False)[0], None)
-        if len(sends) == self.FLOOD_SENDS and now - sends[0] < self.FLOOD_WINDOW:
-            self._flood_until[chat_id] = now + self.FLOOD_HOLD
-        return self.FLOOD_PAUSE if self.flooded(chat_id) else 0.0
+        """Seconds this chat waits before its next message."""
+        return self.FLOOD_PAUSE if self.flood.flooded(chat_id) else 0.0
 
     async def deliver(self, rows: list[Outgoing], merged_text: str | None) -> str | None:
         for row in rows:
@@ -172,8 +159,8 @@ class WebSender:
             self.hub.publish(last.chat_id, render_event(self.catalog, last, self.files))
             return None
         # A merged group (a flood's plain replies) is one message, as history shows it.
-        if merged_text is not None and last.chat_id in self._flood_until:
-            self._flood_until[last.chat_id] = time.monotonic() + self.FLOOD_HOLD  # still piling up
+        if merged_text is not None:
+            self.flood.still(last.chat_id)
         groups = [rows] if merged_text is not None else [[r] for r in rows]
         for group in groups:
             self.hub.publish(last.chat_id, render_group(self.catalog, group, self.files))

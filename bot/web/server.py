@@ -14,7 +14,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from bot.web.errors import SECURITY_HEADERS, refusal
 from bot.web.files import WebFiles, image_kind, strip_metadata, write_once
 from bot.web.history import LIMIT as HISTORY_LIMIT
 from bot.web.history import conversation, own_messages
-from bot.web.limits import PostLimiter
+from bot.web.limits import FloodWatch, PostLimiter
 from bot.web.me import about
 from bot.web.sender import EventHub, TooManyStreams
 from bot.web.tokens import TokenCache, WebUser
@@ -49,7 +49,8 @@ PING_SECONDS = 15.0
 #: The fields a JSON message may have, and their types; any other field is refused.
 MESSAGE_FIELDS: dict[str, tuple[type, ...]] = {
     "client_id": (str,), "text": (str,), "silent": (bool,), "action": (str,),
-    "message_id": (str, int), "label": (str,)}
+    "message_id": (str, int), "label": (str,), "after": (int,)}
+MAX_ID = 2**31 - 1  # outbox ids are INTEGER (32 bits on PostgreSQL)
 #: aiohttp's own refusals, by status, as the codes the page gets.
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 USER = web.RequestKey("user", WebUser)
@@ -74,6 +75,7 @@ class WebDeps:
     writer: InboxWriter | None = None  # made here: group commit of POSTed messages
     users: TokenCache | None = None    # made here: token -> person, briefly cached
     limiter: PostLimiter | None = None  # made here: the per-link rate limit on POSTs
+    flood: FloodWatch = field(default_factory=FloodWatch)  # shared with the WebSender
 
     def __post_init__(self) -> None:
         if self.files is None:
@@ -152,7 +154,7 @@ def _since(request: web.Request) -> int:
     except ValueError:
         raise Refused(400, "bad_since") from None
     # An outbox row id (an INTEGER, 32 bits on PostgreSQL): beyond it matches nothing.
-    return min(max(0, since), 2**31 - 1)
+    return min(max(0, since), MAX_ID)
 
 
 class _Routes:
@@ -199,6 +201,7 @@ class _Routes:
             payload = _message(await flat_json(request, MESSAGE_FIELDS))
         payload.update(person_id=user.person_id, identity=user.identity,
                        display_name=user.display_name, username=user.label)
+        self.d.flood.posted(chat_id_of(user.person_id))
         # Stored (durably, with whatever else arrived meanwhile) before we answer; the
         # client's id makes a retry harmless.
         assert self.d.writer is not None
@@ -213,6 +216,9 @@ class _Routes:
             raise Refused(400, "bad_field", field="client_id")
         if len(fields.get("text", "")) > MAX_TEXT:
             raise Refused(400, "text_too_long", limit=MAX_TEXT)
+        after = fields.get("after")
+        if after is not None and not (after.isdigit() and len(after) <= 9):
+            raise Refused(400, "bad_field", field="after")
         kind = image_kind(data)
         if kind is None:
             raise Refused(400, "not_image")
@@ -225,6 +231,7 @@ class _Routes:
         rel = f"web/{digest}.{kind[0]}"
         await asyncio.to_thread(write_once, self.d.upload_dir / rel, clean)
         return {"client_id": fields["client_id"], "kind": "photo",
+                **({"after": int(after)} if after is not None else {}),
                 "text": fields.get("text", ""),
                 "photo": {"ref": rel, "size": len(clean), "mime_type": kind[1]}}
 
@@ -299,18 +306,22 @@ def _message(body: dict[str, Any]) -> dict[str, Any]:
         raise Refused(400, "bad_message")
     if not CLIENT_ID.match(client_id):
         raise Refused(400, "bad_field", field="client_id")
+    # The last reply the page had shown when this was sent: history puts it back there.
+    after = {"after": body["after"]} if "after" in body else {}
+    if after and not 0 <= after["after"] <= MAX_ID:
+        raise Refused(400, "bad_field", field="after")
     if "action" in body:
         action, message_id = body["action"], str(body.get("message_id") or "")
         if not 0 < len(action) <= 64 or (message_id and not MESSAGE_ID.match(message_id)):
             raise Refused(400, "bad_action")
-        return {"client_id": client_id, "kind": "button", "action": action,
+        return {"client_id": client_id, "kind": "button", "action": action, **after,
                 "message_id": message_id, "label": (body.get("label") or "")[:64]}
     text = body["text"]
     if not text.strip():
         raise Refused(400, "empty_text")
     if len(text) > MAX_TEXT:
         raise Refused(400, "text_too_long", limit=MAX_TEXT)
-    message = {"client_id": client_id, "kind": "text", "text": text}
+    message = {"client_id": client_id, "kind": "text", "text": text, **after}
     # The page's own commands (/start on a first visit, /lang from its switch) are not
     # shown back as the person's messages.
     if body.get("silent") is True and text.startswith("/"):

@@ -44,6 +44,7 @@ let me = null;       // /api/me: name, roles, menu
 const byMessageId = new Map();  // message id -> the card that shows it now
 const pending = new Set();      // cards with a press waiting for the bot's answer
 const seen = new Set();
+const MENU = ["new", "my", "tasks", "help"];  // the menu's commands: each has a label in UI
 
 function t(key) { return UI[lang][key]; }
 function applyLang() {
@@ -209,7 +210,7 @@ function freeze(card) {
 function press(card, ev, b) {
   if (!token || card.classList.contains("answered")) return;
   markPress(card, b.action);
-  post({ client_id: newId(), action: b.action, message_id: ev.message_id, label: b.label }, reason => {
+  post({ client_id: newId(), action: b.action, message_id: ev.message_id, label: b.label, after: last }, reason => {
     release(card);
     notice(reason);
   });
@@ -286,7 +287,21 @@ async function stream(signal) {
 function replayMine(m) {
   if (m.kind === "button") markPress(byMessageId.get(String(m.message_id)), m.action);
   else if (m.kind === "photo") showMine(m.text, m.photo || null);
-  else showMine(m.text);
+  else showMine(MENU.includes(m.text.slice(1)) ? t(m.text.slice(1)) : m.text);  // as the chip said it
+}
+
+// Replies and the person's own messages in the order the page showed them: each own
+// message right after the reply that was the newest on the page when it was sent
+// ("after"); one stored without it goes after the last reply queued before it.
+function inOrder(events, mine) {
+  const items = events.map((ev, i) => ({ key: [ev.id, 0, i], show: () => showEvent(ev) }));
+  mine.forEach((m, i) => {
+    let after = Number.isInteger(m.after) ? m.after : 0;
+    if (!Number.isInteger(m.after)) for (const ev of events) if (ev.at <= m.at) after = Math.max(after, ev.id);
+    items.push({ key: [after, 1, i], show: () => replayMine(m) });
+  });
+  const cmp = (x, y) => { for (let k = 0; k < 3; k++) if (x.key[k] !== y.key[k]) return x.key[k] - y.key[k]; return 0; };
+  return items.sort(cmp);
 }
 
 // Load one person's conversation (history, then the live stream); a new call replaces it.
@@ -306,12 +321,8 @@ async function openConversation(retried = false) {
     const resp = await api("/api/messages?since=0", { signal });
     const body = await resp.json();
     if (signal.aborted) return;
-    // Own messages and replies in the order they happened (both carry UTC "at"); at the
-    // same instant the person's message goes first (the reply answers it).
-    const all = (body.mine || []).map(m => ({ at: m.at, show: () => replayMine(m) }))
-      .concat(body.events.map(ev => ({ at: ev.at, show: () => showEvent(ev) })));
-    all.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
-    for (const item of all) item.show();
+    for (const item of inOrder(body.events, body.mine || [])) item.show();
+    const all = body.events.concat(body.mine || []);
     if (!all.length) post({ client_id: newId(), text: "/start", silent: true }, notice);  // the welcome and its menu
   } catch (e) {
     // Demo mode after a restart of the bot: the picker's tokens were replaced. Pick the
@@ -325,7 +336,7 @@ async function openConversation(retried = false) {
 
 function say(text, shown = text) {
   const bubble = showMine(shown);
-  post({ client_id: newId(), text }, reason => markFailed(bubble, reason));
+  post({ client_id: newId(), text, after: last }, reason => markFailed(bubble, reason));
 }
 
 // Demo mode only (the server answers /demo/people only with [web] demo = true on loopback).
@@ -403,6 +414,7 @@ async function start() {
     if (!file || !token) return;
     const form = new FormData();
     form.append("client_id", newId());
+    form.append("after", String(last));
     form.append("photo", file);
     const bubble = showMine("", file);  // the photo as sent
     post(form, reason => markFailed(bubble, reason));
