@@ -35,7 +35,7 @@ class FloodWatch:
     ``WINDOW`` seconds (nobody types that fast). The web sender then merges that chat's
     queued plain replies, as Telegram's do, until ``HOLD`` seconds after the flood."""
 
-    POSTS, WINDOW, HOLD = 5, 2.0, 2.0
+    POSTS, WINDOW, HOLD = 10, 2.0, 2.0  # 5 a second: the rate limit's own pace
 
     def __init__(self, *, size: int = 10_000) -> None:
         self.size = size

@@ -251,9 +251,6 @@ async def test_the_menu_fits_a_phone_and_follows_the_role(
 
     await seed_roster(db_url)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
-        async with web.http.get(web.base + "/favicon.ico") as r:
-            assert r.status == 200 and r.content_type.startswith("image/")
-            assert b"<svg" in await r.read()
         for number, role, chips in ((STUDENT, "学生", ["提交诉求", "我的诉求", "帮助"]),
                                     (MEMBER, "党员", ["提交诉求", "我的诉求", "我的待办", "帮助"])):
             token = await _token(db_url, number)
@@ -284,3 +281,6 @@ async def test_the_menu_fits_a_phone_and_follows_the_role(
                     re.compile(r" · (Student|Party member)$"))
                 await page.locator("#lang").click()  # back to Chinese for the next page
                 await context.close()
+        async with web.http.get(web.base + "/favicon.ico") as r:
+            assert r.status == 200 and r.content_type.startswith("image/")
+            assert b"<svg" in await r.read()
