@@ -23,7 +23,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
-from bot.web.body import Refused, flat_json, photo_form
+from bot.web.body import JSON_LIMIT, Refused, flat_json, photo_form
 from bot.web.demo import add_demo_routes
 from bot.web.errors import SECURITY_HEADERS, refusal
 from bot.web.files import WebFiles, image_kind, strip_metadata, write_once
@@ -119,7 +119,8 @@ def make_app(deps: WebDeps) -> web.Application:
             return refuse(exc.status, exc.code, **exc.params)
         except web.HTTPException as exc:
             if exc.status >= 400:
-                return refuse(exc.status, HTTP_CODES.get(exc.status, "bad_request"))
+                return refuse(exc.status, HTTP_CODES.get(exc.status, "bad_request"),
+                              limit=JSON_LIMIT // 1024)
             raise
         except (ConnectionResetError, asyncio.CancelledError):
             raise

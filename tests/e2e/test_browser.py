@@ -145,7 +145,7 @@ async def test_a_concern_goes_round_the_loop_in_the_browser(
         card = await member.sees(f"新诉求 {number}")
         await expect(card).to_contain_text("内容：3号楼二层水房没有热水，已经三天了")
         await member.press("签收", within=f"新诉求 {number}")
-        await member.sees(f"诉求 {number}（已签收）")  # the same card, edited in place
+        await member.sees(f"诉求 {number}（已签收）")  # the card edited: its new state below it
         await stu.sees(f"您的诉求 {number} 已由负责的党员签收")
         await member.press("答复办结", within=f"诉求 {number}（已签收）")
         await member.sees(f"请输入答复内容（诉求 {number}）")
