@@ -131,6 +131,8 @@ function showMine(text, photo = null) {
     const img = document.createElement("img");
     img.alt = t("photo");
     img.addEventListener("load", () => { URL.revokeObjectURL(img.src); scroll(); }, { once: true });
+    // Not a picture the browser can show (the server will say if it refuses it): its name.
+    img.addEventListener("error", () => img.replaceWith(document.createTextNode("🖼 " + (photo.name || t("photo")))), { once: true });
     img.src = URL.createObjectURL(photo);
     div.appendChild(img);
   } else if (photo) {
