@@ -1,4 +1,5 @@
-"""Reading request bodies with limits: small flat JSON objects, and one photo in a form.
+"""Reading request bodies with limits: small flat JSON objects, and one photo in a form;
+and what a message must look like.
 
 Nothing is parsed before its size is known to be small: a JSON body is read up to
 ``JSON_LIMIT`` bytes, a form up to the photo limit, and anything bigger is refused with a
@@ -18,6 +19,14 @@ from aiohttp import BodyPartReader, web
 JSON_LIMIT = 16 * 1024    # bytes: a message is at most 4000 characters (12 000 bytes)
 FIELD_LIMIT = 16 * 1024   # bytes: a text field of a form
 FORM_SLACK = 64 * 1024    # bytes of a form besides its photo (boundaries, headers, fields)
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+MESSAGE_ID = re.compile(r"^[0-9]{1,20}$")
+MAX_TEXT = 4000
+#: The fields a JSON message may have, and their types; any other field is refused.
+MESSAGE_FIELDS: dict[str, tuple[type, ...]] = {
+    "client_id": (str,), "text": (str,), "silent": (bool,), "action": (str,),
+    "message_id": (str, int), "label": (str,), "after": (int,)}
+MAX_ID = 2**31 - 1  # outbox ids are INTEGER (32 bits on PostgreSQL)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[\[\]{}]")
 
@@ -111,3 +120,34 @@ async def photo_form(request: web.Request, max_photo: int) -> tuple[dict[str, st
     if photo is None:
         raise Refused(400, "no_photo")
     return fields, photo
+
+
+def message(body: dict[str, Any]) -> dict[str, Any]:
+    """A text or a button press (a flat object of known fields), checked for shape; the
+    handlers check the meaning."""
+    client_id = body.get("client_id")
+    if client_id is None or ("text" not in body and "action" not in body):
+        raise Refused(400, "bad_message")
+    if not CLIENT_ID.match(client_id):
+        raise Refused(400, "bad_field", field="client_id")
+    # The last reply the page had shown when this was sent: history puts it back there.
+    after = {"after": body["after"]} if "after" in body else {}
+    if after and not 0 <= after["after"] <= MAX_ID:
+        raise Refused(400, "bad_field", field="after")
+    if "action" in body:
+        action, message_id = body["action"], str(body.get("message_id") or "")
+        if not 0 < len(action) <= 64 or (message_id and not MESSAGE_ID.match(message_id)):
+            raise Refused(400, "bad_action")
+        return {"client_id": client_id, "kind": "button", "action": action, **after,
+                "message_id": message_id, "label": (body.get("label") or "")[:64]}
+    text = body["text"]
+    if not text.strip():
+        raise Refused(400, "empty_text")
+    if len(text) > MAX_TEXT:
+        raise Refused(400, "text_too_long", limit=MAX_TEXT)
+    out = {"client_id": client_id, "kind": "text", "text": text, **after}
+    # The page's own commands (/start on a first visit, /lang from its switch) are not
+    # shown back as the person's messages.
+    if body.get("silent") is True and text.startswith("/"):
+        out["silent"] = True
+    return out

@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +22,8 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
-from bot.web.body import JSON_LIMIT, Refused, flat_json, photo_form
+from bot.web.body import (CLIENT_ID, JSON_LIMIT, MAX_ID, MAX_TEXT, MESSAGE_FIELDS, Refused,
+                          flat_json, message, photo_form)
 from bot.web.demo import add_demo_routes
 from bot.web.errors import SECURITY_HEADERS, refusal
 from bot.web.files import WebFiles, image_kind, strip_metadata, write_once
@@ -42,15 +42,7 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = {"/app.js", "/app.css", "/favicon.svg"}
-CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-MESSAGE_ID = re.compile(r"^[0-9]{1,20}$")
-MAX_TEXT = 4000
 PING_SECONDS = 15.0
-#: The fields a JSON message may have, and their types; any other field is refused.
-MESSAGE_FIELDS: dict[str, tuple[type, ...]] = {
-    "client_id": (str,), "text": (str,), "silent": (bool,), "action": (str,),
-    "message_id": (str, int), "label": (str,), "after": (int,)}
-MAX_ID = 2**31 - 1  # outbox ids are INTEGER (32 bits on PostgreSQL)
 #: aiohttp's own refusals, by status, as the codes the page gets.
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 USER = web.RequestKey("user", WebUser)
@@ -199,7 +191,7 @@ class _Routes:
         if request.content_type == "multipart/form-data":
             payload = await self._photo(request)
         else:
-            payload = _message(await flat_json(request, MESSAGE_FIELDS))
+            payload = message(await flat_json(request, MESSAGE_FIELDS))
         payload.update(person_id=user.person_id, identity=user.identity,
                        display_name=user.display_name, username=user.label)
         self.d.flood.posted(chat_id_of(user.person_id))
@@ -297,34 +289,3 @@ class _Routes:
 async def _send(resp: web.StreamResponse, event: dict[str, Any]) -> None:
     data = json.dumps(event, ensure_ascii=False)
     await resp.write(f"id: {event['id']}\nevent: {event['kind']}\ndata: {data}\n\n".encode())
-
-
-def _message(body: dict[str, Any]) -> dict[str, Any]:
-    """A text or a button press (a flat object of known fields), checked for shape; the
-    handlers check the meaning."""
-    client_id = body.get("client_id")
-    if client_id is None or ("text" not in body and "action" not in body):
-        raise Refused(400, "bad_message")
-    if not CLIENT_ID.match(client_id):
-        raise Refused(400, "bad_field", field="client_id")
-    # The last reply the page had shown when this was sent: history puts it back there.
-    after = {"after": body["after"]} if "after" in body else {}
-    if after and not 0 <= after["after"] <= MAX_ID:
-        raise Refused(400, "bad_field", field="after")
-    if "action" in body:
-        action, message_id = body["action"], str(body.get("message_id") or "")
-        if not 0 < len(action) <= 64 or (message_id and not MESSAGE_ID.match(message_id)):
-            raise Refused(400, "bad_action")
-        return {"client_id": client_id, "kind": "button", "action": action, **after,
-                "message_id": message_id, "label": (body.get("label") or "")[:64]}
-    text = body["text"]
-    if not text.strip():
-        raise Refused(400, "empty_text")
-    if len(text) > MAX_TEXT:
-        raise Refused(400, "text_too_long", limit=MAX_TEXT)
-    message = {"client_id": client_id, "kind": "text", "text": text, **after}
-    # The page's own commands (/start on a first visit, /lang from its switch) are not
-    # shown back as the person's messages.
-    if body.get("silent") is True and text.startswith("/"):
-        message["silent"] = True
-    return message
