@@ -204,6 +204,10 @@ class WebSection(_Section):
     # A link is checked against the database at most this often per process: a revoked
     # link stops working within this many seconds (0: checked on every request).
     token_check_seconds: float = Field(10.0, ge=0, le=300)
+    # POSTs per link (token): up to post_burst at once, then post_rate_per_second; more
+    # are refused with 429 and Retry-After (a person never types that fast).
+    post_rate_per_second: float = Field(5.0, gt=0, le=1000)
+    post_burst: int = Field(20, ge=1, le=1000)
 
     @property
     def url(self) -> str:

@@ -34,7 +34,9 @@ MERGE_LIMIT = 3500  # characters; Telegram's hard limit is 4096
 
 class ChannelSender(Protocol):
     # A sender may set ``rate_limited = False`` (the local web chat): then neither the
-    # global token bucket nor the per-chat interval applies to it.
+    # global token bucket nor the per-chat interval applies to it; it may then have
+    # ``pause_after(chat_id) -> seconds`` to hold a flooded chat back and
+    # ``flooded(chat_id) -> bool`` to say when its queued replies are merged.
     def render_text(self, row: Outgoing) -> str: ...
     async def deliver(self, rows: list[Outgoing], merged_text: str | None) -> str | None: ...
 
@@ -149,15 +151,20 @@ class OutboxSender:
                 self._start(chat, [head], None)
                 started += 1
                 continue
-            limited = getattr(self.channels[head.channel], "rate_limited", True)
+            channel = self.channels[head.channel]
+            limited = getattr(channel, "rate_limited", True)
             wait = self._next_allowed.get(chat, 0) - time.monotonic()
             if wait > 0:
                 soonest = min(soonest, wait)
                 continue
-            group, merged = self._merge(queue)
+            # The web chat merges a chat's queued replies only while that chat floods.
+            merging = limited or getattr(channel, "flooded", lambda chat_id: True)(chat[1])
+            group, merged = self._merge(queue) if merging else ([head], None)
             if limited:  # Telegram's limits; the local web chat has none
                 await self.bucket.acquire()
                 self._next_allowed[chat] = time.monotonic() + self.chat_interval
+            elif hasattr(channel, "pause_after"):  # the web chat pauses a flooded chat only
+                self._next_allowed[chat] = time.monotonic() + channel.pause_after(chat[1])
             self._start(chat, group, merged)
             started += 1
         return min(soonest, 0.5)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import is_loopback
+from bot.web.body import Refused, flat_json
 from bot.web.tokens import TokenCache, issue_tokens
 from core.clock import Clock
 from core.model import Role
@@ -74,19 +75,14 @@ def add_demo_routes(app: web.Application, *, host: str, sf: async_sessionmaker, 
         return web.json_response({"groups": groups})
 
     async def login(request: web.Request) -> web.Response:
-        if request.content_type != "application/json":
-            return web.json_response({"error": "content_type"}, status=415)
-        try:
-            number = (await request.json())["number"]
-        except (ValueError, KeyError, TypeError):
-            return web.json_response({"error": "bad_request"}, status=400)
-        if not isinstance(number, str) or not 0 < len(number) <= 40:
-            return web.json_response({"error": "bad_request"}, status=400)
+        number = (await flat_json(request, {"number": (str,)})).get("number")
+        if number is None or not 0 < len(number) <= 40:
+            raise Refused(400, "bad_field", field="number")
         token = issued.get(number)
         if token is None or await users.user(token, clock.now()) is None:
             fresh = await issue_tokens(sf, [number], clock.now(), demo=True)
             if number not in fresh:
-                return web.json_response({"error": "unknown_person"}, status=404)
+                raise Refused(404, "unknown_person")
             token = issued[number] = fresh[number]
         return web.json_response({"token": token})
 

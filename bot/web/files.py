@@ -56,8 +56,9 @@ _JPEG_DROP = {0xE1, 0xED, 0xFE}                      # APP1 (Exif, XMP), APP13 (
 _PNG_DROP = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
 
 
-def strip_metadata(data: bytes) -> bytes | None:
+def strip_metadata(data: bytes | bytearray) -> bytes | None:
     """The image without its metadata; None if it is not a well-formed JPEG or PNG."""
+    data = bytes(data)  # aiohttp reads uploads as bytearray: its slices are unhashable
     if data.startswith(b"\xff\xd8"):
         out, i = bytearray(b"\xff\xd8"), 2
         while i + 4 <= len(data):

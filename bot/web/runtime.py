@@ -37,9 +37,15 @@ class WebChannel:
         return make_app(self.deps)
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
 def allowed_hosts(host: str, port: int) -> set[str]:
-    names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
-    return {f"{n}:{port}" for n in names} | ({n for n in names} if port == 80 else set())
+    """The Host headers a browser sends for the page on host:port: an IPv6 address in
+    brackets ("[::1]:8080"); on loopback, "localhost" and the loopback addresses too."""
+    names = set(LOOPBACK_NAMES) if host in LOOPBACK_NAMES else {host}
+    shown = {f"[{n}]" if ":" in n else n for n in names}
+    return {f"{n}:{port}" for n in shown} | (shown if port == 80 else set())
 
 
 def web_channel(settings: Settings, sf: async_sessionmaker, clock: Clock, catalog: Catalog,
@@ -56,8 +62,9 @@ def web_channel(settings: Settings, sf: async_sessionmaker, clock: Clock, catalo
                    upload_dir=Path(w.upload_dir), max_upload_bytes=w.max_upload_mb * 2**20,
                    token_ttl=timedelta(days=w.token_ttl_days),
                    token_check_seconds=w.token_check_seconds,
+                   post_rate=w.post_rate_per_second, post_burst=w.post_burst,
                    demo_host=w.host if w.demo else None, files=files)
-    return WebChannel(hub, WebSender(catalog, hub, files), deps)
+    return WebChannel(hub, WebSender(catalog, hub, files, deps.flood), deps)
 
 
 async def start_web(app: web.Application, host: str, port: int) -> web.AppRunner:

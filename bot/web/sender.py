@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.web import CHANNEL
 from bot.web.files import WebFiles
+from bot.web.limits import FloodWatch
 from locales import Catalog
 from storage.outbox import Outgoing
 
@@ -108,22 +109,59 @@ def render_event(catalog: Catalog, row: Outgoing, files: WebFiles | None = None)
     return event
 
 
+def render_group(catalog: Catalog, rows: list[Outgoing],
+                 files: WebFiles | None = None) -> dict[str, Any]:
+    """Replies the sender merged (plain texts, a flood's) as one event, as on Telegram:
+    the texts in order, a text repeated back to back shown once, the last one's buttons.
+    Its id is the last row's, so a page that has it asks only for what came after."""
+    if len(rows) == 1:
+        return render_event(catalog, rows[0], files)
+    event = render_event(catalog, rows[-1], files)
+    texts: list[str] = []
+    for row in rows:
+        text = render_event(catalog, row, files)["html"]
+        if not texts or texts[-1] != text:
+            texts.append(text)
+    event["html"] = "\n\n".join(texts)[:TEXT_LIMIT]
+    return event
+
+
 class WebSender:
     name = CHANNEL
     rate_limited = False  # Telegram's 30/s and 1/s per chat do not apply to our own page
+    #: While its person floods (see FloodWatch), a chat gets a message every FLOOD_PAUSE
+    #: seconds, each merging what piled up meanwhile, as on Telegram. Otherwise replies
+    #: are sent at once, each as its own message.
+    FLOOD_PAUSE = 0.5
 
-    def __init__(self, catalog: Catalog, hub: EventHub, files: WebFiles | None = None) -> None:
+    def __init__(self, catalog: Catalog, hub: EventHub, files: WebFiles | None = None,
+                 flood: FloodWatch | None = None) -> None:
         self.catalog, self.hub, self.files = catalog, hub, files
+        self.flood = flood or FloodWatch()
 
     def render_text(self, row: Outgoing) -> str:
         return render_event(self.catalog, row)["html"]
 
+    def flooded(self, chat_id: str) -> bool:
+        """Whether this chat's queued plain replies are merged now."""
+        return self.flood.flooded(chat_id)
+
+    def pause_after(self, chat_id: str) -> float:
+        """Seconds this chat waits before its next message."""
+        return self.FLOOD_PAUSE if self.flood.flooded(chat_id) else 0.0
+
     async def deliver(self, rows: list[Outgoing], merged_text: str | None) -> str | None:
-        # A merged group is still pushed as separate events: the page has no size limit
-        # and each reply keeps its own buttons and history id.
         for row in rows:
             if self.files:  # Telegram photos are copied in here, once; history reads the copy
                 await self.files.prepare(row.reply)
-            self.hub.publish(row.chat_id, render_event(self.catalog, row, self.files))
         last = rows[-1]
-        return None if last.reply.get("kind") == "callback_answer" else message_id_of(last)
+        if last.reply.get("kind") == "callback_answer":
+            self.hub.publish(last.chat_id, render_event(self.catalog, last, self.files))
+            return None
+        # A merged group (a flood's plain replies) is one message, as history shows it.
+        if merged_text is not None:
+            self.flood.still(last.chat_id)
+        groups = [rows] if merged_text is not None else [[r] for r in rows]
+        for group in groups:
+            self.hub.publish(last.chat_id, render_group(self.catalog, group, self.files))
+        return message_id_of(last)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
+import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,30 +22,29 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
+from bot.web.body import (CLIENT_ID, JSON_LIMIT, MAX_ID, MAX_TEXT, MESSAGE_FIELDS, Refused,
+                          flat_json, message, photo_form)
 from bot.web.demo import add_demo_routes
+from bot.web.errors import SECURITY_HEADERS, refusal
 from bot.web.files import WebFiles, image_kind, strip_metadata, write_once
 from bot.web.history import LIMIT as HISTORY_LIMIT
-from bot.web.history import own_messages, sent_replies
-from bot.web.sender import EventHub, TooManyStreams, render_event
+from bot.web.history import conversation, own_messages
+from bot.web.limits import FloodWatch, PostLimiter
+from bot.web.me import about
+from bot.web.sender import EventHub, TooManyStreams
 from bot.web.tokens import TokenCache, WebUser
 from bot.web.writer import InboxWriter
 from core.clock import Clock
 from locales import Catalog
 from storage.inbox import NewUpdate
 
+log = logging.getLogger(__name__)
+
 STATIC = Path(__file__).parent / "static"
-CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-MESSAGE_ID = re.compile(r"^[0-9]{1,20}$")
-MAX_TEXT = 4000
+STATIC_FILES = {"/app.js", "/app.css", "/favicon.svg"}
 PING_SECONDS = 15.0
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
-                               "img-src 'self' blob:; connect-src 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
+#: aiohttp's own refusals, by status, as the codes the page gets.
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 USER = web.RequestKey("user", WebUser)
 
 
@@ -62,9 +61,13 @@ class WebDeps:
     token_ttl: timedelta = timedelta(days=90)
     demo_host: str | None = None  # set: demo mode on this (loopback) host
     token_check_seconds: float = 10.0
+    post_rate: float = 5.0   # POSTs per second per link, after ...
+    post_burst: int = 20     # ... this many at once
     files: WebFiles | None = None  # signed file URLs; None: made here with a fresh key
     writer: InboxWriter | None = None  # made here: group commit of POSTed messages
     users: TokenCache | None = None    # made here: token -> person, briefly cached
+    limiter: PostLimiter | None = None  # made here: the per-link rate limit on POSTs
+    flood: FloodWatch = field(default_factory=FloodWatch)  # shared with the WebSender
 
     def __post_init__(self) -> None:
         if self.files is None:
@@ -75,10 +78,7 @@ class WebDeps:
         self.users = TokenCache(self.sf, self.token_ttl,
                                 fresh_seconds=self.token_check_seconds,
                                 demo=self.demo_host is not None)
-
-
-def _error(status: int, code: str) -> web.Response:
-    return web.json_response({"error": code}, status=status, headers=SECURITY_HEADERS)
+        self.limiter = PostLimiter(self.post_rate, self.post_burst)
 
 
 def _bearer(request: web.Request) -> str:
@@ -89,24 +89,36 @@ def _bearer(request: web.Request) -> str:
 def make_app(deps: WebDeps) -> web.Application:
     @web.middleware
     async def guard(request: web.Request, handler):  # noqa: ANN001, ANN202
+        def refuse(status: int, code: str, **params: Any) -> web.Response:
+            headers = {"Retry-After": str(params["seconds"])} if status == 429 else None
+            return refusal(request, deps.catalog, status, code, headers, **params)
+
         if request.host not in deps.allowed_hosts:
-            return _error(403, "host")
+            return refuse(403, "host")
         origin = request.headers.get("Origin")
         if (origin is not None and origin != f"http://{request.host}") or \
                 request.headers.get("Sec-Fetch-Site") == "cross-site":
-            return _error(403, "origin")
-        if request.path.startswith("/api/"):
-            assert deps.users is not None
-            user = await deps.users.user(_bearer(request), deps.clock.now())
-            if user is None:
-                return _error(401, "token")
-            request[USER] = user
+            return refuse(403, "origin")
         try:
+            if request.path.startswith("/api/"):
+                assert deps.users is not None
+                user = await deps.users.user(_bearer(request), deps.clock.now())
+                if user is None:
+                    return refuse(401, "token")
+                request[USER] = user
             resp = await handler(request)
+        except Refused as exc:
+            return refuse(exc.status, exc.code, **exc.params)
         except web.HTTPException as exc:
             if exc.status >= 400:
-                return _error(exc.status, exc.reason.lower().replace(" ", "_"))
+                return refuse(exc.status, HTTP_CODES.get(exc.status, "bad_request"),
+                              limit=JSON_LIMIT // 1024)
             raise
+        except (ConnectionResetError, asyncio.CancelledError):
+            raise
+        except Exception:  # a bug: logged, and the page still gets a reason, never a trace
+            log.exception("web request %s %s failed", request.method, request.path)
+            return refuse(500, "server")
         if not resp.prepared:
             resp.headers.update(SECURITY_HEADERS)
         return resp
@@ -114,8 +126,9 @@ def make_app(deps: WebDeps) -> web.Application:
     app = web.Application(middlewares=[guard], client_max_size=deps.max_upload_bytes + 65536)
     routes = _Routes(deps)
     app.router.add_get("/", routes.page)
-    app.router.add_get("/app.js", routes.static)
-    app.router.add_get("/app.css", routes.static)
+    for path in STATIC_FILES:
+        app.router.add_get(path, routes.static)
+    app.router.add_get("/favicon.ico", routes.favicon)
     if deps.demo_host is not None:
         assert deps.users is not None
         add_demo_routes(app, host=deps.demo_host, sf=deps.sf, clock=deps.clock,
@@ -132,9 +145,9 @@ def _since(request: web.Request) -> int:
     try:
         since = int(request.query.get("since", "0"))
     except ValueError:
-        raise web.HTTPBadRequest(reason="Bad since") from None
+        raise Refused(400, "bad_since") from None
     # An outbox row id (an INTEGER, 32 bits on PostgreSQL): beyond it matches nothing.
-    return min(max(0, since), 2**31 - 1)
+    return min(max(0, since), MAX_ID)
 
 
 class _Routes:
@@ -147,39 +160,41 @@ class _Routes:
     async def static(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC / request.path.lstrip("/"))
 
+    async def favicon(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "favicon.svg", headers={
+            "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"})
+
     async def me(self, request: web.Request) -> web.Response:
-        return web.json_response({"name": request[USER].display_name})
+        user: WebUser = request[USER]
+        return web.json_response(await about(self.d.sf, user.person_id, user.display_name))
 
     async def _events(self, user: WebUser, since: int) -> list[dict[str, Any]]:
-        rows = await sent_replies(self.d.sf, chat_id_of(user.person_id), since)
-        return [{**render_event(self.d.catalog, r, self.d.files), "at": at.isoformat()}
-                for r, at in rows]
+        return await conversation(self.d.sf, self.d.catalog, self.d.files,
+                                  chat_id_of(user.person_id), since)
 
     async def history(self, request: web.Request) -> web.Response:
         user: WebUser = request[USER]
         since = _since(request)
         body: dict[str, Any] = {"events": await self._events(user, since)}
         if since == 0:
-            body["mine"] = await own_messages(self.d.sf, chat_key_of(user.person_id))
+            assert self.d.files is not None
+            body["mine"] = await own_messages(self.d.sf, chat_key_of(user.person_id),
+                                              self.d.files, user.person_id)
         return web.json_response(body)
 
     async def post(self, request: web.Request) -> web.Response:
         user: WebUser = request[USER]
+        assert self.d.limiter is not None
+        wait = self.d.limiter.wait(user.identity)
+        if wait:
+            raise Refused(429, "rate_limited", seconds=wait)
         if request.content_type == "multipart/form-data":
-            try:
-                payload = await self._photo(request, user)
-            except (ValueError, LookupError, UnicodeDecodeError, AttributeError, AssertionError):
-                # No boundary, an unknown charset, bad UTF-8, a nested multipart part ...
-                return _error(400, "bad_upload")
-        elif request.content_type == "application/json":
-            try:
-                payload = _message(await request.json())
-            except (ValueError, TypeError, AttributeError, KeyError):
-                return _error(400, "bad_message")
+            payload = await self._photo(request)
         else:
-            return _error(415, "content_type")
+            payload = message(await flat_json(request, MESSAGE_FIELDS))
         payload.update(person_id=user.person_id, identity=user.identity,
                        display_name=user.display_name, username=user.label)
+        self.d.flood.posted(chat_id_of(user.person_id))
         # Stored (durably, with whatever else arrived meanwhile) before we answer; the
         # client's id makes a retry harmless.
         assert self.d.writer is not None
@@ -188,30 +203,30 @@ class _Routes:
             chat_key=chat_key_of(user.person_id), payload=payload))
         return web.json_response({"stored": True, "duplicate": not new}, status=202)
 
-    async def _photo(self, request: web.Request, user: WebUser) -> dict[str, Any]:
-        fields: dict[str, str] = {}
-        data = b""
-        reader = await request.multipart()
-        async for part in reader:
-            if part.name == "photo":
-                data = await part.read()
-                if len(data) > self.d.max_upload_bytes:
-                    raise web.HTTPRequestEntityTooLarge(self.d.max_upload_bytes, len(data))
-            elif part.name in ("client_id", "text"):
-                fields[part.name] = (await part.text())[:MAX_TEXT]
+    async def _photo(self, request: web.Request) -> dict[str, Any]:
+        fields, data = await photo_form(request, self.d.max_upload_bytes)
+        if not CLIENT_ID.match(fields.get("client_id", "")):
+            raise Refused(400, "bad_field", field="client_id")
+        if len(fields.get("text", "")) > MAX_TEXT:
+            raise Refused(400, "text_too_long", limit=MAX_TEXT)
+        after = fields.get("after")
+        if after is not None and not (after.isdigit() and len(after) <= 9):
+            raise Refused(400, "bad_field", field="after")
         kind = image_kind(data)
-        clean = strip_metadata(data) if kind else None
-        if not CLIENT_ID.match(fields.get("client_id", "")) or kind is None or clean is None:
-            raise web.HTTPBadRequest(reason="Bad photo")
+        if kind is None:
+            raise Refused(400, "not_image")
+        clean = strip_metadata(data)
+        if clean is None:
+            raise Refused(400, "bad_image")
         # Stored without metadata, and named by content only: a handler who sees the URL
         # of an anonymous requester's photo learns nothing about who sent it.
-        data = clean
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(clean).hexdigest()
         rel = f"web/{digest}.{kind[0]}"
-        await asyncio.to_thread(write_once, self.d.upload_dir / rel, data)
+        await asyncio.to_thread(write_once, self.d.upload_dir / rel, clean)
         return {"client_id": fields["client_id"], "kind": "photo",
+                **({"after": int(after)} if after is not None else {}),
                 "text": fields.get("text", ""),
-                "photo": {"ref": rel, "size": len(data), "mime_type": kind[1]}}
+                "photo": {"ref": rel, "size": len(clean), "mime_type": kind[1]}}
 
     async def file(self, request: web.Request) -> web.StreamResponse:
         # Served only on a URL signed for the person asking (their history gave it to
@@ -231,7 +246,7 @@ class _Routes:
         try:  # before reading history: nothing falls between (see EventHub)
             queue = self.d.hub.subscribe(chat_id)
         except TooManyStreams:
-            return _error(429, "too_many_streams")
+            raise Refused(429, "too_many_streams", seconds=int(PING_SECONDS)) from None
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-store",
                                            "X-Accel-Buffering": "no", **SECURITY_HEADERS})
@@ -274,27 +289,3 @@ class _Routes:
 async def _send(resp: web.StreamResponse, event: dict[str, Any]) -> None:
     data = json.dumps(event, ensure_ascii=False)
     await resp.write(f"id: {event['id']}\nevent: {event['kind']}\ndata: {data}\n\n".encode())
-
-
-def _message(body: Any) -> dict[str, Any]:
-    """A text or a button press, checked for shape; the handlers check the meaning."""
-    client_id = body["client_id"]
-    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise ValueError("client_id")
-    if "action" in body:
-        action, message_id = body["action"], str(body.get("message_id") or "")
-        label = body.get("label") or ""
-        if not isinstance(action, str) or not 0 < len(action) <= 64 or \
-                (message_id and not MESSAGE_ID.match(message_id)) or not isinstance(label, str):
-            raise ValueError("action")
-        return {"client_id": client_id, "kind": "button", "action": action,
-                "message_id": message_id, "label": label[:64]}
-    text = body["text"]
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
-        raise ValueError("text")
-    message = {"client_id": client_id, "kind": "text", "text": text}
-    # The page's own commands (/start on a first visit, /lang from its switch) are not
-    # shown back as the person's messages.
-    if body.get("silent") is True and text.startswith("/"):
-        message["silent"] = True
-    return message

@@ -145,7 +145,7 @@ async def test_a_concern_goes_round_the_loop_in_the_browser(
         card = await member.sees(f"新诉求 {number}")
         await expect(card).to_contain_text("内容：3号楼二层水房没有热水，已经三天了")
         await member.press("签收", within=f"新诉求 {number}")
-        await member.sees(f"诉求 {number}（已签收）")  # the same card, edited in place
+        await member.sees(f"诉求 {number}（已签收）")  # the card edited: its new state below it
         await stu.sees(f"您的诉求 {number} 已由负责的党员签收")
         await member.press("答复办结", within=f"诉求 {number}（已签收）")
         await member.sees(f"请输入答复内容（诉求 {number}）")
@@ -290,15 +290,15 @@ async def test_demo_mode_plays_the_whole_loop_in_one_page(
         for label in ("学生", "党员", "支部书记", "校领导", "组织部管理员"):
             assert label in groups, groups
 
-        async def act_as(number: str) -> None:
+        async def act_as(number: str, role: str) -> None:
             await page.locator("#who").select_option(number)
             await expect(page.locator("#log .msg").first).to_be_visible(timeout=WAIT)
             chosen = await page.locator("#who option:checked").text_content()
             assert chosen and chosen.endswith(number)
-            # The header names who the page now acts as.
-            await expect(page.locator("#me")).to_have_text(chosen.split(" · ")[0])
+            # The header names who the page now acts as, and in which role.
+            await expect(page.locator("#me")).to_have_text(f"{chosen.split(' · ')[0]} · {role}")
 
-        await act_as(STUDENT)
+        await act_as(STUDENT, "学生")
         await visitor.sees("您好，这里是示范大学「心桥」")  # a first visit is greeted (the page's silent /start)
         await page.locator("#menu button", has_text="提交诉求").click()
         await visitor.press("后勤生活")
@@ -310,7 +310,7 @@ async def test_demo_mode_plays_the_whole_loop_in_one_page(
         await visitor.sees("诉求已提交，编号")
         number = (await _concern(db_url)).number
 
-        await act_as(MEMBER)
+        await act_as(MEMBER, "党员")
         card = await visitor.sees(f"新诉求 {number}")  # from the member's history
         await expect(page.locator("#log")).not_to_contain_text("诉求已提交")  # not the student's
         await expect(card).to_contain_text("3号楼三层走廊灯坏了")
@@ -320,7 +320,7 @@ async def test_demo_mode_plays_the_whole_loop_in_one_page(
         await visitor.type("走廊灯已更换")
         await visitor.sees(f"已答复（诉求 {number}）")
 
-        await act_as(STUDENT)
+        await act_as(STUDENT, "学生")
         await visitor.sees("走廊灯已更换")
         await expect(page.locator("#log")).not_to_contain_text("请输入答复内容")
         assert await sweep_followups(db_url, 7) == (1, 0)

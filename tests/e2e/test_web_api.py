@@ -60,7 +60,7 @@ async def test_foreign_origin_and_host_are_refused(db_url: str, tmp_path: Path) 
         user = WebUser(web, token)
         status, body = await user.post({"client_id": "a1", "text": "hi"},
                                        Origin="http://evil.example")
-        assert (status, body) == (403, {"error": "origin"})
+        assert (status, body) == (403, {"error": "origin", "reason": "请求来自其他网站，已拒绝。"})
         status, _ = await user.post({"client_id": "a2", "text": "hi"},
                                     **{"Sec-Fetch-Site": "cross-site"})
         assert status == 403
@@ -173,11 +173,18 @@ async def test_malformed_requests_get_a_400_not_a_500(db_url: str, tmp_path: Pat
     token = await _token(db_url, STUDENT)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
         auth = {"Authorization": f"Bearer {token}"}
-        bad_json = [{"text": "no client id"}, {"client_id": "c1"}, ["a", "list"],
-                    {"client_id": "c1", "text": 5}, {"client_id": "../x", "text": "hi"}]
-        for body in bad_json:
+        bad_json = [({"text": "no client id"}, "bad_message"), ({"client_id": "c1"}, "bad_message"),
+                    (["a", "list"], "not_object"), ({"client_id": "c1", "text": 5}, "bad_field"),
+                    ({"client_id": "../x", "text": "hi"}, "bad_field"),
+                    ({"client_id": "c1", "text": " "}, "empty_text"),
+                    ({"client_id": "c1", "text": "x" * 4001}, "text_too_long"),
+                    ({"client_id": "c1", "action": ""}, "bad_action"),
+                    ({"client_id": "c1", "action": "n", "message_id": "1; drop"}, "bad_action")]
+        for body, code in bad_json:
             async with web.http.post(web.base + "/api/messages", json=body, headers=auth) as r:
-                assert (r.status, (await r.json())["error"]) == (400, "bad_message"), body
+                answer = await r.json()
+                assert (r.status, answer["error"]) == (400, code), body
+                assert answer["reason"] and "web_error" not in answer["reason"]
         bad_uploads = [
             ("multipart/form-data", b"--x\r\n"),                   # no boundary parameter
             ("multipart/form-data; boundary=b; charset=klingon",

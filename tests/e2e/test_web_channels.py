@@ -195,3 +195,61 @@ async def test_a_new_demo_token_replaces_the_last_one_but_not_real_links(db_url:
         assert await web_user(sf, link, now, ttl) is not None
     finally:
         await engine.dispose()
+
+
+def _ipv6_loopback_port() -> int | None:
+    """A free port on ::1, or None when this machine has no IPv6 loopback."""
+    import socket
+
+    if not socket.has_ipv6:
+        return None
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+            return s.getsockname()[1]
+    except OSError:
+        return None
+
+
+async def test_the_web_chat_on_ipv6_loopback_answers_at_the_url_it_prints(
+        db_url: str, tmp_path: Path) -> None:
+    from bot.app import startup_line
+
+    port = _ipv6_loopback_port()
+    if port is None:
+        pytest.skip("this machine has no IPv6 loopback (::1) to listen on")
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    settings = bot_settings(db_url, "http://127.0.0.1:9", web={
+        "enabled": True, "host": "::1", "port": port, "upload_dir": str(tmp_path / "up")})
+    url = f"http://[::1]:{port}/"
+    assert url in startup_line(settings)  # the line printed at start
+    engine = make_engine(db_url)
+    channel = web_channel(settings, session_factory(engine), SystemClock(),
+                          Catalog.load("zh_CN"))
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve_web(channel.app(), "::1", port, stop))
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):
+                try:
+                    async with http.get(url) as r:
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.02)
+            auth = {"Authorization": f"Bearer {token}"}
+            # The browser sends Host: [::1]:port (and Origin http://[::1]:port from the page).
+            async with http.get(url) as r:
+                assert r.status == 200 and "心桥" in await r.text()
+            async with http.get(url + "api/me", headers={**auth, "Origin": url[:-1]}) as r:
+                assert r.status == 200
+            async with http.post(url + "api/messages", json={"client_id": "v6", "text": "/help"},
+                                 headers={**auth, "Origin": url[:-1]}) as r:
+                assert r.status == 202
+            for host, status in ((f"localhost:{port}", 200), (f"evil.example:{port}", 403)):
+                async with http.get(url + "api/me", headers={**auth, "Host": host}) as r:
+                    assert r.status == status, host
+    finally:
+        stop.set()
+        await server
+        await engine.dispose()

@@ -13,7 +13,7 @@ from tests.e2e.test_web_api import WebBot, WebUser, _token
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI, Upload
 from tests.support.harness import TOKEN, bound_chat, seed_roster
-from tests.support.images import jpeg
+from tests.support.images import jpeg, png
 
 STUDENT, MEMBER, OTHER = "2023010103", "2022010202", "2023030102"  # 3号楼; its logistics member
 # Taken with a phone: its EXIF says where. The server keeps the picture, not the EXIF.
@@ -128,3 +128,27 @@ async def test_a_web_photo_telegram_refuses_still_lets_the_card_through(db_url: 
     assert "有一张图片无法在此显示" in member.text_of(attachment)
     rows = await query(db_url, select(OutboxRow.status).where(OutboxRow.chat_id == "6001"))
     assert {s for (s,) in rows} == {"sent"}  # nothing parked as dead
+
+
+async def test_a_real_png_upload_is_stored_without_its_text_chunk(db_url: str,
+                                                                 tmp_path: Path) -> None:
+    """A PNG as a phone or an editor writes it (pixels, and a tEXt chunk saying where),
+    uploaded as the page does: multipart over HTTP. Kept: the picture; dropped: the text."""
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    picture = png(size=(64, 48), text=GPS)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        student = WebUser(web, token)
+        await _web_draft(student)
+        form = aiohttp.FormData()
+        form.add_field("client_id", "png1")
+        form.add_field("photo", picture, filename="tap.png", content_type="image/png")
+        async with web.http.post(web.base + "/api/messages", data=form,
+                                 headers=student._headers()) as r:
+            assert (r.status, await r.json()) == (202, {"stored": True, "duplicate": False})
+        await student.expect("附件 1 个")
+        # The person's own photo comes back in their history, to show as they sent it.
+        [mine] = [m for m in (await student.history())["mine"] if m["kind"] == "photo"]
+        status, stored, content_type = await _fetch(student, mine["photo"]["url"])
+    assert (status, content_type) == (200, "image/png")
+    assert stored == png(size=(64, 48)) and GPS not in stored

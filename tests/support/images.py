@@ -28,9 +28,17 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
         ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
 
-def png(*, text: bytes = b"") -> bytes:
-    """A real 1x1 PNG, with an optional tEXt chunk."""
-    out = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+def png(*, text: bytes = b"", size: tuple[int, int] = (1, 1)) -> bytes:
+    """A real PNG (an RGB gradient of ``size``; 1x1 green by default), encoded here with
+    zlib, with an optional tEXt chunk before the pixels, as cameras and editors write it."""
+    width, height = size
+    if size == (1, 1):
+        raw = b"\x00\xff\x00\x00"
+    else:
+        raw = b"".join(b"\x00" + b"".join(bytes((x * 255 // width, y * 255 // height, 128))
+                                          for x in range(width)) for y in range(height))
+    out = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height,
+                                                             8, 2, 0, 0, 0))
     if text:
         out += _chunk(b"tEXt", b"Comment\x00" + text)
-    return out + _chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + _chunk(b"IEND", b"")
+    return out + _chunk(b"IDAT", zlib.compress(raw)) + _chunk(b"IEND", b"")

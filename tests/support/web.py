@@ -39,7 +39,8 @@ async def _token(db_url: str, number: str) -> str:
 class WebBot:
     """RunningBot with [web] enabled, plus its web server on a free local port."""
 
-    def __init__(self, db_url: str, api: FakeBotAPI, tmp_path: Path) -> None:
+    def __init__(self, db_url: str, api: FakeBotAPI, tmp_path: Path, **web: Any) -> None:
+        """``web``: more [web] settings (e.g. ``max_upload_mb=1``)."""
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.bot = RunningBot(bot_settings(
@@ -47,7 +48,7 @@ class WebBot:
             # Tokens checked on every request, so a revocation shows at once in tests
             # (the cache itself: tests/integration/test_web_tokens.py).
             web={"enabled": True, "port": self.port, "upload_dir": str(tmp_path / "up"),
-                 "token_check_seconds": 0}))
+                 "token_check_seconds": 0, **web}))
         self.stop = asyncio.Event()
 
     async def __aenter__(self) -> WebBot:

@@ -18,6 +18,7 @@ import pytest
 
 from bot.telegram.render import LABEL_LIMIT, TEXT_LIMIT, render_keyboard, render_text
 from bot.web.sender import render_event
+from bot.web.errors import CODES as WEB_ERRORS
 from core.categories import CATEGORY_CODES
 from core.model import ConcernStatus, ConcernType
 from core.replies import Button, Reply, t
@@ -46,6 +47,7 @@ DYNAMIC = {
     "status.": {s.value for s in ConcernStatus},
     "revisit.": {"cy", "cn", "sy", "sn", "rs", "rb", "ru"},
     "content.": set(CONTENT_NAMES) | {"other"},
+    "web_error.": set(WEB_ERRORS),
 }
 
 

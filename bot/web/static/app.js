@@ -1,21 +1,35 @@
 // The web chat page. User content is always inserted as text nodes (textContent /
 // createTextNode), never with innerHTML: the server's HTML is read token by token.
+//
+// It reads like a chat: a pressed button is marked on its card (chosen, the others
+// disabled) instead of being echoed as a bubble; when the bot answers a press by editing
+// that card, the card stays as it was and the edited text comes as a new message below.
+// History replays the same steps (the person's presses come back with their card), so a
+// reload shows what was shown live, in the same order.
 "use strict";
 const UI = {
   zh: { title: "心桥", send: "发送", photo: "图片", other: "English", noToken: "链接无效或已过期：请向管理员索取新的链接。",
-        offline: "连接中断，正在重连…", online: "", failed: "发送失败，正在重试…", placeholder: "输入消息…", tooBig: "图片太大，未发送。",
-        rejected: "消息未被接受（格式不对或太长）。",
+        offline: "连接中断，正在重连…", retrying: "发送失败，正在重试…", placeholder: "输入消息…",
+        notSent: "未能发送（网络问题），请稍后再试。", rejected: "消息未被接受。",
         actAs: "演示模式·扮演：", pick: "选择一个人…", demoFailed: "无法切换身份。",
         new: "提交诉求", my: "我的诉求", tasks: "我的待办", help: "帮助",
+        role: { student: "学生", staff: "教职工", party_member: "党员", branch_secretary: "支部书记",
+                college_committee: "学院党委", counsellor: "辅导员", psych_centre: "心理中心",
+                crisis_team: "危机干预小组", functional_contact: "职能部门", discipline_contact: "纪检",
+                identity_supervisor: "身份监督员", leader: "校领导", admin: "组织部管理员" },
         roles: { student: "学生", staff: "教职工", party_member: "党员", branch_secretary: "支部书记",
                  college_committee: "学院党委", counsellor: "辅导员", psych_centre: "心理中心",
                  crisis_team: "危机干预小组", functional_contact: "职能部门", discipline_contact: "纪检",
                  identity_supervisor: "身份监督员", leader: "校领导", admin: "组织部管理员" } },
   en: { title: "Xinqiao", send: "Send", photo: "Photo", other: "中文", noToken: "This link is not valid or has expired: ask the administrator for a new one.",
-        offline: "Disconnected, reconnecting…", online: "", failed: "Sending failed, retrying…", placeholder: "Type a message…", tooBig: "The photo is too large; not sent.",
-        rejected: "The message was not accepted (wrong format or too long).",
+        offline: "Disconnected, reconnecting…", retrying: "Sending failed, retrying…", placeholder: "Type a message…",
+        notSent: "Not sent (network problem); please try again later.", rejected: "The message was not accepted.",
         actAs: "Demo mode, act as:", pick: "Pick a person…", demoFailed: "Could not switch person.",
         new: "New concern", my: "My concerns", tasks: "My tasks", help: "Help",
+        role: { student: "Student", staff: "Staff", party_member: "Party member", branch_secretary: "Branch secretary",
+                college_committee: "College committee", counsellor: "Counsellor", psych_centre: "Psychological centre",
+                crisis_team: "Crisis team", functional_contact: "Functional department", discipline_contact: "Discipline",
+                identity_supervisor: "Identity supervisor", leader: "Leader", admin: "Organisation Department" },
         roles: { student: "Students", staff: "Staff", party_member: "Party members", branch_secretary: "Branch secretaries",
                  college_committee: "College committees", counsellor: "Counsellors", psych_centre: "Psychological centre",
                  crisis_team: "Crisis team", functional_contact: "Functional departments", discipline_contact: "Discipline",
@@ -26,8 +40,11 @@ let token = null;
 let last = 0;
 let session = null;  // AbortController of the open conversation's stream
 let demoGroups = null;
-const byMessageId = new Map();
+let me = null;       // /api/me: name, roles, menu
+const byMessageId = new Map();  // message id -> the card that shows it now
+const pending = new Set();      // cards with a press waiting for the bot's answer
 const seen = new Set();
+const MENU = ["new", "my", "tasks", "help"];  // the menu's commands: each has a label in UI
 
 function t(key) { return UI[lang][key]; }
 function applyLang() {
@@ -35,9 +52,24 @@ function applyLang() {
   document.querySelectorAll("[data-t]").forEach(el => { el.textContent = t(el.dataset.t); });
   document.getElementById("lang").textContent = t("other");
   document.getElementById("text").placeholder = t("placeholder");
+  showMe();
   if (demoGroups) fillPicker();
 }
 function status(key) { document.getElementById("status").textContent = key ? t(key) : ""; }
+function log() { return document.getElementById("log"); }
+function languageHeader() { return { "Accept-Language": lang === "zh" ? "zh-CN" : "en" }; }
+
+// Who the page acts as ("张三 · 学生"), and the menu for their roles.
+function showMe() {
+  const el = document.getElementById("me");
+  if (!me) { el.textContent = ""; el.title = ""; return; }
+  const role = me.roles && me.roles.length ? t("role")[me.roles[0]] || me.roles[0] : "";
+  el.textContent = me.name + (role ? " · " + role : "");
+  el.title = (me.roles || []).map(r => t("role")[r] || r).join("、");
+  document.querySelectorAll("#menu button").forEach(b => {
+    b.hidden = !(me.menu || []).includes(b.dataset.command);
+  });
+}
 
 const ENTITIES = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": "\"", "&#x27;": "'", "&#39;": "'" };
 function decode(s) { return s.replace(/&(lt|gt|amp|quot|#x27|#39);/g, m => ENTITIES[m]); }
@@ -57,36 +89,74 @@ function fillSafe(el, html) {
 function newId() { return (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/-/g, ""); }
 
 async function api(path, options = {}, as = token) {
-  options.headers = Object.assign({ Authorization: "Bearer " + as }, options.headers || {});
+  options.headers = Object.assign({ Authorization: "Bearer " + as }, languageHeader(), options.headers || {});
   const resp = await fetch(path, options);
   if (resp.status === 401) { if (as === token) status("noToken"); throw new Error("401"); }
   return resp;
 }
 
-// Sent as the person who wrote it, even if the demo picker switches before a retry.
-async function post(body, attempt = 0, as = token) {
-  const opts = body instanceof FormData ? { method: "POST", body }
-    : { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } };
-  try {
-    const resp = await api("/api/messages", opts, as);
-    if (resp.status >= 500) throw new Error(String(resp.status));
-    if (resp.status === 413) { status("tooBig"); return; }
-    if (resp.status >= 400) { status("rejected"); return; }
-    status(null);
-  } catch (e) {
-    if (e.message === "401" || attempt > 5) return;
-    status("failed");  // same client_id: the server stores it once
-    setTimeout(() => post(body, attempt + 1, as), 1000 * (attempt + 1));
-  }
+async function reasonOf(resp) {
+  try { const body = await resp.json(); if (typeof body.reason === "string" && body.reason) return body.reason; } catch (e) { /* not JSON */ }
+  return t("rejected");
 }
 
-function scroll() { const log = document.getElementById("log"); log.scrollTop = log.scrollHeight; }
+// Send as the person who wrote it (even if the demo picker switches before a retry).
+// A refusal (4xx) is final and says why: ``refused(reason)``. Only a network error or a
+// server error (5xx) is retried; the same client_id makes a retry harmless.
+async function post(body, refused, attempt = 0, as = token) {
+  const opts = body instanceof FormData ? { method: "POST", body }
+    : { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } };
+  let resp;
+  try {
+    resp = await api("/api/messages", opts, as);
+  } catch (e) {
+    if (e.message === "401") { refused(t("noToken")); return; }
+    resp = null;
+  }
+  if (resp && resp.status < 400) { status(null); return; }
+  if (resp && resp.status < 500) { status(null); refused(await reasonOf(resp)); return; }
+  if (attempt >= 5) { status(null); refused(t("notSent")); return; }
+  status("retrying");
+  setTimeout(() => post(body, refused, attempt + 1, as), 1000 * (attempt + 1));
+}
 
-function showMine(text) {
+function scroll() { log().scrollTop = log().scrollHeight; }
+
+// A bubble of the person's own; ``photo``: a File (live) or the history's signed URL.
+function showMine(text, photo = null) {
   const div = document.createElement("div");
   div.className = "msg mine";
+  if (text) div.appendChild(document.createTextNode(text));
+  if (photo instanceof Blob) {
+    const img = document.createElement("img");
+    img.alt = t("photo");
+    img.addEventListener("load", () => { URL.revokeObjectURL(img.src); scroll(); }, { once: true });
+    // Not a picture the browser can show (the server will say if it refuses it): its name.
+    img.addEventListener("error", () => img.replaceWith(document.createTextNode("🖼 " + (photo.name || t("photo")))), { once: true });
+    img.src = URL.createObjectURL(photo);
+    div.appendChild(img);
+  } else if (photo) {
+    showAttachments(div, { attachments: [photo] });
+  }
+  log().appendChild(div);
+  scroll();
+  return div;
+}
+
+function markFailed(bubble, reason) {
+  bubble.classList.add("failed");
+  const note = document.createElement("div");
+  note.className = "reason";
+  note.textContent = "⚠ " + reason;
+  bubble.appendChild(note);
+  scroll();
+}
+
+function notice(text) {
+  const div = document.createElement("div");
+  div.className = "toast notice";
   div.textContent = text;
-  document.getElementById("log").appendChild(div);
+  log().appendChild(div);
   scroll();
 }
 
@@ -97,22 +167,55 @@ function showAttachments(div, ev) {
     if (typeof a.url === "string" && a.url.startsWith("/api/files/")) {
       const img = document.createElement("img");
       img.alt = t("photo");
-      img.style.display = "block";
-      img.style.maxWidth = "100%";
       div.appendChild(img);
       api(a.url).then(r => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
         .then(blob => {
-          img.addEventListener("load", () => URL.revokeObjectURL(img.src), { once: true });
+          img.addEventListener("load", () => { URL.revokeObjectURL(img.src); scroll(); }, { once: true });
           img.src = URL.createObjectURL(blob);
-          scroll();
         })
         .catch(() => img.replaceWith(document.createTextNode("🖼 " + t("photo") + " ✕")));
     } else if (typeof a.text === "string" && a.text) {
       const note = document.createElement("div");
       note.textContent = a.text;
       div.appendChild(note);
+    } else if (a.placeholder) {
+      div.appendChild(document.createTextNode("🖼"));
     }
   }
+}
+
+function buttonsOf(card) { return card ? Array.from(card.querySelectorAll(".buttons button")) : []; }
+
+// A press: the chosen button marked, the card's buttons held until the bot answers.
+function markPress(card, action) {
+  if (!card) return;
+  for (const b of buttonsOf(card)) {
+    b.disabled = true;
+    if (b.dataset.action === action) { b.classList.add("chosen"); b.setAttribute("aria-pressed", "true"); }
+  }
+  pending.add(card);
+}
+
+// The bot answered with a new message, not by editing the card: it stays usable.
+function release(card) {
+  pending.delete(card);
+  for (const b of buttonsOf(card)) { b.disabled = false; b.classList.remove("chosen"); b.removeAttribute("aria-pressed"); }
+}
+
+// The card was answered (the bot edited it): it keeps its text and the choice, for good.
+function freeze(card) {
+  pending.delete(card);
+  card.classList.add("answered");
+  for (const b of buttonsOf(card)) b.disabled = true;
+}
+
+function press(card, ev, b) {
+  if (!token || card.classList.contains("answered")) return;
+  markPress(card, b.action);
+  post({ client_id: newId(), action: b.action, message_id: ev.message_id, label: b.label, after: last }, reason => {
+    release(card);
+    notice(reason);
+  });
 }
 
 function showEvent(ev) {
@@ -121,20 +224,21 @@ function showEvent(ev) {
     const div = document.createElement("div");
     div.className = "toast";
     fillSafe(div, ev.html);
-    document.getElementById("log").appendChild(div);
+    log().appendChild(div);
     scroll();
     return;
   }
   if (seen.has(ev.id)) return;
   seen.add(ev.id);
   last = Math.max(last, ev.id);
-  let div = ev.edit_of ? byMessageId.get(ev.edit_of) : null;
-  if (!div) {
-    div = document.createElement("div");
-    div.className = "msg";
-    document.getElementById("log").appendChild(div);
-  }
-  byMessageId.set(ev.message_id, div);
+  const edited = ev.edit_of ? byMessageId.get(String(ev.edit_of)) : null;
+  if (edited) freeze(edited);
+  for (const card of Array.from(pending)) release(card);
+  const div = document.createElement("div");
+  div.className = "msg";
+  div.dataset.messageId = ev.message_id;
+  log().appendChild(div);
+  byMessageId.set(String(ev.message_id), div);
   fillSafe(div, ev.html);
   showAttachments(div, ev);
   if (ev.buttons && ev.buttons.length) {
@@ -144,10 +248,8 @@ function showEvent(ev) {
       const btn = document.createElement("button");
       btn.type = "button";
       btn.textContent = b.label;
-      btn.addEventListener("click", () => {
-        showMine(b.label);
-        post({ client_id: newId(), action: b.action, message_id: ev.message_id, label: b.label });
-      });
+      btn.dataset.action = b.action;
+      btn.addEventListener("click", () => press(div, ev, b));
       box.appendChild(btn);
     }
     div.appendChild(box);
@@ -183,29 +285,47 @@ async function stream(signal) {
   }
 }
 
+// One of the person's own stored messages, replayed as it was shown live.
+function replayMine(m) {
+  if (m.kind === "button") markPress(byMessageId.get(String(m.message_id)), m.action);
+  else if (m.kind === "photo") showMine(m.text, m.photo || null);
+  else showMine(MENU.includes(m.text.slice(1)) ? t(m.text.slice(1)) : m.text);  // as the chip said it
+}
+
+// Replies and the person's own messages in the order the page showed them: each own
+// message right after the reply that was the newest on the page when it was sent
+// ("after"); one stored without it goes after the last reply queued before it.
+function inOrder(events, mine) {
+  const items = events.map((ev, i) => ({ key: [ev.id, 0, i], show: () => showEvent(ev) }));
+  mine.forEach((m, i) => {
+    let after = Number.isInteger(m.after) ? m.after : 0;
+    if (!Number.isInteger(m.after)) for (const ev of events) if (ev.at <= m.at) after = Math.max(after, ev.id);
+    items.push({ key: [after, 1, i], show: () => replayMine(m) });
+  });
+  const cmp = (x, y) => { for (let k = 0; k < 3; k++) if (x.key[k] !== y.key[k]) return x.key[k] - y.key[k]; return 0; };
+  return items.sort(cmp);
+}
+
 // Load one person's conversation (history, then the live stream); a new call replaces it.
 // retried: the demo token was just issued (no second re-login if it fails again).
 async function openConversation(retried = false) {
   if (session) session.abort();
   session = new AbortController();
   const signal = session.signal;
-  document.getElementById("log").replaceChildren();
-  document.getElementById("me").textContent = "";
-  byMessageId.clear(); seen.clear(); last = 0;
+  log().replaceChildren();
+  me = null; showMe();
+  byMessageId.clear(); pending.clear(); seen.clear(); last = 0;
   status(null);
   if (!token) { status(demoGroups ? "pick" : "noToken"); return; }
   try {
-    const me = await (await api("/api/me", { signal })).json();
-    document.getElementById("me").textContent = me.name || "";  // who the page acts as
+    me = await (await api("/api/me", { signal })).json();
+    showMe();
     const resp = await api("/api/messages?since=0", { signal });
     const body = await resp.json();
     if (signal.aborted) return;
-    // Own messages and replies in the order they happened (both carry UTC "at").
-    const all = (body.mine || []).map(m => ({ at: m.at, show: () => showMine(m.text || m.label || "🖼") }))
-      .concat(body.events.map(ev => ({ at: ev.at, show: () => showEvent(ev) })));
-    all.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
-    for (const item of all) item.show();
-    if (!all.length) post({ client_id: newId(), text: "/start", silent: true });  // the welcome and its menu
+    for (const item of inOrder(body.events, body.mine || [])) item.show();
+    const all = body.events.concat(body.mine || []);
+    if (!all.length) post({ client_id: newId(), text: "/start", silent: true }, notice);  // the welcome and its menu
   } catch (e) {
     // Demo mode after a restart of the bot: the picker's tokens were replaced. Pick the
     // same person again rather than show "link not valid".
@@ -217,8 +337,8 @@ async function openConversation(retried = false) {
 }
 
 function say(text, shown = text) {
-  showMine(shown);
-  post({ client_id: newId(), text });
+  const bubble = showMine(shown);
+  post({ client_id: newId(), text, after: last }, reason => markFailed(bubble, reason));
 }
 
 // Demo mode only (the server answers /demo/people only with [web] demo = true on loopback).
@@ -244,7 +364,7 @@ function fillPicker() {
 
 async function setupDemo() {
   let resp;
-  try { resp = await fetch("/demo/people"); } catch (e) { return; }
+  try { resp = await fetch("/demo/people", { headers: languageHeader() }); } catch (e) { return; }
   if (!resp.ok) return;
   demoGroups = (await resp.json()).groups;
   document.getElementById("demo").hidden = false;
@@ -255,9 +375,9 @@ async function setupDemo() {
 }
 
 async function demoLogin(number) {
-  const r = await fetch("/demo/login", { method: "POST", headers: { "Content-Type": "application/json" },
-                                         body: JSON.stringify({ number }) });
-  if (!r.ok) { status("demoFailed"); return; }
+  const r = await fetch("/demo/login", { method: "POST", body: JSON.stringify({ number }),
+                                         headers: Object.assign({ "Content-Type": "application/json" }, languageHeader()) });
+  if (!r.ok) { document.getElementById("status").textContent = await reasonOf(r) || t("demoFailed"); return; }
   token = (await r.json()).token;
   localStorage.setItem("xq-token", token);
   localStorage.setItem("xq-demo-number", number);
@@ -271,7 +391,7 @@ async function start() {
     localStorage.setItem("xq-lang", lang);
     applyLang();
     // The bot's own replies follow: the same "/lang" command as on Telegram, not shown.
-    if (token) post({ client_id: newId(), text: lang === "zh" ? "/lang zh_CN" : "/lang en", silent: true });
+    if (token) post({ client_id: newId(), text: lang === "zh" ? "/lang zh_CN" : "/lang en", silent: true }, notice);
   });
   const m = location.hash.match(/token=([A-Za-z0-9_-]+)/);
   if (m) {
@@ -296,9 +416,10 @@ async function start() {
     if (!file || !token) return;
     const form = new FormData();
     form.append("client_id", newId());
+    form.append("after", String(last));
     form.append("photo", file);
-    showMine("🖼 " + file.name);
-    post(form);
+    const bubble = showMine("", file);  // the photo as sent
+    post(form, reason => markFailed(bubble, reason));
     e.target.value = "";
   });
   await setupDemo();
