@@ -165,8 +165,8 @@ class OutboxSender:
     def _merge(self, queue: list[Outgoing]) -> tuple[list[Outgoing], str | None]:
         """Join a chat's queued plain replies into one message.
 
-        The merged message carries the last reply's buttons only: buttons of the earlier
-        replies belong to older conversation steps and would be refused as stale anyway.
+        A message carries one keyboard, so a reply with buttons ends the group: its
+        buttons go out below the joined text and no earlier reply's buttons are lost.
         """
         if len(queue) < 2 or not _is_plain(queue[0]):
             return [queue[0]], None
@@ -181,6 +181,8 @@ class OutboxSender:
             group.append(r)
             texts.append(text)
             size += len(text) + 2
+            if r.reply.get("buttons"):
+                break
         if len(group) < 2:
             return [queue[0]], None
         return group, "\n\n".join(texts)

@@ -25,8 +25,8 @@ async def start(ctx: FlowContext) -> None:
         ctx.say("bind.ok", main_menu(ctx), name=card.name if card else "")
         return
     ctx.conv.goto("idle")
-    ctx.say("start.welcome", main_menu(ctx), university=ctx.config.university_name)
     ctx.say("start.privacy", days=ctx.config.retention_days)
+    ctx.say("start.welcome", main_menu(ctx), university=ctx.config.university_name)
 
 
 async def help_(ctx: FlowContext) -> None:

@@ -76,6 +76,8 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
         self._files: dict[str, tuple[bytes, str]] = {}
         self._issued_callbacks: set[str] = set()
         self._answered_callbacks: set[str] = set()
+        #: every callback query id pushed, in order (see ``callback_answers``)
+        self.callback_ids: list[str] = []
         self._faults: list[Fault] = []
         self._blocked: set[Any] = set()
         self._slow: dict[str, float] = {}
@@ -255,6 +257,19 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
                 if isinstance(value, str):
                     out.append(value)
         return out
+
+    def callback_answers(self) -> dict[str, int]:
+        """answerCallbackQuery calls (failed ones too) per pushed callback query id.
+
+        Every pushed id is a key, so an unanswered press shows as 0 and a double answer
+        as 2; ids the bot answered but we never pushed appear with their count as well.
+        """
+        counts = dict.fromkeys(self.callback_ids, 0)
+        for c in self.calls:
+            if c.method == "answerCallbackQuery":
+                qid = str(c.params.get("callback_query_id") or "")
+                counts[qid] = counts.get(qid, 0) + 1
+        return counts
 
     def reset_calls(self) -> None:
         self.calls.clear()

@@ -60,6 +60,7 @@ class UpdateBuildersMixin:
     _messages: dict[tuple[Any, int], dict[str, Any]]
     _files: dict[str, tuple[bytes, str]]
     _issued_callbacks: set[str]
+    callback_ids: list[str]
 
     def push_update(self, update: dict[str, Any]) -> int:  # pragma: no cover
         raise NotImplementedError
@@ -225,6 +226,7 @@ class UpdateBuildersMixin:
             "message": message,
         }
         self._issued_callbacks.add(callback["id"])
+        self.callback_ids.append(callback["id"])
         return self.push_update({"callback_query": callback})
 
     def push_spec(self, spec: dict[str, Any]) -> int:
