@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
 from core.anonymity import send_task_card
-from core.cards import answer_button, member_buttons
+from core.cards import STEP_OF, answer_button, handler_verbs, member_buttons
 from core.errors import InputError
 from core.handling import ConcernRecord, act, may_act, status_label, tell_requester
 from core.lifecycle import Action
@@ -35,7 +35,7 @@ async def _card(ctx: FlowContext, c: ConcernRecord, status: ConcernStatus) -> No
 
 async def accept(ctx: FlowContext, arg: str) -> None:
     done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,
-                     concern_id=_cid(arg), action=Action.ACCEPT)
+                     concern_id=_cid(arg), action=STEP_OF[Verb.ACCEPT])
     ctx.toast()
     await _card(ctx, done.concern, done.transition.status)
     # The requester can add information or photos from here on: it goes to the handler.
@@ -44,41 +44,36 @@ async def accept(ctx: FlowContext, arg: str) -> None:
                          buttons=answer_button(done.concern.id))
 
 
-#: The lifecycle step a text-asking button leads to. Contacting the requester is possible
-#: exactly while a reply is (accepted, in progress, extension pending).
-_ASKS = {"return": Action.RETURN, "contact": Action.REPLY, "reply": Action.REPLY,
-         "extension": Action.REQUEST_EXTENSION}
-
-
-async def _ask(ctx: FlowContext, arg: str, step: str, key: str) -> None:
+async def _ask(ctx: FlowContext, arg: str, verb: Verb, step: str, key: str) -> None:
     cid = _cid(arg)
     c = await ctx.store.get_concern(cid)
     if c is None or c.assigned_member_id != ctx.identity.person_id:
         await ctx.store.audit("refused", ctx.identity.person_id,
                               {"concern_id": cid, "action": step, "why": "not_handler"}, ctx.now)
         raise InputError("handling.no_access")
-    # Refused (and audited) now, not after the member has typed the text.
+    # Refused (and audited) now, not after the member has typed the text; the same
+    # lifecycle step that decides whether the button is drawn at all (core.cards).
     await may_act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
-                  action=_ASKS[step])
+                  action=STEP_OF[verb])
     ctx.conv.goto(FLOW, step, concern=cid)
     ctx.toast()
     ctx.say(key, number=c.number)
 
 
 async def ask_return(ctx: FlowContext, arg: str) -> None:
-    await _ask(ctx, arg, "return", "task.ask_return_reason")
+    await _ask(ctx, arg, Verb.RETURN, "return", "task.ask_return_reason")
 
 
 async def ask_contact(ctx: FlowContext, arg: str) -> None:
-    await _ask(ctx, arg, "contact", "task.ask_contact")
+    await _ask(ctx, arg, Verb.CONTACT, "contact", "task.ask_contact")
 
 
 async def ask_reply(ctx: FlowContext, arg: str) -> None:
-    await _ask(ctx, arg, "reply", "task.ask_reply_summary")
+    await _ask(ctx, arg, Verb.REPLY, "reply", "task.ask_reply_summary")
 
 
 async def ask_extension(ctx: FlowContext, arg: str) -> None:
-    await _ask(ctx, arg, "extension", "task.ask_extension")
+    await _ask(ctx, arg, Verb.EXTEND, "extension", "task.ask_extension")
 
 
 async def member_text(ctx: FlowContext, text: str, attachment: dict | None = None) -> None:
@@ -216,11 +211,17 @@ async def extension_decision(ctx: FlowContext, arg: str, approve: bool) -> None:
                             default_locale=ctx.config.rules.default_locale)
 
 
+#: Entries of /tasks drawn with their buttons (one message each); the rest are counted.
+TASK_ENTRIES = 10
+
+
 async def tasks_command(ctx: FlowContext) -> None:
+    """The member's to-do list: every concern waiting on them, most urgent first, each
+    with exactly the buttons its status allows (core.cards, the rule a press meets)."""
     if ctx.identity.person_id is None:
         raise InputError("task.none")
     rows = await ctx.store.concern_rows(member_id=ctx.identity.person_id)
-    rows = [r for r in rows if r["status"] not in ("replied", "revisit")]
+    rows = [r for r in rows if handler_verbs(ConcernStatus(r["status"]))]
     if not rows:
         ctx.say("task.none")
         return
@@ -233,9 +234,11 @@ async def tasks_command(ctx: FlowContext) -> None:
         overdue = due is not None and due < ctx.now
         lines.append(("⚠️ " if overdue else "· ") + r["number"] + " "
                      + (due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—"))
-    buttons = tuple((Button("button.plain", encode(Verb.CONTACT, str(r["id"])),
-                            {"label": r["number"]}),) for r in rows[:10])
-    ctx.say("task.list", buttons, count=len(rows), lines="\n".join(lines))
+    ctx.say("task.list", count=len(rows), lines="\n".join(lines))
+    for r in rows[:TASK_ENTRIES]:
+        status = ConcernStatus(r["status"])
+        ctx.say("task.item", member_buttons(r["id"], status), number=r["number"],
+                status=status_label(status), category=t(f"category.{r['category']}"))
 
 
 async def my_command(ctx: FlowContext) -> None:
