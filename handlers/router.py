@@ -103,6 +103,7 @@ async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig, 
     except DomainError as err:
         ctx.toast()
         ctx.say(err.key, **err.params)
+    await start.privacy_notice(ctx)
     await store.save_conversation(conv, now)
     locale = identity.locale or default_locale
     for reply in ctx.outgoing():
