@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
+from core.admin_queue import dispatch_candidates
 from core.anonymity import send_task_card
 from core.cards import STEP_OF, answer_button, handler_verbs, member_buttons
 from core.errors import InputError
@@ -169,25 +170,35 @@ async def _ask_college(ctx: FlowContext, c: ConcernRecord, until: str, reason: s
 
 
 async def redispatch(ctx: FlowContext, arg: str) -> None:
+    """A person picked on a returned concern (the secretary) or on a queued one (an
+    admin); core.handling decides whether the presser may (re-)dispatch it at all."""
     cid_text, _, pid_text = arg.partition(".")
     cid, pid = _cid(cid_text), _cid(pid_text)
     c = await ctx.store.get_concern(cid)
-    if c is None or pid not in await ctx.store.people_with_role_at(
-            Role.PARTY_MEMBER.value, c.branch_code or ""):
+    queued = c is not None and c.status == ConcernStatus.RECEIVED
+    allowed = [] if c is None else await dispatch_candidates(ctx.store, c) if queued else \
+        await ctx.store.people_with_role_at(Role.PARTY_MEMBER.value, c.branch_code or "")
+    if c is None or pid not in allowed:
         raise InputError("error.forged")  # audited by the router
     done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
-                     action=Action.REDISPATCH, extra={"assigned_member_id": pid})
+                     action=Action.ADMIN_DISPATCH if queued else Action.REDISPATCH,
+                     extra={"assigned_member_id": pid})
     fresh = await ctx.store.get_concern(cid)
     ctx.toast()
-    ctx.say("task.redispatched", edit=True, number=c.number)
+    if queued:
+        name = (await ctx.store.person_names([pid])).get(pid, "—")
+        ctx.say("task.dispatched", edit=True, number=c.number, name=name)
+    else:
+        ctx.say("task.redispatched", edit=True, number=c.number)
     await send_task_card(ctx.store, pid, concern_id=cid, number=c.number,
                          category=c.category, type_=c.type, text=c.text,
                          requester_id=c.requester_id, anonymous=c.anonymous,
                          status=done.transition.status, now=ctx.now,
                          default_locale=ctx.config.rules.default_locale)
     assert fresh is not None
-    await tell_requester(ctx.store, fresh, "concern.redispatched", now=ctx.now,
-                         default_locale=ctx.config.rules.default_locale)
+    await tell_requester(ctx.store, fresh,
+                         "concern.dispatched" if queued else "concern.redispatched",
+                         now=ctx.now, default_locale=ctx.config.rules.default_locale)
 
 
 async def extension_decision(ctx: FlowContext, arg: str, approve: bool) -> None:
