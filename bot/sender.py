@@ -23,13 +23,20 @@ from bot.crashpoints import crash_point
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
 from core.clock import Clock
 from core.notify import alert_admins
-from core.replies import Reply
+from core.replies import Reply, t
 from storage.outbox import Outgoing, due_rows, record_sent
 from storage.store import SqlStore
 from storage.tables import OutboxRow
 
 log = logging.getLogger(__name__)
 MERGE_LIMIT = 3500  # characters; Telegram's hard limit is 4096
+#: Why a row died (bot.delivery.Permanent.reason, or retries used up), as locale keys.
+DEAD_REASONS = {
+    "refused": "admin.dead_why_refused", "chat_not_found": "admin.dead_why_chat_not_found",
+    "too_long": "admin.dead_why_too_long", "bad_text": "admin.dead_why_bad_text",
+    "bad_file": "admin.dead_why_bad_file", "unauthorized": "admin.dead_why_unauthorized",
+    "gave_up": "admin.dead_why_gave_up",
+}
 
 
 class ChannelSender(Protocol):
@@ -223,12 +230,12 @@ class OutboxSender:
         except Unreachable as exc:
             await self._unreachable(chat, ids, str(exc))
         except Permanent as exc:
-            await self._dead(group, str(exc))
+            await self._dead(group, str(exc), exc.reason)
         except Exception as exc:  # noqa: BLE001 - Transient and unexpected errors alike
             if not isinstance(exc, Transient):
                 log.exception("unexpected error sending outbox rows %s", ids)
             if group[0].attempts + 1 >= self.max_attempts:
-                await self._dead(group, f"{type(exc).__name__}: {exc}")
+                await self._dead(group, f"{type(exc).__name__}: {exc}", "gave_up")
             else:
                 await self._retry_later(ids, min(300.0, 2.0 ** group[0].attempts),
                                         count_attempt=True, error=f"{type(exc).__name__}: {exc}")
@@ -259,7 +266,7 @@ class OutboxSender:
             await store.audit("unreachable", people[0] if people else None,
                               {"channel": chat[0], "chat_id": chat[1], "error": error[:300]}, now)
 
-    async def _dead(self, group: list[Outgoing], error: str) -> None:
+    async def _dead(self, group: list[Outgoing], error: str, reason: str) -> None:
         now = self.clock.now()
         ids = [r.id for r in group]
         for i in ids:
@@ -269,6 +276,8 @@ class OutboxSender:
                 status="dead", last_error=error[:2000], attempts=OutboxRow.attempts + 1))
             # An alert that cannot be delivered must not raise another alert (no loops).
             if not group[0].reply.get("key", "").startswith("admin.dead"):
+                # A sentence, never the library's error text (that stays on the row).
                 await alert_admins(SqlStore(session), Reply("admin.dead_outbox", {
                     "id": ids[0], "channel": group[0].channel, "chat": group[0].chat_id,
-                    "error": error[:300]}), now=now, default_locale=self.default_locale)
+                    "why": t(DEAD_REASONS.get(reason, DEAD_REASONS["refused"]))}),
+                    now=now, default_locale=self.default_locale)

@@ -199,9 +199,13 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
     # ---------------------------------------------------- fault injection
     def inject(self, method: str, status: int, *, count: int | None = 1,
                retry_after: int | None = None, chat_id: Any = None,
-               description: str | None = None) -> None:
-        """Fail the next ``count`` calls (None = until ``clear_faults``); "*" = any."""
-        self._faults.append(Fault(method.lower(), status, count, retry_after, chat_id, description))
+               description: str | None = None, when: dict[str, Any] | None = None) -> None:
+        """Fail the next ``count`` calls (None = until ``clear_faults``); "*" = any.
+
+        ``when``: only calls whose parameters have these values (e.g. ``{"photo": "f2"}``).
+        """
+        self._faults.append(Fault(method.lower(), status, count, retry_after, chat_id,
+                                  description, when or {}))
 
     def clear_faults(self) -> None:
         """Remove injected errors, blocked chats and delays."""
@@ -227,6 +231,8 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
             if fault.method not in (lower, "*"):
                 continue
             if fault.chat_id is not None and params.get("chat_id") != fault.chat_id:
+                continue
+            if any(params.get(k) != v for k, v in fault.when.items()):
                 continue
             if fault.remaining is not None:
                 fault.remaining -= 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # Global so callback ids stay unique even across several fake servers.
@@ -334,6 +334,7 @@ class Fault:
     retry_after: int | None
     chat_id: Any
     description: str | None
+    when: dict[str, Any] = field(default_factory=dict)  # parameters a call must have
 
     def error(self) -> TelegramError:
         if self.status == 429:
