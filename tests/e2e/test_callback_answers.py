@@ -56,6 +56,8 @@ async def _unbound_walk(api: FakeBotAPI, p: Presser) -> None:
     await u.expect("这个按钮已过期")
     api.push_callback(u.user_id, "x1:zz:1:0", 1)  # a payload this bot never drew
     await u.expect("这个按钮无效")
+    api.push_callback(u.user_id, "x1:new::0", 1, chat_id=-1001)  # in a group: no flow runs
+    await api.wait_for(lambda a: a.sent(-1001))
     u.say("/lang")
     await p.press(u, await u.expect("请选择语言"), "中文")                      # LANG
     await u.expect("已切换为中文")
