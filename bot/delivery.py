@@ -23,4 +23,12 @@ class Transient(DeliveryError):
 
 
 class Permanent(DeliveryError):
-    """A request the channel will never accept (400/401): park it and tell an admin."""
+    """A request the channel will never accept (400/401): park it and tell an admin.
+
+    ``reason`` says why in a word the admin alert translates (see ``DEAD_REASONS`` in
+    bot/sender.py); the message keeps the channel's own words for the logs and the row.
+    """
+
+    def __init__(self, message: str, reason: str = "refused") -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -219,9 +219,9 @@ class InboxDispatcher:
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if row.attempts >= self.max_attempts:
                 row.status = "dead"
+                # A sentence, never the exception (it stays on the row for `bot status`).
                 await alert_admins(SqlStore(session), Reply("admin.dead_inbox", {
-                    "id": row.id, "error": row.last_error[:300]}), now=now,
-                    default_locale=self.default_locale)
+                    "id": row.id}), now=now, default_locale=self.default_locale)
             else:
                 row.next_attempt_at = now + timedelta(
                     seconds=self.retry_base * 2 ** (row.attempts - 1))

@@ -23,13 +23,20 @@ from bot.crashpoints import crash_point
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
 from core.clock import Clock
 from core.notify import alert_admins
-from core.replies import Reply
+from core.replies import Reply, t
 from storage.outbox import Outgoing, due_rows, record_sent
 from storage.store import SqlStore
 from storage.tables import OutboxRow
 
 log = logging.getLogger(__name__)
 MERGE_LIMIT = 3500  # characters; Telegram's hard limit is 4096
+#: Why a row died (bot.delivery.Permanent.reason, or retries used up), as locale keys.
+DEAD_REASONS = {
+    "refused": "admin.dead_why_refused", "chat_not_found": "admin.dead_why_chat_not_found",
+    "too_long": "admin.dead_why_too_long", "bad_text": "admin.dead_why_bad_text",
+    "bad_file": "admin.dead_why_bad_file", "unauthorized": "admin.dead_why_unauthorized",
+    "gave_up": "admin.dead_why_gave_up",
+}
 
 
 class ChannelSender(Protocol):
@@ -63,6 +70,13 @@ def _is_plain(row: Outgoing) -> bool:
     r = row.reply
     return r.get("kind", "message") == "message" and not r.get("edit_of") \
         and not r.get("attachments")
+
+
+def _keyboard_kind(row: Outgoing) -> tuple | None:
+    """What a reply's buttons do, without their step version (None: no buttons)."""
+    return tuple((b["label"], repr(sorted((b.get("params") or {}).items())),
+                  b["action"].rsplit(":", 1)[0])
+                 for brow in row.reply.get("buttons") or () for b in brow) or None
 
 
 class OutboxSender:
@@ -172,22 +186,31 @@ class OutboxSender:
     def _merge(self, queue: list[Outgoing]) -> tuple[list[Outgoing], str | None]:
         """Join a chat's queued plain replies into one message.
 
-        The merged message carries the last reply's buttons only: buttons of the earlier
-        replies belong to older conversation steps and would be refused as stale anyway.
+        A message carries one keyboard: the last reply's. So a reply with buttons ends
+        the group, unless a later reply of the run shows the same buttons (a step asked
+        again, e.g. "写好了" after each part under a flood): only then is its keyboard
+        superseded. A button nobody sees again is never dropped.
         """
         if len(queue) < 2 or not _is_plain(queue[0]):
             return [queue[0]], None
         channel = self.channels[queue[0].channel]
-        group, texts, size = [], [], 0
+        run = []
         for r in queue:
             if not _is_plain(r) or r.lane != queue[0].lane:
                 break
+            run.append(r)
+        group, texts, size = [], [], 0
+        for i, r in enumerate(run):
             text = channel.render_text(r)
             if size + len(text) + 2 > MERGE_LIMIT:
                 break
             group.append(r)
             texts.append(text)
             size += len(text) + 2
+            kind = _keyboard_kind(r)
+            later = next((k for x in run[i + 1:] if (k := _keyboard_kind(x))), None)
+            if kind is not None and later != kind:
+                break
         if len(group) < 2:
             return [queue[0]], None
         return group, "\n\n".join(texts)
@@ -214,12 +237,12 @@ class OutboxSender:
         except Unreachable as exc:
             await self._unreachable(chat, ids, str(exc))
         except Permanent as exc:
-            await self._dead(group, str(exc))
+            await self._dead(group, str(exc), exc.reason)
         except Exception as exc:  # noqa: BLE001 - Transient and unexpected errors alike
             if not isinstance(exc, Transient):
                 log.exception("unexpected error sending outbox rows %s", ids)
             if group[0].attempts + 1 >= self.max_attempts:
-                await self._dead(group, f"{type(exc).__name__}: {exc}")
+                await self._dead(group, f"{type(exc).__name__}: {exc}", "gave_up")
             else:
                 await self._retry_later(ids, min(300.0, 2.0 ** group[0].attempts),
                                         count_attempt=True, error=f"{type(exc).__name__}: {exc}")
@@ -250,7 +273,7 @@ class OutboxSender:
             await store.audit("unreachable", people[0] if people else None,
                               {"channel": chat[0], "chat_id": chat[1], "error": error[:300]}, now)
 
-    async def _dead(self, group: list[Outgoing], error: str) -> None:
+    async def _dead(self, group: list[Outgoing], error: str, reason: str) -> None:
         now = self.clock.now()
         ids = [r.id for r in group]
         for i in ids:
@@ -260,6 +283,8 @@ class OutboxSender:
                 status="dead", last_error=error[:2000], attempts=OutboxRow.attempts + 1))
             # An alert that cannot be delivered must not raise another alert (no loops).
             if not group[0].reply.get("key", "").startswith("admin.dead"):
+                # A sentence, never the library's error text (that stays on the row).
                 await alert_admins(SqlStore(session), Reply("admin.dead_outbox", {
                     "id": ids[0], "channel": group[0].channel, "chat": group[0].chat_id,
-                    "error": error[:300]}), now=now, default_locale=self.default_locale)
+                    "why": t(DEAD_REASONS.get(reason, DEAD_REASONS["refused"]))}),
+                    now=now, default_locale=self.default_locale)

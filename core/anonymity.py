@@ -12,7 +12,7 @@ told. Everyone else is refused, and the refusal is audited as well.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -76,16 +76,19 @@ async def send_task_card(store: Any, member_id: int, *, concern_id: int, number:
     their names (``neutral_attachments``).
     """
     card = None if anonymous else await store.person_card(requester_id)
-    await notify_person(store, member_id, requester_card(
-        "task.new", number=number, category=category, type_=type_, text=text, card=card,
-        anonymous=anonymous, buttons=member_buttons(concern_id, status)),
-        lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
     files = attachments if attachments is not None else \
         await store.concern_attachments(concern_id)
-    for att in neutral_attachments(files, anonymous):
-        await notify_person(store, member_id,
-                            Reply("task.attachment", {"number": number}, attachments=(att,)),
-                            lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
+    task = requester_card("task.new", number=number, category=category, type_=type_,
+                          text=text, card=card, anonymous=anonymous,
+                          buttons=member_buttons(concern_id, status))
+    # The card says how many files follow, so one that cannot be shown is missed.
+    await notify_person(store, member_id, replace(task, params={**task.params,
+                                                                "files": len(files)}),
+                        lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
+    for n, att in enumerate(neutral_attachments(files, anonymous), 1):
+        await notify_person(store, member_id, Reply(
+            "task.attachment", {"number": number, "index": n, "total": len(files)},
+            attachments=(att,)), lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,12 @@ async def bind_identity(store: Store, identity: IdentityView, code: str, *, now:
 
     Raises BindingError with a specific key: too many attempts, unknown, used, revoked
     or expired code. Failed attempts are counted per account to stop guessing.
+
+    An account bound to a roster person is never moved to someone else by that person's
+    code (``bind.bound_to_other``, audited as ``binding_refused``; the code stays
+    usable by its owner): a phone changing hands must not take over another person's
+    concerns. Its own person's re-issued code binds it again; an account with only a
+    self-declared (unverified) profile may bind to its roster identity.
     """
     failed = await store.failed_binding_attempts(identity.channel, identity.external_id,
                                                  now - limits.window)
@@ -52,6 +58,14 @@ async def bind_identity(store: Store, identity: IdentityView, code: str, *, now:
         await store.add_binding_attempt(identity.channel, identity.external_id, False, now)
         raise BindingError(problem)
     assert found is not None
+    if identity.person_id is not None and identity.person_id != found.person_id:
+        current = await store.person_card(identity.person_id)
+        if current is not None and current.verified:
+            await store.add_binding_attempt(identity.channel, identity.external_id, False, now)
+            await store.audit("binding_refused", identity.person_id, {
+                "identity_id": identity.id, "channel": identity.channel,
+                "code_person_id": found.person_id, "why": "bound_to_other"}, now)
+            raise BindingError("bind.bound_to_other", name=current.name)
     # One account per person per channel: a re-issued code moves the binding.
     await store.unlink_person_identities(found.person_id, identity.channel)
     await store.link_identity(identity.id, found.person_id)

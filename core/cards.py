@@ -6,24 +6,32 @@ from core.lifecycle import Action, Actor, allowed_actions
 from core.model import ConcernStatus
 from core.replies import Button
 
-_MEMBER_BUTTONS = (
-    (Action.ACCEPT, Verb.ACCEPT, "button.accept"),
-    (Action.FIRST_CONTACT, Verb.CONTACT, "button.contact"),
-    (Action.REPLY, Verb.REPLY, "button.reply"),
-    (Action.REQUEST_EXTENSION, Verb.EXTEND, "button.extend"),
-    (Action.RETURN, Verb.RETURN, "button.return"),
+#: The handler's buttons: verb, the lifecycle step whose permission the button needs,
+#: and its label. The one table both for drawing a button and for accepting its press
+#: (handlers.tasks checks a press against ``STEP_OF``), so the two cannot drift apart.
+#: Contacting the requester is possible exactly while a reply is (accepted, in progress,
+#: extension pending); the first message is the 响应 (first_contact).
+TASK_BUTTONS: tuple[tuple[Verb, Action, str], ...] = (
+    (Verb.ACCEPT, Action.ACCEPT, "button.accept"),
+    (Verb.CONTACT, Action.REPLY, "button.contact"),
+    (Verb.REPLY, Action.REPLY, "button.reply"),
+    (Verb.EXTEND, Action.REQUEST_EXTENSION, "button.extend"),
+    (Verb.RETURN, Action.RETURN, "button.return"),
 )
+STEP_OF: dict[Verb, Action] = {verb: action for verb, action, _ in TASK_BUTTONS}
+
+
+def handler_verbs(status: ConcernStatus) -> list[Verb]:
+    """The task-card buttons the assigned member may press on a concern in ``status``."""
+    allowed = allowed_actions(status, Actor.HANDLER)
+    return [verb for verb, action, _ in TASK_BUTTONS if action in allowed]
 
 
 def member_buttons(concern_id: int, status: ConcernStatus) -> tuple[tuple[Button, ...], ...]:
     """What the assigned member may do now, as rows of two buttons."""
-    allowed = allowed_actions(status, Actor.HANDLER)
-    buttons = [Button(label, encode(verb, str(concern_id))) for action, verb, label
-               in _MEMBER_BUTTONS if action in allowed]
-    # Talking to the requester stays possible after first contact, until the reply.
-    if status in (ConcernStatus.IN_PROGRESS, ConcernStatus.EXTENSION_REQUESTED) and not any(
-            b.label == "button.contact" for b in buttons):
-        buttons.insert(0, Button("button.contact", encode(Verb.CONTACT, str(concern_id))))
+    verbs = set(handler_verbs(status))
+    buttons = [Button(label, encode(verb, str(concern_id))) for verb, _, label
+               in TASK_BUTTONS if verb in verbs]
     return tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
 
 

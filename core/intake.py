@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.anonymity import requester_card, send_task_card
+from core.admin_queue import send_to_admin_queue
+from core.anonymity import send_task_card
 from core.errors import InputError, too_long
 from core.model import (
     ConcernStatus,
@@ -14,7 +15,6 @@ from core.model import (
     NewConcern,
     Urgency,
 )
-from core.notify import alert_admins
 from core.numbering import concern_number
 from core.ports import Store
 from core.dispatching import decide_route
@@ -118,9 +118,12 @@ async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, req
     else:
         await store.add_event(cid, "queued", from_status=None, to_status=None, actor_id=None,
                               detail={"reason": decision.reason}, now=now)
-        card = None if draft.anonymous else await store.person_card(requester_id)
-        await alert_admins(store, requester_card(
-            "admin.queue_new", number=number, category=draft.category or "",
-            type_=draft.type or "", text=draft.text, card=card, anonymous=draft.anonymous),
-            now=now, default_locale=rules.default_locale)
+        await send_to_admin_queue(store, concern_id=cid, number=number,
+                                  category=draft.category or "", type_=draft.type or "",
+                                  text=draft.text, requester_id=requester_id,
+                                  anonymous=draft.anonymous,
+                                  about_member=draft.about_member,
+                                  about_branch_code=draft.about_branch_code,
+                                  decision=decision, now=now,
+                                  default_locale=rules.default_locale)
     return NewConcern(number=number, id=cid, member_id=decision.member_id, created_at=now)

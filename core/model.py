@@ -136,6 +136,10 @@ class RoutingDecision:
     member_id: int | None
     zone_id: int | None
     reason: str  # a stable machine-readable reason, stored with the concern event
+    #: admin queue only: the people who could have taken it but were unavailable (zone
+    #: members, deputies and secretaries; the committee; the discipline contacts), so
+    #: the admins are told the real reason (core.admin_queue)
+    passed_over: tuple[int, ...] = ()
 
 
 @dataclass

@@ -22,6 +22,8 @@ class IdentityView:
     person_id: int | None
     locale: str | None
     unreachable: bool = False
+    #: this account has been shown the privacy notice (once, before its first concern)
+    privacy_noticed: bool = False
 
 
 @dataclass

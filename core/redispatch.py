@@ -12,11 +12,11 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from core.anonymity import requester_card, send_task_card
+from core.admin_queue import send_to_admin_queue
+from core.anonymity import send_task_card
 from core.dispatching import decide_route
 from core.handling import tell_requester
 from core.model import ConcernStatus
-from core.notify import alert_admins
 
 S = ConcernStatus
 #: Statuses in which the assigned member still has to act. RETURNED waits on the
@@ -55,11 +55,13 @@ async def redispatch_from(store: Any, member_ids: Collection[int], *, now: datet
                                  requester_id=c.requester_id, anonymous=c.anonymous,
                                  status=status, now=now, default_locale=default_locale)
         else:
-            card = None if c.anonymous else await store.person_card(c.requester_id)
-            await alert_admins(store, requester_card(
-                "admin.queue_new", number=c.number, category=c.category, type_=c.type,
-                text=c.text, card=card, anonymous=c.anonymous), now=now,
-                default_locale=default_locale)
+            await send_to_admin_queue(store, concern_id=cid, number=c.number,
+                                      category=c.category, type_=c.type, text=c.text,
+                                      requester_id=c.requester_id, anonymous=c.anonymous,
+                                      about_member=bool(extra.get("about_member")),
+                                      about_branch_code=extra.get("about_branch_code"),
+                                      decision=decision, now=now,
+                                      default_locale=default_locale)
         await tell_requester(store, c, "concern.redispatched", now=now,
                              default_locale=default_locale)
         moved += 1

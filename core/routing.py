@@ -97,7 +97,8 @@ def route_concern(
     if concern_type == ConcernType.REPORT.value:
         chosen = _least_loaded((p for p in ctx.discipline_contacts if p not in off), load)
         if chosen is None:
-            return RoutingDecision(None, None, "report:no_discipline_contact:admin_queue")
+            return RoutingDecision(None, None, "report:no_discipline_contact:admin_queue",
+                                   tuple(ctx.discipline_contacts))
         return RoutingDecision(chosen, None, "report:discipline_contact")
     if about_member:
         scope = f"branch={about_branch_code}" if about_branch_code else "branch=unnamed"
@@ -107,7 +108,8 @@ def route_concern(
         chosen = _least_loaded(candidates, load)
         if chosen is None:
             return RoutingDecision(None, None,
-                                   f"conflict_of_interest:{scope}:no_committee:admin_queue")
+                                   f"conflict_of_interest:{scope}:no_committee:admin_queue",
+                                   tuple(ctx.college_committee))
         return RoutingDecision(chosen, None, f"conflict_of_interest:{scope}:college_committee")
     hits = matching_zones(category, profile, zones)
     if not hits:
@@ -133,5 +135,8 @@ def route_concern(
             return RoutingDecision(member_id=sec, zone_id=z.id,
                                    reason=f"branch_secretary:member_and_deputy_unavailable:"
                                           f"{_zone_reason(z)}")
+    people = [p for z in ordered for p in (z.member_id, z.deputy_id,
+                                            *ctx.secretaries.get(z.member_id, ())) if p]
     return RoutingDecision(member_id=None, zone_id=None,
-                           reason=f"nobody_available:{_zone_reason(ordered[0])}:admin_queue")
+                           reason=f"nobody_available:{_zone_reason(ordered[0])}:admin_queue",
+                           passed_over=tuple(dict.fromkeys(people)))

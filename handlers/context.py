@@ -41,6 +41,8 @@ class FlowContext:
     config: FlowConfig
     replies: list[Reply] = field(default_factory=list)
     lane: Lane = Lane.INTERACTIVE
+    #: the one answer to a pressed button (see ``toast`` and ``outgoing``)
+    answer: Reply | None = None
 
     def say(self, key: str, buttons: tuple[tuple[Button, ...], ...] = (), *,
             edit: bool = False, **params: Any) -> None:
@@ -49,7 +51,23 @@ class FlowContext:
         self.replies.append(Reply(key, params, buttons, edit_of=edit_of))
 
     def toast(self, key: str | None = None, **params: Any) -> None:
-        """Answer a pressed button (Telegram shows a short notice, or just stops spinning)."""
-        if self.inbound.callback_id:
-            self.replies.append(Reply(key or "", params, kind="callback_answer",
-                                      callback_id=self.inbound.callback_id))
+        """Answer a pressed button (Telegram shows a short notice, or just stops spinning).
+
+        A press gets one answer whatever the flow does: a later toast with a text replaces
+        an earlier empty one, anything else is dropped, and ``outgoing`` answers a press
+        that no flow answered.
+        """
+        if self.inbound.callback_id and (self.answer is None or (key and not self.answer.key)):
+            self.answer = callback_answer(self.inbound, key or "", **params)
+
+    def outgoing(self) -> list[Reply]:
+        """Everything to send for this inbound: a pressed button's answer first (it only
+        stops the spinner, so it need not wait behind the chat's messages), then replies."""
+        if self.inbound.callback_id and self.answer is None:
+            self.toast()
+        return ([self.answer] if self.answer else []) + self.replies
+
+
+def callback_answer(inbound: Inbound, key: str = "", **params: Any) -> Reply:
+    """The answer to a pressed button (an empty key: no text, the spinner just stops)."""
+    return Reply(key, params, kind="callback_answer", callback_id=inbound.callback_id)

@@ -112,7 +112,26 @@ async def _comment(ctx: FlowContext, text: str) -> None:
     await ctx.store.update_concern(cid, revisit_comment=text)
     await ctx.store.add_event(cid, "revisit_comment", from_status=None, to_status=None,
                               actor_id=ctx.identity.person_id, detail={}, now=ctx.now)
+    if is_open(c.status):  # reopened: whoever handles it now should read why
+        await _forward_comment(ctx, c, text)
     ctx.say("revisit.comment_saved", number=c.number)
+
+
+async def _forward_comment(ctx: FlowContext, c: Any, text: str) -> None:
+    """The comment on an unsatisfied 回访 goes to the reopened concern's handler, or to
+    the college committee when the reopen escalated there. Only the number and the text:
+    nothing about the requester, anonymous or not (the handler's card already says who)."""
+    if c.status == ConcernStatus.REOPENED:  # escalated: the college re-dispatches it
+        people = await ctx.store.people_with_role_at(Role.COLLEGE_COMMITTEE.value,
+                                                     c.college_code or "")
+        buttons: tuple = ()
+    else:
+        people = [c.assigned_member_id] if c.assigned_member_id else []
+        buttons = member_buttons(c.id, c.status)
+    for person in people:
+        await notify_person(ctx.store, person, Reply(
+            "task.reopen_comment", {"number": c.number, "text": text}, buttons),
+            lane=Lane.INTERACTIVE, now=ctx.now, default_locale=ctx.config.rules.default_locale)
 
 
 async def _reopen(ctx: FlowContext, done: Any) -> None:

@@ -10,7 +10,7 @@ from core.errors import DomainError, InputError
 from core.model import Lane
 from core.replies import Reply
 from handlers import crisis, followup, intake, reveal, start, supervision, tasks
-from handlers.context import FlowConfig, FlowContext
+from handlers.context import FlowConfig, FlowContext, callback_answer
 from handlers.inbound import Inbound, content_name
 
 COMMANDS = {
@@ -76,6 +76,11 @@ async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig, 
                  default_locale: str) -> None:
     """Handle one inbound message inside the caller's transaction; replies go to the outbox."""
     conv = await store.load_conversation(inbound.channel, inbound.chat_id)
+    if inbound.callback_id and (inbound.chat_type != "private" or inbound.user_id is None):
+        # No flow runs for it, yet every pressed button is answered exactly once.
+        await store.enqueue(inbound.channel, inbound.chat_id, callback_answer(inbound),
+                            lane=Lane.INTERACTIVE, locale=default_locale, person_id=None,
+                            now=now)
     if inbound.chat_type != "private":
         # One polite refusal per group; afterwards the bot stays silent there.
         if conv.flow != "group_refused":
@@ -98,9 +103,10 @@ async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig, 
     except DomainError as err:
         ctx.toast()
         ctx.say(err.key, **err.params)
+    await start.privacy_notice(ctx)
     await store.save_conversation(conv, now)
     locale = identity.locale or default_locale
-    for reply in ctx.replies:
+    for reply in ctx.outgoing():
         await store.enqueue(inbound.channel, inbound.chat_id, reply, lane=ctx.lane,
                             locale=locale, person_id=identity.person_id, now=now)
 

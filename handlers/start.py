@@ -4,7 +4,7 @@ from __future__ import annotations
 from core.actions import Verb, encode
 from core.binding import bind_identity
 from core.errors import InputError
-from core.replies import Button, t
+from core.replies import Button, Reply, t
 from handlers.context import FlowContext
 
 LOCALE_CHOICES = ("zh_CN", "en")
@@ -26,11 +26,24 @@ async def start(ctx: FlowContext) -> None:
         return
     ctx.conv.goto("idle")
     ctx.say("start.welcome", main_menu(ctx), university=ctx.config.university_name)
-    ctx.say("start.privacy", days=t("unit.days", count=ctx.config.retention_days))
 
 
 #: Channels whose people never bind with a code (the web page is opened by its link).
 _NO_BINDING = {"web"}
+
+
+async def privacy_notice(ctx: FlowContext) -> None:
+    """PIPL: every account is told what is kept, who sees it and for how long before
+    anything it sends becomes a concern. The router calls this for every message; the
+    notice goes out once per account (remembered on it), ahead of the flow's replies,
+    whatever the first message was (/start, /start CODE, plain text, a photo, the web
+    page's first message)."""
+    if ctx.identity.privacy_noticed:
+        return
+    await ctx.store.mark_privacy_noticed(ctx.identity.id, ctx.now)
+    ctx.identity.privacy_noticed = True
+    kept = t("unit.days", count=ctx.config.retention_days)
+    ctx.replies.insert(0, Reply("start.privacy", {"days": kept}))
 
 
 async def help_(ctx: FlowContext) -> None:

@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
+from core.admin_queue import dispatch_candidates
 from core.anonymity import send_task_card
-from core.cards import answer_button, member_buttons
+from core.cards import STEP_OF, answer_button, handler_verbs, member_buttons
 from core.errors import InputError, too_long
 from core.handling import ConcernRecord, act, may_act, status_label, tell_requester
 from core.lifecycle import Action
@@ -35,7 +36,7 @@ async def _card(ctx: FlowContext, c: ConcernRecord, status: ConcernStatus) -> No
 
 async def accept(ctx: FlowContext, arg: str) -> None:
     done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,
-                     concern_id=_cid(arg), action=Action.ACCEPT)
+                     concern_id=_cid(arg), action=STEP_OF[Verb.ACCEPT])
     ctx.toast()
     await _card(ctx, done.concern, done.transition.status)
     # The requester can add information or photos from here on: it goes to the handler.
@@ -44,41 +45,36 @@ async def accept(ctx: FlowContext, arg: str) -> None:
                          buttons=answer_button(done.concern.id))
 
 
-#: The lifecycle step a text-asking button leads to. Contacting the requester is possible
-#: exactly while a reply is (accepted, in progress, extension pending).
-_ASKS = {"return": Action.RETURN, "contact": Action.REPLY, "reply": Action.REPLY,
-         "extension": Action.REQUEST_EXTENSION}
-
-
-async def _ask(ctx: FlowContext, arg: str, step: str, key: str) -> None:
+async def _ask(ctx: FlowContext, arg: str, verb: Verb, step: str, key: str) -> None:
     cid = _cid(arg)
     c = await ctx.store.get_concern(cid)
     if c is None or c.assigned_member_id != ctx.identity.person_id:
         await ctx.store.audit("refused", ctx.identity.person_id,
                               {"concern_id": cid, "action": step, "why": "not_handler"}, ctx.now)
         raise InputError("handling.no_access")
-    # Refused (and audited) now, not after the member has typed the text.
+    # Refused (and audited) now, not after the member has typed the text; the same
+    # lifecycle step that decides whether the button is drawn at all (core.cards).
     await may_act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
-                  action=_ASKS[step])
+                  action=STEP_OF[verb])
     ctx.conv.goto(FLOW, step, concern=cid)
     ctx.toast()
     ctx.say(key, number=c.number)
 
 
 async def ask_return(ctx: FlowContext, arg: str) -> None:
-    await _ask(ctx, arg, "return", "task.ask_return_reason")
+    await _ask(ctx, arg, Verb.RETURN, "return", "task.ask_return_reason")
 
 
 async def ask_contact(ctx: FlowContext, arg: str) -> None:
-    await _ask(ctx, arg, "contact", "task.ask_contact")
+    await _ask(ctx, arg, Verb.CONTACT, "contact", "task.ask_contact")
 
 
 async def ask_reply(ctx: FlowContext, arg: str) -> None:
-    await _ask(ctx, arg, "reply", "task.ask_reply_summary")
+    await _ask(ctx, arg, Verb.REPLY, "reply", "task.ask_reply_summary")
 
 
 async def ask_extension(ctx: FlowContext, arg: str) -> None:
-    await _ask(ctx, arg, "extension", "task.ask_extension")
+    await _ask(ctx, arg, Verb.EXTEND, "extension", "task.ask_extension")
 
 
 #: What the text of each step is, for the reply that it is too long.
@@ -178,25 +174,35 @@ async def _ask_college(ctx: FlowContext, c: ConcernRecord, until: str, reason: s
 
 
 async def redispatch(ctx: FlowContext, arg: str) -> None:
+    """A person picked on a returned concern (the secretary) or on a queued one (an
+    admin); core.handling decides whether the presser may (re-)dispatch it at all."""
     cid_text, _, pid_text = arg.partition(".")
     cid, pid = _cid(cid_text), _cid(pid_text)
     c = await ctx.store.get_concern(cid)
-    if c is None or pid not in await ctx.store.people_with_role_at(
-            Role.PARTY_MEMBER.value, c.branch_code or ""):
+    queued = c is not None and c.status == ConcernStatus.RECEIVED
+    allowed = [] if c is None else await dispatch_candidates(ctx.store, c) if queued else \
+        await ctx.store.people_with_role_at(Role.PARTY_MEMBER.value, c.branch_code or "")
+    if c is None or pid not in allowed:
         raise InputError("error.forged")  # audited by the router
     done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,
-                     action=Action.REDISPATCH, extra={"assigned_member_id": pid})
+                     action=Action.ADMIN_DISPATCH if queued else Action.REDISPATCH,
+                     extra={"assigned_member_id": pid})
     fresh = await ctx.store.get_concern(cid)
     ctx.toast()
-    ctx.say("task.redispatched", edit=True, number=c.number)
+    if queued:
+        name = (await ctx.store.person_names([pid])).get(pid, "—")
+        ctx.say("task.dispatched", edit=True, number=c.number, name=name)
+    else:
+        ctx.say("task.redispatched", edit=True, number=c.number)
     await send_task_card(ctx.store, pid, concern_id=cid, number=c.number,
                          category=c.category, type_=c.type, text=c.text,
                          requester_id=c.requester_id, anonymous=c.anonymous,
                          status=done.transition.status, now=ctx.now,
                          default_locale=ctx.config.rules.default_locale)
     assert fresh is not None
-    await tell_requester(ctx.store, fresh, "concern.redispatched", now=ctx.now,
-                         default_locale=ctx.config.rules.default_locale)
+    await tell_requester(ctx.store, fresh,
+                         "concern.dispatched" if queued else "concern.redispatched",
+                         now=ctx.now, default_locale=ctx.config.rules.default_locale)
 
 
 async def extension_decision(ctx: FlowContext, arg: str, approve: bool) -> None:
@@ -220,11 +226,17 @@ async def extension_decision(ctx: FlowContext, arg: str, approve: bool) -> None:
                             default_locale=ctx.config.rules.default_locale)
 
 
+#: Entries of /tasks drawn with their buttons (one message each); the rest are counted.
+TASK_ENTRIES = 10
+
+
 async def tasks_command(ctx: FlowContext) -> None:
+    """The member's to-do list: every concern waiting on them, most urgent first, each
+    with exactly the buttons its status allows (core.cards, the rule a press meets)."""
     if ctx.identity.person_id is None:
         raise InputError("task.none")
     rows = await ctx.store.concern_rows(member_id=ctx.identity.person_id)
-    rows = [r for r in rows if r["status"] not in ("replied", "revisit")]
+    rows = [r for r in rows if handler_verbs(ConcernStatus(r["status"]))]
     if not rows:
         ctx.say("task.none")
         return
@@ -237,9 +249,11 @@ async def tasks_command(ctx: FlowContext) -> None:
         overdue = due is not None and due < ctx.now
         lines.append(("⚠️ " if overdue else "· ") + r["number"] + " "
                      + (due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—"))
-    buttons = tuple((Button("button.plain", encode(Verb.CONTACT, str(r["id"])),
-                            {"label": r["number"]}),) for r in rows[:10])
-    ctx.say("task.list", buttons, count=len(rows), lines="\n".join(lines))
+    ctx.say("task.list", count=len(rows), lines="\n".join(lines))
+    for r in rows[:TASK_ENTRIES]:
+        status = ConcernStatus(r["status"])
+        ctx.say("task.item", member_buttons(r["id"], status), number=r["number"],
+                status=status_label(status), category=t(f"category.{r['category']}"))
 
 
 async def my_command(ctx: FlowContext) -> None:

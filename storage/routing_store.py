@@ -29,6 +29,39 @@ class RoutingStoreMixin:
             T.ChannelIdentity.unreachable_at.is_(None)).distinct())}
         return away | (set(person_ids) - reachable)
 
+    async def unavailability(self, person_ids: list[int], now: datetime) -> dict[int, str]:
+        """Why each person cannot take a concern now: "inactive" (left the roster),
+        "away" (/away), "unbound" (no chat account), "unreachable" (every account blocked
+        the bot), or "available"."""
+        if not person_ids:
+            return {}
+        people = {p: (active, away) for p, active, away in await self.s.execute(
+            select(T.Person.id, T.Person.active, T.Person.away_until).where(
+                T.Person.id.in_(person_ids)))}
+        accounts: dict[int, list[bool]] = {}
+        for p, gone in await self.s.execute(select(
+                T.ChannelIdentity.person_id, T.ChannelIdentity.unreachable_at.is_not(None))
+                .where(T.ChannelIdentity.person_id.in_(person_ids))):
+            accounts.setdefault(p, []).append(bool(gone))
+        out = {}
+        for p in person_ids:
+            active, away = people.get(p, (False, None))
+            out[p] = ("inactive" if not active else "away" if away and away > now
+                      else "unbound" if p not in accounts
+                      else "unreachable" if all(accounts[p]) else "available")
+        return out
+
+    async def reachable_people(self, person_ids: list[int]) -> list[int]:
+        """The active ones among them with at least one chat account that works."""
+        if not person_ids:
+            return []
+        rows = await self.s.execute(select(T.ChannelIdentity.person_id).join(
+            T.Person, T.Person.id == T.ChannelIdentity.person_id).where(
+            T.ChannelIdentity.person_id.in_(person_ids), T.Person.active.is_(True),
+            T.ChannelIdentity.unreachable_at.is_(None)).distinct())
+        found = {p for (p,) in rows}
+        return [p for p in person_ids if p in found]
+
     async def branches_of(self, person_ids: list[int]) -> dict[int, str | None]:
         """Each person's own Party branch code (None when their unit is not a branch)."""
         if not person_ids:

@@ -26,7 +26,8 @@ OPEN_STATUSES = [s.value for s in (ConcernStatus.RECEIVED, ConcernStatus.DISPATC
 def _identity(row: T.ChannelIdentity) -> IdentityView:
     return IdentityView(id=row.id, channel=row.channel, external_id=row.external_id,
                         chat_id=row.chat_id, person_id=row.person_id, locale=row.locale,
-                        unreachable=row.unreachable_at is not None)
+                        unreachable=row.unreachable_at is not None,
+                        privacy_noticed=row.privacy_noticed_at is not None)
 
 
 class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
@@ -145,6 +146,11 @@ class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
     async def set_identity_locale(self, identity_id: int, locale: str) -> None:
         await self.s.execute(update(T.ChannelIdentity).where(T.ChannelIdentity.id == identity_id)
                              .values(locale=locale))
+
+    async def mark_privacy_noticed(self, identity_id: int, now: datetime) -> None:
+        row = await self.s.get(T.ChannelIdentity, identity_id)  # the cached row, if read
+        if row is not None:
+            row.privacy_noticed_at = now
 
     async def link_identity(self, identity_id: int, person_id: int) -> None:
         await self.s.execute(update(T.ChannelIdentity).where(T.ChannelIdentity.id == identity_id)

@@ -106,6 +106,8 @@ class ChannelIdentity(Base):
     display_name: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str | None] = mapped_column(String(10))
     unreachable_at: Mapped[datetime | None]
+    #: when this account was shown the privacy notice (PIPL: before its first concern)
+    privacy_noticed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

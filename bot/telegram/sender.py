@@ -76,7 +76,7 @@ class TelegramSender:
         except (TelegramServerError, TelegramNetworkError) as exc:
             raise Transient(str(exc)) from exc
         except (TelegramBadRequest, TelegramUnauthorizedError, TelegramNotFound) as exc:
-            raise Permanent(f"{type(exc).__name__}: {exc.message}") from exc
+            raise Permanent(f"{type(exc).__name__}: {exc.message}", _reason(exc)) from exc
 
     async def _call(self, rows: list[Outgoing], merged_text: str | None) -> str | None:
         last = rows[-1]
@@ -117,11 +117,11 @@ class TelegramSender:
                 try:
                     return str((await self._send_media(att, media, kwargs)).message_id)
                 except TelegramBadRequest as exc:
-                    if isinstance(media, str):
-                        raise
-                    # Telegram refused a file we uploaded (not really an image, too long
-                    # a screenshot ...): the card goes out without it, never dies for it.
-                    log.warning("Telegram refused an uploaded %s: %s", att.get("kind"), exc)
+                    # Telegram refused the file (a file_id it no longer knows or that
+                    # another bot issued, not really an image, too long a screenshot
+                    # ...): a 400 never gets better by waiting, so the text goes out at
+                    # once with a line saying a file could not be shown.
+                    log.warning("Telegram refused a %s: %s", att.get("kind"), exc.message)
             # Say so rather than drop the message or let it die.
             line = self.catalog.render(last.locale, "shared_photo.unavailable"
                                        if att.get("kind") == "photo"
@@ -186,3 +186,15 @@ class TelegramSender:
                     self._file_ids.clear()
                 self._file_ids[ref] = sent.file_id
         return msg
+
+
+def _reason(exc: Exception) -> str:
+    """Telegram's refusal in a word an admin alert can translate."""
+    if isinstance(exc, TelegramUnauthorizedError):
+        return "unauthorized"
+    text = str(getattr(exc, "message", exc)).lower()
+    for needle, reason in (("chat not found", "chat_not_found"), ("too long", "too_long"),
+                           ("parse entities", "bad_text"), ("file", "bad_file")):
+        if needle in text:
+            return reason
+    return "refused"

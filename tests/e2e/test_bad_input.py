@@ -96,7 +96,7 @@ async def test_user_who_blocked_the_bot_is_marked_unreachable(bot: FakeBotAPI,
         await asyncio.sleep(0.05)
     assert gone[0][0] is not None
     statuses = await query(db_url, select(OutboxRow.status))
-    assert [s for (s,) in statuses] == ["unreachable"]
+    assert [s for (s,) in statuses] == ["unreachable"] * 2  # the privacy notice, the help
     # Writing to the bot again proves they unblocked it.
     bot.unblock(7004)
     bot.push_text(7004, "/help")

@@ -150,7 +150,10 @@ async def test_400_is_parked_dead_and_admins_alerted(rig, sf) -> None:  # noqa: 
     await _until(sf, lambda rs: rs[0].status == "dead" and len(rs) == 2
                  and rs[1].status == "sent")
     alert = api.texts(ADMIN_CHAT)
-    assert len(alert) == 1 and "无法发送" in alert[0] and "chat not found" in alert[0]
+    # Said in a sentence; Telegram's own words stay on the row for `bot status`.
+    assert len(alert) == 1 and "无法发送" in alert[0] and "找不到这个会话" in alert[0]
+    assert "chat not found" not in alert[0] and "Telegram" not in alert[0]
+    assert "chat not found" in (await _rows(sf))[0].last_error
     assert len(api.sent(105, include_failed=True)) == 1
 
 

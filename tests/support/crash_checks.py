@@ -8,10 +8,12 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.config import load_settings
 from bot.telegram.render import render_text
 from locales import Catalog
 from storage.db import make_engine, session_factory
@@ -20,6 +22,7 @@ from tests.support.botprocess import BotProcess
 from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI
 
+ROOT = Path(__file__).resolve().parents[2]
 LOCALE = "zh_CN"
 CATALOG = Catalog.load(LOCALE)
 GETUPDATES_LIMIT = 100  # Telegram (and the fake) hand out at most 100 updates per call
@@ -30,6 +33,11 @@ FAST = {"outbox": {"per_chat_per_second": 50, "global_per_second": 1000,
 
 def render(key: str, **params: Any) -> str:
     return render_text(CATALOG, LOCALE, {"key": key, "params": params})
+
+
+def notice() -> str:
+    """The privacy notice every account gets once, with its first reply."""
+    return render("start.privacy", days=load_settings(ROOT / "config.toml").privacy.retention_days)
 
 
 # ----------------------------------------------------------------------------- database
@@ -75,7 +83,8 @@ class Bulk:
 
     def expected(self) -> set[tuple[int, str]]:
         return {(uid, render("error.unknown_command", command=f"q{uid}x{i}"))
-                for uid, n in self.sent.items() for i in range(n)}
+                for uid, n in self.sent.items() for i in range(n)} | {
+            (uid, notice()) for uid, n in self.sent.items() if n}
 
 
 class Submitter:
@@ -115,7 +124,8 @@ class Submitter:
         return await self.submitted(timeout)
 
     def expected(self) -> set[tuple[int, str]]:
-        return {(self.uid, render("profile.ask_college"))}  # every later step is an edit
+        # every later step is an edit
+        return {(self.uid, notice()), (self.uid, render("profile.ask_college"))}
 
 
 def delivered(api: FakeBotAPI) -> Counter[tuple[int, str]]:

@@ -76,6 +76,8 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
         self._files: dict[str, tuple[bytes, str]] = {}
         self._issued_callbacks: set[str] = set()
         self._answered_callbacks: set[str] = set()
+        #: every callback query id pushed, in order (see ``callback_answers``)
+        self.callback_ids: list[str] = []
         self._faults: list[Fault] = []
         self._blocked: set[Any] = set()
         self._slow: dict[str, float] = {}
@@ -197,9 +199,13 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
     # ---------------------------------------------------- fault injection
     def inject(self, method: str, status: int, *, count: int | None = 1,
                retry_after: int | None = None, chat_id: Any = None,
-               description: str | None = None) -> None:
-        """Fail the next ``count`` calls (None = until ``clear_faults``); "*" = any."""
-        self._faults.append(Fault(method.lower(), status, count, retry_after, chat_id, description))
+               description: str | None = None, when: dict[str, Any] | None = None) -> None:
+        """Fail the next ``count`` calls (None = until ``clear_faults``); "*" = any.
+
+        ``when``: only calls whose parameters have these values (e.g. ``{"photo": "f2"}``).
+        """
+        self._faults.append(Fault(method.lower(), status, count, retry_after, chat_id,
+                                  description, when or {}))
 
     def clear_faults(self) -> None:
         """Remove injected errors, blocked chats and delays."""
@@ -225,6 +231,8 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
             if fault.method not in (lower, "*"):
                 continue
             if fault.chat_id is not None and params.get("chat_id") != fault.chat_id:
+                continue
+            if any(params.get(k) != v for k, v in fault.when.items()):
                 continue
             if fault.remaining is not None:
                 fault.remaining -= 1
@@ -255,6 +263,19 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
                 if isinstance(value, str):
                     out.append(value)
         return out
+
+    def callback_answers(self) -> dict[str, int]:
+        """answerCallbackQuery calls (failed ones too) per pushed callback query id.
+
+        Every pushed id is a key, so an unanswered press shows as 0 and a double answer
+        as 2; ids the bot answered but we never pushed appear with their count as well.
+        """
+        counts = dict.fromkeys(self.callback_ids, 0)
+        for c in self.calls:
+            if c.method == "answerCallbackQuery":
+                qid = str(c.params.get("callback_query_id") or "")
+                counts[qid] = counts.get(qid, 0) + 1
+        return counts
 
     def reset_calls(self) -> None:
         self.calls.clear()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # Global so callback ids stay unique even across several fake servers.
@@ -60,6 +60,7 @@ class UpdateBuildersMixin:
     _messages: dict[tuple[Any, int], dict[str, Any]]
     _files: dict[str, tuple[bytes, str]]
     _issued_callbacks: set[str]
+    callback_ids: list[str]
 
     def push_update(self, update: dict[str, Any]) -> int:  # pragma: no cover
         raise NotImplementedError
@@ -225,6 +226,7 @@ class UpdateBuildersMixin:
             "message": message,
         }
         self._issued_callbacks.add(callback["id"])
+        self.callback_ids.append(callback["id"])
         return self.push_update({"callback_query": callback})
 
     def push_spec(self, spec: dict[str, Any]) -> int:
@@ -332,6 +334,7 @@ class Fault:
     retry_after: int | None
     chat_id: Any
     description: str | None
+    when: dict[str, Any] = field(default_factory=dict)  # parameters a call must have
 
     def error(self) -> TelegramError:
         if self.status == 429:

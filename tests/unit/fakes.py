@@ -49,6 +49,18 @@ class FakeStore:
         reachable = {i.person_id for i in self.identities if not i.unreachable}
         return {p for p in person_ids if p in self.away or p not in reachable}
 
+    async def unavailability(self, person_ids: list[int], now: datetime) -> dict[int, str]:
+        accounts = {i.person_id: i.unreachable for i in self.identities}
+        return {p: "away" if p in self.away else "unbound" if p not in accounts
+                else "unreachable" if accounts[p] else "available" for p in person_ids}
+
+    async def reachable_people(self, person_ids: list[int]) -> list[int]:
+        reachable = {i.person_id for i in self.identities if not i.unreachable}
+        return [p for p in person_ids if p in reachable]
+
+    async def person_names(self, ids: list[int]) -> dict[int, str]:
+        return {i: self.people[i].name for i in ids if i in self.people}
+
     async def branches_of(self, person_ids: list[int]) -> dict[int, str | None]:
         return {p: self.branch.get(p) for p in person_ids}
 

@@ -1,0 +1,105 @@
+"""The admin queue: a concern nobody could take goes to the Organisation Department.
+
+The admins are told the real reason (no zone covers it, or the zone's people are all
+away, unbound, unreachable or gone; no discipline contact for a 举报; no committee for a
+concern about a Party member) and get a button per person who could take it. A press
+comes back as ``Verb.REDISPATCH`` and meets the same check as the secretary's
+re-dispatch: the person must be one of ``dispatch_candidates`` and the presser must be
+allowed ``admin_dispatch`` by core.handling (admins only).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from core.actions import Verb, encode
+from core.anonymity import requester_card
+from core.model import ConcernType, RequesterProfile, Role, RoutingDecision
+from core.notify import alert_admins
+from core.replies import Button, t
+from core.routing import matching_zones
+
+#: Buttons on a queue notice, at most.
+MAX_CANDIDATES = 8
+#: Why nobody of the zone could take it, by cause (store.unavailability).
+_WHY = {"inactive": "admin.why_inactive", "away": "admin.why_away",
+        "unbound": "admin.why_unbound", "unreachable": "admin.why_unreachable"}
+
+
+async def why_queued(store: Any, decision: RoutingDecision, now: datetime) -> str:
+    """The locale key that says why the concern is in the admin queue."""
+    reason = decision.reason
+    if reason.startswith("report:"):
+        return "admin.why_no_discipline"
+    if reason.startswith("conflict_of_interest:"):
+        return "admin.why_no_committee"
+    if not reason.startswith("nobody_available:"):
+        return "admin.why_no_zone"
+    causes = set((await store.unavailability(list(decision.passed_over), now)).values())
+    causes &= set(_WHY)
+    return _WHY[causes.pop()] if len(causes) == 1 else "admin.why_unavailable"
+
+
+async def queue_candidates(store: Any, *, category: str, concern_type: str,
+                           profile: RequesterProfile, about_member: bool,
+                           about_branch_code: str | None) -> list[int]:
+    """Who an admin may hand this concern to, the most fitting first.
+
+    A 举报: the discipline contacts. About a Party member: the college committee above
+    the named branch (none of that branch). Otherwise the matching zones' members and
+    deputies, the members' branch secretaries, then the Party members of the members'
+    branches and of the requester's branch.
+    """
+    if concern_type == ConcernType.REPORT.value:
+        return await store.people_with_role(Role.DISCIPLINE_CONTACT.value)
+    if about_member:
+        college = (await store.college_of_unit(about_branch_code) if about_branch_code
+                   else None) or profile.college_code
+        committee = await store.people_with_role_at(Role.COLLEGE_COMMITTEE.value,
+                                                    college) if college else []
+        branch_of = await store.branches_of(committee)
+        return [p for p in committee
+                if about_branch_code is None or branch_of.get(p) != about_branch_code]
+    zones = matching_zones(category, profile, await store.active_zones(category))
+    people = [p for z in zones for p in (z.member_id, z.deputy_id) if p]
+    branches = list(dict.fromkeys(
+        b for b in (await store.branches_of(people)).values() if b))
+    for branch in branches:
+        people += await store.people_with_role_at(Role.BRANCH_SECRETARY.value, branch)
+    for branch in branches + ([profile.branch_code] if profile.branch_code else []):
+        people += await store.people_with_role_at(Role.PARTY_MEMBER.value, branch)
+    return list(dict.fromkeys(people))
+
+
+async def dispatch_candidates(store: Any, concern: Any) -> list[int]:
+    """``queue_candidates`` for a stored concern (core.handling.ConcernRecord)."""
+    extra = await store.concern_fields(concern.id, "about_member", "about_branch_code")
+    return await queue_candidates(
+        store, category=concern.category, concern_type=concern.type,
+        profile=await store.requester_profile(concern.requester_id),
+        about_member=bool(extra.get("about_member")),
+        about_branch_code=extra.get("about_branch_code"))
+
+
+async def send_to_admin_queue(store: Any, *, concern_id: int, number: str, category: str,
+                              type_: str, text: str, requester_id: int, anonymous: bool,
+                              about_member: bool, about_branch_code: str | None,
+                              decision: RoutingDecision, now: datetime,
+                              default_locale: str) -> None:
+    """Tell every admin, with the reason and a dispatch button per reachable candidate."""
+    candidates = await store.reachable_people(await queue_candidates(
+        store, category=category, concern_type=type_,
+        profile=await store.requester_profile(requester_id), about_member=about_member,
+        about_branch_code=about_branch_code))
+    candidates = [p for p in candidates if p != requester_id][:MAX_CANDIDATES]
+    names = await store.person_names(list(decision.passed_over) + candidates)
+    buttons = tuple((Button("button.plain", encode(Verb.REDISPATCH, f"{concern_id}.{p}"),
+                            {"label": names.get(p, "—")}),) for p in candidates)
+    card = None if anonymous else await store.person_card(requester_id)
+    reply = requester_card("admin.queue_new", number=number, category=category, type_=type_,
+                           text=text, card=card, anonymous=anonymous, buttons=buttons)
+    people = " / ".join(names.get(p, "—") for p in decision.passed_over) or "—"
+    reply = replace(reply, params={**reply.params, "people": people,
+                                   "why": t(await why_queued(store, decision, now))})
+    await alert_admins(store, reply, now=now, default_locale=default_locale)

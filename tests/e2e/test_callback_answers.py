@@ -1,0 +1,142 @@
+"""Every pressed button gets exactly one answerCallbackQuery, whatever the button was.
+
+Without an answer Telegram keeps a spinner on the button; two answers are an error. The
+walk presses every kind of button (each Verb of core.actions, in a state where it works)
+plus a forged and a stale one, then counts the answers per callback query id.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from sqlalchemy import select
+
+from core.actions import Verb, decode
+from storage.tables import Person
+from tests.support.chat import ChatUser
+from tests.support.db import query, sweep_followups
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
+
+STUDENT, MEMBER_A, MEMBER_B = "2023010103", "2022010202", "2022010201"
+SECRETARY, COLLEGE = "9001000003", "9001000001"  # ACC-S1 secretary (and counsellor); committee
+
+
+class Presser:
+    """Presses buttons and remembers which verbs were pressed."""
+
+    def __init__(self) -> None:
+        self.verbs: set[Verb] = set()
+
+    async def press(self, user: ChatUser, call: object, label: str) -> None:
+        data = await user.press(call, label)
+        self.verbs.add(decode(data).verb)
+
+
+async def _unbound_walk(api: FakeBotAPI, p: Presser) -> None:
+    """An unbound person: the whole intake by buttons, a stale, a forged button, /lang."""
+    u = ChatUser(api, 4001, "路人")
+    u.say("/start")
+    await p.press(u, await u.expect("提交诉求"), "提交诉求")                   # NEW
+    await p.press(u, await u.expect("请先选择您所在的学院"), "会计学院")         # COLLEGE
+    await p.press(u, await u.expect("请选择您的宿舍楼"), "3号楼")              # BUILDING
+    category = await u.expect("请选择诉求类别")
+    await p.press(u, category, "后勤生活")                                   # CATEGORY
+    await p.press(u, await u.expect("请选择诉求性质"), "求助")                  # TYPE
+    await u.expect("请描述您的诉求")
+    u.say("水房没有热水")
+    await p.press(u, await u.expect("已收到"), "写好了")                       # DONE
+    await p.press(u, await u.expect("请确认您的诉求"), "涉及党员")               # ABOUT
+    await p.press(u, await u.expect("哪位党员所在的党支部"), "不确定")            # ABOUT_BRANCH
+    await u.expect("已标记：涉及党员")
+    confirm = [m for m in u.messages() if "请确认您的诉求" in u.text_of(m)][-1]
+    await p.press(u, confirm, "确认提交")                                     # CONFIRM
+    await u.expect("诉求已提交")
+    await u.press(category, "后勤生活")  # a button of a step long gone
+    await u.expect("这个按钮已过期")
+    api.push_callback(u.user_id, "x1:zz:1:0", 1)  # a payload this bot never drew
+    await u.expect("这个按钮无效")
+    api.push_callback(u.user_id, "x1:new::0", 1, chat_id=-1001)  # in a group: no flow runs
+    await api.wait_for(lambda a: a.sent(-1001))
+    u.say("/lang")
+    await p.press(u, await u.expect("请选择语言"), "中文")                      # LANG
+    await u.expect("已切换为中文")
+    u.say("/new")
+    await p.press(u, await u.expect("请选择诉求类别"), "取消")                   # CANCEL
+    await u.expect("已取消")
+
+
+async def _submit(stu: ChatUser, text: str) -> None:
+    stu.say(text)
+    await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
+    await stu.press(await stu.expect("请选择诉求性质"), "求助")
+    await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
+    await stu.expect("诉求已提交")
+
+
+async def _handling_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
+    users = {n: await bound_chat(api, db_url, n, uid) for n, uid in (
+        (STUDENT, 5001), (MEMBER_A, 6001), (MEMBER_B, 6002), (SECRETARY, 6003),
+        (COLLEGE, 6004))}
+    stu, a, sec, col = users[STUDENT], users[MEMBER_A], users[SECRETARY], users[COLLEGE]
+    await _submit(stu, "3号楼水房没有热水")
+    await p.press(a, await a.expect("新诉求"), "签收")                          # ACCEPT
+    card = await a.expect("已签收")
+    await stu.expect("已由负责的党员签收")
+    await p.press(a, card, "联系诉求人")                                        # CONTACT
+    await a.expect("请输入要发给诉求人的消息")
+    a.say("我明天来看")
+    await a.expect("已转达")
+    await p.press(stu, await stu.expect("处理人的消息"), "回复")                 # ANSWER
+    await stu.expect("请输入要回复处理人的内容")
+    stu.say("好的")
+    await p.press(a, await a.expect("诉求人的回复"), "申请延期")                  # EXTEND
+    await a.expect("请输入延期截止日期")
+    a.say("2030-12-20 等配件")
+    await p.press(col, await col.expect("申请延至"), "批准")                     # EXT_OK
+    approved = await a.expect("延期申请已批准")
+    await p.press(a, approved, "申请延期")
+    a.say("2030-12-21 还要等")
+    await p.press(col, await col.expect("申请延至"), "不批准")                    # EXT_NO
+    denied = await a.expect("延期申请未获批准")
+    await p.press(a, denied, "答复办结")                                        # REPLY
+    await a.expect("请输入答复内容")
+    a.say("已修好")
+    await a.expect("已答复")
+    assert await sweep_followups(db_url, 7) == (1, 0)
+    await p.press(stu, await stu.expect("是否与您联系过"), "联系过")              # REVISIT
+    await p.press(stu, await stu.expect("您的问题解决了吗"), "已解决")
+    await p.press(stu, await stu.expect("您对办理情况满意吗"), "满意")
+    await stu.expect("已办结")
+    stu.say("/cancel")  # no comment on the rating
+    await stu.expect("已取消")
+    # A second concern: returned, then re-dispatched by the branch secretary.
+    await _submit(stu, "3号楼洗衣机坏了")
+    await p.press(a, await a.expect("新诉求"), "退单")                          # RETURN
+    await a.expect("请输入退单理由")
+    a.say("不归我管")
+    name_b = (await query(db_url, select(Person.name).where(Person.number == MEMBER_B)))[0][0]
+    await p.press(sec, await sec.expect("被退单"), name_b)                      # REDISPATCH
+    await sec.expect("已重新分派")
+    # Crisis wording pages the counsellor, who takes the case and closes it.
+    stu.say("我真的不想活了")
+    await p.press(sec, await sec.expect("心理危机个案"), "我来处理")             # CRISIS_ACK
+    await p.press(sec, await sec.expect("您已接手"), "结案")                     # CRISIS_CLOSE
+    await sec.expect("结案说明")
+
+
+async def test_every_button_press_is_answered_exactly_once(db_url: str) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        async with RunningBot(bot_settings(db_url, api.base_url,
+                                           outbox={"per_chat_per_second": 50.0})):
+            p = Presser()
+            await _unbound_walk(api, p)
+            await _handling_walk(api, db_url, p)
+            assert p.verbs == set(Verb), f"not pressed: {set(Verb) - p.verbs}"
+            with contextlib.suppress(TimeoutError):  # the assertion below says which
+                await api.wait_for(lambda a: all(a.callback_answers().values()), timeout=10)
+            await asyncio.sleep(0.5)  # a second answer would have arrived by now
+            answers = api.callback_answers()
+    assert len(answers) == len(api.callback_ids) >= len(Verb) + 2
+    assert {qid: n for qid, n in answers.items() if n != 1} == {}

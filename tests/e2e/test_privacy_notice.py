@@ -1,0 +1,88 @@
+"""The privacy notice (PIPL): every account sees it once, before its first concern,
+whatever its first message is and on every channel; the welcome keeps its button."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage.tables import ChannelIdentity
+from tests.support.chat import ChatUser
+from tests.support.db import query
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.harness import TOKEN, RunningBot, binding_code, bot_settings, seed_roster
+from tests.support.web import WebBot, WebUser, _token
+
+NOTICE = "隐私说明"
+STUDENT = "2023010103"
+
+
+def _screen(user: ChatUser) -> str:
+    """Everything the user was sent, in order, as one text."""
+    return "\n".join(user.text_of(m) for m in user.messages())
+
+
+async def _noticed(db_url: str, external_id: str) -> bool:
+    (at,), = await query(db_url, select(ChannelIdentity.privacy_noticed_at).where(
+        ChannelIdentity.external_id == external_id))
+    return at is not None
+
+
+async def test_notice_once_on_every_telegram_path(db_url: str) -> None:
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        async with RunningBot(bot_settings(db_url, api.base_url,
+                                           outbox={"per_chat_per_second": 50.0})):
+            # Bare /start: the notice, then the welcome with the button its text names.
+            a = ChatUser(api, 5001)
+            a.say("/start")
+            welcome = await a.expect("师生诉求平台")
+            assert NOTICE in _screen(a)
+            assert _screen(a).index(NOTICE) < _screen(a).index("师生诉求平台")
+            assert any("提交诉求" in b["text"] for b in a.buttons(welcome))
+            a.say("/start")
+            again = await a.expect("师生诉求平台")
+            assert NOTICE not in a.text_of(again)
+            assert any("提交诉求" in b["text"] for b in a.buttons(again))
+            # /start CODE: the deep link binds and tells about privacy too.
+            b = ChatUser(api, 5002)
+            b.say(f"/start {await binding_code(db_url, STUDENT)}")
+            await b.expect("绑定成功")
+            assert NOTICE in _screen(b)
+            # An unbound person who just types: the notice comes before the first question.
+            c = ChatUser(api, 5003)
+            c.say("宿舍的灯坏了")
+            await c.expect("请先选择您所在的学院")
+            screen = _screen(c)
+            assert NOTICE in screen and screen.index(NOTICE) < screen.index("请先选择您所在的学院")
+            # Never twice, whatever comes next.
+            for user in (a, b, c):
+                user.say("/cancel")
+                user.say("/help")
+                await user.expect("心桥使用帮助")
+            b.say("水房没有热水")
+            await b.expect("请选择诉求类别")
+            await asyncio.sleep(0.3)
+            for user in (a, b, c):
+                assert _screen(user).count(NOTICE) == 1, user.user_id
+    for uid in ("5001", "5002", "5003"):
+        assert await _noticed(db_url, uid)
+
+
+async def test_notice_on_the_web_chats_first_message(db_url: str, tmp_path: Path) -> None:
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        user = WebUser(web, token)
+        await user.say("宿舍的灯坏了")
+        await user.expect("请选择诉求类别")
+        events = [e["html"] for e in (await user.history())["events"]]
+        first_question = next(i for i, h in enumerate(events) if "请选择诉求类别" in h)
+        assert any(NOTICE in h for h in events[:first_question + 1])
+        await user.say("/cancel")
+        await user.say("/start")
+        await user.expect("师生诉求平台")
+        await asyncio.sleep(0.3)
+        events = [e["html"] for e in (await user.history())["events"]]
+        assert sum(h.count(NOTICE) for h in events) == 1

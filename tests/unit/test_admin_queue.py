@@ -1,0 +1,84 @@
+"""The admin queue notice (core.admin_queue via core.intake): the real reason, and
+dispatch buttons for the people who could take the concern."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from core.actions import Verb, decode
+from core.intake import IntakeRules, submit_concern
+from core.model import Draft, RequesterProfile, Zone, ZoneScope
+from core.ports import IdentityView, PersonCard
+from tests.unit.fakes import FakeStore
+
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
+RULES = IntakeRules(university_code="DEMO", timezone="Asia/Shanghai", default_locale="zh_CN")
+REQUESTER, MEMBER, DEPUTY, SECRETARY, PEER, ADMIN = 1, 2, 3, 4, 5, 9
+
+
+def _card(pid: int, name: str) -> PersonCard:
+    return PersonCard(pid, name, f"N{pid}", "student", "支部", "会计学院", "3号楼", "301",
+                      "会计2301", True)
+
+
+def _store(zones: bool = True) -> FakeStore:
+    s = FakeStore()
+    for pid, name in ((REQUESTER, "学生"), (MEMBER, "党员甲"), (DEPUTY, "党员乙"),
+                      (SECRETARY, "书记丙"), (PEER, "党员丁"), (ADMIN, "管理员")):
+        s.people[pid] = _card(pid, name)
+    s.profiles[REQUESTER] = RequesterProfile(REQUESTER, dorm_building="3号楼",
+                                             branch_code="ACC-S1", college_code="ACC")
+    if zones:
+        s.zones = [Zone(1, "logistics", ZoneScope.DORM_BUILDING, "3号楼", member_id=MEMBER,
+                        deputy_id=DEPUTY)]
+    s.branch = {MEMBER: "ACC-S1", DEPUTY: "ACC-S1", SECRETARY: "ACC-S1", PEER: "ACC-S1"}
+    s.roles_at = {("branch_secretary", "ACC-S1"): [SECRETARY],
+                  ("party_member", "ACC-S1"): [MEMBER, DEPUTY, SECRETARY, PEER]}
+    s.roles["admin"] = [ADMIN]
+    s.identities = [IdentityView(90, "telegram", "900", "900", ADMIN, None),
+                    IdentityView(50, "telegram", "500", "500", PEER, None)]
+    return s
+
+
+async def _notice(s: FakeStore) -> object:
+    draft = Draft(category="logistics", type="help", texts=["水房没有热水"])
+    new = await submit_concern(s, now=NOW, rules=RULES, requester_id=REQUESTER, draft=draft,
+                               channel="telegram", source_key="k")
+    assert new.member_id is None
+    (sent,) = [m for m in s.sent if m.chat_id == "900"]
+    return sent.reply
+
+
+@pytest.mark.parametrize("setup,why", [
+    (lambda s: None, "admin.why_unbound"),  # member, deputy, secretary: no account
+    (lambda s: s.identities.extend(IdentityView(i, "telegram", str(i), str(i), p, None,
+                                                unreachable=True)
+                                   for i, p in ((20, MEMBER), (30, DEPUTY), (40, SECRETARY))),
+     "admin.why_unreachable"),
+    (lambda s: s.away.update({MEMBER, DEPUTY, SECRETARY}), "admin.why_away"),
+    (lambda s: s.away.add(MEMBER), "admin.why_unavailable"),  # away and unbound
+])
+async def test_the_notice_names_why_nobody_of_the_zone_took_it(setup, why: str) -> None:  # noqa: ANN001
+    s = _store()
+    setup(s)
+    reply = await _notice(s)
+    assert reply.params["why"] == {"t": why}
+    assert reply.params["people"] == "党员甲 / 党员乙 / 书记丙"
+
+
+async def test_no_zone_is_said_so_and_dispatch_buttons_offer_reachable_people() -> None:
+    reply = await _notice(_store(zones=False))
+    assert reply.params["why"] == {"t": "admin.why_no_zone"}
+    # Only the branch's reachable Party member: the others have no chat account.
+    buttons = [b for row in reply.buttons for b in row]
+    assert [(b.params["label"], decode(b.action).verb, decode(b.action).arg)
+            for b in buttons] == [("党员丁", Verb.REDISPATCH, f"1.{PEER}")]
+
+
+async def test_zone_people_with_accounts_are_offered_first() -> None:
+    s = _store()
+    s.away.update({MEMBER, DEPUTY, SECRETARY})
+    s.identities += [IdentityView(20, "telegram", "20", "20", MEMBER, None)]
+    reply = await _notice(s)
+    assert [b.params["label"] for row in reply.buttons for b in row] == ["党员甲", "党员丁"]
