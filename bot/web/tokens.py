@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.web import CHANNEL, chat_id_of
 from storage.tables import ChannelIdentity, Person
@@ -48,25 +48,45 @@ async def issue_tokens(sf: async_sessionmaker, person_numbers: list[str], now: d
                        demo: bool = False) -> dict[str, str]:
     """New tokens for the active people among ``person_numbers``, in one transaction.
 
-    ``demo``: tokens for the demo picker; each replaces the person's earlier demo token
-    (unlinked, so it answers 401), so restarts do not pile up live identities.
+    ``demo``: tokens for the demo picker. A person keeps one demo identity: a new demo
+    token only replaces its hash (the old token then answers 401), so a restart changes
+    no one's locale nor shows the privacy notice again, and no live identities pile up.
     """
     out: dict[str, str] = {}
     async with sf() as session, session.begin():
         people = (await session.execute(select(Person.id, Person.number, Person.name).where(
             Person.number.in_(person_numbers), Person.active.is_(True)))).all()
+        kept: dict[int, ChannelIdentity] = {}
         if demo and people:
-            await session.execute(update(ChannelIdentity).where(
-                ChannelIdentity.channel == CHANNEL, ChannelIdentity.username == DEMO_LABEL,
-                ChannelIdentity.person_id.in_([p.id for p in people])).values(person_id=None))
+            kept = await _demo_identities(session, [p.id for p in people])
         for person_id, number, name in people:
             token = secrets.token_urlsafe(32)
-            session.add(ChannelIdentity(channel=CHANNEL, external_id=token_hash(token),
-                                        chat_id=chat_id_of(person_id), person_id=person_id,
-                                        username=DEMO_LABEL if demo else None,
-                                        display_name=name, created_at=now))
+            row = kept.get(person_id)
+            if row is not None:
+                row.external_id, row.created_at, row.display_name = token_hash(token), now, name
+            else:
+                session.add(ChannelIdentity(channel=CHANNEL, external_id=token_hash(token),
+                                            chat_id=chat_id_of(person_id), person_id=person_id,
+                                            username=DEMO_LABEL if demo else None,
+                                            display_name=name, created_at=now))
             out[number] = token
     return out
+
+
+async def _demo_identities(session: AsyncSession,
+                           person_ids: list[int]) -> dict[int, ChannelIdentity]:
+    """Each person's newest linked demo identity; any older ones (from before demo tokens
+    were reused) are unlinked, so they answer 401."""
+    rows = (await session.execute(select(ChannelIdentity).where(
+        ChannelIdentity.channel == CHANNEL, ChannelIdentity.username == DEMO_LABEL,
+        ChannelIdentity.person_id.in_(person_ids)).order_by(ChannelIdentity.id))).scalars()
+    kept: dict[int, ChannelIdentity] = {}
+    for row in rows:
+        older = kept.get(row.person_id)
+        if older is not None:
+            older.person_id = None
+        kept[row.person_id] = row
+    return kept
 
 
 async def _lookup(sf: async_sessionmaker, digest: str) -> tuple[WebUser, datetime] | None:

@@ -253,3 +253,52 @@ async def test_the_web_chat_on_ipv6_loopback_answers_at_the_url_it_prints(
         stop.set()
         await server
         await engine.dispose()
+
+
+async def test_a_restart_keeps_the_demo_persons_web_identity_language_and_notice(
+        db_url: str, tmp_path: Path) -> None:
+    """Every `make run` issues the picker's tokens again: the person's web identity stays
+    (its language and its shown privacy notice); only the token changes."""
+    from sqlalchemy import select
+
+    from storage.tables import ChannelIdentity, Person
+
+    await seed_roster(db_url)
+    engine = make_engine(db_url)
+    sf = session_factory(engine)
+
+    async def identities() -> list[tuple[int, str | None, bool]]:
+        async with sf() as s:
+            rows = (await s.execute(select(ChannelIdentity).join(
+                Person, Person.id == ChannelIdentity.person_id).where(
+                ChannelIdentity.channel == "web", Person.number == STUDENT))).scalars()
+            return [(r.id, r.locale, r.privacy_noticed_at is not None) for r in rows]
+
+    try:
+        first = (await issue_tokens(sf, [STUDENT], SystemClock().now(), demo=True))[STUDENT]
+        async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+            user = WebUser(web, first)
+            await user.say("/lang en")
+            await user.expect("Language set to English.")
+            await asyncio.sleep(0.3)
+            shown = (await user.history())["events"]
+            assert sum("Privacy notice" in e["html"] for e in shown) == 1  # the first message
+        before = await identities()
+        assert len(before) == 1 and before[0][1:] == ("en", True)
+        # The restart: the picker issues a token again.
+        second = (await issue_tokens(sf, [STUDENT], SystemClock().now(), demo=True))[STUDENT]
+        assert second != first
+        assert await identities() == before  # the same identity, language and notice
+        async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+            assert (await WebUser(web, first).post({"client_id": "x", "text": "/help"}))[0] == 401
+            user = WebUser(web, second)
+            user.seen = len((await user.history())["events"])  # the same chat's history
+            user.n = 10  # the page's message ids go on; m1 was the first session's
+            await user.say("/help")
+            await user.expect("Xinqiao help")  # still in English
+            await asyncio.sleep(0.3)  # a second notice, if any, would have arrived by now
+            events = (await user.history())["events"]
+        assert sum("隐私说明" in e["html"] or "Privacy notice" in e["html"] for e in events) == 1
+        assert await identities() == before
+    finally:
+        await engine.dispose()
