@@ -2,10 +2,12 @@
 
 The admins are told the real reason (no zone covers it, or the zone's people are all
 away, unbound, unreachable or gone; no discipline contact for a 举报; no committee for a
-concern about a Party member) and get a button per person who could take it. A press
-comes back as ``Verb.REDISPATCH`` and meets the same check as the secretary's
-re-dispatch: the person must be one of ``dispatch_candidates`` and the presser must be
-allowed ``admin_dispatch`` by core.handling (admins only).
+concern about a Party member) and get a button per person who could take it now (not
+away, reachable). When nobody fits, the buttons offer Party members near the requester,
+then of the whole university (``fallback_candidates``), so an admin can always dispatch
+in chat. A press comes back as ``Verb.REDISPATCH`` and meets the same check as the
+secretary's re-dispatch: the person must be one of ``dispatch_candidates`` and the
+presser must be allowed ``admin_dispatch`` by core.handling (admins only).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from core.actions import Verb, encode
 from core.anonymity import requester_card
 from core.model import ConcernType, RequesterProfile, Role, RoutingDecision
 from core.notify import alert_admins
+from core.pickers import available_people
 from core.replies import Button, t
 from core.routing import matching_zones
 
@@ -72,14 +75,37 @@ async def queue_candidates(store: Any, *, category: str, concern_type: str,
     return list(dict.fromkeys(people))
 
 
+async def fallback_candidates(store: Any, profile: RequesterProfile, *,
+                              about_branch_code: str | None) -> list[int]:
+    """Party members an admin may hand a queued concern to when nobody fits: those of the
+    requester's branch, of their college's branches, then of the whole university (the
+    least busy first). Never one of the branch a concern about a Party member names."""
+    near: list[int] = []
+    if profile.branch_code:
+        near += await store.people_with_role_at(Role.PARTY_MEMBER.value, profile.branch_code)
+    if profile.college_code:
+        for branch in await store.branch_codes_of_college(profile.college_code):
+            near += await store.people_with_role_at(Role.PARTY_MEMBER.value, branch)
+    everyone = await store.people_with_role(Role.PARTY_MEMBER.value)
+    load = await store.open_load(everyone) if everyone else {}
+    people = list(dict.fromkeys(near + sorted(everyone, key=lambda p: load.get(p, 0))))
+    if about_branch_code:
+        branch_of = await store.branches_of(people)
+        people = [p for p in people if branch_of.get(p) != about_branch_code]
+    return people
+
+
 async def dispatch_candidates(store: Any, concern: Any) -> list[int]:
-    """``queue_candidates`` for a stored concern (core.handling.ConcernRecord)."""
+    """Whom an admin's press may dispatch a stored concern (core.handling.ConcernRecord)
+    to: ``queue_candidates`` and ``fallback_candidates``, whatever the notice offered."""
     extra = await store.concern_fields(concern.id, "about_member", "about_branch_code")
-    return await queue_candidates(
-        store, category=concern.category, concern_type=concern.type,
-        profile=await store.requester_profile(concern.requester_id),
+    profile = await store.requester_profile(concern.requester_id)
+    fitting = await queue_candidates(
+        store, category=concern.category, concern_type=concern.type, profile=profile,
         about_member=bool(extra.get("about_member")),
         about_branch_code=extra.get("about_branch_code"))
+    return fitting + await fallback_candidates(
+        store, profile, about_branch_code=extra.get("about_branch_code"))
 
 
 async def send_to_admin_queue(store: Any, *, concern_id: int, number: str, category: str,
@@ -87,19 +113,28 @@ async def send_to_admin_queue(store: Any, *, concern_id: int, number: str, categ
                               about_member: bool, about_branch_code: str | None,
                               decision: RoutingDecision, now: datetime,
                               default_locale: str) -> None:
-    """Tell every admin, with the reason and a dispatch button per reachable candidate."""
-    candidates = await store.reachable_people(await queue_candidates(
-        store, category=category, concern_type=type_,
-        profile=await store.requester_profile(requester_id), about_member=about_member,
-        about_branch_code=about_branch_code))
-    candidates = [p for p in candidates if p != requester_id][:MAX_CANDIDATES]
+    """Tell every admin, with the reason and a dispatch button per candidate who can take
+    it now; with no fitting one, Party members near the requester or of the university."""
+    profile = await store.requester_profile(requester_id)
+    fitting = await queue_candidates(store, category=category, concern_type=type_,
+                                     profile=profile, about_member=about_member,
+                                     about_branch_code=about_branch_code)
+    candidates = await available_people(store, fitting, now, exclude={requester_id})
+    pick = "admin.queue_pick"
+    if not candidates:
+        candidates = await available_people(store, await fallback_candidates(
+            store, profile, about_branch_code=about_branch_code), now, exclude={requester_id})
+        pick = "admin.queue_pick_fallback" if candidates else "admin.queue_nobody"
+    candidates = candidates[:MAX_CANDIDATES]
     names = await store.person_names(list(decision.passed_over) + candidates)
     buttons = tuple((Button("button.plain", encode(Verb.REDISPATCH, f"{concern_id}.{p}"),
                             {"label": names.get(p, "—")}),) for p in candidates)
     card = None if anonymous else await store.person_card(requester_id)
     reply = requester_card("admin.queue_new", number=number, category=category, type_=type_,
                            text=text, card=card, anonymous=anonymous, buttons=buttons)
-    people = " / ".join(names.get(p, "—") for p in decision.passed_over) or "—"
-    reply = replace(reply, params={**reply.params, "people": people,
-                                   "why": t(await why_queued(store, decision, now))})
+    people = " / ".join(names.get(p, "—") for p in decision.passed_over)
+    reply = replace(reply, params={
+        **reply.params, "pick": t(pick),
+        "people": t("admin.queue_people", people=people) if people else "",
+        "why": t(await why_queued(store, decision, now))})
     await alert_admins(store, reply, now=now, default_locale=default_locale)

@@ -36,11 +36,22 @@ def requester_card(key: str, *, number: str, category: str, type_: str, text: st
                               "type": t(f"type.{type_}"), "text": text or "—"}
     if anonymous:
         return Reply(f"{key}_anonymous", params, buttons)
-    dorm = " ".join(x for x in ((card.dorm_building, card.dorm_room) if card else ()) if x)
-    params.update(requester=card.name if card else "—",
-                  college=(card.college_name if card else None) or "—",
-                  building=dorm or "—")
+    params["requester"] = requester_where(card)
     return Reply(key, params, buttons)
+
+
+def requester_where(card: PersonCard | None) -> Any:
+    """The requester's name with their college (else unit) and dorm, whichever are known:
+    「陈梓轩（后勤保障处）」, 「赵子涵（会计学院，3号楼 3411）」, or just the name."""
+    if card is None:
+        return "—"
+    dorm = " ".join(x for x in (card.dorm_building, card.dorm_room) if x)
+    place = [x for x in (card.college_name or card.unit_name, dorm) if x]
+    if len(place) == 2:
+        return t("task.requester_at_both", name=card.name, college=place[0], building=place[1])
+    if place:
+        return t("task.requester_at", name=card.name, place=place[0])
+    return card.name
 
 
 def neutral_attachments(attachments: list[dict[str, Any]] | tuple[dict[str, Any], ...],

@@ -14,6 +14,7 @@ from core.handling import ConcernRecord, act, may_act, status_label, tell_reques
 from core.lifecycle import Action
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
+from core.pickers import redispatch_allowed, redispatch_offer
 from core.replies import Button, Reply, t
 from handlers.context import FlowContext
 
@@ -149,14 +150,15 @@ def _parse_date(text: str, tz: str) -> datetime | None:
 async def _offer_redispatch(ctx: FlowContext, c: ConcernRecord, reason: str) -> None:
     if not c.branch_code:
         return
-    members = [m for m in await ctx.store.people_with_role_at(Role.PARTY_MEMBER.value,
-                                                               c.branch_code)
-               if m != c.assigned_member_id]
+    members, wider = await redispatch_offer(ctx.store, c, ctx.now,
+                                            returned_by=ctx.identity.person_id)
     names = await ctx.store.person_names(members)
     buttons = tuple((Button("button.plain", encode(Verb.REDISPATCH, f"{c.id}.{m}"),
                             {"label": names[m]}),) for m in members[:20])
+    key = ("task.returned_to_secretary_college" if wider else "task.returned_to_secretary") \
+        if members else "task.returned_nobody"
     for sec in await ctx.store.people_with_role_at(Role.BRANCH_SECRETARY.value, c.branch_code):
-        await notify_person(ctx.store, sec, Reply("task.returned_to_secretary", {
+        await notify_person(ctx.store, sec, Reply(key, {
             "number": c.number, "reason": reason}, buttons), lane=Lane.INTERACTIVE,
             now=ctx.now, default_locale=ctx.config.rules.default_locale)
 
@@ -181,7 +183,7 @@ async def redispatch(ctx: FlowContext, arg: str) -> None:
     c = await ctx.store.get_concern(cid)
     queued = c is not None and c.status == ConcernStatus.RECEIVED
     allowed = [] if c is None else await dispatch_candidates(ctx.store, c) if queued else \
-        await ctx.store.people_with_role_at(Role.PARTY_MEMBER.value, c.branch_code or "")
+        await redispatch_allowed(ctx.store, c)
     if c is None or pid not in allowed:
         raise InputError("error.forged")  # audited by the router
     done = await act(ctx.store, now=ctx.now, person_id=ctx.identity.person_id, concern_id=cid,

@@ -67,6 +67,9 @@ class FakeStore:
     async def college_of_unit(self, unit_code: str) -> str | None:
         return self.college_of.get(unit_code)
 
+    async def branch_codes_of_college(self, college_code: str) -> list[str]:
+        return sorted(u for u, c in self.college_of.items() if c == college_code)
+
     async def identities_of(self, person_id: int) -> list[IdentityView]:
         return [i for i in self.identities if i.person_id == person_id]
 

@@ -52,7 +52,7 @@ async def test_routed_concern_is_numbered_audited_and_sent_to_the_member() -> No
     to_member = [m for m in s.sent if m.chat_id == "600"]
     assert [m.reply.key for m in to_member] == ["task.new", "task.attachment"]
     assert to_member[0].locale == "en"  # the member's own language
-    assert to_member[0].reply.params["requester"] == "学生甲"
+    assert to_member[0].reply.params["requester"]["p"]["name"] == "学生甲"
     assert not [m for m in s.sent if m.chat_id in ("700", "w700")]
 
 
