@@ -1,7 +1,7 @@
 """Start, help, language, cancel, and binding an account with a code."""
 from __future__ import annotations
 
-from core.actions import Verb, encode
+from core.actions import ForgedAction, Verb, decode, encode
 from core.binding import bind_identity
 from core.errors import InputError
 from core.replies import Button, Reply, t
@@ -32,18 +32,42 @@ async def start(ctx: FlowContext) -> None:
 _NO_BINDING = {"web"}
 
 
+#: Commands that can start a concern: the notice goes before their replies.
+_STARTS_CONCERN = {"start", "new"}
+
+
+def _could_start_concern(ctx: FlowContext) -> bool:
+    ib = ctx.inbound
+    if ib.kind in ("text", "attachment"):
+        return True
+    if ib.kind == "command":
+        return ib.command in _STARTS_CONCERN
+    if ib.kind == "callback":
+        try:
+            return decode(ib.callback_data or "").verb == Verb.NEW
+        except ForgedAction:
+            return False
+    return False
+
+
 async def privacy_notice(ctx: FlowContext) -> None:
     """PIPL: every account is told what is kept, who sees it and for how long before
     anything it sends becomes a concern. The router calls this for every message; the
-    notice goes out once per account (remembered on it), ahead of the flow's replies,
-    whatever the first message was (/start, /start CODE, plain text, a photo, the web
-    page's first message)."""
+    notice goes out once per account (remembered on it). It comes ahead of the flow's
+    replies when the message could start a concern (text, a photo or file, /start, /new,
+    the 📝 button); otherwise after them, so it never splits a staff member's action (a
+    /tasks, a 我来处理 or a dispatch press) from its answer. Nothing but those messages
+    starts a concern, so the notice is still out before the first one."""
     if ctx.identity.privacy_noticed:
         return
     await ctx.store.mark_privacy_noticed(ctx.identity.id, ctx.now)
     ctx.identity.privacy_noticed = True
     kept = t("unit.days", count=ctx.config.retention_days)
-    ctx.replies.insert(0, Reply("start.privacy", {"days": kept}))
+    notice = Reply("start.privacy", {"days": kept})
+    if _could_start_concern(ctx):
+        ctx.replies.insert(0, notice)
+    else:
+        ctx.replies.append(notice)
 
 
 async def help_(ctx: FlowContext) -> None:

@@ -86,3 +86,51 @@ async def test_notice_on_the_web_chats_first_message(db_url: str, tmp_path: Path
         await asyncio.sleep(0.3)
         events = [e["html"] for e in (await user.history())["events"]]
         assert sum(h.count(NOTICE) for h in events) == 1
+
+
+async def _notice_after(user: WebUser, answer: str) -> None:
+    """The account's first action got ``answer`` first, the notice only after it."""
+    await user.expect(answer)
+    await user.expect(NOTICE)
+    events = [e["html"] for e in (await user.history())["events"]]
+    assert sum(h.count(NOTICE) for h in events) == 1
+    at = max(i for i, h in enumerate(events) if answer in h)
+    assert events.index(next(h for h in events if NOTICE in h)) > at, events
+
+
+async def test_a_staff_members_first_action_is_answered_before_the_notice(
+        db_url: str, tmp_path: Path) -> None:
+    """Staff who open the web page for a task card (no /start: the card is there) get
+    the answer to their first press or /tasks straight away; the notice follows it."""
+    member, counsellor, admin = "2022010202", "9001000003", "9104000001"
+    await seed_roster(db_url)
+    tokens = {n: await _token(db_url, n) for n in (member, counsellor, admin)}
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        m, c, a = (WebUser(web, tokens[n]) for n in (member, counsellor, admin))
+        stu = ChatUser(api, 5001)
+        stu.say(f"/start {await binding_code(db_url, STUDENT)}")
+        await stu.expect("绑定成功")
+        staff = ChatUser(api, 5002)  # 后勤保障处: no zone covers 网络与信息化 for them
+        staff.say(f"/start {await binding_code(db_url, '9101000002')}")
+        await staff.expect("绑定成功")
+        # The member's first message: /tasks, for the card that came in.
+        stu.say("3号楼水房没有热水")
+        await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
+        await stu.press(await stu.expect("请选择诉求性质"), "求助")
+        await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
+        await m.expect("新诉求")
+        await m.say("/tasks")
+        await _notice_after(m, "待办诉求")
+        # The counsellor's first message: 我来处理 on a crisis page.
+        stu.say("我真的不想活了")
+        await c.press(await c.expect("心理危机个案"), "我来处理")
+        await _notice_after(c, "您已接手")
+        # The admin's first message: a dispatch press on the queue notice.
+        staff.say("办公楼的校园网经常断线")
+        await staff.press(await staff.expect("请选择诉求类别"), "网络与信息化")
+        await staff.press(await staff.expect("请选择诉求性质"), "投诉")
+        await staff.press(await staff.expect("请确认您的诉求"), "确认提交")
+        queued = await a.expect("待分派诉求")
+        name = queued["buttons"][0][0]["label"]
+        await a.press(queued, name)
+        await _notice_after(a, f"已分派给 {name}")
