@@ -175,12 +175,12 @@ async def _callback(ctx: FlowContext) -> None:
         await ctx.store.audit("forged_button", ctx.identity.person_id,
                               {"data": (ctx.inbound.callback_data or "")[:64],
                                "why": str(exc), "identity_id": ctx.identity.id}, ctx.now)
-        ctx.toast("error.forged")
+        ctx.toast()  # no text: the message says it (a toast too would say it twice)
         ctx.say("error.forged")
         return
     if action.verb not in STATELESS and action.version != ctx.conv.version:
         await _audit_button(ctx, "stale_version")
-        ctx.toast("error.stale")
+        ctx.toast()
         ctx.say("error.stale")
         return
     try:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from tests.support.chat import ChatUser
 from tests.support.db import query, sweep_followups
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
+from tests.support.web import WebBot, WebUser, _token
 
 STUDENT, MEMBER_A, MEMBER_B = "2023010103", "2022010202", "2022010201"
 SECRETARY, COLLEGE = "9001000003", "9001000001"  # ACC-S1 secretary (and counsellor); committee
@@ -140,3 +143,69 @@ async def test_every_button_press_is_answered_exactly_once(db_url: str) -> None:
             answers = api.callback_answers()
     assert len(answers) == len(api.callback_ids) >= len(Verb) + 2
     assert {qid: n for qid, n in answers.items() if n != 1} == {}
+
+
+STALE, FORGED = "这个按钮已过期", "这个按钮无效"
+
+
+async def test_a_stale_or_forged_press_is_said_once_on_telegram(db_url: str) -> None:
+    """The refusal comes as one message; the press's answer only stops the spinner."""
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        async with RunningBot(bot_settings(db_url, api.base_url,
+                                           outbox={"per_chat_per_second": 50.0})):
+            u = ChatUser(api, 4001, "路人")
+            u.say("/new")
+            college = await u.expect("请先选择您所在的学院")
+            await u.press(college, "会计学院")
+            await u.expect("请选择您的宿舍楼")
+            await u.press(college, "会计学院")  # the step is gone: stale
+            await u.expect(STALE)
+            api.push_callback(u.user_id, "x1:zz:1:0", 1)  # never drawn: forged
+            await u.expect(FORGED)
+            await asyncio.sleep(0.5)  # a second copy would have arrived by now
+            shown = [u.text_of(m) for m in u.messages()] + [
+                str(c.params.get("text") or "") for c in api.calls
+                if c.method == "answerCallbackQuery"]
+    assert sum(STALE in s for s in shown) == 1
+    assert sum(FORGED in s for s in shown) == 1
+
+
+async def test_a_stale_or_forged_press_is_said_once_on_the_web(db_url: str,
+                                                               tmp_path: Path) -> None:
+    """The page shows a press's answer as a toast line and the bot's message below it:
+    the refusal must be one of them only."""
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        user = WebUser(web, token)
+        await user.say("/new")
+        category = await user.expect("请选择诉求类别")
+        await user.press(category, "后勤生活")
+        await user.expect("请选择诉求性质")
+        since = (await user.history())["events"][-1]["id"]
+        events: list[dict] = []
+        async with web.http.get(f"{web.base}/api/events?since={since}",
+                                headers=user._headers()) as stream:
+            await user.press(category, "后勤生活")  # stale
+            status, _ = await user.post({"client_id": "f1", "action": "x1:zz:1:0",
+                                         "message_id": category["message_id"]})
+            assert status == 202
+            async def read() -> None:
+                while sum(FORGED in e.get("html", "") for e in events) < 1:
+                    line = await stream.content.readline()
+                    if line.startswith(b"data: "):
+                        events.append(json.loads(line[6:]))
+            await asyncio.wait_for(read(), 10)
+            with contextlib.suppress(TimeoutError):  # anything more that follows
+                await asyncio.wait_for(read_more(stream, events), 0.5)
+    shown = [e["html"] for e in events]
+    assert sum(STALE in h for h in shown) == 1, shown
+    assert sum(FORGED in h for h in shown) == 1, shown
+
+
+async def read_more(stream: object, events: list[dict]) -> None:
+    while True:
+        line = await stream.content.readline()  # type: ignore[attr-defined]
+        if line.startswith(b"data: "):
+            events.append(json.loads(line[6:]))
