@@ -95,9 +95,11 @@ def render_event(catalog: Catalog, row: Outgoing, files: WebFiles | None = None)
     kind = reply.get("kind", "message")
     text = catalog.render(row.locale, reply["key"], reply.get("params"), html.escape) \
         if reply.get("key") else ""
+    # ``locale``: the language it was sent in (the account's); a live one in another
+    # language than the page's tells the page to follow (/lang typed in the chat).
     event: dict[str, Any] = {"id": row.id, "kind": "toast" if kind == "callback_answer"
                              else "message", "key": reply.get("key") or None,
-                             "html": text[:TEXT_LIMIT]}
+                             "html": text[:TEXT_LIMIT], "locale": row.locale}
     if kind == "callback_answer":
         return event
     event.update(

@@ -166,7 +166,9 @@ class _Routes:
 
     async def me(self, request: web.Request) -> web.Response:
         user: WebUser = request[USER]
-        return web.json_response(await about(self.d.sf, user.person_id, user.display_name))
+        return web.json_response(await about(self.d.sf, user.person_id, user.display_name,
+                                             identity=user.identity,
+                                             default_locale=self.d.catalog.default))
 
     async def _events(self, user: WebUser, since: int) -> list[dict[str, Any]]:
         return await conversation(self.d.sf, self.d.catalog, self.d.files,

@@ -62,6 +62,8 @@ async def test_the_language_switch_changes_the_bots_replies_silently(db_url: str
         status, _ = await user.post({"client_id": "l1", "text": "/lang en", "silent": True})
         assert status == 202
         await user.expect("Language set to English.")
+        async with web.http.get(web.base + "/api/me", headers=user._headers()) as r:
+            assert (await r.json())["locale"] == "en"  # the page follows the account
         await user.say("/help")
         await user.expect("/new")
         status, _ = await user.post({"client_id": "l2", "text": "/lang zh_CN", "silent": True})

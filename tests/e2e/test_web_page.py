@@ -284,3 +284,48 @@ async def test_the_menu_fits_a_phone_and_follows_the_role(
         async with web.http.get(web.base + "/favicon.ico") as r:
             assert r.status == 200 and r.content_type.startswith("image/")
             assert b"<svg" in await r.read()
+
+
+# --- Language --------------------------------------------------------------------------------
+
+async def test_the_page_follows_a_lang_command_typed_in_the_chat(
+        db_url: str, tmp_path: Path, browser: Browser) -> None:
+    """`/lang en` typed in the chat turns the page English too (menu, header, placeholder,
+    buttons); the page's own language button then sends no second /lang en, and a new
+    page of the same link opens in the account's language."""
+    from playwright.async_api import expect
+
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        stu = await Person.open(browser, web.base, token)
+        page = stu.page
+        await stu.sees("您好，这里是示范大学「心桥」")
+        await stu.type("/lang en")
+        await stu.sees("Language set to English.")
+        await expect(page.locator("h1")).to_have_text("Xinqiao", timeout=WAIT)
+        await expect(page.locator("#menu button", has_text="New concern")).to_be_visible()
+        await expect(page.locator("#compose [type=submit]")).to_have_text("Send")
+        await expect(page.locator(".photo span")).to_have_text("Photo")
+        assert await page.locator("#text").get_attribute("placeholder") == "Type a message…"
+        await expect(page.locator("#me")).to_have_text(re.compile(r" · Student$"))
+        await expect(page.locator("#lang")).to_have_text("中文")
+        # Another page of the same link (no local setting): the account's language.
+        other = await Person.open(browser, web.base, token)
+        await expect(other.page.locator("h1")).to_have_text("Xinqiao", timeout=WAIT)
+        await expect(other.page.locator("#lang")).to_have_text("中文")
+        await other.page.wait_for_timeout(1000)
+        # Back to Chinese with the page's button: one /lang, one answer.
+        await page.locator("#lang").click()
+        await stu.sees("已切换为中文")
+        await expect(page.locator("h1")).to_have_text("心桥")
+        await expect(other.page.locator("h1")).to_have_text("心桥", timeout=WAIT)  # live
+        await page.wait_for_timeout(1000)
+        history = await WebUser(web, token).history()
+        said = [e["html"] for e in history["events"]]
+        assert sum("Language set to English." in h for h in said) == 1, said
+        assert sum("已切换为中文" in h for h in said) == 1, said
+        assert [m["text"] for m in history["mine"]].count("/lang en") == 1
+        assert stu.errors == [] and other.errors == []
+        await stu.context.close()
+        await other.context.close()

@@ -55,6 +55,23 @@ function applyLang() {
   showMe();
   if (demoGroups) fillPicker();
 }
+// The page speaks the language the bot speaks to this account ("zh_CN" / "en").
+function pageLang(locale) { return locale === "en" ? "en" : "zh"; }
+function setLang(l) {
+  if (l === lang) return;
+  lang = l;
+  localStorage.setItem("xq-lang", lang);
+  applyLang();
+}
+// A live reply in another language: /lang was typed in the chat (or chosen elsewhere).
+async function followLocale(ev) {
+  if (!me || !ev.locale || pageLang(ev.locale) === lang) return;
+  const asked = me, as = token;
+  try {
+    const fresh = await (await api("/api/me", {}, as)).json();
+    if (me === asked) { me = fresh; setLang(pageLang(me.locale)); }  // still the same person
+  } catch (e) { /* offline: the next reply tries again */ }
+}
 function status(key) { document.getElementById("status").textContent = key ? t(key) : ""; }
 function log() { return document.getElementById("log"); }
 function languageHeader() { return { "Accept-Language": lang === "zh" ? "zh-CN" : "en" }; }
@@ -218,7 +235,7 @@ function press(card, ev, b) {
   });
 }
 
-function showEvent(ev) {
+function showEvent(ev, live = false) {
   if (ev.kind === "toast") {
     if (!ev.html) return;
     const div = document.createElement("div");
@@ -230,6 +247,7 @@ function showEvent(ev) {
   }
   if (seen.has(ev.id)) return;
   seen.add(ev.id);
+  if (live) followLocale(ev);
   last = Math.max(last, ev.id);
   const edited = ev.edit_of ? byMessageId.get(String(ev.edit_of)) : null;
   if (edited) freeze(edited);
@@ -274,7 +292,7 @@ async function stream(signal) {
         while ((cut = buf.indexOf("\n\n")) >= 0) {
           const block = buf.slice(0, cut); buf = buf.slice(cut + 2);
           const data = block.split("\n").filter(l => l.startsWith("data: ")).map(l => l.slice(6)).join("\n");
-          if (data) showEvent(JSON.parse(data));
+          if (data) showEvent(JSON.parse(data), true);
         }
       }
     } catch (e) {
@@ -319,6 +337,7 @@ async function openConversation(retried = false) {
   if (!token) { status(demoGroups ? "pick" : "noToken"); return; }
   try {
     me = await (await api("/api/me", { signal })).json();
+    if (me.locale) setLang(pageLang(me.locale));
     showMe();
     const resp = await api("/api/messages?since=0", { signal });
     const body = await resp.json();
@@ -387,11 +406,13 @@ async function demoLogin(number) {
 async function start() {
   applyLang();
   document.getElementById("lang").addEventListener("click", () => {
-    lang = lang === "zh" ? "en" : "zh";
-    localStorage.setItem("xq-lang", lang);
-    applyLang();
-    // The bot's own replies follow: the same "/lang" command as on Telegram, not shown.
-    if (token) post({ client_id: newId(), text: lang === "zh" ? "/lang zh_CN" : "/lang en", silent: true }, notice);
+    setLang(lang === "zh" ? "en" : "zh");
+    // The bot's own replies follow: the same "/lang" command as on Telegram, not shown;
+    // not sent when the bot already speaks it.
+    const locale = lang === "zh" ? "zh_CN" : "en";
+    if (!token || !me || me.locale === locale) return;
+    me.locale = locale;
+    post({ client_id: newId(), text: "/lang " + locale, silent: true }, notice);
   });
   const m = location.hash.match(/token=([A-Za-z0-9_-]+)/);
   if (m) {
