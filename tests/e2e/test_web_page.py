@@ -329,3 +329,30 @@ async def test_the_page_follows_a_lang_command_typed_in_the_chat(
         assert stu.errors == [] and other.errors == []
         await stu.context.close()
         await other.context.close()
+
+
+async def test_the_header_names_a_persons_main_roles(
+        db_url: str, tmp_path: Path, browser: Browser) -> None:
+    """陈浩然 is a counsellor (so on the crisis team), a Party member and a branch
+    secretary: the header names the first two that say what he does, in that order."""
+    from playwright.async_api import expect
+
+    await seed_roster(db_url)
+    expected = {"9003000003": ["counsellor", "branch_secretary"],  # 陈浩然
+                "9001000001": ["college_committee"],               # also a Party member
+                "9103000001": ["psych_centre"],                    # also on the crisis team
+                "9104000001": ["admin"], MEMBER: ["party_member"], STUDENT: ["student"]}
+    tokens = {n: await _token(db_url, n) for n in expected}
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        for number, roles in expected.items():
+            async with web.http.get(web.base + "/api/me",
+                                    headers=WebUser(web, tokens[number])._headers()) as r:
+                assert (await r.json())["shown"] == roles, number
+        person = await Person.open(browser, web.base, tokens["9003000003"])
+        await expect(person.page.locator("#me")).to_have_text("陈浩然 · 辅导员 · 支部书记",
+                                                              timeout=WAIT)
+        await person.page.locator("#lang").click()
+        await expect(person.page.locator("#me")).to_have_text(
+            "陈浩然 · Counsellor · Branch secretary")
+        assert person.errors == []
+        await person.context.close()

@@ -80,8 +80,8 @@ function languageHeader() { return { "Accept-Language": lang === "zh" ? "zh-CN" 
 function showMe() {
   const el = document.getElementById("me");
   if (!me) { el.textContent = ""; el.title = ""; return; }
-  const role = me.roles && me.roles.length ? t("role")[me.roles[0]] || me.roles[0] : "";
-  el.textContent = me.name + (role ? " · " + role : "");
+  const shown = (me.shown || (me.roles || []).slice(0, 1)).map(r => t("role")[r] || r);
+  el.textContent = [me.name].concat(shown).join(" · ");
   el.title = (me.roles || []).map(r => t("role")[r] || r).join("、");
   document.querySelectorAll("#menu button").forEach(b => {
     b.hidden = !(me.menu || []).includes(b.dataset.command);
