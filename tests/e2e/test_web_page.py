@@ -356,3 +356,71 @@ async def test_the_header_names_a_persons_main_roles(
             "陈浩然 · Counsellor · Branch secretary")
         assert person.errors == []
         await person.context.close()
+
+
+# --- Emoji ----------------------------------------------------------------------------------
+
+# The emoji as the page draws them: a message and a button of the page (its CSS, its
+# lang="zh-CN", which makes Chromium prefer the CJK fonts' own monochrome glyphs), each
+# emoji in a span of black text, screenshot and counted for clearly coloured pixels (not
+# black, white or grey). A grey boxed "SOS" has none; a colour emoji font's 🆘 has many.
+_PROBE_JS = """
+(chars) => {
+  const msg = document.createElement("div");
+  msg.className = "msg";
+  const box = document.createElement("div");
+  box.className = "buttons";
+  const button = document.createElement("button");
+  box.appendChild(button);
+  chars.forEach((ch, i) => {
+    for (const [parent, where] of [[msg, "m"], [button, "b"]]) {
+      const span = document.createElement("span");
+      span.id = "probe-" + where + i;
+      span.style.color = "#000";  // only the font may bring colour
+      span.textContent = ch;
+      parent.appendChild(span);
+    }
+  });
+  msg.appendChild(box);
+  document.getElementById("log").appendChild(msg);
+}
+"""
+_COLOUR_JS = """
+async (b64) => {
+  // Decoded here, not loaded as an image: the page's CSP allows no data: URLs.
+  const bytes = Uint8Array.from(atob(b64), ch => ch.charCodeAt(0));
+  const img = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+  const c = document.createElement("canvas");
+  c.width = img.width; c.height = img.height;
+  const g = c.getContext("2d");
+  g.drawImage(img, 0, 0);
+  const px = g.getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < px.length; i += 4) {
+    if (Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 80) n++;
+  }
+  return n;
+}
+"""
+EMOJI = ("🆘", "⚠️", "✅", "📝")
+
+
+async def test_emoji_render_in_colour(db_url: str, tmp_path: Path, browser: Browser) -> None:
+    """The crisis page's 🆘 (and the other emoji the texts use) come from a colour emoji
+    font, in messages and on buttons, not as a CJK font's grey glyph."""
+    await seed_roster(db_url)
+    token = await _token(db_url, STUDENT)
+    async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
+        stu = await Person.open(browser, web.base, token)
+        page = stu.page
+        await stu.sees("您好，这里是示范大学「心桥」")
+        await page.evaluate(_PROBE_JS, list(EMOJI))
+        colour = {}
+        for i, ch in enumerate(EMOJI):
+            for where in ("m", "b"):
+                shot = await page.locator(f"#probe-{where}{i}").screenshot()
+                colour[where, ch] = await page.evaluate(_COLOUR_JS,
+                                                        base64.b64encode(shot).decode())
+        await _shot(page, "web-emoji.png")
+        await stu.context.close()
+    assert all(n > 20 for n in colour.values()), colour
