@@ -6,6 +6,7 @@ from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from core.errors import InputError, too_long
+from core.replies import t
 from core.supervision import merge_concern, reject_concern, set_away, subtree_concerns
 from handlers.context import FlowContext
 
@@ -53,10 +54,12 @@ async def branch_command(ctx: FlowContext) -> None:
         ctx.say("branch.none")
         return
     tz = ZoneInfo(ctx.config.rules.timezone)
-    lines = []
+    lines, late = [], False
     for r in rows[:30]:
         due = r["due_reply_at"]
         overdue = due is not None and due < ctx.now.astimezone(timezone.utc)
+        late |= overdue
         lines.append(("⚠️ " if overdue else "· ") + r["number"] + " "
                      + (due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—"))
-    ctx.say("branch.list", count=len(rows), lines="\n".join(lines))
+    ctx.say("branch.list", count=len(rows), lines="\n".join(lines),
+            legend=t("branch.overdue_legend") if late else "")

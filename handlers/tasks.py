@@ -245,13 +245,16 @@ async def tasks_command(ctx: FlowContext) -> None:
     far = datetime.max.replace(tzinfo=timezone.utc)
     rows.sort(key=lambda r: (r["due_reply_at"] is None, r["due_reply_at"] or far))
     tz = ZoneInfo(ctx.config.rules.timezone)
-    lines = []
+    lines, late = [], False
     for r in rows:
         due = r["due_reply_at"]
         overdue = due is not None and due < ctx.now
+        late |= overdue
         lines.append(("⚠️ " if overdue else "· ") + r["number"] + " "
                      + (due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—"))
-    ctx.say("task.list", count=len(rows), lines="\n".join(lines))
+    # The ⚠️ legend only when a line carries it.
+    ctx.say("task.list", count=len(rows), lines="\n".join(lines),
+            legend=t("task.overdue_legend") if late else "")
     for r in rows[:TASK_ENTRIES]:
         status = ConcernStatus(r["status"])
         ctx.say("task.item", member_buttons(r["id"], status), number=r["number"],

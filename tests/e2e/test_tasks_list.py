@@ -118,3 +118,36 @@ async def test_tasks_entries_offer_exactly_the_allowed_actions(db_url: str) -> N
                     assert "不能进行此操作" not in m.text_of(answer)
             assert not [x for x in m.messages()[m.seen:] if "不能" in m.text_of(x)]
 
+
+
+async def test_the_overdue_legend_shows_only_when_something_is_overdue(db_url: str) -> None:
+    """/tasks and /branch explain ⚠️ only when a listed concern carries it."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from storage.db import make_engine, session_factory
+
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        async with RunningBot(bot_settings(db_url, api.base_url,
+                                           outbox={"per_chat_per_second": 50.0})):
+            stu = await bound_chat(api, db_url, STUDENT, 5001)
+            m = await bound_chat(api, db_url, MEMBER, 6001)
+            sec = await bound_chat(api, db_url, "9001000003", 6003)  # ACC-S1 secretary
+            await _submit(stu, m, "水房没热水")
+            for user, command, heading in ((m, "/tasks", "待办诉求"), (sec, "/branch", "所辖")):
+                user.say(command)
+                text = user.text_of(await user.expect(heading))
+                assert "⚠️" not in text and "超期" not in text, text
+            engine = make_engine(db_url)  # the concern's reply is now a day late
+            try:
+                async with session_factory(engine)() as s, s.begin():
+                    await s.execute(update(Concern).values(
+                        due_reply_at=datetime.now(timezone.utc) - timedelta(days=1)))
+            finally:
+                await engine.dispose()
+            for user, command, heading in ((m, "/tasks", "待办诉求"), (sec, "/branch", "所辖")):
+                user.say(command)
+                text = user.text_of(await user.expect(heading))
+                assert "⚠️ 为已超期" in text and "\n⚠️ DEMO-" in text, text
