@@ -227,7 +227,7 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
         if not settings.crisis.school_hotline.strip():
             log.warning("[crisis] school_hotline is not set, so the crisis reply names only the "
                         "national hotline: set XQ_CRISIS__SCHOOL_HOTLINE (or school_hotline "
-                        "in config.toml) to the school's own")
+                        "in config.toml) to the school's own crisis hotline.")
         print(startup_line(settings), flush=True)
         await asyncio.gather(*rt.workers(stop))
     finally:

@@ -111,7 +111,11 @@ def test_run_without_token_serves_the_web_chat_with_the_demo_picker(tmp_path: Pa
     assert proc.returncode == 0, stderr[-2000:]
     # The shipped config has no school hotline: the operator is told once, at start.
     warned = [line for line in stderr.splitlines() if "XQ_CRISIS__SCHOOL_HOTLINE" in line]
-    assert len(warned) == 1 and "[crisis] school_hotline is not set" in warned[0], stderr
+    assert len(warned) == 1, stderr
+    assert warned[0].endswith(
+        " WARNING xinqiao: [crisis] school_hotline is not set, so the crisis reply names only "
+        "the national hotline: set XQ_CRISIS__SCHOOL_HOTLINE (or school_hotline in "
+        "config.toml) to the school's own crisis hotline."), warned[0]
 
 
 def test_demo_mode_refuses_a_non_loopback_bind(tmp_path: Path) -> None:
