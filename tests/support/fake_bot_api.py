@@ -30,6 +30,7 @@ from tests.support.fake_bot_api_control import (
     spawn_standalone,
     stop_standalone,
 )
+from tests.support.fake_bot_api_limits import ChatRulesMixin, FloodControl
 from tests.support.fake_bot_api_methods import TelegramMethodsMixin
 from tests.support.fake_bot_api_updates import (
     DELIVERY_PREFIXES,
@@ -43,7 +44,7 @@ from tests.support.fake_bot_api_updates import (
 )
 
 
-class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
+class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin, ChatRulesMixin):
     """In-process fake; ``async with FakeBotAPI(token="123:ABC") as api: ...``."""
 
     def __init__(
@@ -74,7 +75,11 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
         self._message_ids: dict[Any, itertools.count] = {}
         self._messages: dict[tuple[Any, int], dict[str, Any]] = {}
         self._files: dict[str, tuple[bytes, str]] = {}
-        self._issued_callbacks: set[str] = set()
+        self._issued_callbacks: dict[str, float] = {}  # id -> time.monotonic() pushed
+        #: seconds a callback query can be answered (None: for ever); Telegram's is short
+        self.callback_ttl: float | None = None
+        self.known_chats: set[Any] = set()
+        self.flood: FloodControl | None = None
         self._answered_callbacks: set[str] = set()
         #: every callback query id pushed, in order (see ``callback_answers``)
         self.callback_ids: list[str] = []
@@ -126,6 +131,7 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
     # ------------------------------------------------------ updates queue
     def push_update(self, update: dict[str, Any]) -> int:
         update = dict(update)
+        self._learn_chats(update)
         uid = update.get("update_id")
         if uid is None:
             uid = update["update_id"] = self.next_update_id
@@ -334,6 +340,7 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
             if fault is not None:
                 raise fault.error()
             chat_id = params.get("chat_id")
+            self._check_chat(lower, chat_id)
             if isinstance(chat_id, (int, str)) and chat_id in self._blocked:
                 group = isinstance(chat_id, int) and chat_id < 0
                 raise TelegramError(403, "Forbidden: bot was kicked from the group chat"
