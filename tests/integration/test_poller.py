@@ -140,6 +140,11 @@ async def test_nothing_new_confirms_nothing_and_stores_nothing(sf) -> None:  # n
             assert call.params["allowed_updates"] == [
                 "message", "callback_query", "edited_message", "my_chat_member"]
             assert call.params.get("timeout") in (0, None)
+            async with sf() as s:
+                stored = {r.update_id: r.payload for r in (await s.execute(
+                    select(InboxRow))).scalars()}
+            # The update exactly as Telegram sent it (JSON types, no nulls added).
+            assert stored[str(first)] == api.pushed[first]
             # A re-delivered batch (no new rows) still confirms but counts nothing new.
             poller.offset = first
             assert await poller.poll_once() == 0 and poller.stored == 2

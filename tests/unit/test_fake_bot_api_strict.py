@@ -86,7 +86,7 @@ async def test_callback_answers_follow_telegrams_rules(api, bot) -> None:  # noq
 
 
 async def test_flood_control_is_opt_in_and_answers_429_with_retry_after(api, bot) -> None:  # noqa: ANN001
-    api.add_chat(*range(100, 140))
+    api.add_chat(*range(100, 160))
     for _ in range(3):  # off by default: Telegram's limits are not what most tests test
         await bot.send_message(100, "快")
     api.flood_control(per_chat=1.0, overall=30.0)
@@ -95,10 +95,11 @@ async def test_flood_control_is_opt_in_and_answers_429_with_retry_after(api, bot
         await bot.send_message(101, "二")
     assert caught.value.retry_after >= 1
     sent, refused = 0, 0
-    for chat in range(102, 140):  # 38 chats at once: above 30/s overall
+    for chat in range(102, 160):  # 58 chats at once: far above 30/s overall
         try:
             await bot.send_message(chat, "群发")
             sent += 1
         except TelegramRetryAfter:
             refused += 1
-    assert sent <= 33 and refused >= 5
+    # The fake allows a quarter more than the rate (jitter between send and arrival).
+    assert sent <= 37 and refused >= 20
