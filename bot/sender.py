@@ -85,7 +85,9 @@ class OutboxSender:
                  max_attempts: int, default_locale: str,
                  on_unreachable: Callable[[str, str], None] = lambda c, i: None) -> None:
         self.sf, self.clock, self.channels = sf, clock, channels
-        self.bucket = TokenBucket(global_rate)
+        # A small burst: with one of a full second's worth (30), the first second of a
+        # bulk send would carry 60 messages, and Telegram answers 429 above ~30/s.
+        self.bucket = TokenBucket(global_rate, burst=max(1.0, global_rate / 10))
         self.chat_interval = 1.0 / per_chat_rate
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self.default_locale = default_locale

@@ -56,6 +56,7 @@ async def _rows(sf) -> list[OutboxRow]:  # noqa: ANN001
 async def rig(sf):  # noqa: ANN001, ANN201
     await _admin(sf)
     async with FakeBotAPI(token=TOKEN) as api:
+        api.add_chat(ADMIN_CHAT, *range(100, 400))  # people who pressed Start before
         bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
         sender = OutboxSender(sf, SystemClock(), {"telegram": TelegramSender(bot, Catalog.load())},
                               global_rate=1000, per_chat_rate=1000, concurrency=8,

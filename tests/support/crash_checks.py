@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from bot.config import load_settings
 from bot.telegram.render import render_text
+from core.replies import t
 from locales import Catalog
 from storage.db import make_engine, session_factory
 from storage.tables import Concern, ConcernEvent, InboxRow, OutboxRow
@@ -37,7 +38,8 @@ def render(key: str, **params: Any) -> str:
 
 def notice() -> str:
     """The privacy notice every account gets once, with its first reply."""
-    return render("start.privacy", days=load_settings(ROOT / "config.toml").privacy.retention_days)
+    days = load_settings(ROOT / "config.toml").privacy.retention_days
+    return render("start.privacy", days=t("unit.days", count=days))
 
 
 # ----------------------------------------------------------------------------- database

@@ -20,7 +20,7 @@ import signal
 import sys
 import time
 from collections import Counter, deque
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -30,9 +30,10 @@ from tests.support.fake_bot_api_control import (
     spawn_standalone,
     stop_standalone,
 )
+from tests.support.fake_bot_api_limits import ChatRulesMixin, FloodControl
+from tests.support.fake_bot_api_log import CallLogMixin
 from tests.support.fake_bot_api_methods import TelegramMethodsMixin
 from tests.support.fake_bot_api_updates import (
-    DELIVERY_PREFIXES,
     Call,
     Fault,
     TelegramError,
@@ -43,7 +44,7 @@ from tests.support.fake_bot_api_updates import (
 )
 
 
-class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
+class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin, ChatRulesMixin, CallLogMixin):
     """In-process fake; ``async with FakeBotAPI(token="123:ABC") as api: ...``."""
 
     def __init__(
@@ -74,7 +75,13 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
         self._message_ids: dict[Any, itertools.count] = {}
         self._messages: dict[tuple[Any, int], dict[str, Any]] = {}
         self._files: dict[str, tuple[bytes, str]] = {}
-        self._issued_callbacks: set[str] = set()
+        self._issued_callbacks: dict[str, float] = {}  # id -> time.monotonic() pushed
+        #: seconds a callback query can be answered (None: for ever); Telegram's is short
+        self.callback_ttl: float | None = None
+        self.known_chats: set[Any] = set()
+        #: every update pushed, by update_id, as sent to the bot
+        self.pushed: dict[int, dict[str, Any]] = {}
+        self.flood: FloodControl | None = None
         self._answered_callbacks: set[str] = set()
         #: every callback query id pushed, in order (see ``callback_answers``)
         self.callback_ids: list[str] = []
@@ -126,10 +133,12 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
     # ------------------------------------------------------ updates queue
     def push_update(self, update: dict[str, Any]) -> int:
         update = dict(update)
+        self._learn_chats(update)
         uid = update.get("update_id")
         if uid is None:
             uid = update["update_id"] = self.next_update_id
         self.next_update_id = max(self.next_update_id, uid + 1)
+        self.pushed[uid] = update
         if self._pending and uid <= self._pending[-1]["update_id"]:
             self._pending_sorted = False
         self._pending.append(update)
@@ -241,73 +250,6 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
             return fault
         return None
 
-    # ---------------------------------------------------------- call log
-    def sent(self, chat_id: Any = None, method: str | None = None, *,
-             include_failed: bool = False) -> list[Call]:
-        """Delivery calls (send*/edit*/...) or all calls of ``method``."""
-        if method is not None:
-            method = self._handlers.get(method.lower(), (method,))[0]
-        return [
-            c for c in self.calls
-            if (c.method == method if method else c.method.startswith(DELIVERY_PREFIXES))
-            and (chat_id is None or c.params.get("chat_id") == chat_id)
-            and (include_failed or c.response_status == 200)
-        ]
-
-    def texts(self, chat_id: Any) -> list[str]:
-        """Texts/captions successfully sent (not edited) to ``chat_id``, in order."""
-        out = []
-        for c in self.sent(chat_id):
-            if c.method.startswith("send"):
-                value = c.params.get("text", c.params.get("caption"))
-                if isinstance(value, str):
-                    out.append(value)
-        return out
-
-    def callback_answers(self) -> dict[str, int]:
-        """answerCallbackQuery calls (failed ones too) per pushed callback query id.
-
-        Every pushed id is a key, so an unanswered press shows as 0 and a double answer
-        as 2; ids the bot answered but we never pushed appear with their count as well.
-        """
-        counts = dict.fromkeys(self.callback_ids, 0)
-        for c in self.calls:
-            if c.method == "answerCallbackQuery":
-                qid = str(c.params.get("callback_query_id") or "")
-                counts[qid] = counts.get(qid, 0) + 1
-        return counts
-
-    def reset_calls(self) -> None:
-        self.calls.clear()
-        self.counts.clear()
-        self.errors.clear()
-
-    async def wait_for(self, predicate: Callable[[FakeBotAPI], Any], timeout: float = 10,
-                       interval: float = 0.01) -> Any:
-        """Poll until ``predicate(api)`` is truthy; return its value."""
-        deadline = time.monotonic() + timeout
-        while True:
-            result = predicate(self)
-            if inspect.isawaitable(result):
-                result = await result
-            if result:
-                return result
-            if time.monotonic() >= deadline:
-                name = getattr(predicate, "__name__", repr(predicate))
-                raise TimeoutError(f"wait_for({name}) not satisfied within {timeout}s; "
-                                   f"{self.describe()}")
-            await asyncio.sleep(interval)
-
-    def describe(self, last: int = 8) -> str:
-        tail = "; ".join(c.short() for c in self.calls[-last:]) or "none"
-        return (f"{len(self.calls)} calls {dict(self.counts)}, "
-                f"{len(self._pending)} pending updates, last calls: {tail}")
-
-    def stats(self) -> dict[str, Any]:
-        return {"counts": dict(self.counts), "errors": dict(self.errors),
-                "total_calls": len(self.calls), "pending_updates": len(self._pending),
-                "confirmed_offset": self.confirmed_offset, "next_update_id": self.next_update_id}
-
     # ------------------------------------------------------------- HTTP
     async def _handle(self, request: web.Request) -> web.Response:
         at = time.monotonic()
@@ -334,6 +276,7 @@ class FakeBotAPI(UpdateBuildersMixin, TelegramMethodsMixin):
             if fault is not None:
                 raise fault.error()
             chat_id = params.get("chat_id")
+            self._check_chat(lower, chat_id)
             if isinstance(chat_id, (int, str)) and chat_id in self._blocked:
                 group = isinstance(chat_id, int) and chat_id < 0
                 raise TelegramError(403, "Forbidden: bot was kicked from the group chat"

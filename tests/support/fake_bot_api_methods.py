@@ -9,23 +9,28 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import time
 from typing import Any, Callable
 
 from tests.support.fake_bot_api_updates import TelegramError, Upload, chat_obj
-
-_HTML_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span",
-                        "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"})
-_TAG_RE = re.compile(r"<(/?)([^\s<>/]+)[^<>]*>")
+from tests.support.telegram_html import problems, visible_text
 
 
-def check_text(text: str, limit: int, empty: str | None, too_long: str) -> None:
-    # Code points, not UTF-16 units: close enough for CJK text, and it
-    # matches how the bot itself is expected to measure and split.
-    if empty and not text.strip():
+
+def check_text(text: str, limit: int, empty: str | None, too_long: str,
+               parse_mode: Any = None) -> None:
+    """Telegram's rules for a text or caption: under ``parse_mode=HTML`` only its tags,
+    closed and nested, ``<``/``&`` escaped (else "can't parse entities"); the length
+    counted in UTF-16 units of what the reader sees."""
+    html_mode = isinstance(parse_mode, str) and parse_mode.lower() == "html"
+    if html_mode:
+        found = problems(text)
+        if found:
+            raise TelegramError(400, f"Bad Request: can't parse entities: {found[0]}")
+    shown = visible_text(text) if html_mode else text
+    if empty and not shown.strip():
         raise TelegramError(400, f"Bad Request: {empty}")
-    if len(text) > limit:
+    if len(shown.encode("utf-16-le")) // 2 > limit:
         raise TelegramError(400, f"Bad Request: {too_long}")
 
 
@@ -42,33 +47,6 @@ def check_markup(markup: Any) -> None:
                                     "Text buttons are unallowed in the inline keyboard")
 
 
-def check_html(text: str, parse_mode: Any) -> None:
-    """Reject unknown or unbalanced tags, Telegram's most common HTML error.
-
-    Deliberately conservative (a bare "<" followed by a space is accepted):
-    the point is to catch unescaped user input such as "<张三>" in a reply.
-    """
-    if not isinstance(parse_mode, str) or parse_mode.lower() != "html":
-        return
-    stack: list[str] = []
-    for match in _TAG_RE.finditer(text):
-        closing, tag = match.group(1), match.group(2).lower()
-        offset = len(text[: match.start()].encode())
-        prefix = "Bad Request: can't parse entities: "
-        if tag not in _HTML_TAGS:
-            raise TelegramError(
-                400, f'{prefix}Unsupported start tag "{tag}" at byte offset {offset}')
-        if not closing:
-            stack.append(tag)
-        elif not stack or stack[-1] != tag:
-            raise TelegramError(400, f'{prefix}Unexpected end tag at byte offset {offset}')
-        else:
-            stack.pop()
-    if stack:
-        raise TelegramError(400, "Bad Request: can't parse entities: Can't find end tag "
-                            f'corresponding to start tag "{stack[-1]}"')
-
-
 class TelegramMethodsMixin:
     # Provided by the host class.
     bot_user: dict[str, Any]
@@ -76,7 +54,8 @@ class TelegramMethodsMixin:
     _pending: Any
     _messages: dict[tuple[Any, int], dict[str, Any]]
     _files: dict[str, tuple[bytes, str]]
-    _issued_callbacks: set[str]
+    _issued_callbacks: dict[str, float]
+    callback_ttl: float | None
     _answered_callbacks: set[str]
     _upload_seq: itertools.count
 
@@ -131,16 +110,15 @@ class TelegramMethodsMixin:
 
     def _send_message(self, p: dict) -> dict:
         text = p.get("text") or ""
-        check_text(text, 4096, "message text is empty", "message is too long")
-        check_html(text, p.get("parse_mode"))
+        check_text(text, 4096, "message text is empty", "message is too long",
+                   p.get("parse_mode"))
         return self._bot_message(p, {"text": text})
 
     def _caption(self, p: dict) -> dict[str, Any]:
         caption = p.get("caption")
         if caption is None:
             return {}
-        check_text(caption, 1024, None, "message caption is too long")
-        check_html(caption, p.get("parse_mode"))
+        check_text(caption, 1024, None, "message caption is too long", p.get("parse_mode"))
         return {"caption": caption}
 
     def _media_file(self, p: dict, key: str) -> tuple[str, Upload | None]:
@@ -171,8 +149,8 @@ class TelegramMethodsMixin:
 
     def _edit_text(self, p: dict) -> Any:
         text = p.get("text") or ""
-        check_text(text, 4096, "message text is empty", "message is too long")
-        check_html(text, p.get("parse_mode"))
+        check_text(text, 4096, "message text is empty", "message is too long",
+                   p.get("parse_mode"))
         return self._edit(p, {"text": text}, needs="text")
 
     def _edit_caption(self, p: dict) -> Any:
@@ -186,12 +164,11 @@ class TelegramMethodsMixin:
         if key[0] is None or key[1] is None:
             raise TelegramError(400, "Bad Request: message identifier is not specified")
         old = self._messages.get(key)
-        if old is None:
-            # Unknown to the fake (e.g. a hand-built callback message): be
-            # lenient rather than fail with "message to edit not found".
-            base = {"message_id": key[1], "date": int(time.time()),
-                    "chat": chat_obj(key[0]), "from": self.bot_user}
-        elif needs and needs not in old:
+        if old is None or old.get("from", {}).get("id") != self.bot_user["id"]:
+            # Never sent (or deleted), or the user's own message: Telegram says so.
+            raise TelegramError(400, "Bad Request: message to edit not found"
+                                if old is None else "Bad Request: message can't be edited")
+        if needs and needs not in old:
             raise TelegramError(400, "Bad Request: there is no text in the message to edit")
         else:
             base = {k: v for k, v in old.items() if k not in ("reply_markup", "edit_date")}
@@ -209,11 +186,15 @@ class TelegramMethodsMixin:
 
     def _answer_callback(self, p: dict) -> bool:
         qid = str(p.get("callback_query_id") or "")
-        if qid in self._answered_callbacks:
+        pushed = self._issued_callbacks.get(qid)
+        expired = pushed is not None and self.callback_ttl is not None and \
+            time.monotonic() - pushed > self.callback_ttl
+        if pushed is None or expired or qid in self._answered_callbacks:
             raise TelegramError(400, "Bad Request: query is too old and response timeout "
                                 "expired or query ID is invalid")
-        if qid in self._issued_callbacks:
-            self._answered_callbacks.add(qid)
+        if len(str(p.get("text") or "")) > 200:
+            raise TelegramError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self._answered_callbacks.add(qid)
         return True
 
     @staticmethod

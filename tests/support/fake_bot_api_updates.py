@@ -59,7 +59,7 @@ class UpdateBuildersMixin:
     bot_user: dict[str, Any]
     _messages: dict[tuple[Any, int], dict[str, Any]]
     _files: dict[str, tuple[bytes, str]]
-    _issued_callbacks: set[str]
+    _issued_callbacks: dict[str, float]
     callback_ids: list[str]
 
     def push_update(self, update: dict[str, Any]) -> int:  # pragma: no cover
@@ -90,6 +90,7 @@ class UpdateBuildersMixin:
             "from": user,
             **fields,
         }
+        self._messages[(cid, message["message_id"])] = message  # Telegram keeps it too
         return self.push_update({"message": message})
 
     def push_text(
@@ -225,7 +226,7 @@ class UpdateBuildersMixin:
             "data": data,
             "message": message,
         }
-        self._issued_callbacks.add(callback["id"])
+        self._issued_callbacks[callback["id"]] = time.monotonic()
         self.callback_ids.append(callback["id"])
         return self.push_update({"callback_query": callback})
 
