@@ -5,7 +5,7 @@ away, unbound, unreachable or gone; no discipline contact for a 举报; no commi
 concern about a Party member) and get a button per person who could take it now (not
 away, reachable). When nobody fits, the buttons offer Party members near the requester,
 then of the whole university (``fallback_candidates``), so an admin can always dispatch
-in chat. A press comes back as ``Verb.REDISPATCH`` and meets the same check as the
+in chat; never for a 举报, which only the discipline office handles. A press comes back as ``Verb.REDISPATCH`` and meets the same check as the
 secretary's re-dispatch: the person must be one of ``dispatch_candidates`` and the
 presser must be allowed ``admin_dispatch`` by core.handling (admins only).
 """
@@ -104,6 +104,8 @@ async def dispatch_candidates(store: Any, concern: Any) -> list[int]:
         store, category=concern.category, concern_type=concern.type, profile=profile,
         about_member=bool(extra.get("about_member")),
         about_branch_code=extra.get("about_branch_code"))
+    if concern.type == ConcernType.REPORT.value:
+        return fitting  # a 举报 goes to the discipline office, never to a member
     return fitting + await fallback_candidates(
         store, profile, about_branch_code=extra.get("about_branch_code"))
 
@@ -121,7 +123,9 @@ async def send_to_admin_queue(store: Any, *, concern_id: int, number: str, categ
                                      about_branch_code=about_branch_code)
     candidates = await available_people(store, fitting, now, exclude={requester_id})
     pick = "admin.queue_pick"
-    if not candidates:
+    if not candidates and type_ == ConcernType.REPORT.value:
+        pick = "admin.queue_report_nobody"  # never handed to a Party member
+    elif not candidates:
         candidates = await available_people(store, await fallback_candidates(
             store, profile, about_branch_code=about_branch_code), now, exclude={requester_id})
         pick = "admin.queue_pick_fallback" if candidates else "admin.queue_nobody"

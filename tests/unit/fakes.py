@@ -87,6 +87,10 @@ class FakeStore:
     async def requester_profile(self, person_id: int) -> RequesterProfile:
         return self.profiles[person_id]
 
+    async def concern_fields(self, concern_id: int, *names: str) -> dict[str, Any]:
+        row = self.concerns.get(concern_id, {})
+        return {n: row.get(n) for n in names}
+
     async def people_with_role(self, role: str) -> list[int]:
         return self.roles.get(role, [])
 

@@ -146,3 +146,24 @@ async def test_with_no_reachable_party_member_the_notice_offers_no_dispatch() ->
     text = _text(reply)
     assert reply.buttons == ()
     assert "直接派单" not in text and "目前没有能联系上的党员可以派单" in text
+
+
+async def test_a_report_is_never_offered_to_party_members() -> None:
+    """举报 goes to the discipline office only: with no discipline contact reachable the
+    admin gets no member buttons, and a forged press for a member is not a candidate."""
+    from core.admin_queue import dispatch_candidates
+
+    s = _functional_store()
+    draft = Draft(category="logistics", type="report", texts=["某党员收受好处"])
+    new = await submit_concern(s, now=NOW, rules=RULES, requester_id=REQUESTER, draft=draft,
+                               channel="telegram", source_key="k")
+    assert new.member_id is None
+    (sent,) = [m for m in s.sent if m.chat_id == "900"]
+    text = _text(sent.reply)
+    assert sent.reply.buttons == ()
+    assert "只能由纪检部门处理" in text and "直接派单" not in text
+
+    class Stored:
+        id, type, category, requester_id = new.id, "report", "logistics", REQUESTER
+
+    assert await dispatch_candidates(s, Stored) == []
