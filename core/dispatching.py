@@ -30,7 +30,9 @@ async def decide_route(store: Any, *, category: str, concern_type: str | None,
     """Route a concern: zones, availability and fallbacks from the store, rules from core.
 
     ``exclude``: people who must not get it (a member just deactivated), treated as
-    unavailable so their zone's deputy or branch secretary takes over.
+    unavailable so their zone's deputy or branch secretary takes over. The requester is
+    always excluded: a zone's member who writes about their own building does not get
+    their own concern as a task.
     """
     zones: list[Zone] = []
     discipline: list[int] = []
@@ -59,7 +61,8 @@ async def decide_route(store: Any, *, category: str, concern_type: str | None,
         candidates = sorted(set(people) | {p for s in secretaries.values() for p in s})
     off = await store.unavailable_people(candidates, now) if candidates else set()
     load = await store.open_load(candidates) if candidates else {}
-    context = RoutingContext(unavailable=frozenset(off) | frozenset(exclude),
+    excluded = frozenset(exclude) | {profile.person_id}
+    context = RoutingContext(unavailable=frozenset(off) | excluded,
                              secretaries=secretaries, discipline_contacts=discipline,
                              college_committee=committee, branch_of=branch_of)
     return route_concern(category, profile, zones, load, context, concern_type=concern_type,
