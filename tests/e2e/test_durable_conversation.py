@@ -71,7 +71,9 @@ async def test_restart_mid_conversation_continues(db_url: str) -> None:
         u = ChatUser(api, 8002)
         settings = bot_settings(db_url, api.base_url, outbox={"per_chat_per_second": 50.0})
         async with RunningBot(settings):
-            u.say(f"/start {await binding_code(db_url, '2023020101')}")
+            # A student with no zone of their own (2023020101, the 3号楼 deputy, would be
+            # handed their own concern: see test_lifecycle_routing).
+            u.say(f"/start {await binding_code(db_url, '2023010103')}")
             await u.expect("绑定成功")
             u.say("图书馆空调不制冷")
             menu = await u.expect("请选择诉求类别")
