@@ -3,8 +3,6 @@
 library errors."""
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import select
 
 from storage.tables import OutboxRow
