@@ -1,7 +1,8 @@
 """A person in a Telegram chat with the bot, for end-to-end tests: send, read, press buttons.
 
 The person is strict: ``expect`` fails on any message that arrives before the awaited one
-unless the call ``allow``-s it or the person ``ignore``-s it (a known notice); ``press``
+unless the call ``allow``-s it or the person ``ignore``-s it (a known notice), and on a
+message that repeats one of its merged parts (a reply queued twice); ``press``
 takes a button by its whole label and waits for that press's one answerCallbackQuery;
 ``assert_quiet`` checks that nothing else arrived. ``tests/e2e/conftest.py`` checks after
 each test that every read chat was read to the end and every pushed callback query was
@@ -20,6 +21,14 @@ LIVE: list[ChatUser] = []
 
 def _short(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[:width] + "…"
+
+
+def _no_repeated_part(user_id: int, text: str) -> None:
+    """The sender joins replies queued together into one message ("\n\n" between them):
+    the same reply twice in one message is a message sent twice."""
+    parts = [p for p in text.split("\n\n") if p.strip()]
+    twice = sorted({_short(p) for p in parts if parts.count(p) > 1})
+    assert not twice, f"user {user_id} got the same text twice in one message: {twice}"
 
 
 class ChatUser:
@@ -84,6 +93,7 @@ class ChatUser:
                 text = self.text_of(msgs[i])
                 if fragment in text:
                     self.seen = i + 1
+                    _no_repeated_part(self.user_id, text)
                     return msgs[i]
                 if not self._allowed(text, allow):
                     raise AssertionError(
