@@ -33,21 +33,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 _PASSED = pytest.StashKey[bool]()
 
 
-def unanswered_or_twice(users: list[chat.ChatUser], *, ok_only: bool = False) -> dict[str, int]:
-    """Pushed callback query ids whose answerCallbackQuery count is not exactly 1
-    (``ok_only``: counting the answers Telegram accepted)."""
-    bad = {}
-    for api in {id(u.api): u.api for u in users}.values():
-        counts = dict.fromkeys(api.callback_ids, 0) if ok_only else api.callback_answers()
-        if ok_only:
-            for c in api.calls:
-                if c.method == "answerCallbackQuery" and c.ok:
-                    qid = str(c.params.get("callback_query_id"))
-                    counts[qid] = counts.get(qid, 0) + 1
-        bad.update({qid: n for qid, n in counts.items() if n != 1})
-    return bad
-
-
 def unread_messages(users: list[chat.ChatUser]) -> dict[int, list[str]]:
     return {u.user_id: u.unread() for u in users if u.read_any and u.unread()}
 
@@ -60,7 +45,7 @@ def chat_oracles(request: pytest.FixtureRequest) -> Iterator[None]:
     chat.LIVE.clear()
     if not request.node.stash.get(_PASSED, False):
         return  # the test's own failure says more
-    bad = unanswered_or_twice(
+    bad = chat.unanswered_or_twice(
         users, ok_only=request.node.get_closest_marker("crash_resends") is not None)
     assert not bad, f"callback queries not answered exactly once (id: answers): {bad}"
     unread = unread_messages(users)

@@ -1,4 +1,5 @@
-"""Through the real bot: a concern marked "涉及党员" skips the branch; /branch, /away refusals."""
+"""Through the real bot: a concern marked "涉及党员" skips the branch and reaches exactly one
+college committee member (nobody else hears of it); /branch, /away refusals."""
 from __future__ import annotations
 
 import asyncio

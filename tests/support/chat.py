@@ -163,3 +163,17 @@ class ChatUser:
                 raise AssertionError(f"user {self.user_id} pressed {label!r}: no "
                                      f"answerCallbackQuery for {qid} in {timeout}s") from None
         return matches[0]["callback_data"]
+
+
+def unanswered_or_twice(users: list[ChatUser], *, ok_only: bool = False) -> dict[str, int]:
+    """Callback query ids pushed to these people's fake Bot API(s) whose answerCallbackQuery
+    calls are not exactly one (``ok_only``: counting only the answers Telegram accepted)."""
+    bad = {}
+    for api in {id(u.api): u.api for u in users}.values():
+        counts = dict.fromkeys(api.callback_ids, 0)
+        for c in api.calls:
+            if c.method == "answerCallbackQuery" and (c.ok or not ok_only):
+                qid = str(c.params.get("callback_query_id") or "")
+                counts[qid] = counts.get(qid, 0) + 1
+        bad.update({qid: n for qid, n in counts.items() if n != 1})
+    return bad
