@@ -53,8 +53,9 @@ async def test_queue_notice_names_the_reason_and_dispatches(db_url: str) -> None
             card = await peer.expect("新诉求")
             assert "水房没有热水" in peer.text_of(card)
             await stu.expect("已分派给负责的党员同志办理")
-            await peer.press(card, "签收")
+            await peer.press(card, "✅ 签收")
             await peer.expect("已签收")
+            await stu.expect("已由负责的党员签收")
             # A second press (another admin's copy, say) changes nothing.
             await admin.press(notice, peer_name)
             await admin.expect("当前状态下不能进行此操作")

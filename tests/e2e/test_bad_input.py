@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -47,28 +48,49 @@ async def test_empty_long_unsupported_and_unknown(bot: FakeBotAPI, db_url: str) 
     assert await query(db_url, select(Concern.id)) == []
 
 
+STALE = "这个按钮已过期。请使用最新消息中的按钮，或发送 /cancel 重新开始。"
+INVALID = "这个按钮无效。请使用最新消息中的按钮。"
+FORGED = ("hello", "x1:drop_tables::0", "x1:cat:../../etc:0", "x2:cat:it:1")
+
+
 async def test_forged_and_stale_buttons(bot: FakeBotAPI, db_url: str) -> None:
     u = ChatUser(bot, 7002)
     u.say(f"/start {await binding_code(db_url, '2023010103')}")
     await u.expect("绑定成功")
     u.say("食堂饭菜太咸")
     menu = await u.expect("请选择诉求类别")
-    bot.push_callback(7002, "x1:cat:logistics:999", int(menu.result["message_id"]))
-    await u.expect("按钮已过期")
-    for forged in ("hello", "x1:drop_tables::0", "x1:cat:../../etc:0", "x2:cat:it:1"):
-        bot.push_callback(7002, forged, int(menu.result["message_id"]))
-        await u.expect("这个按钮无效")
-    await u.press(menu, "后勤生活")
-    kinds = await u.expect("请选择诉求性质")
-    await u.press(menu, "教学教务")  # the category menu is an older step now
-    await u.expect("按钮已过期")
-    await u.press(kinds, "投诉")
-    await u.expect("请确认您的诉求")
+    # Each of the 8 presses: its callback query id and the message it brought.
+    presses: list[tuple[str, Any]] = []
+
+    async def push(data: str, reply: str) -> None:
+        update = bot.push_callback(7002, data, int(menu.result["message_id"]))
+        presses.append((bot.pushed[update]["callback_query"]["id"], await u.expect(reply)))
+
+    async def press(call: Any, label: str, reply: str) -> Any:
+        await u.press(call, label)
+        presses.append((u.pressed[-1], await u.expect(reply)))
+        return presses[-1][1]
+
+    await push("x1:cat:logistics:999", "按钮已过期")  # a button of an older draft
+    for forged in FORGED:
+        await push(forged, "这个按钮无效")
+    kinds = await press(menu, "后勤生活", "请选择诉求性质")
+    await press(menu, "教学教务", "按钮已过期")  # the category menu is an older step now
+    await press(kinds, "投诉", "请确认您的诉求")
+    await bot.wait_for(lambda _: all(u.answers(qid) for qid, _ in presses))
+    await u.assert_quiet()  # a second answer or another message would be here by now
+    # Every press, forged or not, stops spinning with exactly one answer; a refused one
+    # says why in the answer and in the chat, an accepted one moves the draft on.
+    got = [(m.method, u.text_of(m), [a.params.get("text") for a in u.answers(qid)])
+           for qid, m in presses]
+    assert got == [("sendMessage", STALE, [STALE])] + \
+        [("sendMessage", INVALID, [INVALID])] * 4 + [
+        ("editMessageText", "类别：后勤生活\n请选择诉求性质：", [None]),
+        ("sendMessage", STALE, [STALE]),
+        ("editMessageText", "<b>请确认您的诉求</b>\n类别：后勤生活\n性质：投诉\n"
+                            "内容：食堂饭菜太咸\n附件：0 个", [None])]
     audits = await query(db_url, select(AuditLog.detail).where(AuditLog.kind == "forged_button"))
-    assert sorted(d["data"] for (d,) in audits) == sorted(
-        ["hello", "x1:drop_tables::0", "x1:cat:../../etc:0", "x2:cat:it:1"])
-    answered = bot.sent(method="answerCallbackQuery")
-    assert len(answered) >= 7  # every pressed button, forged or not, stops spinning
+    assert sorted(d["data"] for (d,) in audits) == sorted(FORGED)
 
 
 async def test_group_chat_gets_one_refusal(bot: FakeBotAPI, db_url: str) -> None:

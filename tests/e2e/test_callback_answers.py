@@ -40,7 +40,7 @@ async def _unbound_walk(api: FakeBotAPI, p: Presser) -> None:
     """An unbound person: the whole intake by buttons, a stale, a forged button, /lang."""
     u = ChatUser(api, 4001, "路人")
     u.say("/start")
-    await p.press(u, await u.expect("提交诉求"), "提交诉求")                   # NEW
+    await p.press(u, await u.expect("提交诉求"), "📝 提交诉求")                   # NEW
     await p.press(u, await u.expect("请先选择您所在的学院"), "会计学院")         # COLLEGE
     await p.press(u, await u.expect("请选择您的宿舍楼"), "3号楼")              # BUILDING
     category = await u.expect("请选择诉求类别")
@@ -48,11 +48,11 @@ async def _unbound_walk(api: FakeBotAPI, p: Presser) -> None:
     await p.press(u, await u.expect("请选择诉求性质"), "求助")                  # TYPE
     await u.expect("请描述您的诉求")
     u.say("水房没有热水")
-    await p.press(u, await u.expect("已收到"), "写好了")                       # DONE
-    await p.press(u, await u.expect("请确认您的诉求"), "涉及党员")               # ABOUT
-    await p.press(u, await u.expect("哪位党员所在的党支部"), "不确定")            # ABOUT_BRANCH
-    await u.expect("已标记：涉及党员")
-    confirm = [m for m in u.messages() if "请确认您的诉求" in u.text_of(m)][-1]
+    await p.press(u, await u.expect("已收到"), "✅ 写好了")                       # DONE
+    await p.press(u, await u.expect("请确认您的诉求"), "⚖️ 涉及党员")               # ABOUT
+    await p.press(u, await u.expect("哪位党员所在的党支部"), "不确定 / 不说明")     # ABOUT_BRANCH
+    confirm = await u.expect("请确认您的诉求")  # the summary again, in place
+    await u.expect("已标记：涉及党员（支部：—）")
     await p.press(u, confirm, "确认提交")                                     # CONFIRM
     await u.expect("诉求已提交")
     await u.press(category, "后勤生活")  # a button of a step long gone
@@ -83,29 +83,40 @@ async def _handling_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
         (COLLEGE, 6004))}
     stu, a, sec, col = users[STUDENT], users[MEMBER_A], users[SECRETARY], users[COLLEGE]
     await _submit(stu, "3号楼水房没有热水")
-    await p.press(a, await a.expect("新诉求"), "签收")                          # ACCEPT
+    await p.press(a, await a.expect("新诉求"), "✅ 签收")                          # ACCEPT
     card = await a.expect("已签收")
     await stu.expect("已由负责的党员签收")
-    await p.press(a, card, "联系诉求人")                                        # CONTACT
+    await p.press(a, card, "💬 联系诉求人")                                        # CONTACT
     await a.expect("请输入要发给诉求人的消息")
     a.say("我明天来看")
     await a.expect("已转达")
-    await p.press(stu, await stu.expect("处理人的消息"), "回复")                 # ANSWER
+    await p.press(stu, await stu.expect("处理人的消息"), "💬 回复")                 # ANSWER
     await stu.expect("请输入要回复处理人的内容")
     stu.say("好的")
-    await p.press(a, await a.expect("诉求人的回复"), "申请延期")                  # EXTEND
+    await stu.expect("已转达")
+    await p.press(a, await a.expect("诉求人的回复"), "⏳ 申请延期")                  # EXTEND
     await a.expect("请输入延期截止日期")
     a.say("2030-12-20 等配件")
+    await a.expect("已提交延期申请")
+    await stu.expect("已申请延期至 2030-12-20")
     await p.press(col, await col.expect("申请延至"), "批准")                     # EXT_OK
+    await col.expect("延期申请已批准")
     approved = await a.expect("延期申请已批准")
-    await p.press(a, approved, "申请延期")
+    await stu.expect("学院党委已批准")
+    await p.press(a, approved, "⏳ 申请延期")
+    await a.expect("请输入延期截止日期")
     a.say("2030-12-21 还要等")
+    await a.expect("已提交延期申请")
+    await stu.expect("已申请延期至 2030-12-21")
     await p.press(col, await col.expect("申请延至"), "不批准")                    # EXT_NO
+    await col.expect("延期申请未获批准")
     denied = await a.expect("延期申请未获批准")
-    await p.press(a, denied, "答复办结")                                        # REPLY
+    await stu.expect("学院党委未批准")
+    await p.press(a, denied, "📨 答复办结")                                        # REPLY
     await a.expect("请输入答复内容")
     a.say("已修好")
     await a.expect("已答复")
+    await stu.expect("已答复：\n已修好")
     assert await sweep_followups(db_url, 7) == (1, 0)
     await p.press(stu, await stu.expect("是否与您联系过"), "联系过")              # REVISIT
     await p.press(stu, await stu.expect("您的问题解决了吗"), "已解决")
@@ -115,16 +126,21 @@ async def _handling_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
     await stu.expect("已取消")
     # A second concern: returned, then re-dispatched by the branch secretary.
     await _submit(stu, "3号楼洗衣机坏了")
-    await p.press(a, await a.expect("新诉求"), "退单")                          # RETURN
+    await p.press(a, await a.expect("新诉求"), "↩️ 退单")                          # RETURN
     await a.expect("请输入退单理由")
     a.say("不归我管")
+    await a.expect("已退单")
+    await stu.expect("正在重新安排")
     name_b = (await query(db_url, select(Person.name).where(Person.number == MEMBER_B)))[0][0]
     await p.press(sec, await sec.expect("被退单"), name_b)                      # REDISPATCH
     await sec.expect("已重新分派")
+    await users[MEMBER_B].expect("新诉求")
+    await stu.expect("已重新分派给其他党员")
     # Crisis wording pages the counsellor, who takes the case and closes it.
     stu.say("我真的不想活了")
-    await p.press(sec, await sec.expect("心理危机个案"), "我来处理")             # CRISIS_ACK
-    await p.press(sec, await sec.expect("您已接手"), "结案")                     # CRISIS_CLOSE
+    await stu.expect("你并不孤单")  # the caring reply with the hotlines
+    await p.press(sec, await sec.expect("心理危机个案"), "🆘 我来处理")             # CRISIS_ACK
+    await p.press(sec, await sec.expect("您已接手"), "✅ 结案")                     # CRISIS_CLOSE
     await sec.expect("结案说明")
 
 

@@ -45,7 +45,9 @@ from tests.support.crash_checks import (
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, bot_settings, seed_roster
 
-pytestmark = pytest.mark.slow
+# A crash between a delivery and its record may re-send a callback answer: the e2e
+# conftest then counts the answers Telegram accepted (the checks here bound the rest).
+pytestmark = [pytest.mark.slow, pytest.mark.crash_resends]
 
 
 @pytest.fixture(scope="module")

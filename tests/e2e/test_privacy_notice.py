@@ -57,9 +57,11 @@ async def test_notice_once_on_every_telegram_path(db_url: str) -> None:
             screen = _screen(c)
             assert NOTICE in screen and screen.index(NOTICE) < screen.index("请先选择您所在的学院")
             # Never twice, whatever comes next.
-            for user in (a, b, c):
+            for user, cancelled in ((a, "当前没有进行中的操作"), (b, "当前没有进行中的操作"),
+                                    (c, "已取消")):  # c was asked for a college
                 user.say("/cancel")
                 user.say("/help")
+                await user.expect(cancelled)
                 await user.expect("心桥使用帮助")
             b.say("水房没有热水")
             await b.expect("请选择诉求类别")

@@ -24,12 +24,15 @@ async def test_reopen_comment_is_forwarded_to_the_handler(db_url: str) -> None:
             stu.say("水房没有热水")
             await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
             await stu.press(await stu.expect("请选择诉求性质"), "求助")
-            await stu.press(await stu.expect("请确认您的诉求"), "匿名提交")
+            await stu.press(await stu.expect("请确认您的诉求"), "🙈 匿名提交")
             await stu.expect("诉求已提交")
-            await m.press(await m.expect("新诉求"), "签收")
-            await m.press(await m.expect("已签收"), "答复办结")
+            await m.press(await m.expect("新诉求"), "✅ 签收")
+            await stu.expect("已由负责的党员签收")
+            await m.press(await m.expect("已签收"), "📨 答复办结")
+            await m.expect("请输入答复内容")
             m.say("已修好")
             await m.expect("已答复")
+            await stu.expect("已答复：\n已修好")
             assert await sweep_followups(db_url, 7) == (1, 0)
             await stu.press(await stu.expect("是否与您联系过"), "联系过")
             await stu.press(await stu.expect("您的问题解决了吗"), "未解决")
@@ -43,6 +46,6 @@ async def test_reopen_comment_is_forwarded_to_the_handler(db_url: str) -> None:
             assert "&lt;b&gt;还是&lt;/b&gt;没有热水 &amp; 师傅没来" in text
             assert name not in text and phone not in text and "张三的号" not in text
             # The member can act on it from there: the reopened concern awaits 签收.
-            assert "签收" in [b["text"] for b in m.buttons(got)][0]
+            assert m.labels(got) == ["✅ 签收", "↩️ 退单"]
     (comment,) = await query(db_url, select(Concern.revisit_comment))
     assert comment == ("<b>还是</b>没有热水 & 师傅没来",)

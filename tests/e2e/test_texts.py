@@ -80,10 +80,10 @@ async def test_a_second_accept_says_it_was_accepted_and_by_whom(db_url: str) -> 
         stu, mem, card = await _submitted(api, db_url)
         sec = await bound_chat(api, db_url, SECRETARY, 7203)
         # 签收 twice (a double tap, or the same card on a second device): it says so.
-        accept = await mem.press(card, "签收")
+        accept = await mem.press(card, "✅ 签收")
         await mem.expect("已签收")
         await stu.expect("已由负责的党员签收")
-        await mem.press(card, "签收")
+        await mem.press(card, "✅ 签收")
         again = mem.text_of(await mem.expect("签收"))
         assert "您已签收过此诉求" in again and "当前状态下不能进行此操作" not in again
         # Anyone else with a say over the concern learns who accepted it.
@@ -96,11 +96,12 @@ async def test_an_over_long_relay_is_named_for_what_it_is(db_url: str) -> None:
     async with FakeBotAPI(token=TOKEN) as api, RunningBot(bot_settings(db_url, api.base_url,
                                                                       **FAST)):
         stu, mem, card = await _submitted(api, db_url)
-        await mem.press(card, "签收")
+        await mem.press(card, "✅ 签收")
         accepted = await mem.expect("已签收")
+        await stu.expect("已由负责的党员签收")
         # The member's over-long message to the requester is named as such, not as a
         # concern's text; the step waits, and the shortened one goes through.
-        await mem.press(accepted, "联系诉求人")
+        await mem.press(accepted, "💬 联系诉求人")
         await mem.expect("请输入要发给诉求人的消息")
         mem.say(LONG)
         too_long = mem.text_of(await mem.expect("过长"))
@@ -110,7 +111,7 @@ async def test_an_over_long_relay_is_named_for_what_it_is(db_url: str) -> None:
         await mem.expect("已转达")
         relayed = await stu.expect("处理人的消息")
         # The requester's answer has a limit too, named for what it is.
-        await stu.press(relayed, "回复")
+        await stu.press(relayed, "💬 回复")
         await stu.expect("请输入要回复处理人的内容")
         stu.say(LONG)
         assert "回复处理人的内容过长（2500 字）" in stu.text_of(await stu.expect("过长"))

@@ -86,7 +86,7 @@ async def test_a_telegram_photo_is_shown_to_the_web_member_only(db_url: str,
         await student.press(await student.expect("请选择诉求性质"), "求助")
         await student.expect("请确认您的诉求")
         api.push_photo(5001, "tg-photo-1", caption="<热水器>")
-        await student.press(await student.expect("附件 1 个"), "写好了")
+        await student.press(await student.expect("附件 1 个"), "✅ 写好了")
         await student.press(await student.expect("请确认您的诉求"), "确认提交")
         await student.expect("诉求已提交")
 

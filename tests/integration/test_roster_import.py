@@ -1,4 +1,5 @@
-"""Roster import end to end: file → validation → database, on a temporary SQLite database."""
+"""Roster import end to end: file → validation → database, on a temporary SQLite database
+(a failure half way through the writes: test_roster_rollback, on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import csv
@@ -144,10 +145,9 @@ async def test_edited_file_updates_in_place_and_deactivates_what_is_gone(session
     assert (await person(session_factory, PLAIN)).active
 
 
-async def test_a_file_with_bad_rows_changes_nothing_and_reports_them_all(session_factory, tmp_path):
-    await apply_roster(session_factory, load(EXAMPLE), now=T0)
-    before = await snapshot(session_factory)
-
+def test_a_file_with_bad_rows_reports_them_all(tmp_path):
+    # Validation refuses the file before apply_roster could write anything: what a failure
+    # in the middle of the writes leaves behind is test_roster_rollback's subject.
     def edit(book):
         people = book["people"]
         people.cell(row_of(people, RENAMED), 2).value = "改名后"  # a good change...
@@ -164,23 +164,6 @@ async def test_a_file_with_bad_rows_changes_nothing_and_reports_them_all(session
     found = [(p.sheet, p.line, p.column) for p in caught.value.problems]
     assert found == [("people", row_of(book["people"], PLAIN), "kind"),
                      ("roles", leader_line, "role"), ("zones", 3, "member_number")]
-    assert await snapshot(session_factory) == before
-
-
-async def test_a_failure_half_way_rolls_everything_back(session_factory, tmp_path):
-    await apply_roster(session_factory, load(EXAMPLE), now=T0)
-    before = await snapshot(session_factory)
-
-    def edit(book):
-        book["people"].cell(row_of(book["people"], RENAMED), 2).value = "改名后"
-
-    def fail_late(done, total):
-        if done == total - 1:
-            raise RuntimeError("disk full")
-
-    with pytest.raises(RuntimeError):
-        await apply_roster(session_factory, load(edited(tmp_path, edit)), now=T1, progress=fail_late)
-    assert await snapshot(session_factory) == before
 
 
 async def test_csv_folder_in_gb18030_round_trips(session_factory, tmp_path):

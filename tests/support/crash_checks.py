@@ -111,7 +111,8 @@ class Submitter:
         self.confirm_call = await self.chat.expect("请确认您的诉求", timeout)
 
     async def press_submit(self) -> None:
-        await self.chat.press(self.confirm_call, "确认提交")
+        # The bot may be stopped or about to die: the answer is counted at the end.
+        await self.chat.press(self.confirm_call, "确认提交", answered=False)
 
     async def submitted(self, timeout: float) -> str:
         done = await self.chat.expect("诉求已提交", timeout)
