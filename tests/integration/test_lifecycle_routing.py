@@ -102,8 +102,6 @@ async def test_away_member_hands_new_concerns_to_the_deputy(sf) -> None:  # noqa
     assert told == [(await _number_of(sf, zone.member_id), "task.new", c2.number)]
 
 
-@pytest.mark.xfail(strict=True, reason="product defect, reported: routing does not skip the "
-                   "requester, so a zone's member (or deputy) gets their own concern's card")
 @pytest.mark.parametrize("requester", ["member", "deputy"])
 async def test_a_concern_is_never_handed_to_its_own_requester(sf, requester: str) -> None:  # noqa: ANN001
     ids = await _seed(sf)
