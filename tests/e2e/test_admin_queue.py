@@ -107,6 +107,7 @@ async def test_a_concern_nobody_fits_offers_the_universitys_reachable_party_memb
             card = await peer.expect("新诉求")
             assert "校园网经常断线" in peer.text_of(card)
             assert "诉求人：陈梓轩（后勤保障处）\n" in peer.text_of(card)
+            await staff.expect("已分派给负责的党员同志办理")  # the requester is told
     (c,) = [r for (r,) in await query(db_url, select(Concern))]
     assert (c.status, c.assigned_member_id) == ("dispatched", peer_id)
 
@@ -134,9 +135,12 @@ async def test_the_secretarys_picker_leaves_out_the_returner_and_the_unavailable
             await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
             await stu.press(await stu.expect("请选择诉求性质"), "求助")
             await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
-            await a.press(await a.expect("新诉求"), "退单")
+            await stu.expect("诉求已提交")
+            await a.press(await a.expect("新诉求"), "↩️ 退单")
             await a.expect("请输入退单理由")
             a.say("不归我管")
+            await a.expect("已退单")
+            await stu.expect("正在重新安排更合适的党员办理")
             picker = await sec.expect("被退单")
             labels = {b["text"] for b in sec.buttons(picker)}
     assert labels == {names[free], names[secretary]}

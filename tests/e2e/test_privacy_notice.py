@@ -120,11 +120,13 @@ async def test_a_staff_members_first_action_is_answered_before_the_notice(
         await stu.press(await stu.expect("请选择诉求类别"), "后勤生活")
         await stu.press(await stu.expect("请选择诉求性质"), "求助")
         await stu.press(await stu.expect("请确认您的诉求"), "确认提交")
+        await stu.expect("诉求已提交")
         await m.expect("新诉求")
         await m.say("/tasks")
         await _notice_after(m, "待办诉求")
         # The counsellor's first message: 我来处理 on a crisis page.
         stu.say("我真的不想活了")
+        await stu.expect("12356")  # the caring reply with the hotline, at once
         await c.press(await c.expect("心理危机个案"), "我来处理")
         await _notice_after(c, "您已接手")
         # The admin's first message: a dispatch press on the queue notice.
@@ -132,7 +134,9 @@ async def test_a_staff_members_first_action_is_answered_before_the_notice(
         await staff.press(await staff.expect("请选择诉求类别"), "网络与信息化")
         await staff.press(await staff.expect("请选择诉求性质"), "投诉")
         await staff.press(await staff.expect("请确认您的诉求"), "确认提交")
+        await staff.expect("已进入待分派队列")
         queued = await a.expect("待分派诉求")
         name = queued["buttons"][0][0]["label"]
         await a.press(queued, name)
         await _notice_after(a, f"已分派给 {name}")
+        await staff.expect("已分派给负责的党员同志办理")
