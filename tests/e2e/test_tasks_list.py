@@ -137,9 +137,10 @@ async def test_tasks_entries_offer_exactly_the_allowed_actions(db_url: str) -> N
                     answer = await m.expect(WORKS[decode(b["callback_data"]).verb])
                     assert "不能进行此操作" not in m.text_of(answer)
             await m.assert_quiet()
-            # The two 签收 presses told the student.
-            await stu.expect("DEMO-2026-000002 已由负责的党员签收")
-            await stu.expect("DEMO-2026-000001 已由负责的党员签收")
+            # The two 签收 presses told the student (in the order /tasks listed them).
+            told = {NUMBER.findall(stu.text_of(await stu.expect("已由负责的党员签收")))[0]
+                    for _ in range(2)}
+            assert told == {"DEMO-2026-000001", "DEMO-2026-000002"}
 
 
 
