@@ -7,6 +7,7 @@ JSON API with a person's token, as the page does.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -93,14 +94,18 @@ class WebUser:
         assert status == 202
 
     async def press(self, event: dict, label: str) -> None:
-        for b in (b for row in event["buttons"] for b in row):
-            if label in b["label"]:
-                self.n += 1
-                status, _ = await self.post({"client_id": f"m{self.n}", "action": b["action"],
-                                             "message_id": event["message_id"]})
-                assert status == 202
-                return
-        raise AssertionError(f"no button {label!r} in {event['buttons']}")
+        """Press the one button of ``event`` labelled ``label``: the whole label, but for a
+        leading emoji ("满意" is not "不满意"), as the browser helper does."""
+        whole = re.compile(rf"^(\S+ )?{re.escape(label)}$")
+        matches = [b for row in event["buttons"] for b in row if whole.match(b["label"])]
+        if len(matches) != 1:
+            labels = [b["label"] for row in event["buttons"] for b in row]
+            raise AssertionError(f"{len(matches) or 'no'} button(s) labelled {label!r} "
+                                 f"in {labels}")
+        self.n += 1
+        status, _ = await self.post({"client_id": f"m{self.n}", "action": matches[0]["action"],
+                                     "message_id": event["message_id"]})
+        assert status == 202
 
     async def history(self, since: int = 0) -> dict:
         async with self.web.http.get(f"{self.web.base}/api/messages?since={since}",
