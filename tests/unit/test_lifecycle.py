@@ -354,3 +354,19 @@ def test_the_happy_path_reaches_closed() -> None:
         path.append(status)
     assert path == [S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.EXTENSION_REQUESTED,
                     S.IN_PROGRESS, S.REPLIED, S.REVISIT, S.CLOSED]
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_is_open_is_exactly_the_non_terminal_statuses(status: S) -> None:
+    from core.lifecycle import is_open
+
+    assert is_open(status) is (status not in {S.CLOSED, S.MERGED, S.REJECTED})
+    assert is_open(status.value) is is_open(status)  # stored values are plain strings
+
+
+def test_allowed_actions_counts_no_reopen_by_default() -> None:
+    # With no reopen allowed at all, a never-reopened concern is not yet escalated: the
+    # branch secretary may still redispatch it, as apply() agrees.
+    assert A.REDISPATCH in allowed_actions(S.REOPENED, SEC, max_reopens=0)
+    assert apply(S.REOPENED, A.REDISPATCH, SEC, max_reopens=0).status is S.DISPATCHED
+    assert A.REDISPATCH not in allowed_actions(S.REOPENED, SEC, reopen_count=1, max_reopens=0)
