@@ -148,7 +148,13 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         await router.handle(inbound, store, now=now, config=config,
                             default_locale=default_locale)
 
-    web = web_channel(settings, sf, clock, catalog, bot=bot) if settings.web.enabled else None
+    download = None  # Telegram photos shown on the web are fetched through the bot
+    if bot:
+        from bot.telegram.files import telegram_download
+
+        download = telegram_download(bot, max_bytes=settings.web.max_upload_mb * 2**20)
+    web = web_channel(settings, sf, clock, catalog, download=download) \
+        if settings.web.enabled else None
     # A channel that is not running keeps its outbox rows pending until it is.
     channels: dict[str, ChannelSender] = {}
     converters: dict[str, Callable[[InboxRow], Inbound]] = {}

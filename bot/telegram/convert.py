@@ -5,9 +5,10 @@ from typing import Any
 
 from aiogram.types import Message, Update
 
+from bot.channels import TELEGRAM
 from handlers.inbound import Inbound
 
-CHANNEL = "telegram"
+CHANNEL = TELEGRAM
 #: What users may send that the bot does not read; each gets a specific reply.
 UNSUPPORTED = ("sticker", "voice", "video", "video_note", "audio", "animation", "location",
                "contact", "venue", "poll", "dice", "game", "story")

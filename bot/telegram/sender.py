@@ -23,11 +23,11 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, FSInputFile, InlineKeyboardMarkup, Message
 
+from bot.channels import WEB
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
+from bot.files import resolve
 from bot.telegram.convert import CHANNEL
 from bot.telegram.render import CAPTION_LIMIT, fit, render_keyboard, render_plain, render_text
-from bot.web import CHANNEL as WEB
-from bot.web.files import resolve
 from locales import Catalog
 from storage.outbox import Outgoing
 

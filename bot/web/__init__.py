@@ -3,7 +3,9 @@
 Web tokens are channel identities (no extra table): ``channel="web"``, ``external_id`` =
 sha256 of the token, ``chat_id = "web:<person id>"``, linked to the person when issued.
 """
-CHANNEL = "web"
+from bot.channels import WEB
+
+CHANNEL = WEB
 BOT_ID = "web"
 
 

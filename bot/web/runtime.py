@@ -6,12 +6,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import Settings
+from bot.files import Download
 from bot.web import CHANNEL
 from bot.web.convert import row_to_inbound
 from bot.web.files import WebFiles
@@ -19,9 +18,7 @@ from bot.web.sender import EventHub, WebSender
 from bot.web.server import WebDeps, make_app
 from core.clock import Clock
 from locales import Catalog
-
-if TYPE_CHECKING:
-    from aiogram import Bot
+from storage.uow import Sessions
 
 
 @dataclass
@@ -48,15 +45,15 @@ def allowed_hosts(host: str, port: int) -> set[str]:
     return {f"{n}:{port}" for n in shown} | (shown if port == 80 else set())
 
 
-def web_channel(settings: Settings, sf: async_sessionmaker, clock: Clock, catalog: Catalog,
-                *, hosts: set[str] | None = None, bot: Bot | None = None) -> WebChannel:
-    """``bot``: the Telegram bot, to show Telegram photos on the web; None (web only):
-    they show as a placeholder."""
+def web_channel(settings: Settings, sf: Sessions, clock: Clock, catalog: Catalog,
+                *, hosts: set[str] | None = None,
+                download: Download | None = None) -> WebChannel:
+    """``download``: fetches a Telegram photo (``bot/telegram/files.py``), to show
+    Telegram photos on the web; None (web only): they show as a placeholder."""
     hub = EventHub()
     w = settings.web
     # A per-process key: history is signed again on every request.
-    files = WebFiles(Path(w.upload_dir), secrets.token_bytes(32), bot,
-                     max_bytes=w.max_upload_mb * 2**20)
+    files = WebFiles(Path(w.upload_dir), secrets.token_bytes(32), download)
     deps = WebDeps(sf=sf, clock=clock, catalog=catalog, hub=hub,
                    allowed_hosts=hosts or allowed_hosts(w.host, w.port),
                    upload_dir=Path(w.upload_dir), max_upload_bytes=w.max_upload_mb * 2**20,

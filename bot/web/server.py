@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.files import image_kind, strip_metadata, write_once
 from bot.web import BOT_ID, CHANNEL, chat_id_of, chat_key_of
 from bot.web.body import (CLIENT_ID, JSON_LIMIT, MAX_ID, MAX_TEXT, MESSAGE_FIELDS, Refused,
                           flat_json, message, photo_form)
 from bot.web.demo import add_demo_routes
 from bot.web.errors import SECURITY_HEADERS, refusal
-from bot.web.files import WebFiles, image_kind, strip_metadata, write_once
+from bot.web.files import WebFiles
 from bot.web.history import LIMIT as HISTORY_LIMIT
 from bot.web.history import conversation, own_messages
 from bot.web.limits import FloodWatch, PostLimiter
@@ -37,6 +37,7 @@ from bot.web.writer import InboxWriter
 from core.clock import Clock
 from locales import Catalog
 from storage.inbox import NewUpdate
+from storage.uow import Sessions
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ USER = web.RequestKey("user", WebUser)
 
 @dataclass
 class WebDeps:
-    sf: async_sessionmaker
+    sf: Sessions
     clock: Clock
     catalog: Catalog
     hub: EventHub

@@ -96,3 +96,32 @@ def test_no_module_is_over_400_lines(folder: str) -> None:
     long = {str(p.relative_to(ROOT)): n for p in modules(folder)
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+CHANNELS = {"telegram": "bot/telegram", "web": "bot/web"}
+
+
+def bot_packages_imported(path: Path) -> list[tuple[str, int]]:
+    """``imported_names``, with ``from bot import web`` spelled ``bot.web``."""
+    found = imported_names(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module == "bot":
+            found += [(f"bot.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+@pytest.mark.parametrize("channel, other", [("telegram", "web"), ("web", "telegram")])
+def test_channels_are_peers_that_never_import_each_other(channel: str, other: str) -> None:
+    # What they share is in bot/channels.py and bot/files.py; the composition root
+    # (bot/app.py) hands one channel's abilities to another as plain callables.
+    bad = [f"{where(p, line)} imports {name}"
+           for p in modules(CHANNELS[channel]) for name, line in bot_packages_imported(p)
+           if name == f"bot.{other}" or name.startswith(f"bot.{other}.")]
+    assert bad == []
+
+
+def test_the_peer_check_sees_both_spellings(tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text("from bot import web\nimport bot.telegram.files\n")
+    assert {"bot.web", "bot.telegram.files"} <= {m for m, _ in bot_packages_imported(src)}
+

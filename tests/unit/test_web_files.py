@@ -10,11 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import SendPhoto
+from aiogram.methods import GetFile, SendPhoto
 from aiogram.types import FSInputFile
 
+from bot.files import resolve, sign, verify
+from bot.telegram.files import telegram_download
 from bot.telegram.sender import TelegramSender
-from bot.web.files import WebFiles, resolve, sign, verify
+from bot.web.files import WebFiles
 from bot.web.sender import render_event
 from locales import Catalog
 from storage.outbox import Outgoing
@@ -106,7 +108,7 @@ def test_a_web_photo_becomes_a_url_signed_for_the_chats_person(up: Path) -> None
 
 def test_without_a_bot_a_telegram_photo_is_a_placeholder(up: Path) -> None:
     event = render_event(CATALOG, _row(_photo_reply({"telegram": "AgAD-file"})),
-                         WebFiles(up, KEY, bot=None))
+                         WebFiles(up, KEY, download=None))
     assert event["attachments"] == [{"kind": "photo",
                                      "text": CATALOG.render("zh_CN", "shared_photo.on_telegram")}]
     assert "Telegram" in event["attachments"][0]["text"]
@@ -116,14 +118,16 @@ def test_without_a_bot_a_telegram_photo_is_a_placeholder(up: Path) -> None:
 
 
 class FakeDownloads:
-    """The two aiogram calls WebFiles makes, serving one file (or hanging)."""
+    """The two aiogram calls the Telegram download makes, serving one file (or hanging)."""
 
-    def __init__(self, content: bytes, delay: float = 0.0) -> None:
-        self.content, self.delay, self.calls = content, delay, 0
+    def __init__(self, content: bytes, delay: float = 0.0, refused: bool = False) -> None:
+        self.content, self.delay, self.calls, self.refused = content, delay, 0, refused
 
     async def get_file(self, file_id: str) -> Any:
         self.calls += 1
         await asyncio.sleep(self.delay)
+        if self.refused:
+            raise TelegramBadRequest(GetFile(file_id=file_id), "Bad Request: invalid file_id")
         return SimpleNamespace(file_path=f"photos/{file_id}.jpg", file_size=len(self.content))
 
     async def download_file(self, path: str, destination: Any, timeout: int = 30) -> Any:
@@ -133,7 +137,7 @@ class FakeDownloads:
 
 async def test_a_telegram_photo_is_downloaded_once_and_then_shown(up: Path) -> None:
     bot = FakeDownloads(JPEG)
-    files = WebFiles(up, KEY, bot=bot)  # type: ignore[arg-type]
+    files = WebFiles(up, KEY, download=telegram_download(bot))  # type: ignore[arg-type]
     reply = _photo_reply({"telegram": "AgAD-file"})
     await files.prepare(reply)
     await files.prepare(reply)
@@ -145,10 +149,15 @@ async def test_a_telegram_photo_is_downloaded_once_and_then_shown(up: Path) -> N
 
 
 @pytest.mark.parametrize("bot", [FakeDownloads(b"<html>not an image</html>"),
-                                 FakeDownloads(JPEG, delay=5)])
-async def test_a_failed_or_foreign_download_leaves_a_placeholder(up: Path, bot: Any) -> None:
-    files = WebFiles(up, KEY, bot=bot, timeout=0.05)
+                                 FakeDownloads(JPEG, delay=5),
+                                 FakeDownloads(JPEG, refused=True)])
+async def test_a_failed_or_foreign_download_leaves_a_placeholder(
+        up: Path, bot: Any, caplog: pytest.LogCaptureFixture) -> None:
+    files = WebFiles(up, KEY, download=telegram_download(bot, timeout=0.05), timeout=0.05)
     assert await files.fetch_telegram("AgAD-file") is None
+    if bot.refused:  # Telegram's own words reach the log through DownloadFailed
+        assert "could not download Telegram photo AgAD-file" in caplog.text
+        assert "invalid file_id" in caplog.text
     assert not (up / "tg").exists() or not any((up / "tg").iterdir())
     att = render_event(CATALOG, _row(_photo_reply({"telegram": "AgAD-file"})), files)
     assert att["attachments"][0]["text"] == CATALOG.render("zh_CN", "shared_photo.on_telegram")
@@ -213,15 +222,15 @@ async def test_a_web_photo_that_cannot_be_sent_becomes_a_placeholder_line(
 
 
 def test_the_telegram_channel_name_matches_the_telegram_adapter() -> None:
-    # bot.web.files spells it out so that the web chat does not load aiogram.
+    # bot.channels names it so that the web chat does not load aiogram.
+    from bot.channels import TELEGRAM
     from bot.telegram.convert import CHANNEL
-    from bot.web.files import TELEGRAM
 
     assert TELEGRAM == CHANNEL
 
 
 def test_metadata_is_stripped_and_the_picture_kept() -> None:
-    from bot.web.files import strip_metadata
+    from bot.files import strip_metadata
     from tests.support.images import jpeg, png
 
     where = b"GPS 31.2304N 121.4737E, iPhone of \xe5\xbc\xa0\xe4\xb8\x89"
@@ -240,6 +249,6 @@ def test_metadata_is_stripped_and_the_picture_kept() -> None:
     b"GIF89a",                                       # not a JPEG or PNG at all
 ])
 def test_a_malformed_image_is_refused(bad: bytes) -> None:
-    from bot.web.files import strip_metadata
+    from bot.files import strip_metadata
 
     assert strip_metadata(bad) is None
