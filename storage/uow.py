@@ -20,6 +20,7 @@ from typing import TypeAlias
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.store import SqlStore
+from storage.web_store import WebStore
 
 #: The session factory of one database: what bot/ and scheduler/ pass around.
 Sessions: TypeAlias = "async_sessionmaker[AsyncSession]"
@@ -31,6 +32,7 @@ class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._store: SqlStore | None = None
+        self._web: WebStore | None = None
 
     @property
     def store(self) -> SqlStore:
@@ -38,6 +40,13 @@ class UnitOfWork:
         if self._store is None:
             self._store = SqlStore(self.session)
         return self._store
+
+    @property
+    def web(self) -> WebStore:
+        """The web chat's tokens, history and people (storage/web_store.py)."""
+        if self._web is None:
+            self._web = WebStore(self.session)
+        return self._web
 
 
 @asynccontextmanager

@@ -10,15 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import is_loopback
 from bot.web.body import Refused, flat_json
 from bot.web.tokens import TokenCache, issue_tokens
 from core.clock import Clock
 from core.model import Role
-from storage.tables import OrgUnit, Person, RoleAssignment
+from storage.uow import Sessions, read_only
 
 # The order of the picker's groups: the people a visitor most wants to play first.
 ROLE_ORDER = (Role.STUDENT, Role.PARTY_MEMBER, Role.BRANCH_SECRETARY, Role.COLLEGE_COMMITTEE,
@@ -32,20 +30,15 @@ class DemoRefused(Exception):
     """Demo mode asked for on an address other than loopback."""
 
 
-async def demo_people(sf: async_sessionmaker) -> list[dict[str, Any]]:
+async def demo_people(sf: Sessions) -> list[dict[str, Any]]:
     """Groups of active people with a number, one per role, each sorted by number.
 
     A person with several roles is listed in each; people without a role assignment are
     grouped by their kind (student / staff).
     """
-    async with sf() as session:
-        people = (await session.execute(
-            select(Person.id, Person.number, Person.name, Person.kind, OrgUnit.name)
-            .outerjoin(OrgUnit, OrgUnit.id == Person.unit_id)
-            .where(Person.active.is_(True), Person.number.is_not(None))
-            .order_by(Person.number))).all()
-        roles = (await session.execute(select(RoleAssignment.person_id, RoleAssignment.role)
-                                       .distinct())).all()
+    async with read_only(sf) as uow:
+        people = await uow.web.numbered_people()
+        roles = await uow.web.role_holders()
     by_person: dict[int, set[str]] = {}
     for pid, role in roles:
         by_person.setdefault(pid, set()).add(role)
@@ -58,7 +51,7 @@ async def demo_people(sf: async_sessionmaker) -> list[dict[str, Any]]:
     return [{"role": role, "people": members} for role, members in groups.items() if members]
 
 
-def add_demo_routes(app: web.Application, *, host: str, sf: async_sessionmaker, clock: Clock,
+def add_demo_routes(app: web.Application, *, host: str, sf: Sessions, clock: Clock,
                     users: TokenCache) -> None:
     if not is_loopback(host):
         raise DemoRefused(f"demo mode runs only on a loopback address, not on {host!r}")

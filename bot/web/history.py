@@ -9,26 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from bot.web import CHANNEL
 from bot.web.files import WebFiles
 from bot.web.sender import render_group
 from locales import Catalog
 from storage.outbox import Outgoing
-from storage.tables import InboxRow, OutboxRow
+from storage.uow import Sessions, read_only
 
 LIMIT = 200
 
 
-async def sent_replies(sf: async_sessionmaker, chat_id: str, since: int,
+async def sent_replies(sf: Sessions, chat_id: str, since: int,
                        limit: int = LIMIT) -> list[tuple[Outgoing, datetime]]:
     """``_sent`` without the merges."""
     return [(row, at) for row, at, _ in await _sent(sf, chat_id, since, limit)]
 
 
-async def _sent(sf: async_sessionmaker, chat_id: str, since: int,
+async def _sent(sf: Sessions, chat_id: str, since: int,
                 limit: int = LIMIT) -> list[tuple[Outgoing, datetime, int | None]]:
     """Delivered replies to this chat after outbox id ``since``, oldest first, with when
     they were queued (to place the person's own messages between them) and the row they
@@ -37,25 +34,11 @@ async def _sent(sf: async_sessionmaker, chat_id: str, since: int,
     From the start (``since`` 0) these are the newest ``limit`` replies, as a chat opens
     at its latest messages; after ``since``, the first ``limit`` ones (the caller asks
     again from the last one it got)."""
-    async with sf() as session:
-        q = (select(OutboxRow.id, OutboxRow.channel, OutboxRow.chat_id, OutboxRow.person_id,
-                    OutboxRow.lane, OutboxRow.reply, OutboxRow.locale, OutboxRow.attempts,
-                    OutboxRow.created_at, OutboxRow.merged_into)
-             .where(OutboxRow.channel == CHANNEL, OutboxRow.chat_id == chat_id,
-                    OutboxRow.status == "sent", OutboxRow.id > since)
-             .limit(limit))
-        rows = list(await session.execute(
-            q.order_by(OutboxRow.id.desc()) if since == 0 else q.order_by(OutboxRow.id)))
-        if since == 0:
-            rows.reverse()
-        return [(Outgoing(id=r.id, channel=r.channel, chat_id=r.chat_id, person_id=r.person_id,
-                          lane=r.lane, reply=r.reply, locale=r.locale, attempts=r.attempts),
-                 r.created_at, r.merged_into)
-                for r in rows
-                if (r.reply or {}).get("kind", "message") != "callback_answer"]
+    async with read_only(sf) as uow:
+        return await uow.web.sent(CHANNEL, chat_id, since, limit)
 
 
-async def conversation(sf: async_sessionmaker, catalog: Catalog, files: WebFiles | None,
+async def conversation(sf: Sessions, catalog: Catalog, files: WebFiles | None,
                        chat_id: str, since: int, limit: int = LIMIT) -> list[dict[str, Any]]:
     """The replies after ``since`` as the page's events, merged groups as one event (placed
     where its last part was queued, as it reached the page after that one)."""
@@ -79,27 +62,24 @@ async def conversation(sf: async_sessionmaker, catalog: Catalog, files: WebFiles
     return events
 
 
-async def own_messages(sf: async_sessionmaker, chat_key: str, files: WebFiles,
+async def own_messages(sf: Sessions, chat_key: str, files: WebFiles,
                        viewer: int, limit: int = LIMIT) -> list[dict[str, Any]]:
     """The person's own recent messages as they stored them (texts, presses, photos)."""
-    async with sf() as session:
-        rows = await session.execute(
-            select(InboxRow.payload, InboxRow.received_at)
-            .where(InboxRow.channel == CHANNEL, InboxRow.chat_key == chat_key)
-            .order_by(InboxRow.id.desc()).limit(limit))
-        out = []
-        for p, at in rows:
-            if p.get("silent"):
-                continue
-            mine = {"client_id": p.get("client_id"), "kind": p.get("kind"),
-                    "text": p.get("text") or "", "at": at.isoformat()}
-            if isinstance(p.get("after"), int):  # the last reply shown when it was sent
-                mine["after"] = p["after"]
-            if p.get("kind") == "button":
-                mine.update(action=p.get("action") or "", message_id=p.get("message_id") or "",
-                            label=p.get("label") or "")
-            elif p.get("kind") == "photo":
-                mine["photo"] = files.view(viewer, {"kind": "photo",
-                                                    "refs": {CHANNEL: p["photo"]["ref"]}})
-            out.append(mine)
+    async with read_only(sf) as uow:
+        rows = await uow.web.received(CHANNEL, chat_key, limit)
+    out = []
+    for p, at in rows:
+        if p.get("silent"):
+            continue
+        mine = {"client_id": p.get("client_id"), "kind": p.get("kind"),
+                "text": p.get("text") or "", "at": at.isoformat()}
+        if isinstance(p.get("after"), int):  # the last reply shown when it was sent
+            mine["after"] = p["after"]
+        if p.get("kind") == "button":
+            mine.update(action=p.get("action") or "", message_id=p.get("message_id") or "",
+                        label=p.get("label") or "")
+        elif p.get("kind") == "photo":
+            mine["photo"] = files.view(viewer, {"kind": "photo",
+                                                "refs": {CHANNEL: p["photo"]["ref"]}})
+        out.append(mine)
     return out[::-1]

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from core.model import Role
 from bot.web import CHANNEL
-from storage.tables import ChannelIdentity, Person, RoleAssignment
+from storage.uow import Sessions, read_only
 
 #: The order the header names roles in: the post a person most acts in first (a
 #: counsellor who is also a branch secretary is a counsellor first).
@@ -27,19 +24,15 @@ IMPLIED_BY = {Role.CRISIS_TEAM.value: {Role.COUNSELLOR.value, Role.PSYCH_CENTRE.
 REQUESTER_ROLES = {Role.STUDENT.value, Role.STAFF.value}
 
 
-async def about(sf: async_sessionmaker, person_id: int, name: str | None, *, identity: str,
+async def about(sf: Sessions, person_id: int, name: str | None, *, identity: str,
                 default_locale: str) -> dict[str, Any]:
     """``{"name", "roles" (all, the most important first), "shown" (the header's, at most
     ``SHOWN``; student or staff only for someone with no other role), "menu" (the page's),
     "locale" (the language the bot speaks to this link's account: the page follows it)}``."""
-    async with sf() as session:
-        kind = (await session.execute(select(Person.kind).where(
-            Person.id == person_id))).scalar_one_or_none()
-        locale = (await session.execute(select(ChannelIdentity.locale).where(
-            ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == identity)))\
-            .scalar_one_or_none()
-        held = set((await session.execute(select(RoleAssignment.role).where(
-            RoleAssignment.person_id == person_id))).scalars())
+    async with read_only(sf) as uow:
+        kind = await uow.web.person_kind(person_id)
+        locale = await uow.web.identity_locale(CHANNEL, identity)
+        held = await uow.web.roles_of(person_id)
     if kind:
         held.add(kind)  # a student or staff member, whatever else they are
     order = [r.value for r in SHOWN_FIRST]

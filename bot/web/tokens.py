@@ -7,11 +7,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.web import CHANNEL, chat_id_of
-from storage.tables import ChannelIdentity, Person
+from storage.uow import Sessions, read_only, unit_of_work
+from storage.web_store import NewLink
 
 
 class UnknownPerson(Exception):
@@ -32,7 +30,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def issue_token(sf: async_sessionmaker, person_number: str, now: datetime) -> str:
+async def issue_token(sf: Sessions, person_number: str, now: datetime) -> str:
     """A new token for the person; earlier tokens of theirs keep working until they expire
     or ``revoke_tokens`` ends them all."""
     tokens = await issue_tokens(sf, [person_number], now)
@@ -44,7 +42,7 @@ async def issue_token(sf: async_sessionmaker, person_number: str, now: datetime)
 DEMO_LABEL = "demo"  # kept in the identity's username: a token the demo picker issued
 
 
-async def issue_tokens(sf: async_sessionmaker, person_numbers: list[str], now: datetime, *,
+async def issue_tokens(sf: Sessions, person_numbers: list[str], now: datetime, *,
                        demo: bool = False) -> dict[str, str]:
     """New tokens for the active people among ``person_numbers``, in one transaction.
 
@@ -53,51 +51,21 @@ async def issue_tokens(sf: async_sessionmaker, person_numbers: list[str], now: d
     no one's locale nor shows the privacy notice again, and no live identities pile up.
     """
     out: dict[str, str] = {}
-    async with sf() as session, session.begin():
-        people = (await session.execute(select(Person.id, Person.number, Person.name).where(
-            Person.number.in_(person_numbers), Person.active.is_(True)))).all()
-        kept: dict[int, ChannelIdentity] = {}
-        if demo and people:
-            kept = await _demo_identities(session, [p.id for p in people])
-        for person_id, number, name in people:
+    async with unit_of_work(sf) as uow:
+        links = []
+        for person_id, number, name in await uow.web.active_people(person_numbers):
             token = secrets.token_urlsafe(32)
-            row = kept.get(person_id)
-            if row is not None:
-                row.external_id, row.created_at, row.display_name = token_hash(token), now, name
-            else:
-                session.add(ChannelIdentity(channel=CHANNEL, external_id=token_hash(token),
-                                            chat_id=chat_id_of(person_id), person_id=person_id,
-                                            username=DEMO_LABEL if demo else None,
-                                            display_name=name, created_at=now))
+            links.append(NewLink(person_id, token_hash(token), chat_id_of(person_id), name))
             out[number] = token
+        await uow.web.add_links(CHANNEL, links, now, label=DEMO_LABEL if demo else None)
     return out
 
 
-async def _demo_identities(session: AsyncSession,
-                           person_ids: list[int]) -> dict[int, ChannelIdentity]:
-    """Each person's newest linked demo identity; any older ones (from before demo tokens
-    were reused) are unlinked, so they answer 401."""
-    rows = (await session.execute(select(ChannelIdentity).where(
-        ChannelIdentity.channel == CHANNEL, ChannelIdentity.username == DEMO_LABEL,
-        ChannelIdentity.person_id.in_(person_ids)).order_by(ChannelIdentity.id))).scalars()
-    kept: dict[int, ChannelIdentity] = {}
-    for row in rows:
-        older = kept.get(row.person_id)
-        if older is not None:
-            older.person_id = None
-        kept[row.person_id] = row
-    return kept
-
-
-async def _lookup(sf: async_sessionmaker, digest: str) -> tuple[WebUser, datetime] | None:
-    async with sf() as session:
-        row = (await session.execute(select(
-            ChannelIdentity.person_id, ChannelIdentity.display_name, ChannelIdentity.username,
-            ChannelIdentity.created_at).join(Person, Person.id == ChannelIdentity.person_id)
-            .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == digest,
-                   Person.active.is_(True)))).first()
-    return None if row is None else (
-        WebUser(row.person_id, digest, row.display_name, row.username), row.created_at)
+async def _lookup(sf: Sessions, digest: str) -> tuple[WebUser, datetime] | None:
+    async with read_only(sf) as uow:
+        owner = await uow.web.link_owner(CHANNEL, digest)
+    return None if owner is None else (
+        WebUser(owner.person_id, digest, owner.display_name, owner.username), owner.created_at)
 
 
 class TokenCache:
@@ -109,7 +77,7 @@ class TokenCache:
     ``fresh_seconds``; expiry is checked on every request.
     """
 
-    def __init__(self, sf: async_sessionmaker, ttl: timedelta, *, fresh_seconds: float = 10.0,
+    def __init__(self, sf: Sessions, ttl: timedelta, *, fresh_seconds: float = 10.0,
                  size: int = 10_000, demo: bool = False) -> None:
         """``demo``: whether the picker's tokens count; outside demo mode they never do."""
         self.sf, self.ttl, self.fresh, self.size = sf, ttl, fresh_seconds, size
@@ -135,21 +103,17 @@ class TokenCache:
         return None if created_at + self.ttl < now else user
 
 
-async def web_user(sf: async_sessionmaker, token: str, now: datetime,
+async def web_user(sf: Sessions, token: str, now: datetime,
                    ttl: timedelta) -> WebUser | None:
     """The person a token belongs to, asked of the database now: None if unknown, revoked
     (unlinked), expired (older than ``ttl``), or the person is no longer active."""
     return await TokenCache(sf, ttl, fresh_seconds=0, demo=True).user(token, now)
 
 
-async def revoke_tokens(sf: async_sessionmaker, person_number: str) -> int:
+async def revoke_tokens(sf: Sessions, person_number: str) -> int:
     """End every web link of the person at once; return how many were live."""
-    async with sf() as session, session.begin():
-        person_id = (await session.execute(select(Person.id).where(
-            Person.number == person_number))).scalar_one_or_none()
-        if person_id is None:
-            raise UnknownPerson(person_number)
-        result = await session.execute(update(ChannelIdentity).where(
-            ChannelIdentity.channel == CHANNEL, ChannelIdentity.person_id == person_id)
-            .values(person_id=None))
-    return result.rowcount or 0
+    async with unit_of_work(sf) as uow:
+        live = await uow.web.unlink_person(CHANNEL, person_number)
+    if live is None:
+        raise UnknownPerson(person_number)
+    return live

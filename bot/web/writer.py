@@ -11,16 +11,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from core.clock import Clock
 from storage.inbox import NewUpdate, store_new_updates
+from storage.uow import Sessions
 
 MAX_BATCH = 256
 
 
 class InboxWriter:
-    def __init__(self, sf: async_sessionmaker, clock: Clock, channel: str, bot_id: str,
+    def __init__(self, sf: Sessions, clock: Clock, channel: str, bot_id: str,
                  on_stored: Callable[[], None] = lambda: None) -> None:
         self.sf, self.clock, self.channel, self.bot_id = sf, clock, channel, bot_id
         self.on_stored = on_stored

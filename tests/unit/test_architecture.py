@@ -125,3 +125,11 @@ def test_the_peer_check_sees_both_spellings(tmp_path: Path) -> None:
     src.write_text("from bot import web\nimport bot.telegram.files\n")
     assert {"bot.web", "bot.telegram.files"} <= {m for m, _ in bot_packages_imported(src)}
 
+
+@pytest.mark.parametrize("forbidden", ["aiogram", "sqlalchemy"])
+def test_the_web_chat_touches_neither_telegram_nor_the_database(forbidden: str) -> None:
+    # Storage is reached through storage.uow; a web-only start does not load aiogram.
+    bad = [f"{where(p, line)} imports {name}"
+           for p in modules(CHANNELS["web"]) for name, line in imported_names(p)
+           if name.split(".")[0] == forbidden]
+    assert bad == []
