@@ -12,8 +12,8 @@ told. Everyone else is refused, and the refusal is audited as well.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.cards import member_buttons

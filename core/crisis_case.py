@@ -15,9 +15,9 @@ ends its paging for good, is core.crisis_close.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
@@ -26,8 +26,8 @@ from core.errors import AccessDenied
 from core.lifecycle import TERMINAL_STATUSES
 from core.model import ConcernStatus, ConcernType, Lane, Role, Urgency
 from core.notify import notify_person
-from core.ports import CrisisCase, CrisisPageView, CrisisSubject, Store
 from core.numbering import concern_number
+from core.ports import CrisisCase, CrisisPageView, CrisisSubject, Store
 from core.replies import Button, Reply
 from core.types import JSON, JSONObject
 

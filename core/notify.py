@@ -30,7 +30,8 @@ async def notify_person(store: NotifyStore, person_id: int, reply: Reply, *, lan
     return sent
 
 
-async def alert_admins(store: NotifyStore, reply: Reply, *, now: datetime, default_locale: str) -> int:
+async def alert_admins(store: NotifyStore, reply: Reply, *, now: datetime,
+                       default_locale: str) -> int:
     """Queue an alert to every admin; an alert is never itself a reason for another alert."""
     total = 0
     for admin_id in await store.people_with_role(Role.ADMIN.value):
