@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from core.actions import Verb, encode
 from core.anonymity import requester_card
 from core.model import ConcernType, RequesterProfile, Role, RoutingDecision
 from core.notify import alert_admins
 from core.pickers import available_people
+from core.ports import ConcernRecord, RoutingStore, Store
 from core.replies import Button, t
 from core.routing import matching_zones
+from core.types import opt_str
 
 #: Buttons on a queue notice, at most.
 MAX_CANDIDATES = 8
@@ -30,7 +31,7 @@ _WHY = {"inactive": "admin.why_inactive", "away": "admin.why_away",
         "unbound": "admin.why_unbound", "unreachable": "admin.why_unreachable"}
 
 
-async def why_queued(store: Any, decision: RoutingDecision, now: datetime) -> str:
+async def why_queued(store: RoutingStore, decision: RoutingDecision, now: datetime) -> str:
     """The locale key that says why the concern is in the admin queue."""
     reason = decision.reason
     if reason.startswith("report:"):
@@ -44,7 +45,7 @@ async def why_queued(store: Any, decision: RoutingDecision, now: datetime) -> st
     return _WHY[causes.pop()] if len(causes) == 1 else "admin.why_unavailable"
 
 
-async def queue_candidates(store: Any, *, category: str, concern_type: str,
+async def queue_candidates(store: RoutingStore, *, category: str, concern_type: str,
                            profile: RequesterProfile, about_member: bool,
                            about_branch_code: str | None) -> list[int]:
     """Who an admin may hand this concern to, the most fitting first.
@@ -75,7 +76,7 @@ async def queue_candidates(store: Any, *, category: str, concern_type: str,
     return list(dict.fromkeys(people))
 
 
-async def fallback_candidates(store: Any, profile: RequesterProfile, *,
+async def fallback_candidates(store: RoutingStore, profile: RequesterProfile, *,
                               about_branch_code: str | None) -> list[int]:
     """Party members an admin may hand a queued concern to when nobody fits: those of the
     requester's branch, of their college's branches, then of the whole university (the
@@ -95,7 +96,7 @@ async def fallback_candidates(store: Any, profile: RequesterProfile, *,
     return people
 
 
-async def dispatch_candidates(store: Any, concern: Any) -> list[int]:
+async def dispatch_candidates(store: Store, concern: ConcernRecord) -> list[int]:
     """Whom an admin's press may dispatch a stored concern (core.handling.ConcernRecord)
     to: ``queue_candidates`` and ``fallback_candidates``, whatever the notice offered."""
     extra = await store.concern_fields(concern.id, "about_member", "about_branch_code")
@@ -103,14 +104,14 @@ async def dispatch_candidates(store: Any, concern: Any) -> list[int]:
     fitting = await queue_candidates(
         store, category=concern.category, concern_type=concern.type, profile=profile,
         about_member=bool(extra.get("about_member")),
-        about_branch_code=extra.get("about_branch_code"))
+        about_branch_code=opt_str(extra.get("about_branch_code")))
     if concern.type == ConcernType.REPORT.value:
         return fitting  # a 举报 goes to the discipline office, never to a member
     return fitting + await fallback_candidates(
-        store, profile, about_branch_code=extra.get("about_branch_code"))
+        store, profile, about_branch_code=opt_str(extra.get("about_branch_code")))
 
 
-async def send_to_admin_queue(store: Any, *, concern_id: int, number: str, category: str,
+async def send_to_admin_queue(store: Store, *, concern_id: int, number: str, category: str,
                               type_: str, text: str, requester_id: int, anonymous: bool,
                               about_member: bool, about_branch_code: str | None,
                               decision: RoutingDecision, now: datetime,

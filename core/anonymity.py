@@ -12,16 +12,17 @@ told. Everyone else is refused, and the refusal is audited as well.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from core.cards import member_buttons
 from core.errors import AccessDenied, InputError
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
-from core.ports import PersonCard
+from core.ports import PersonCard, Store
 from core.replies import Button, Reply, t
+from core.types import JSON, JSONObject, opt_str
 
 
 def requester_card(key: str, *, number: str, category: str, type_: str, text: str,
@@ -32,7 +33,7 @@ def requester_card(key: str, *, number: str, category: str, type_: str, text: st
     Anonymous: the ``<key>_anonymous`` text, whose parameters carry nothing about the
     requester. Otherwise the requester's name, college and dorm (building and room).
     """
-    params: dict[str, Any] = {"number": number, "category": t(f"category.{category}"),
+    params: dict[str, JSON] = {"number": number, "category": t(f"category.{category}"),
                               "type": t(f"type.{type_}"), "text": text or "—"}
     if anonymous:
         return Reply(f"{key}_anonymous", params, buttons)
@@ -40,7 +41,7 @@ def requester_card(key: str, *, number: str, category: str, type_: str, text: st
     return Reply(key, params, buttons)
 
 
-def requester_where(card: PersonCard | None) -> Any:
+def requester_where(card: PersonCard | None) -> JSON:
     """The requester's name with their college (else unit) and dorm, whichever are known:
     「陈梓轩（后勤保障处）」, 「赵子涵（会计学院，3号楼 3411）」, or just the name."""
     if card is None:
@@ -54,8 +55,7 @@ def requester_where(card: PersonCard | None) -> Any:
     return card.name
 
 
-def neutral_attachments(attachments: list[dict[str, Any]] | tuple[dict[str, Any], ...],
-                        anonymous: bool) -> list[dict[str, Any]]:
+def neutral_attachments(attachments: Sequence[JSONObject], anonymous: bool) -> list[JSONObject]:
     """What a handler may receive of an anonymous requester's files: no file name.
 
     A document's name ("张三_申请表.docx") can name its sender, so it is replaced by a
@@ -64,22 +64,22 @@ def neutral_attachments(attachments: list[dict[str, Any]] | tuple[dict[str, Any]
     """
     if not anonymous:
         return list(attachments)
-    out = []
+    out: list[JSONObject] = []
     for n, att in enumerate(attachments, 1):
         clean = {k: v for k, v in att.items() if k != "file_name"}
         if att.get("kind") == "document":
-            ext = (att.get("file_name") or "").rpartition(".")[2].lower()
+            ext = (opt_str(att.get("file_name")) or "").rpartition(".")[2].lower()
             ext = ext if ext.isalnum() and 0 < len(ext) <= 8 else "bin"
             clean["send_as"] = f"attachment-{n}.{ext}"
         out.append(clean)
     return out
 
 
-async def send_task_card(store: Any, member_id: int, *, concern_id: int, number: str,
+async def send_task_card(store: Store, member_id: int, *, concern_id: int, number: str,
                          category: str, type_: str, text: str, requester_id: int,
                          anonymous: bool, status: ConcernStatus, now: datetime,
                          default_locale: str,
-                         attachments: list[dict[str, Any]] | None = None) -> None:
+                         attachments: Sequence[JSONObject] | None = None) -> None:
     """Hand a concern to a member: the task card, then each of its files.
 
     The same for a new concern, a secretary's re-dispatch and the system's; the files are
@@ -108,7 +108,7 @@ class Revealed:
     card: PersonCard
 
 
-async def reveal_identity(store: Any, *, now: datetime, person_id: int | None, number: str,
+async def reveal_identity(store: Store, *, now: datetime, person_id: int | None, number: str,
                           reason: str, default_locale: str) -> Revealed:
     """Reveal the requester of the anonymous concern ``number`` to an identity supervisor.
 

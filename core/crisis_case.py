@@ -15,9 +15,9 @@ ends its paging for good, is core.crisis_close.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
@@ -27,7 +27,9 @@ from core.lifecycle import TERMINAL_STATUSES
 from core.model import ConcernStatus, ConcernType, Lane, Role, Urgency
 from core.notify import notify_person
 from core.numbering import concern_number
+from core.ports import CrisisCase, CrisisPageView, CrisisSubject, Store
 from core.replies import Button, Reply
+from core.types import JSON, JSONObject
 
 #: Level 0: the duty counsellor (must be reached) and the psych centre; 1: the crisis team;
 #: 2: the Organisation Department admins; 3: the named human (``final_number``).
@@ -54,61 +56,6 @@ class CrisisRules:
         return timedelta(minutes=self.ack_minutes)
 
 
-@dataclass(frozen=True)
-class CrisisPageView:
-    id: int
-    concern_id: int
-    level: int
-    person_id: int
-    paged_at: datetime
-    escalate_at: datetime | None
-    acked_at: datetime | None
-    acked_by: int | None
-    escalated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class CrisisSubject:
-    """Who the case is about, as the crisis team sees it (identity escrow overridden)."""
-
-    person_id: int
-    name: str
-    number: str | None
-    college: str | None
-    dorm: str | None
-    phone: str | None
-
-
-@dataclass(frozen=True)
-class CrisisCase:
-    id: int
-    number: str
-    requester_id: int
-    text: str
-    parent_concern_id: int | None
-    parent_number: str | None = None
-    status: str = ""  # the concern's status (core.model.ConcernStatus value)
-
-
-class CrisisStore(Protocol):
-    """What the crisis use cases need beyond core.ports.Store."""
-
-    async def person_ids_by_numbers(self, numbers: list[str]) -> list[int]: ...
-    async def people_with_role_at(self, role: str, unit_code: str) -> list[int]: ...
-    async def crisis_subject(self, person_id: int) -> CrisisSubject | None: ...
-    async def crisis_case(self, concern_id: int) -> CrisisCase | None: ...
-    async def open_crisis_case_of(self, requester_id: int) -> int | None: ...
-    async def add_crisis_page(self, concern_id: int, level: int, person_id: int,
-                              paged_at: datetime, escalate_at: datetime | None) -> int: ...
-    async def crisis_pages(self, concern_id: int) -> list[CrisisPageView]: ...
-    async def unacked_crisis_pages(self) -> list[CrisisPageView]: ...
-    async def claim_crisis_escalation(self, concern_id: int, level: int,
-                                      now: datetime) -> bool: ...
-    async def ack_crisis(self, concern_id: int, person_id: int, now: datetime) -> bool: ...
-    async def close_crisis(self, concern_id: int, now: datetime) -> bool: ...
-    async def update_concern(self, concern_id: int, **fields: Any) -> None: ...
-
-
 @dataclass
 class Opened:
     case_id: int
@@ -126,10 +73,10 @@ def caring_reply(rules: CrisisRules) -> Reply:
     return Reply("crisis.caring", {"national": rules.national_hotline})
 
 
-async def open_crisis(store: Any, *, now: datetime, rules: CrisisRules, person_id: int,
+async def open_crisis(store: Store, *, now: datetime, rules: CrisisRules, person_id: int,
                       text: str, match: CrisisMatch, source: str, channel: str,
                       source_key: str, parent_concern_id: int | None = None,
-                      attachments: list[dict[str, Any]] | None = None) -> Opened:
+                      attachments: Sequence[JSONObject] | None = None) -> Opened:
     """Crisis wording from ``person_id``: reply with care, open (or add to) the case, page.
 
     ``source`` says where the wording was found (intake, caption, relay_to_handler,
@@ -147,6 +94,7 @@ async def open_crisis(store: Any, *, now: datetime, rules: CrisisRules, person_i
         for att in attachments or ():
             await store.add_attachment(existing, att, now)
         case = await store.crisis_case(existing)
+        assert case is not None  # open_crisis_case_of just found it open
         await _tell_case_people(store, case, rules, now, "crisis.again", text=text)
         return Opened(existing, case.number, new=False)
     year = now.astimezone(ZoneInfo(rules.timezone)).year
@@ -172,12 +120,13 @@ async def open_crisis(store: Any, *, now: datetime, rules: CrisisRules, person_i
                               to_status=None, actor_id=None, detail={"case_id": case_id},
                               now=now)
     case = await store.crisis_case(case_id)
+    assert case is not None  # added above as a crisis case
     opened = Opened(case_id, number, new=True)
     opened.levels = await page_level(store, case, 0, now=now, rules=rules, reason="opened")
     return opened
 
 
-async def _ladder(store: Any, rules: CrisisRules, level: int,
+async def _ladder(store: Store, rules: CrisisRules, level: int,
                   requester_id: int) -> tuple[list[int], list[int]]:
     """(people who must be reached, other people) for one level of the ladder."""
     if level == 0:
@@ -197,7 +146,7 @@ async def _ladder(store: Any, rules: CrisisRules, level: int,
     return final, []
 
 
-async def page_level(store: Any, case: CrisisCase, level: int, *, now: datetime,
+async def page_level(store: Store, case: CrisisCase, level: int, *, now: datetime,
                      rules: CrisisRules, reason: str) -> list[int]:
     """Page everyone of ``level`` not yet paged on the case; return the levels paged.
 
@@ -214,7 +163,7 @@ async def page_level(store: Any, case: CrisisCase, level: int, *, now: datetime,
     escalate_at = now + rules.ack_limit if level < TOP_LEVEL else None
     subject = await store.crisis_subject(case.requester_id)
     reached_must = 0
-    paged: list[dict[str, Any]] = []
+    paged: list[dict[str, JSON]] = []
     for person in [*must, *others]:
         page_id = await store.add_crisis_page(case.id, level, person, now, escalate_at)
         sent = await notify_person(store, person, _page_reply(case, subject, level, reason),
@@ -255,8 +204,8 @@ _REASON_KEYS = {"opened": "crisis.reason_opened", "timeout": "crisis.reason_time
                 "empty_level": "crisis.reason_unreachable"}
 
 
-async def _tell_case_people(store: Any, case: CrisisCase, rules: CrisisRules, now: datetime,
-                            key: str, *, skip: int | None = None, **params: Any) -> None:
+async def _tell_case_people(store: Store, case: CrisisCase, rules: CrisisRules, now: datetime,
+                            key: str, *, skip: int | None = None, **params: JSON) -> None:
     pages = await store.crisis_pages(case.id)
     acked_by = next((p.acked_by for p in pages if p.acked_by), None)
     people = [acked_by] if acked_by and key == "crisis.again" else \
@@ -302,7 +251,7 @@ def due_escalations(pages: list[CrisisPageView], now: datetime, unreachable: set
     return out
 
 
-async def escalation_candidates(store: Any, now: datetime) -> list[tuple[int, int, str]]:
+async def escalation_candidates(store: Store, now: datetime) -> list[tuple[int, int, str]]:
     """Read what is due to escalate (no writes): see ``due_escalations``."""
     pages = await store.unacked_crisis_pages()
     unreachable: set[int] = set()
@@ -313,7 +262,7 @@ async def escalation_candidates(store: Any, now: datetime) -> list[tuple[int, in
     return due_escalations(pages, now, unreachable, psych)
 
 
-async def escalate(store: Any, case_id: int, level: int, *, now: datetime,
+async def escalate(store: Store, case_id: int, level: int, *, now: datetime,
                    rules: CrisisRules, reason: str) -> bool:
     """Escalate one level of one case, exactly once; False if someone else already did
     (or the case was acknowledged or closed meanwhile)."""
@@ -326,7 +275,7 @@ async def escalate(store: Any, case_id: int, level: int, *, now: datetime,
     return True
 
 
-async def escalate_due(store: Any, *, now: datetime, rules: CrisisRules) -> int:
+async def escalate_due(store: Store, *, now: datetime, rules: CrisisRules) -> int:
     """Sweep in one unit of work: escalate every level that is due; return how many."""
     done = 0
     for case_id, level, reason in await escalation_candidates(store, now):
@@ -342,7 +291,7 @@ class Acknowledged:
     subject: CrisisSubject | None
 
 
-async def acknowledge(store: Any, *, now: datetime, rules: CrisisRules, person_id: int | None,
+async def acknowledge(store: Store, *, now: datetime, rules: CrisisRules, person_id: int | None,
                       case_id: int) -> Acknowledged:
     """The paged person takes the case: escalation stops and the others are told who.
 
@@ -355,11 +304,12 @@ async def acknowledge(store: Any, *, now: datetime, rules: CrisisRules, person_i
                                                  "why": "not_paged"}, now)
         raise AccessDenied("crisis.not_paged")
     case = await store.crisis_case(case_id)
+    assert case is not None  # only a crisis case has pages
     subject = await store.crisis_subject(case.requester_id)
     if not await store.ack_crisis(case_id, person_id, now):
         by = next((p.acked_by for p in await store.crisis_pages(case_id) if p.acked_by), None)
-        names = await store.person_names([by]) if by else {}
-        return Acknowledged(case, False, names.get(by, "—"), subject)
+        by_name = (await store.person_names([by])).get(by, "—") if by else "—"
+        return Acknowledged(case, False, by_name, subject)
     name = (await store.person_names([person_id])).get(person_id, "—")
     await store.update_concern(case_id, status=ConcernStatus.ACCEPTED.value, accepted_at=now,
                                updated_at=now)

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from core.crisis_case import CrisisCase, CrisisRules
 from core.errors import AccessDenied, DomainError, InputError
 from core.lifecycle import OPEN_STATUSES
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
+from core.ports import MessageStore, Store
 from core.replies import Reply
 
 S = ConcernStatus
@@ -43,13 +43,13 @@ class Closed:
     told: list[int]  # the other people paged for the case, told it was closed
 
 
-async def _refuse(store: Any, person_id: int | None, case_id: int, why: str,
+async def _refuse(store: MessageStore, person_id: int | None, case_id: int, why: str,
                   now: datetime) -> None:
     await store.audit("refused", person_id, {"concern_id": case_id, "action": "crisis_close",
                                              "why": why}, now)
 
 
-async def _relation(store: Any, person_id: int | None, case_id: int) -> str | None:
+async def _relation(store: Store, person_id: int | None, case_id: int) -> str | None:
     """How the person may close the case: acknowledger, crisis_team, admin; or None."""
     if person_id is None:
         return None
@@ -63,7 +63,7 @@ async def _relation(store: Any, person_id: int | None, case_id: int) -> str | No
     return None
 
 
-async def may_close(store: Any, *, now: datetime, person_id: int | None,
+async def may_close(store: Store, *, now: datetime, person_id: int | None,
                     case_id: int) -> tuple[CrisisCase, str]:
     """The case and the presser's relation to it, if they may close it now.
 
@@ -87,7 +87,7 @@ async def may_close(store: Any, *, now: datetime, person_id: int | None,
     return case, relation
 
 
-async def close_case(store: Any, *, now: datetime, rules: CrisisRules,
+async def close_case(store: Store, *, now: datetime, rules: CrisisRules,
                      person_id: int | None, case_id: int, note: str) -> Closed:
     """Close the case with ``note``; tell the other people paged for it."""
     note = note.strip()

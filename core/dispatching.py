@@ -7,23 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any, Protocol
 
 from core.model import ConcernType, RequesterProfile, Role, RoutingDecision, Zone
+from core.ports import RoutingStore
 from core.routing import RoutingContext, route_concern
 
 
-class RoutingStore(Protocol):
-    async def active_zones(self, category: str) -> list[Zone]: ...
-    async def open_load(self, member_ids: list[int]) -> dict[int, int]: ...
-    async def people_with_role(self, role: str) -> list[int]: ...
-    async def people_with_role_at(self, role: str, unit_code: str) -> list[int]: ...
-    async def unavailable_people(self, person_ids: list[int], now: datetime) -> set[int]: ...
-    async def branches_of(self, person_ids: list[int]) -> dict[int, str | None]: ...
-    async def college_of_unit(self, unit_code: str) -> str | None: ...
-
-
-async def decide_route(store: Any, *, category: str, concern_type: str | None,
+async def decide_route(store: RoutingStore, *, category: str, concern_type: str | None,
                        profile: RequesterProfile, now: datetime, about_member: bool = False,
                        about_branch_code: str | None = None,
                        exclude: Collection[int] = ()) -> RoutingDecision:

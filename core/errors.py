@@ -1,15 +1,14 @@
 """Domain errors. Each carries a locale key; one place maps them to replies."""
 from __future__ import annotations
 
-from typing import Any
-
 from core.replies import t
+from core.types import JSON
 
 
 class DomainError(Exception):
     key = "error.generic"
 
-    def __init__(self, key: str | None = None, **params: Any) -> None:
+    def __init__(self, key: str | None = None, **params: JSON) -> None:
         super().__init__(key or self.key)
         if key:
             self.key = key
@@ -33,6 +32,6 @@ def too_long(what: str | None, *, length: int, limit: int,
     """A text over its limit: the reply names the text (``what``, a locale key such as
     ``too_long.reply_summary``; None when ``key`` says it) and says both sizes, each with
     its plural form."""
-    params: dict[str, Any] = {"what": t(what)} if what else {}
+    params: dict[str, JSON] = {"what": t(what)} if what else {}
     return InputError(key, **params, length=t("unit.chars", count=length),
                       limit=t("unit.chars", count=limit))

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from core.cards import revisit_buttons
 from core.handling import act, tell_requester
 from core.lifecycle import Action
+from core.ports import Store
 
 
-async def start_revisits(store: Any, *, now: datetime, default_locale: str) -> int:
+async def start_revisits(store: Store, *, now: datetime, default_locale: str) -> int:
     """Sweep: ask the requester of each replied concern whose follow-up is due."""
     started = 0
     for cid in await store.due_revisits(now):
@@ -21,7 +21,7 @@ async def start_revisits(store: Any, *, now: datetime, default_locale: str) -> i
     return started
 
 
-async def close_unanswered(store: Any, *, now: datetime, sent_before: datetime,
+async def close_unanswered(store: Store, *, now: datetime, sent_before: datetime,
                            default_locale: str) -> int:
     """Sweep: a follow-up nobody answered in time closes as "no valid follow-up"."""
     closed = 0

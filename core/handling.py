@@ -7,43 +7,20 @@ refusal is audited.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
 
 from core.errors import AccessDenied, DomainError
 from core.lifecycle import Action, Actor, Transition, TransitionRefused, allowed_actions, apply
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
-from core.replies import Reply, t
+from core.ports import ConcernRecord, HandlingStore, MessageStore, OrgStore, PeopleStore, Store
+from core.replies import Button, Reply, t
+from core.types import JSON, Scalar
 
 
-@dataclass(frozen=True)
-class ConcernRecord:
-    id: int
-    number: str
-    status: ConcernStatus
-    requester_id: int
-    assigned_member_id: int | None
-    category: str
-    type: str
-    anonymous: bool
-    text: str
-    reopen_count: int
-    branch_code: str | None  # the handler's branch (or the requester's, before dispatch)
-    college_code: str | None
-
-
-class HandlingStore(Protocol):
-    async def get_concern(self, concern_id: int) -> ConcernRecord | None: ...
-    async def roles_of(self, person_id: int) -> list[tuple[str, str]]: ...
-    async def update_concern(self, concern_id: int, **fields: Any) -> None: ...
-    async def people_with_role_at(self, role: str, unit_code: str) -> list[int]: ...
-    async def add_relay(self, concern_id: int, sender_id: int, direction: str, text: str,
-                        attachments: list[dict], now: datetime) -> None: ...
-
-
-async def actors_for(store: Any, person_id: int, c: ConcernRecord) -> list[Actor]:
+async def actors_for(store: OrgStore, person_id: int, c: ConcernRecord) -> list[Actor]:
     """Every relation the person has to the concern, most specific first."""
     found: list[Actor] = []
     if c.assigned_member_id == person_id:
@@ -67,16 +44,16 @@ class Acted:
     actor: Actor
 
 
-async def act(store: Any, *, now: datetime, person_id: int | None, concern_id: int,
+async def act(store: HandlingStore, *, now: datetime, person_id: int | None, concern_id: int,
               action: Action, reason: str | None = None, target: str | None = None,
-              extra: dict[str, Any] | None = None) -> Acted:
+              extra: Mapping[str, Scalar] | None = None) -> Acted:
     """Apply one lifecycle step for ``person_id`` (None: the system) and audit it.
 
     Raises AccessDenied (unknown concern, no relation) or TransitionRefused; both are
     audited as ``refused`` with the payload's concern id, so probing leaves a trace.
     """
     c, tr, chosen = await _decide(store, now, person_id, concern_id, action, reason, target)
-    fields: dict[str, Any] = {"status": tr.status.value, "updated_at": now,
+    fields: dict[str, Scalar] = {"status": tr.status.value, "updated_at": now,
                               "reopen_count": tr.reopen_count, **(extra or {})}
     if tr.first_contact:
         fields["first_contact_at"] = now
@@ -93,7 +70,7 @@ async def act(store: Any, *, now: datetime, person_id: int | None, concern_id: i
     return Acted(c, tr, chosen)
 
 
-async def may_act(store: Any, *, now: datetime, person_id: int | None, concern_id: int,
+async def may_act(store: HandlingStore, *, now: datetime, person_id: int | None, concern_id: int,
                   action: Action) -> ConcernRecord:
     """Check, without acting, that ``person_id`` may take ``action`` on the concern now.
 
@@ -105,7 +82,7 @@ async def may_act(store: Any, *, now: datetime, person_id: int | None, concern_i
     return c
 
 
-async def _decide(store: Any, now: datetime, person_id: int | None, concern_id: int,
+async def _decide(store: HandlingStore, now: datetime, person_id: int | None, concern_id: int,
                   action: Action, reason: str | None, target: str | None,
                   ) -> tuple[ConcernRecord, Transition, Actor]:
     c = await store.get_concern(concern_id)
@@ -139,7 +116,7 @@ _ACCEPTED = frozenset({ConcernStatus.ACCEPTED, ConcernStatus.IN_PROGRESS,
                        ConcernStatus.REVISIT})
 
 
-async def _accepted_already(store: Any, c: ConcernRecord, person_id: int | None,
+async def _accepted_already(store: PeopleStore, c: ConcernRecord, person_id: int | None,
                             action: Action, err: DomainError) -> DomainError:
     """A second 签收 says so (and by whom, to anyone else) instead of "not possible now"."""
     if action is not Action.ACCEPT or err.key != "lifecycle.refused" or c.status not in _ACCEPTED:
@@ -151,19 +128,20 @@ async def _accepted_already(store: Any, c: ConcernRecord, person_id: int | None,
                              name=names.get(c.assigned_member_id) or "—")
 
 
-def _plain(extra: dict[str, Any] | None) -> dict[str, Any]:
+def _plain(extra: Mapping[str, Scalar] | None) -> dict[str, JSON]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in (extra or {}).items()
             if k not in ("status", "updated_at")}
 
 
-async def _refused(store: Any, now: datetime, person_id: int | None, concern_id: int,
+async def _refused(store: MessageStore, now: datetime, person_id: int | None, concern_id: int,
                    action: Action, why: str) -> None:
     await store.audit("refused", person_id, {"concern_id": concern_id, "action": action.value,
                                               "why": why}, now)
 
 
-async def tell_requester(store: Any, c: ConcernRecord, key: str, *, now: datetime,
-                         default_locale: str, buttons: tuple = (), **params: Any) -> None:
+async def tell_requester(store: Store, c: ConcernRecord, key: str, *, now: datetime,
+                         default_locale: str, buttons: tuple[tuple[Button, ...], ...] = (),
+                         **params: JSON) -> None:
     """Every state change reaches the requester, through the bot (also when anonymous).
 
     Requesters whose duplicates were merged into this concern follow it: they get the same
@@ -172,12 +150,11 @@ async def tell_requester(store: Any, c: ConcernRecord, key: str, *, now: datetim
     await notify_person(store, c.requester_id,
                         Reply(key, {"number": c.number, **params}, buttons),
                         lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
-    followers = getattr(store, "merged_followers", None)
-    for person in (await followers(c.id) if followers else []):
+    for person in await store.merged_followers(c.id):
         if person != c.requester_id:
             await notify_person(store, person, Reply(key, {"number": c.number, **params}),
                                 lane=Lane.INTERACTIVE, now=now, default_locale=default_locale)
 
 
-def status_label(status: ConcernStatus) -> dict[str, str]:
+def status_label(status: ConcernStatus) -> dict[str, JSON]:
     return t(f"status.{status.value}")

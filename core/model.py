@@ -5,6 +5,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.types import JSON
+
 
 class StrEnum(str, enum.Enum):
     def __str__(self) -> str:  # so f-strings and logs show the value
@@ -149,7 +151,7 @@ class Draft:
     category: str | None = None
     type: str | None = None
     texts: list[str] = field(default_factory=list)
-    attachments: list[dict] = field(default_factory=list)
+    attachments: list[dict[str, JSON]] = field(default_factory=list)
     #: conflict of interest: the concern is about a Party member (optionally of this branch)
     about_member: bool = False
     about_branch_code: str | None = None

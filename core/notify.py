@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.model import Lane, Role
-from core.ports import Store
+from core.ports import NotifyStore
 from core.replies import Reply
 
 
-async def notify_person(store: Store, person_id: int, reply: Reply, *, lane: Lane,
+async def notify_person(store: NotifyStore, person_id: int, reply: Reply, *, lane: Lane,
                         now: datetime, default_locale: str) -> int:
     """Queue ``reply`` to each reachable identity of the person; return how many.
 
@@ -30,7 +30,8 @@ async def notify_person(store: Store, person_id: int, reply: Reply, *, lane: Lan
     return sent
 
 
-async def alert_admins(store: Store, reply: Reply, *, now: datetime, default_locale: str) -> int:
+async def alert_admins(store: NotifyStore, reply: Reply, *, now: datetime,
+                       default_locale: str) -> int:
     """Queue an alert to every admin; an alert is never itself a reason for another alert."""
     total = 0
     for admin_id in await store.people_with_role(Role.ADMIN.value):

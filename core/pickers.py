@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
 from core.model import Role
+from core.ports import ConcernRecord, RoutingStore
 
 
-async def available_people(store: Any, people: list[int], now: datetime, *,
+async def available_people(store: RoutingStore, people: list[int], now: datetime, *,
                            exclude: Collection[int] = ()) -> list[int]:
     """The ones among ``people`` a concern can go to now, in order: active, with a chat
     account that works, not away, and not in ``exclude``."""
@@ -24,28 +24,28 @@ async def available_people(store: Any, people: list[int], now: datetime, *,
     return [p for p in people if p not in off]
 
 
-async def _members_of(store: Any, branches: list[str]) -> list[int]:
+async def _members_of(store: RoutingStore, branches: list[str]) -> list[int]:
     people: list[int] = []
     for branch in branches:
         people += await store.people_with_role_at(Role.PARTY_MEMBER.value, branch)
     return list(dict.fromkeys(people))
 
 
-async def _college_branches(store: Any, concern: Any) -> list[str]:
+async def _college_branches(store: RoutingStore, concern: ConcernRecord) -> list[str]:
     if not concern.college_code:
         return []
     return [b for b in await store.branch_codes_of_college(concern.college_code)
             if b != concern.branch_code]
 
 
-async def redispatch_allowed(store: Any, concern: Any) -> list[int]:
+async def redispatch_allowed(store: RoutingStore, concern: ConcernRecord) -> list[int]:
     """Whom a secretary's press may re-dispatch a returned concern to: the Party members
     of its branch, then of its college's other branches."""
     return await _members_of(store, [concern.branch_code or ""]
                              + await _college_branches(store, concern))
 
 
-async def redispatch_offer(store: Any, concern: Any, now: datetime, *,
+async def redispatch_offer(store: RoutingStore, concern: ConcernRecord, now: datetime, *,
                            returned_by: int | None) -> tuple[list[int], bool]:
     """Whom the secretary's picker offers after ``returned_by`` handed the concern back:
     the branch's members who can take it now; if none, those of the college's other

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
 from core.admin_queue import send_to_admin_queue
 from core.anonymity import send_task_card
 from core.dispatching import decide_route
 from core.handling import tell_requester
 from core.model import ConcernStatus
+from core.ports import Store
+from core.types import opt_str
 
 S = ConcernStatus
 #: Statuses in which the assigned member still has to act. RETURNED waits on the
@@ -25,7 +26,7 @@ WAITING_ON_HANDLER = frozenset({S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS,
                                 S.EXTENSION_REQUESTED, S.REOPENED})
 
 
-async def redispatch_from(store: Any, member_ids: Collection[int], *, now: datetime,
+async def redispatch_from(store: Store, member_ids: Collection[int], *, now: datetime,
                           default_locale: str, reason: str = "member_deactivated") -> int:
     """Route again every open concern assigned to ``member_ids``; return how many moved."""
     moved = 0
@@ -39,7 +40,7 @@ async def redispatch_from(store: Any, member_ids: Collection[int], *, now: datet
         decision = await decide_route(
             store, category=c.category, concern_type=c.type, profile=profile, now=now,
             about_member=bool(extra.get("about_member")),
-            about_branch_code=extra.get("about_branch_code"), exclude=gone)
+            about_branch_code=opt_str(extra.get("about_branch_code")), exclude=gone)
         status = S.DISPATCHED if decision.member_id else S.RECEIVED
         await store.update_concern(cid, assigned_member_id=decision.member_id,
                                    zone_id=decision.zone_id, routing_reason=decision.reason,
@@ -59,7 +60,7 @@ async def redispatch_from(store: Any, member_ids: Collection[int], *, now: datet
                                       category=c.category, type_=c.type, text=c.text,
                                       requester_id=c.requester_id, anonymous=c.anonymous,
                                       about_member=bool(extra.get("about_member")),
-                                      about_branch_code=extra.get("about_branch_code"),
+                                      about_branch_code=opt_str(extra.get("about_branch_code")),
                                       decision=decision, now=now,
                                       default_locale=default_locale)
         await tell_requester(store, c, "concern.redispatched", now=now,

@@ -7,13 +7,15 @@ renderers escape user text.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+
+from core.types import JSON, JSONObject, is_object, is_object_list, opt_str
 
 MAX_CALLBACK_BYTES = 64  # Telegram's callback_data limit; other channels are roomier.
 
 
-def t(key: str, **params: Any) -> dict[str, Any]:
+def t(key: str, **params: JSON) -> dict[str, JSON]:
     """Mark a parameter as a locale key to translate, not user text to escape.
 
     ``params`` fill that key's own placeholders, e.g. ``t("unit.chars", count=2000)`` for
@@ -26,7 +28,7 @@ def t(key: str, **params: Any) -> dict[str, Any]:
 class Button:
     label: str  # locale key
     action: str  # encoded action payload (see core.actions)
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, JSON] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.action.encode()) > MAX_CALLBACK_BYTES:
@@ -36,16 +38,16 @@ class Button:
 @dataclass(frozen=True)
 class Reply:
     key: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, JSON] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
-    attachments: tuple[dict[str, Any], ...] = ()
+    attachments: tuple[JSONObject, ...] = ()
     #: the channel message id this reply replaces (edit in place), if any
     edit_of: str | None = None
     #: "message", or "callback_answer" (a short toast for a pressed button)
     kind: str = "message"
     callback_id: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, JSON]:
         return {
             "key": self.key,
             "params": self.params,
@@ -58,14 +60,35 @@ class Reply:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Reply:
+    def from_dict(cls, d: JSONObject) -> Reply:
         return cls(
-            key=d["key"],
-            params=d.get("params") or {},
-            buttons=tuple(tuple(Button(b["label"], b["action"], b.get("params") or {}) for b in row)
-                          for row in d.get("buttons") or ()),
-            attachments=tuple(d.get("attachments") or ()),
-            edit_of=d.get("edit_of"),
-            kind=d.get("kind", "message"),
-            callback_id=d.get("callback_id"),
+            key=_text(d["key"]),
+            params=_params(d.get("params")),
+            buttons=tuple(tuple(Button(_text(b["label"]), _text(b["action"]),
+                                       _params(b.get("params"))) for b in _objects(row))
+                          for row in _items(d.get("buttons"))),
+            attachments=tuple(_objects(d.get("attachments"))),
+            edit_of=opt_str(d.get("edit_of")),
+            kind=_text(d.get("kind", "message")),
+            callback_id=opt_str(d.get("callback_id")),
         )
+
+
+# Narrowing what ``to_dict`` wrote, as read back from a JSON column.
+def _text(value: JSON) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _params(value: JSON) -> dict[str, JSON]:
+    """A parameter object; none (null, or left out) is an empty one."""
+    return value if is_object(value) and value else {}
+
+
+def _items(value: JSON) -> Sequence[JSON]:
+    """A list's items; none for null or a left-out list."""
+    return value if isinstance(value, list) else ()
+
+
+def _objects(value: JSON) -> Sequence[dict[str, JSON]]:
+    """A list of objects (a button row, the attachments); none for null or left out."""
+    return value if is_object_list(value) else ()

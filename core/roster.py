@@ -241,9 +241,9 @@ def _units(check: _Check, rows: Sequence[RosterRow]) -> tuple[list[UnitEntry], d
         check.bad(row, "kind", f"only one university unit is allowed "
                                f"(first: '{first.code}' on line {first_row.line})")
     parents = {e.code: e.parent_code for _, e in parsed if e}
-    for row, e in parsed:
-        if e is not None:
-            _unit_place(check, row, e, kinds, parents)
+    for row, entry in parsed:
+        if entry is not None:
+            _unit_place(check, row, entry, kinds, parents)
     return [e for _, e in parsed if e], kinds
 
 
@@ -268,8 +268,9 @@ def _unit_place(check: _Check, row: RosterRow, e: UnitEntry, kinds: dict[str, Un
                                       f"but '{e.parent_code}' is a {parent_kind}")
     else:
         # Only functional units may nest in their own kind, so only they can form a loop.
-        seen, cur = {e.code}, e.parent_code
-        while kinds.get(cur or "") is UnitKind.FUNCTIONAL:
+        seen = {e.code}
+        cur: str | None = e.parent_code
+        while cur is not None and kinds.get(cur) is UnitKind.FUNCTIONAL:
             if cur in seen:
                 check.bad(row, "parent_code", f"the parent chain of '{e.code}' loops back on itself")
                 break

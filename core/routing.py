@@ -119,9 +119,9 @@ def route_concern(
              and (z.category == "*") == (best.category == "*")]
     present = [z for z in peers if z.member_id not in off]
     if present:
-        chosen = min(present, key=lambda z: (load.get(z.member_id, 0), z.id))
-        return RoutingDecision(member_id=chosen.member_id, zone_id=chosen.id,
-                               reason=_zone_reason(chosen))
+        zone = min(present, key=lambda z: (load.get(z.member_id, 0), z.id))
+        return RoutingDecision(member_id=zone.member_id, zone_id=zone.id,
+                               reason=_zone_reason(zone))
     ordered = sorted(peers, key=lambda z: (load.get(z.member_id, 0), z.id))
     deputies = [z for z in ordered if z.deputy_id is not None and z.deputy_id not in off]
     if deputies:

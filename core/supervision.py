@@ -3,7 +3,6 @@ and a member's /away. Access is checked here (through ``core.handling.act`` and 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.errors import AccessDenied, InputError
@@ -11,6 +10,7 @@ from core.handling import Acted, act, actors_for, tell_requester
 from core.lifecycle import Action, Actor, is_open
 from core.model import Lane, Role
 from core.notify import notify_person
+from core.ports import ConcernRow, Store
 from core.replies import Reply
 
 _SUPERVISING = {Actor.SECRETARY, Actor.COLLEGE, Actor.ADMIN}
@@ -19,7 +19,7 @@ _HANDLING_ROLES = {Role.PARTY_MEMBER.value, Role.BRANCH_SECRETARY.value,
                    Role.COLLEGE_COMMITTEE.value, Role.DISCIPLINE_CONTACT.value}
 
 
-async def _concern_id(store: Any, number: str, *, now: datetime, person_id: int | None,
+async def _concern_id(store: Store, number: str, *, now: datetime, person_id: int | None,
                       action: Action) -> int:
     cid = await store.concern_id_by_number(number.strip().upper())
     if cid is None:
@@ -29,7 +29,7 @@ async def _concern_id(store: Any, number: str, *, now: datetime, person_id: int 
     return cid
 
 
-async def merge_concern(store: Any, *, now: datetime, person_id: int | None,
+async def merge_concern(store: Store, *, now: datetime, person_id: int | None,
                         duplicate_number: str, original_number: str,
                         default_locale: str) -> Acted:
     """Close ``duplicate_number`` as MERGED into ``original_number``.
@@ -64,7 +64,7 @@ async def merge_concern(store: Any, *, now: datetime, person_id: int | None,
     return done
 
 
-async def reject_concern(store: Any, *, now: datetime, person_id: int | None, number: str,
+async def reject_concern(store: Store, *, now: datetime, person_id: int | None, number: str,
                          reason: str, default_locale: str) -> Acted:
     """Reject an out-of-scope concern; the requester sees the reason."""
     cid = await _concern_id(store, number, now=now, person_id=person_id, action=Action.REJECT)
@@ -80,7 +80,7 @@ async def reject_concern(store: Any, *, now: datetime, person_id: int | None, nu
     return done
 
 
-async def subtree_concerns(store: Any, person_id: int | None) -> list[dict[str, Any]]:
+async def subtree_concerns(store: Store, person_id: int | None) -> list[ConcernRow]:
     """Open concerns of the branches and colleges the person is secretary or committee of.
 
     A branch secretary sees concerns whose handler or requester is in the branch (never
@@ -101,7 +101,7 @@ async def subtree_concerns(store: Any, person_id: int | None) -> list[dict[str, 
     return [rows[i] for i in sorted(rows)]
 
 
-async def set_away(store: Any, *, person_id: int | None, arg: str, now: datetime,
+async def set_away(store: Store, *, person_id: int | None, arg: str, now: datetime,
                    timezone_name: str) -> datetime | None:
     """``/away YYYY-MM-DD`` (away through that local date) or ``/away off``.
 

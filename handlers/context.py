@@ -4,15 +4,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from core.binding import BindingLimits
 from core.crisis import CrisisDetector
 from core.crisis_case import CrisisRules
 from core.intake import IntakeRules
 from core.model import Lane
-from core.ports import ConversationState, IdentityView
+from core.ports import ConversationState, IdentityView, Store
 from core.replies import Button, Reply
+from core.types import JSON
 from handlers.inbound import Inbound
 
 
@@ -33,7 +33,7 @@ class FlowConfig:
 
 @dataclass
 class FlowContext:
-    store: Any  # core.ports.Store plus conversation methods (storage.store.SqlStore)
+    store: Store
     inbound: Inbound
     conv: ConversationState
     identity: IdentityView
@@ -45,12 +45,17 @@ class FlowContext:
     answer: Reply | None = None
 
     def say(self, key: str, buttons: tuple[tuple[Button, ...], ...] = (), *,
-            edit: bool = False, **params: Any) -> None:
+            edit: bool = False, **params: JSON) -> None:
         """Reply in this chat. ``edit`` replaces the message whose button was pressed."""
+        self.say_with(key, params, buttons, edit=edit)
+
+    def say_with(self, key: str, params: dict[str, JSON],
+                 buttons: tuple[tuple[Button, ...], ...] = (), *, edit: bool = False) -> None:
+        """``say`` with the parameters as one dict (a domain error's, say)."""
         edit_of = self.inbound.message_id if edit and self.inbound.kind == "callback" else None
         self.replies.append(Reply(key, params, buttons, edit_of=edit_of))
 
-    def toast(self, key: str | None = None, **params: Any) -> None:
+    def toast(self, key: str | None = None, **params: JSON) -> None:
         """Answer a pressed button (Telegram shows a short notice, or just stops spinning).
 
         A press gets one answer whatever the flow does: a later toast with a text replaces
@@ -68,6 +73,6 @@ class FlowContext:
         return ([self.answer] if self.answer else []) + self.replies
 
 
-def callback_answer(inbound: Inbound, key: str = "", **params: Any) -> Reply:
+def callback_answer(inbound: Inbound, key: str = "", **params: JSON) -> Reply:
     """The answer to a pressed button (an empty key: no text, the spinner just stops)."""
     return Reply(key, params, kind="callback_answer", callback_id=inbound.callback_id)

@@ -14,6 +14,7 @@ from core.crisis_close import close_case, may_close
 from core.crisis_case import acknowledge, open_crisis
 from core.errors import InputError, too_long
 from core.replies import Button
+from core.types import as_int
 from handlers.context import FlowContext
 
 FLOW = "crisis"
@@ -64,7 +65,7 @@ async def intercept(ctx: FlowContext) -> bool:
     conv = ctx.conv
     parent = None
     if conv.flow in _CONCERN_FLOWS and str(conv.data.get("concern", "")).isdigit():
-        parent = int(conv.data["concern"])
+        parent = as_int(conv.data["concern"])
     await open_crisis(ctx.store, now=ctx.now, rules=ctx.config.crisis_rules,
                       person_id=await _person(ctx), text=ib.text, match=match,
                       source=_source(ctx), channel=ib.channel, source_key=ib.source_key,
@@ -117,7 +118,7 @@ async def close_note(ctx: FlowContext) -> None:
     limit = ctx.config.rules.max_text_chars
     if len(text) > limit:
         raise too_long("too_long.crisis_note", length=len(text), limit=limit)
-    case_id = int(ctx.conv.data["case"])
+    case_id = as_int(ctx.conv.data["case"])
     ctx.conv.goto("idle")  # a refusal below (closed meanwhile) ends the step as well
     done = await close_case(ctx.store, now=ctx.now, rules=ctx.config.crisis_rules,
                             person_id=ctx.identity.person_id, case_id=case_id, note=text)

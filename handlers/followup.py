@@ -1,27 +1,27 @@
 """The requester's side after intake: writing back to the handler, and the 回访 answers."""
 from __future__ import annotations
 
-from typing import Any
-
 from core.anonymity import neutral_attachments
 from core.cards import member_buttons, revisit_buttons
 from core.errors import InputError, too_long
-from core.handling import act
+from core.handling import Acted, act
 from core.lifecycle import Action, is_open
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
-from core.replies import Reply
+from core.ports import ConcernRecord
+from core.replies import Button, Reply
+from core.types import JSON, as_int
 from handlers.context import FlowContext
 
 FLOW = "followup"
 
 
-async def _own_open_concern(ctx: FlowContext, cid: int, action: str) -> Any:
+async def _own_open_concern(ctx: FlowContext, cid: int, action: str) -> ConcernRecord:
     """The presser's own concern, still open; otherwise refused, audited, and said why."""
     c = await ctx.store.get_concern(cid)
     why = "not_requester" if c is None or c.requester_id != ctx.identity.person_id else \
         "closed" if not is_open(c.status) else None  # nobody handles a closed one any more
-    if why:
+    if why or c is None:  # (c is None only when why is set)
         await ctx.store.audit("refused", ctx.identity.person_id,
                               {"concern_id": cid, "action": action, "why": why}, ctx.now)
         raise InputError("handling.no_access" if why == "not_requester" else "lifecycle.closed")
@@ -36,11 +36,12 @@ async def ask_answer(ctx: FlowContext, arg: str) -> None:
     ctx.say("relay.ask_answer", number=c.number)
 
 
-async def answer_text(ctx: FlowContext, text: str, attachment: dict | None = None) -> None:
+async def answer_text(ctx: FlowContext, text: str,
+                      attachment: dict[str, JSON] | None = None) -> None:
     if ctx.conv.step == "comment":
         await _comment(ctx, text)
         return
-    cid = int(ctx.conv.data["concern"])
+    cid = as_int(ctx.conv.data["concern"])
     if len(text.strip()) > ctx.config.rules.max_text_chars:  # the step waits for a shorter one
         raise too_long("too_long.relay_to_handler", length=len(text.strip()),
                        limit=ctx.config.rules.max_text_chars)
@@ -98,7 +99,7 @@ async def revisit_answer(ctx: FlowContext, arg: str) -> None:
 
 
 async def _comment(ctx: FlowContext, text: str) -> None:
-    cid = int(ctx.conv.data["concern"])
+    cid = as_int(ctx.conv.data["concern"])
     text = text.strip()
     if len(text) > ctx.config.rules.max_text_chars:  # the step waits for a shorter one
         raise too_long("too_long.revisit_comment", length=len(text),
@@ -117,14 +118,14 @@ async def _comment(ctx: FlowContext, text: str) -> None:
     ctx.say("revisit.comment_saved", number=c.number)
 
 
-async def _forward_comment(ctx: FlowContext, c: Any, text: str) -> None:
+async def _forward_comment(ctx: FlowContext, c: ConcernRecord, text: str) -> None:
     """The comment on an unsatisfied 回访 goes to the reopened concern's handler, or to
     the college committee when the reopen escalated there. Only the number and the text:
     nothing about the requester, anonymous or not (the handler's card already says who)."""
     if c.status == ConcernStatus.REOPENED:  # escalated: the college re-dispatches it
         people = await ctx.store.people_with_role_at(Role.COLLEGE_COMMITTEE.value,
                                                      c.college_code or "")
-        buttons: tuple = ()
+        buttons: tuple[tuple[Button, ...], ...] = ()
     else:
         people = [c.assigned_member_id] if c.assigned_member_id else []
         buttons = member_buttons(c.id, c.status)
@@ -134,7 +135,7 @@ async def _forward_comment(ctx: FlowContext, c: Any, text: str) -> None:
             lane=Lane.INTERACTIVE, now=ctx.now, default_locale=ctx.config.rules.default_locale)
 
 
-async def _reopen(ctx: FlowContext, done: Any) -> None:
+async def _reopen(ctx: FlowContext, done: Acted) -> None:
     """退回重办: back to the same handler; after the second reopen, the college decides."""
     c, locale = done.concern, ctx.config.rules.default_locale
     if done.transition.escalated:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from core.types import JSON
 
 #: Kinds of message the bot cannot take, each with a name to show (locale ``content.*``);
 #: any other kind is shown as ``content.other`` ("this kind of message").
@@ -10,7 +11,7 @@ CONTENT_NAMES = frozenset({"sticker", "voice", "video", "video_note", "audio", "
                            "location", "contact", "venue", "poll", "dice", "game", "story"})
 
 
-def content_name(content_type: str | None) -> dict[str, str]:
+def content_name(content_type: str | None) -> dict[str, JSON]:
     """The translated name of an unsupported message kind (never the raw type)."""
     return {"t": f"content.{content_type if content_type in CONTENT_NAMES else 'other'}"}
 
@@ -31,7 +32,7 @@ class Inbound:
     callback_data: str | None = None
     callback_id: str | None = None
     message_id: str | None = None  # the message a pressed button belongs to
-    attachment: dict[str, Any] | None = None  # {"kind", "refs": {channel: ref}, "file_name", ...}
+    attachment: dict[str, JSON] | None = None  # {"kind", "refs": {channel: ref}, "file_name", ...}
     content_type: str | None = None  # what an unsupported message was (sticker, voice, ...)
 
     @property

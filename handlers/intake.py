@@ -1,14 +1,13 @@
 """The intake wizard: (profile for unverified users) -> category -> type -> text -> confirm."""
 from __future__ import annotations
 
-from typing import Any
-
 from core.actions import Verb, encode
 from core.categories import CATEGORY_CODES
 from core.errors import InputError, too_long
 from core.intake import check_draft, submit_concern
 from core.model import ConcernType, Draft
 from core.replies import Button, t
+from core.types import JSON, is_object, is_object_list, is_str_list, opt_str
 from handlers.context import FlowContext
 from handlers.start import main_menu
 
@@ -20,7 +19,22 @@ ANONYMOUS = "a"
 
 
 def _draft(ctx: FlowContext) -> Draft:
-    return Draft(**ctx.conv.data.get("draft", {}))
+    """The draft as ``_keep`` left it in the conversation (a new one if there is none)."""
+    kept = ctx.conv.data.get("draft", {})
+    d = kept if is_object(kept) else {}
+    texts, attachments = d.get("texts", []), d.get("attachments", [])
+    return Draft(category=opt_str(d.get("category")), type=opt_str(d.get("type")),
+                 texts=texts if is_str_list(texts) else [],
+                 attachments=attachments if is_object_list(attachments) else [],
+                 about_member=bool(d.get("about_member", False)),
+                 about_branch_code=opt_str(d.get("about_branch_code")),
+                 anonymous=bool(d.get("anonymous", False)))
+
+
+def _choices(ctx: FlowContext, key: str) -> list[str]:
+    """What the current step's numbered buttons stand for (codes or names, in order)."""
+    kept = ctx.conv.data.get(key, [])
+    return kept if is_str_list(kept) else []
 
 
 def _keep(ctx: FlowContext, draft: Draft) -> None:
@@ -39,7 +53,7 @@ def _cancel_row(ctx: FlowContext) -> tuple[Button, ...]:
 
 
 async def begin(ctx: FlowContext, *, text: str | None = None,
-                attachment: dict[str, Any] | None = None, edit: bool = False) -> None:
+                attachment: dict[str, JSON] | None = None, edit: bool = False) -> None:
     draft = Draft()
     if text:
         _check_text(ctx, draft, text)
@@ -63,7 +77,7 @@ async def _ask_college(ctx: FlowContext, *, edit: bool) -> None:
 
 
 async def college_chosen(ctx: FlowContext, arg: str) -> None:
-    codes = ctx.conv.data.get("colleges", [])
+    codes = _choices(ctx, "colleges")
     if ctx.conv.step != "college" or not arg.isdigit() or int(arg) >= len(codes):
         raise InputError("error.stale")
     ctx.toast()
@@ -80,7 +94,7 @@ async def building_chosen(ctx: FlowContext, building: str) -> None:
         raise InputError("profile.bad_building")
     person_id = await ctx.store.create_unverified_person(
         name=ctx.inbound.display_name or ctx.inbound.username or "—",
-        college_code=ctx.conv.data["college"], dorm_building=building, now=ctx.now)
+        college_code=str(ctx.conv.data["college"]), dorm_building=building, now=ctx.now)
     await ctx.store.link_identity(ctx.identity.id, person_id)
     ctx.identity.person_id = person_id
     await ctx.store.audit("unverified_profile", person_id,
@@ -90,7 +104,7 @@ async def building_chosen(ctx: FlowContext, building: str) -> None:
 
 
 async def building_button(ctx: FlowContext, arg: str) -> None:
-    names = ctx.conv.data.get("buildings", [])
+    names = _choices(ctx, "buildings")
     if ctx.conv.step != "building" or not arg.isdigit() or int(arg) >= len(names):
         raise InputError("error.stale")
     await building_chosen(ctx, names[int(arg)])
@@ -148,7 +162,7 @@ async def add_text(ctx: FlowContext, text: str) -> None:
     _after_addition(ctx, draft)
 
 
-async def add_attachment(ctx: FlowContext, attachment: dict[str, Any]) -> None:
+async def add_attachment(ctx: FlowContext, attachment: dict[str, JSON]) -> None:
     draft = _draft(ctx)
     if len(draft.attachments) >= ctx.config.rules.max_attachments:
         raise InputError("intake.too_many_files", count=ctx.config.rules.max_attachments)
@@ -214,7 +228,7 @@ async def about_member(ctx: FlowContext) -> None:
 
 
 async def about_branch_chosen(ctx: FlowContext, arg: str) -> None:
-    codes = ctx.conv.data.get("branches", [])
+    codes = _choices(ctx, "branches")
     if ctx.conv.step != "about_branch" or not (
             arg == "-" or (arg.isdigit() and int(arg) < len(codes))):
         raise InputError("error.stale")

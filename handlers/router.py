@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Coroutine
 from datetime import datetime, timedelta
-from typing import Any
 
 from core.actions import ForgedAction, Verb, decode
 from core.errors import DomainError, InputError
 from core.model import Lane
+from core.ports import Store
 from core.replies import Reply
 from handlers import crisis, followup, intake, reveal, start, supervision, tasks
 from handlers.context import FlowConfig, FlowContext, callback_answer
@@ -32,7 +32,7 @@ COMMANDS = {
 MENU = ("start", "new", "my", "tasks", "help", "cancel", "lang")
 
 
-async def _no_arg(arg: str, flow: Coroutine[Any, Any, None]) -> None:
+async def _no_arg(arg: str, flow: Coroutine[object, object, None]) -> None:
     """Buttons drawn without an argument: one that carries an argument is forged."""
     if arg:
         flow.close()  # never started
@@ -72,7 +72,7 @@ STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL, Verb.ACCEPT, Verb.RETURN, Verb.CO
              Verb.REVISIT, Verb.CRISIS_ACK, Verb.CRISIS_CLOSE}
 
 
-async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig,  # noqa: ANN001
+async def handle(inbound: Inbound, store: Store, *, now: datetime, config: FlowConfig,
                  default_locale: str) -> None:
     """Handle one inbound message inside the caller's transaction; replies go to the outbox."""
     conv = await store.load_conversation(inbound.channel, inbound.chat_id)
@@ -102,7 +102,7 @@ async def handle(inbound: Inbound, store, *, now: datetime, config: FlowConfig, 
         await _dispatch(ctx)
     except DomainError as err:
         ctx.toast()
-        ctx.say(err.key, **err.params)
+        ctx.say_with(err.key, dict(err.params))
     await start.privacy_notice(ctx)
     await store.save_conversation(conv, now)
     locale = identity.locale or default_locale

@@ -16,6 +16,7 @@ from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
 from core.pickers import redispatch_allowed, redispatch_offer
 from core.replies import Button, Reply, t
+from core.types import JSON, as_int
 from handlers.context import FlowContext
 
 FLOW = "handle"
@@ -83,9 +84,10 @@ _TOO_LONG = {"return": "too_long.return_reason", "contact": "too_long.relay_to_r
              "reply": "too_long.reply_summary", "extension": "too_long.extension"}
 
 
-async def member_text(ctx: FlowContext, text: str, attachment: dict | None = None) -> None:
+async def member_text(ctx: FlowContext, text: str,
+                      attachment: dict[str, JSON] | None = None) -> None:
     """Free text while a member's step awaits it (reason, relay, summary, extension)."""
-    step, cid = ctx.conv.step, int(ctx.conv.data["concern"])
+    step, cid = ctx.conv.step, as_int(ctx.conv.data["concern"])
     text = text.strip()
     if not text and not attachment:
         raise InputError("intake.empty_text")
@@ -102,7 +104,7 @@ async def member_text(ctx: FlowContext, text: str, attachment: dict | None = Non
         ctx.say("task.returned", number=done.concern.number)
     elif step == "contact":
         c = await ctx.store.get_concern(cid)
-        if c is None or c.assigned_member_id != me:
+        if c is None or me is None or c.assigned_member_id != me:
             raise InputError("handling.no_access")
         if c.status == ConcernStatus.ACCEPTED:
             await act(ctx.store, now=ctx.now, person_id=me, concern_id=cid,

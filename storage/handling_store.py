@@ -1,6 +1,7 @@
 """Store methods for handling concerns (a mixin of SqlStore)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,8 @@ from sqlalchemy import select, update
 from core.handling import ConcernRecord
 from core.lifecycle import OPEN_STATUSES
 from core.model import ConcernStatus, UnitKind
+from core.ports import ConcernRow
+from core.types import JSONObject, Scalar
 from storage import tables as T
 
 
@@ -52,7 +55,7 @@ class HandlingStoreMixin:
             T.RoleAssignment.person_id == person_id))
         return [(r, u) for r, u in rows]
 
-    async def update_concern(self, concern_id: int, **fields: Any) -> None:
+    async def update_concern(self, concern_id: int, **fields: Scalar) -> None:
         await self.s.execute(update(T.Concern).where(T.Concern.id == concern_id).values(**fields))
 
     async def people_with_role_at(self, role: str, unit_code: str) -> list[int]:
@@ -70,12 +73,12 @@ class HandlingStoreMixin:
         return {i: n for i, n in rows}
 
     async def add_relay(self, concern_id: int, sender_id: int, direction: str, text: str,
-                        attachments: list[dict], now: datetime) -> None:
+                        attachments: Sequence[JSONObject], now: datetime) -> None:
         self.s.add(T.RelayMessage(concern_id=concern_id, sender_id=sender_id, direction=direction,
                                   text=text, attachments=attachments, created_at=now))
 
     async def concern_rows(self, *, member_id: int | None = None, requester_id: int | None = None,
-                           open_only: bool = True, limit: int = 30) -> list[dict[str, Any]]:
+                           open_only: bool = True, limit: int = 30) -> list[ConcernRow]:
         # A crisis case is the crisis team's alone: not in anyone's /my or /tasks.
         q = select(T.Concern).where(T.Concern.crisis.is_(False))
         if member_id is not None:
@@ -99,6 +102,6 @@ class HandlingStoreMixin:
             T.Concern.revisit_sent_at <= sent_before))
         return [i for (i,) in rows]
 
-    async def concern_fields(self, concern_id: int, *names: str) -> dict[str, Any]:
+    async def concern_fields(self, concern_id: int, *names: str) -> dict[str, Scalar]:
         c = await self.s.get(T.Concern, concern_id)
         return {n: getattr(c, n) for n in names} if c else {}

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from core.lifecycle import OPEN_STATUSES
 from core.model import UnitKind
+from core.ports import ConcernRow
 from storage import tables as T
 
 _OPEN = [s.value for s in OPEN_STATUSES]
@@ -115,7 +116,7 @@ class RoutingStoreMixin:
         return [i for (i,) in rows]
 
     async def subtree_concern_rows(self, branch_codes: list[str], *, college_level: bool,
-                                   limit: int = 50) -> list[dict[str, Any]]:
+                                   limit: int = 50) -> list[ConcernRow]:
         """Open concerns whose handler or requester belongs to one of these branches.
 
         Below college level, concerns about a Party member are left out: the branch must

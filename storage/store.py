@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.model import ConcernStatus, Lane, PersonKind, RequesterProfile, UnitKind, Zone, ZoneScope
 from core.ports import BindingCodeView, ConversationState, IdentityView, PersonCard
 from core.replies import Reply
+from core.types import JSON, JSONObject, Scalar
 from storage import tables as T
 from storage.crisis_store import CrisisStoreMixin
 from storage.handling_store import HandlingStoreMixin
@@ -71,7 +72,8 @@ class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
         for model, rows in deferred.items():
             # The Core table, not the ORM entity: ORM bulk INSERT processes every value
             # of every row in Python again; the rows here are already plain column values.
-            sync_session.execute(insert(model.__table__), rows)
+            # (SQLAlchemy's stubs type DeclarativeBase.__table__ as a FromClause: it is a Table)
+            sync_session.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
 
     def _write_deferred_before(self, state: Any) -> None:
         if self._deferred:
@@ -289,20 +291,20 @@ class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
         await self.s.flush()
         return 1
 
-    async def add_concern(self, **fields: Any) -> int:
+    async def add_concern(self, **fields: Scalar) -> int:
         c = T.Concern(**fields)
         self.s.add(c)
         await self.s.flush()
         return c.id
 
     async def add_event(self, concern_id: int, kind: str, *, from_status: str | None,
-                        to_status: str | None, actor_id: int | None, detail: dict[str, Any],
+                        to_status: str | None, actor_id: int | None, detail: JSONObject,
                         now: datetime) -> None:
         self.s.add(T.ConcernEvent(concern_id=concern_id, kind=kind, from_status=from_status,
                                   to_status=to_status, actor_id=actor_id, detail=detail,
                                   created_at=now))
 
-    async def add_attachment(self, concern_id: int, attachment: dict[str, Any],
+    async def add_attachment(self, concern_id: int, attachment: JSONObject,
                              now: datetime) -> None:
         self.s.add(T.Attachment(concern_id=concern_id, kind=attachment["kind"],
                                 file_name=attachment.get("file_name"),
@@ -310,7 +312,7 @@ class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
                                 size=attachment.get("size"), channel_refs=attachment["refs"],
                                 created_at=now))
 
-    async def concern_attachments(self, concern_id: int) -> list[dict[str, Any]]:
+    async def concern_attachments(self, concern_id: int) -> list[dict[str, JSON]]:
         rows = (await self.s.execute(select(T.Attachment).where(
             T.Attachment.concern_id == concern_id).order_by(T.Attachment.id))).scalars()
         return [{k: v for k, v in (("kind", r.kind), ("refs", r.channel_refs),
@@ -326,7 +328,7 @@ class SqlStore(HandlingStoreMixin, RoutingStoreMixin, CrisisStoreMixin):
             created_at=now))
         return 0
 
-    async def audit(self, kind: str, actor_id: int | None, detail: dict[str, Any],
+    async def audit(self, kind: str, actor_id: int | None, detail: JSONObject,
                     now: datetime) -> None:
         self._defer(T.AuditLog, dict(kind=kind, actor_id=actor_id, detail=detail,
                                      created_at=now))

@@ -19,6 +19,7 @@ from typing import TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.ports import Store
 from storage.store import SqlStore
 from storage.web_store import WebStore
 
@@ -61,3 +62,9 @@ async def read_only(sessions: Sessions) -> AsyncIterator[UnitOfWork]:
     """A session for reads only: nothing is committed (for pages and status reports)."""
     async with sessions() as session:
         yield UnitOfWork(session)
+
+
+def _conforms(store: SqlStore) -> Store:
+    """Never called: mypy checks here that SqlStore implements the port core.ports.Store
+    (every method a use case or a flow may call, with the same signature)."""
+    return store

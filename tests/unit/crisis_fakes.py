@@ -1,4 +1,4 @@
-"""FakeStore plus the crisis case ports (core.crisis_case.CrisisStore), for unit tests."""
+"""FakeStore plus the crisis case ports (core.ports.CrisisStore), for unit tests."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
