@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from storage.tables import ChannelIdentity, OutboxRow
@@ -88,7 +88,8 @@ async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str
         await session.execute(_RECORD_SENT, params)
 
 
-_OUTBOX = OutboxRow.__table__
+# The stubs type ``__table__`` as a FromClause; a mapped class's is its Table.
+_OUTBOX = cast(Table, OutboxRow.__table__)
 _RECORD_SENT = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
                 .values({c: bindparam(c, type_=_OUTBOX.c[c].type)
                          for c in ("status", "message_id", "sent_at", "merged_into")}))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.outbox import Outgoing
@@ -78,6 +78,8 @@ class WebStore:
             ChannelIdentity.person_id.in_(person_ids)).order_by(ChannelIdentity.id))).scalars()
         kept: dict[int, ChannelIdentity] = {}
         for row in rows:
+            if row.person_id is None:  # not selected (person_id IN ...); for the type check
+                continue
             older = kept.get(row.person_id)
             if older is not None:
                 older.person_id = None
@@ -105,7 +107,8 @@ class WebStore:
         result = await self.s.execute(update(ChannelIdentity).where(
             ChannelIdentity.channel == channel, ChannelIdentity.person_id == person_id)
             .values(person_id=None))
-        return result.rowcount or 0
+        # an UPDATE's result is a CursorResult (the stubs say Result)
+        return cast("CursorResult[tuple[()]]", result).rowcount or 0
 
     # -- history ------------------------------------------------------------------------
     async def sent(self, channel: str, chat_id: str, since: int,
