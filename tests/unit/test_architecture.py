@@ -76,6 +76,20 @@ def test_handlers_import_only_core_locales_and_themselves() -> None:
     assert bad == []
 
 
+#: Still being moved into storage/ (the restructuring issue); drop it from here once it is.
+SQL_NOT_YET_MOVED = ("bot/web/",)
+
+
+@pytest.mark.parametrize("folder", ["bot", "scheduler"])
+def test_processes_reach_the_database_only_through_storage(folder: str) -> None:
+    # storage/uow.py opens and commits the transactions; the queries are storage functions.
+    bad = [f"{where(p, line)} imports {name}"
+           for p in modules(folder)
+           if not str(p.relative_to(ROOT)).startswith(SQL_NOT_YET_MOVED)
+           for name, line in imported_names(p) if name.split(".")[0] == "sqlalchemy"]
+    assert bad == []
+
+
 def test_nothing_outside_bot_imports_bot() -> None:
     # Only bot/ itself, and the tests and benchmarks that drive it, may import the
     # composition root.
