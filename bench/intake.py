@@ -7,8 +7,8 @@ is shared by both sides and reset between them. Each side's bot runs in its own
 subprocess, so its CPU time (user + system, read with psutil) is its own:
 
 * **ours**: ``build_runtime`` from ``bot.app`` with the production poller, inbox
-  dispatcher and outbox sender: getUpdates -> store the batch in the inbox and commit ->
-  only then ask for the next offset (acknowledge) -> the dispatcher handles each row
+  worker and outbox sender: getUpdates -> store the batch in the inbox and commit ->
+  only then ask for the next offset (acknowledge) -> the inbox worker handles each row
   through ``handlers.router`` in one transaction with its outbox row -> the sender calls
   sendMessage and records the delivery. The database is a fresh SQLite file per run
   (migrated with ``storage.migrate.upgrade`` and seeded with examples/roster.xlsx, both

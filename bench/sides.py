@@ -62,7 +62,7 @@ async def _ours(args: argparse.Namespace, wipe: bool) -> None:
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
-    # The dispatcher and sender finish what is in flight; the poller may sit in a long poll.
+    # The inbox worker and sender finish what is in flight; the poller may sit in a long poll.
     done, pending = await asyncio.wait(tasks, timeout=3)
     for t in pending:
         t.cancel()

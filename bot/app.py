@@ -7,14 +7,12 @@ import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.config import Settings, StartupError
 from bot.crisis_config import crisis_rules
-from bot.dispatcher import InboxDispatcher
+from bot.inbox_worker import InboxWorker
 from bot.sender import ChannelSender, OutboxSender
 from bot.workcalendar import ChinaWorkCalendar
 from bot.web.runtime import WebChannel, start_web, web_channel
@@ -29,8 +27,10 @@ from handlers.context import FlowConfig
 from locales import Catalog
 from scheduler.calendar_check import check_calendar
 from scheduler.sweeps import build_scheduler
-from storage.db import make_engine, session_factory
+from storage.db import Engine, make_engine, session_factory
+from storage.store import SqlStore
 from storage.tables import InboxRow
+from storage.uow import Sessions
 
 if TYPE_CHECKING:  # aiogram (seconds to import, ~150 MiB) is loaded only with a token
     from aiogram import Bot
@@ -69,6 +69,17 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
     )
 
 
+class RouterHandler:
+    """The inbox worker's handler: each inbound message through handlers.router."""
+
+    def __init__(self, config: FlowConfig, default_locale: str) -> None:
+        self.config, self.default_locale = config, default_locale
+
+    async def handle(self, inbound: Inbound, store: SqlStore, now: datetime) -> None:
+        await router.handle(inbound, store, now=now, config=self.config,
+                            default_locale=self.default_locale)
+
+
 def make_bot(settings: Settings) -> Bot:
     from aiogram import Bot
     from aiogram.client.session.aiohttp import AiohttpSession
@@ -81,9 +92,9 @@ def make_bot(settings: Settings) -> Bot:
 
 @dataclass
 class Runtime:
-    engine: AsyncEngine
-    sf: async_sessionmaker
-    dispatcher: InboxDispatcher
+    engine: Engine
+    sf: Sessions
+    inbox_worker: InboxWorker
     sender: OutboxSender
     poller: TelegramPoller | None  # None: no Telegram token, web chat only
     bot: Bot | None
@@ -91,7 +102,7 @@ class Runtime:
 
     def workers(self, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
         """The loops that move messages: Telegram polling (if any), inbox, outbox."""
-        loops = [self.dispatcher.run(stop), self.sender.run(stop)]
+        loops = [self.inbox_worker.run(stop), self.sender.run(stop)]
         if self.poller:
             loops.insert(0, self.poller.run(stop))
         return loops
@@ -143,10 +154,7 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     sf = session_factory(engine)
     config = flow_config(settings)
     default_locale = settings.app.default_locale
-
-    async def handle(inbound, store, now):  # noqa: ANN001, ANN202
-        await router.handle(inbound, store, now=now, config=config,
-                            default_locale=default_locale)
+    handler = RouterHandler(config, default_locale)
 
     download = None  # Telegram photos shown on the web are fetched through the bot
     if bot:
@@ -176,8 +184,8 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
                           concurrency=settings.outbox.concurrency,
                           max_attempts=settings.outbox.max_attempts,
                           default_locale=default_locale)
-    dispatcher = InboxDispatcher(
-        sf, clock, converters, handle, workers=settings.inbox.workers,
+    inbox_worker = InboxWorker(
+        sf, clock, converters, handler, workers=settings.inbox.workers,
         max_attempts=settings.inbox.max_attempts, retry_base=settings.inbox.retry_base_seconds,
         default_locale=default_locale, on_committed=sender.wake.set)
     poller = None
@@ -185,10 +193,10 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         from bot.telegram.poller import TelegramPoller
 
         poller = TelegramPoller(bot, sf, clock, timeout=settings.telegram.poll_timeout,
-                                on_stored=dispatcher.wake.set)
+                                on_stored=inbox_worker.wake.set)
     if web:
-        web.deps.on_stored = dispatcher.wake.set
-    return Runtime(engine, sf, dispatcher, sender, poller, bot, web)
+        web.deps.on_stored = inbox_worker.wake.set
+    return Runtime(engine, sf, inbox_worker, sender, poller, bot, web)
 
 
 def startup_line(settings: Settings) -> str:

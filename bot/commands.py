@@ -5,7 +5,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
 from tqdm import tqdm
 
 from bot.config import Settings
@@ -20,9 +19,9 @@ from storage.roster import (
     apply_roster,
     issue_codes,
     read_roster,
+    roster_is_empty,
     write_codes_csv,
 )
-from storage.tables import Person
 
 
 async def migrate(settings: Settings) -> int:
@@ -146,8 +145,7 @@ async def run(settings: Settings, seed: str | None) -> int:
     if seed:
         engine = make_engine(settings.database.url)
         try:
-            async with session_factory(engine)() as s:
-                empty = (await s.execute(select(func.count()).select_from(Person))).scalar_one() == 0
+            empty = await roster_is_empty(session_factory(engine))
         finally:
             await engine.dispose()
         if empty:

@@ -16,17 +16,20 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from bot.crashpoints import crash_point
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
 from core.clock import Clock
 from core.notify import alert_admins
 from core.replies import Reply, t
-from storage.outbox import Outgoing, due_rows, record_sent
-from storage.store import SqlStore
-from storage.tables import OutboxRow
+from storage.outbox import (
+    Outgoing,
+    due_rows,
+    mark_dead,
+    mark_unreachable,
+    record_sent,
+    retry_later,
+)
+from storage.uow import Sessions, unit_of_work
 
 log = logging.getLogger(__name__)
 MERGE_LIMIT = 3500  # characters; Telegram's hard limit is 4096
@@ -80,7 +83,7 @@ def _keyboard_kind(row: Outgoing) -> tuple | None:
 
 
 class OutboxSender:
-    def __init__(self, sf: async_sessionmaker, clock: Clock, channels: dict[str, ChannelSender],
+    def __init__(self, sf: Sessions, clock: Clock, channels: dict[str, ChannelSender],
                  *, global_rate: float, per_chat_rate: float, concurrency: int,
                  max_attempts: int, default_locale: str,
                  on_unreachable: Callable[[str, str], None] = lambda c, i: None) -> None:
@@ -256,21 +259,16 @@ class OutboxSender:
 
     async def _retry_later(self, ids: list[int], seconds: float, *, count_attempt: bool,
                            error: str) -> None:
-        async with self.sf() as session, session.begin():
-            values = {"next_attempt_at": self.clock.now() + timedelta(seconds=seconds),
-                      "last_error": error[:2000]}
-            if count_attempt:
-                values["attempts"] = OutboxRow.attempts + 1
-            await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(**values))
+        await retry_later(self.sf, ids, at=self.clock.now() + timedelta(seconds=seconds),
+                          error=error, count_attempt=count_attempt)
 
     async def _unreachable(self, chat: tuple[str, str], ids: list[int], error: str) -> None:
         for i in ids:
             self._rows.pop(i, None)
         now = self.clock.now()
-        async with self.sf() as session, session.begin():
-            await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
-                status="unreachable", last_error=error[:2000]))
-            store = SqlStore(session)
+        async with unit_of_work(self.sf) as uow:
+            await mark_unreachable(uow, ids, error)
+            store = uow.store
             people = await store.mark_unreachable(chat[0], chat[1], now)
             await store.audit("unreachable", people[0] if people else None,
                               {"channel": chat[0], "chat_id": chat[1], "error": error[:300]}, now)
@@ -280,13 +278,12 @@ class OutboxSender:
         ids = [r.id for r in group]
         for i in ids:
             self._rows.pop(i, None)
-        async with self.sf() as session, session.begin():
-            await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
-                status="dead", last_error=error[:2000], attempts=OutboxRow.attempts + 1))
+        async with unit_of_work(self.sf) as uow:
+            await mark_dead(uow, ids, error)
             # An alert that cannot be delivered must not raise another alert (no loops).
             if not group[0].reply.get("key", "").startswith("admin.dead"):
                 # A sentence, never the library's error text (that stays on the row).
-                await alert_admins(SqlStore(session), Reply("admin.dead_outbox", {
+                await alert_admins(uow.store, Reply("admin.dead_outbox", {
                     "id": ids[0], "channel": group[0].channel, "chat": group[0].chat_id,
                     "why": t(DEAD_REASONS.get(reason, DEAD_REASONS["refused"]))}),
                     now=now, default_locale=self.default_locale)

@@ -1,19 +1,16 @@
 """Tell admins, once, when the working-day calendar runs on a fallback for a year."""
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from core.clock import Clock
 from core.notify import alert_admins
 from core.replies import Reply
-from storage.store import SqlStore
-from storage.tables import AuditLog
+from storage.audit_log import audit_details
+from storage.uow import Sessions, unit_of_work
 
 PRIMARY = "chinese_calendar"
 
 
-async def check_calendar(sf: async_sessionmaker, cal, clock: Clock, *,  # noqa: ANN001
+async def check_calendar(sf: Sessions, cal, clock: Clock, *,  # noqa: ANN001
                          timezone: str, default_locale: str) -> list[tuple[int, str]]:
     """Look at this year and the next; alert admins about each new fallback (year, source).
 
@@ -24,10 +21,10 @@ async def check_calendar(sf: async_sessionmaker, cal, clock: Clock, *,  # noqa: 
 
     year = clock.now().astimezone(ZoneInfo(timezone)).year
     announced = []
-    async with sf() as session, session.begin():
-        seen = {(d.get("year"), d.get("source")) for (d,) in await session.execute(
-            select(AuditLog.detail).where(AuditLog.kind == "calendar_fallback"))}
-        store = SqlStore(session)
+    async with unit_of_work(sf) as uow:
+        seen = {(d.get("year"), d.get("source"))
+                for d in await audit_details(uow, "calendar_fallback")}
+        store = uow.store
         for y in (year, year + 1):
             source = cal.source(y)
             if source == PRIMARY or (y, source) in seen:

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from core.clock import Clock
 from core.crisis_case import CrisisRules, escalate, escalation_candidates
-from storage.store import SqlStore
+from storage.uow import Sessions, read_only, unit_of_work
 
 log = logging.getLogger(__name__)
 
 
-async def crisis_sweep(sf: async_sessionmaker, clock: Clock, *, rules: CrisisRules) -> int:
+async def crisis_sweep(sf: Sessions, clock: Clock, *, rules: CrisisRules) -> int:
     """Escalate every due crisis level; return how many escalations this run made.
 
     Candidates are read first; each escalation then commits in its own transaction, whose
@@ -20,13 +18,13 @@ async def crisis_sweep(sf: async_sessionmaker, clock: Clock, *, rules: CrisisRul
     have sent; a concurrent sweep's claim matches no row. Either way: exactly one.
     """
     now = clock.now()
-    async with sf() as session:
-        due = await escalation_candidates(SqlStore(session), now)
+    async with read_only(sf) as uow:
+        due = await escalation_candidates(uow.store, now)
     done = 0
     for case_id, level, reason in due:
         try:
-            async with sf() as session, session.begin():
-                done += await escalate(SqlStore(session), case_id, level, now=now,
+            async with unit_of_work(sf) as uow:
+                done += await escalate(uow.store, case_id, level, now=now,
                                        rules=rules, reason=reason)
         except Exception:  # noqa: BLE001 - one case must not stop the others; retried next run
             log.exception("crisis escalation of case %s level %s failed", case_id, level)

@@ -5,32 +5,26 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from core.clock import Clock
 from core.crisis_case import CrisisRules
 from core.followup import close_unanswered, start_revisits
 from core.workdays import WorkCalendar
 from scheduler.crisis_sweep import crisis_sweep
-from storage.inbox import REDELIVERY_WINDOW
-from storage.store import SqlStore
-from storage.tables import InboxRow
+from storage.inbox import REDELIVERY_WINDOW, purge_done
+from storage.uow import Sessions, unit_of_work
 
 #: Handled inbox rows are kept a while for diagnosis, and must be gone before Telegram can
 #: recycle their ids (after a week without updates); dead rows stay until an admin acts.
 INBOX_KEEP = max(REDELIVERY_WINDOW * 2, timedelta(days=2))
 
 
-async def purge_inbox(sf: async_sessionmaker, clock: Clock) -> int:
+async def purge_inbox(sf: Sessions, clock: Clock) -> int:
     """Delete handled inbox rows older than INBOX_KEEP; return how many."""
-    async with sf() as session, session.begin():
-        res = await session.execute(delete(InboxRow).where(
-            InboxRow.status == "done", InboxRow.handled_at < clock.now() - INBOX_KEEP))
-        return res.rowcount or 0
+    return await purge_done(sf, before=clock.now() - INBOX_KEEP)
 
 
-def build_scheduler(sf: async_sessionmaker, clock: Clock, timezone: str, *,
+def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                     calendar: WorkCalendar, answer_working_days: int,
                     default_locale: str,
                     crisis_rules: CrisisRules | None = None) -> AsyncIOScheduler:
@@ -48,7 +42,7 @@ def build_scheduler(sf: async_sessionmaker, clock: Clock, timezone: str, *,
     return sched
 
 
-async def followup_sweep(sf: async_sessionmaker, clock: Clock, *, calendar: WorkCalendar,
+async def followup_sweep(sf: Sessions, clock: Clock, *, calendar: WorkCalendar,
                          timezone: str, answer_working_days: int,
                          default_locale: str) -> tuple[int, int]:
     """Send due 回访 questions and close unanswered ones; return (asked, closed)."""
@@ -57,8 +51,8 @@ async def followup_sweep(sf: async_sessionmaker, clock: Clock, *, calendar: Work
     cutoff = now
     for _ in range(answer_working_days):
         cutoff = _previous_working_moment(cutoff, calendar, timezone)
-    async with sf() as session, session.begin():
-        store = SqlStore(session)
+    async with unit_of_work(sf) as uow:
+        store = uow.store
         asked = await start_revisits(store, now=now, default_locale=default_locale)
         closed = await close_unanswered(store, now=now, sent_before=cutoff,
                                         default_locale=default_locale)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import aiosqlite
 from sqlalchemy import event
@@ -12,6 +12,9 @@ from sqlalchemy.dialects.sqlite import aiosqlite as sa_aiosqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
+
+#: The engine of one database, as the process holds it (to dispose of it at the end).
+Engine: TypeAlias = AsyncEngine
 
 
 class _OneHopCursor(sa_aiosqlite.AsyncAdapt_aiosqlite_cursor):

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from storage.tables import InboxRow
+from storage.uow import Sessions, UnitOfWork, read_only, unit_of_work
 
 #: Telegram re-delivers an unconfirmed update for at most 24 h. An id seen before that is
 #: not a re-delivery but a recycled id (ids restart after a week without updates).
@@ -37,19 +37,20 @@ def _insert(dialect: str):  # noqa: ANN202
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_INBOX)
 
 
-async def store_updates(sf: async_sessionmaker, channel: str, bot_id: str,
+async def store_updates(sf: Sessions, channel: str, bot_id: str,
                         updates: list[NewUpdate], now: datetime) -> int:
     """Store a fetched batch in one transaction; re-deliveries are ignored. Returns new rows."""
     return len(await store_new_updates(sf, channel, bot_id, updates, now))
 
 
-async def store_new_updates(sf: async_sessionmaker, channel: str, bot_id: str,
+async def store_new_updates(sf: Sessions, channel: str, bot_id: str,
                             updates: list[NewUpdate], now: datetime) -> set[str]:
     """As ``store_updates``; returns the update ids that were new (not re-deliveries)."""
     if not updates:
         return set()
     ids = [u.update_id for u in updates]
-    async with sf() as session, session.begin():
+    async with unit_of_work(sf) as uow:
+        session = uow.session
         old = (await session.execute(select(InboxRow.id, InboxRow.update_id).where(
             InboxRow.channel == channel, InboxRow.bot_id == bot_id,
             InboxRow.update_id.in_(ids), InboxRow.received_at < now - REDELIVERY_WINDOW))).all()
@@ -70,9 +71,10 @@ async def store_new_updates(sf: async_sessionmaker, channel: str, bot_id: str,
         return {uid for (uid,) in res.all()}
 
 
-async def pending_heads(sf: async_sessionmaker, limit: int) -> list[InboxHead]:
+async def pending_heads(sf: Sessions, limit: int) -> list[InboxHead]:
     """The oldest pending row of each chat, oldest chats first (per-chat order)."""
-    async with sf() as session:
+    async with read_only(sf) as uow:
+        session = uow.session
         heads = (select(func.min(InboxRow.id).label("id")).where(InboxRow.status == "pending")
                  .group_by(InboxRow.chat_key).order_by(func.min(InboxRow.id)).limit(limit)
                  .subquery())
@@ -83,8 +85,55 @@ async def pending_heads(sf: async_sessionmaker, limit: int) -> list[InboxHead]:
         return [InboxHead(i, k, n) for i, k, n in rows]
 
 
-async def backlog(sf: async_sessionmaker) -> dict[str, int]:
-    async with sf() as session:
-        rows = await session.execute(select(InboxRow.status, func.count())
+async def backlog(sf: Sessions) -> dict[str, int]:
+    async with read_only(sf) as uow:
+        rows = await uow.session.execute(select(InboxRow.status, func.count())
                                      .group_by(InboxRow.status))
         return {s: n for s, n in rows}
+
+
+async def lock_pending(uow: UnitOfWork, ids: list[int]) -> list[InboxRow]:
+    """These rows locked for this unit of work, in id order: those still pending."""
+    return [r for r in (await uow.session.execute(
+        select(InboxRow).where(InboxRow.id.in_(ids)).order_by(InboxRow.id)
+        .with_for_update())).scalars() if r.status == "pending"]
+
+
+async def lock_pending_row(uow: UnitOfWork, row_id: int) -> InboxRow | None:
+    """This row locked for this unit of work; None when it is gone or no longer pending."""
+    row = (await uow.session.execute(select(InboxRow).where(InboxRow.id == row_id)
+                                     .with_for_update())).scalar_one_or_none()
+    if row is None or row.status != "pending":
+        return None
+    return row
+
+
+def mark_done(row: InboxRow, now: datetime) -> None:
+    """The row is handled; written when its unit of work commits, with the row's effects."""
+    row.status, row.handled_at = "done", now
+
+
+async def record_failure(
+        uow: UnitOfWork, row_id: int, error: str, now: datetime, *, max_attempts: int,
+        retry_base: float) -> Literal["dead", "retry"] | None:
+    """Count a failed attempt on the row: parked as dead at ``max_attempts`` ("dead"),
+    else due again in ``retry_base * 2 ** (attempts - 1)`` seconds ("retry"). None: the
+    row is gone."""
+    row = await uow.session.get(InboxRow, row_id)
+    if row is None:
+        return None
+    row.attempts += 1
+    row.last_error = error[:2000]
+    if row.attempts >= max_attempts:
+        row.status = "dead"
+        return "dead"
+    row.next_attempt_at = now + timedelta(seconds=retry_base * 2 ** (row.attempts - 1))
+    return "retry"
+
+
+async def purge_done(sf: Sessions, before: datetime) -> int:
+    """Delete the rows handled before ``before``; return how many."""
+    async with unit_of_work(sf) as uow:
+        res = await uow.session.execute(delete(InboxRow).where(
+            InboxRow.status == "done", InboxRow.handled_at < before))
+        return res.rowcount or 0

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, or_, select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from storage.tables import ChannelIdentity, OutboxRow
+from storage.uow import Sessions, UnitOfWork, read_only, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Outgoing:
     attempts: int
 
 
-async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
+async def due_rows(sf: Sessions, now: datetime, limit: int,
                    exclude: set[int], cache: dict[int, Outgoing] | None = None,
                    channels: Collection[str] | None = None) -> list[Outgoing]:
     """Pending rows, crisis lane first, then by age; at most ``limit``.
@@ -42,7 +42,8 @@ async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
     # and still show those rows as pending, so they must stay excluded (else: re-sent).
     exclude = set(exclude)
     cache = {} if cache is None else cache
-    async with sf() as session:
+    async with read_only(sf) as uow:
+        session = uow.session
         # Light columns first, the excluded (in flight) rows left out by the database.
         q = (select(OutboxRow.id, OutboxRow.attempts)
              .where(OutboxRow.status == "pending",
@@ -74,7 +75,7 @@ async def due_rows(sf: async_sessionmaker, now: datetime, limit: int,
     return out
 
 
-async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str | None]],
+async def record_sent(sf: Sessions, results: list[tuple[list[int], str | None]],
                       now: datetime) -> None:
     """Record a batch of deliveries: (row ids merged into one message, message id)."""
     if not results:
@@ -82,10 +83,10 @@ async def record_sent(sf: async_sessionmaker, results: list[tuple[list[int], str
     params = [{"row_id": i, "status": "sent", "message_id": message_id, "sent_at": now,
                "merged_into": ids[0] if len(ids) > 1 else None}
               for ids, message_id in results for i in ids]
-    async with sf() as session, session.begin():
+    async with unit_of_work(sf) as uow:
         # One executemany UPDATE ... WHERE id = ? for the whole batch, not one per message;
         # on the Core table, as ORM bulk UPDATE re-processes every value of every row.
-        await session.execute(_RECORD_SENT, params)
+        await uow.session.execute(_RECORD_SENT, params)
 
 
 # The stubs type ``__table__`` as a FromClause; a mapped class's is its Table.
@@ -95,16 +96,39 @@ _RECORD_SENT = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
                          for c in ("status", "message_id", "sent_at", "merged_into")}))
 
 
-async def backlog(sf: async_sessionmaker) -> dict[str, int]:
-    async with sf() as session:
-        rows = await session.execute(select(OutboxRow.status, func.count())
+async def backlog(sf: Sessions) -> dict[str, int]:
+    async with read_only(sf) as uow:
+        rows = await uow.session.execute(select(OutboxRow.status, func.count())
                                      .group_by(OutboxRow.status))
         return {s: n for s, n in rows}
 
 
-async def unreachable_people(sf: async_sessionmaker) -> list[tuple[str, str, datetime]]:
-    async with sf() as session:
-        rows = await session.execute(select(ChannelIdentity.channel, ChannelIdentity.chat_id,
+async def unreachable_people(sf: Sessions) -> list[tuple[str, str, datetime]]:
+    async with read_only(sf) as uow:
+        rows = await uow.session.execute(select(ChannelIdentity.channel, ChannelIdentity.chat_id,
                                             ChannelIdentity.unreachable_at).where(
             ChannelIdentity.unreachable_at.is_not(None)).order_by(ChannelIdentity.unreachable_at))
         return [(c, i, t) for c, i, t in rows]
+
+
+async def retry_later(sf: Sessions, ids: list[int], *, at: datetime, error: str,
+                      count_attempt: bool) -> None:
+    """These rows wait until ``at``; ``count_attempt``: the failure uses up an attempt."""
+    async with unit_of_work(sf) as uow:
+        values: dict[str, Any] = {"next_attempt_at": at, "last_error": error[:2000]}
+        if count_attempt:
+            values["attempts"] = OutboxRow.attempts + 1
+        await uow.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids))
+                                  .values(**values))
+
+
+async def mark_unreachable(uow: UnitOfWork, ids: list[int], error: str) -> None:
+    """These rows cannot reach their chat (the person blocked the bot, or left)."""
+    await uow.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
+        status="unreachable", last_error=error[:2000]))
+
+
+async def mark_dead(uow: UnitOfWork, ids: list[int], error: str) -> None:
+    """These rows are given up on; the attempt that failed is counted."""
+    await uow.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
+        status="dead", last_error=error[:2000], attempts=OutboxRow.attempts + 1))

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ports import Store
 from storage.store import SqlStore
-from storage.web_store import WebStore
+
+if TYPE_CHECKING:  # the area stores import this module (Sessions): loaded when first used
+    from storage.web_store import WebStore
 
 #: The session factory of one database: what bot/ and scheduler/ pass around.
 Sessions: TypeAlias = "async_sessionmaker[AsyncSession]"
@@ -46,6 +48,8 @@ class UnitOfWork:
     def web(self) -> WebStore:
         """The web chat's tokens, history and people (storage/web_store.py)."""
         if self._web is None:
+            from storage.web_store import WebStore
+
             self._web = WebStore(self.session)
         return self._web
 

@@ -14,19 +14,19 @@ from collections.abc import Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.crashpoints import crash_point
 from bot.telegram.convert import CHANNEL, chat_key_of
 from core.clock import Clock
 from storage.inbox import NewUpdate, store_updates
+from storage.uow import Sessions
 
 log = logging.getLogger(__name__)
 ALLOWED = ["message", "callback_query", "edited_message", "my_chat_member"]
 
 
 class TelegramPoller:
-    def __init__(self, bot: Bot, sf: async_sessionmaker, clock: Clock, *, timeout: int,
+    def __init__(self, bot: Bot, sf: Sessions, clock: Clock, *, timeout: int,
                  on_stored: Callable[[], None] = lambda: None) -> None:
         self.bot, self.sf, self.clock, self.timeout = bot, sf, clock, timeout
         self.on_stored = on_stored

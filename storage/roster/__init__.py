@@ -5,9 +5,10 @@ The CLI composes these: ``validate_roster(read_roster(path))`` (core.roster) the
 """
 from storage.roster.apply import Counts, ImportReport, Progress, apply_roster
 from storage.roster.codes import IssuedCode, UnknownPeople, issue_codes, write_codes_csv
+from storage.roster.people import roster_is_empty
 from storage.roster.reader import RosterFileError, read_roster
 
 __all__ = [
     "Counts", "ImportReport", "IssuedCode", "Progress", "RosterFileError", "UnknownPeople",
-    "apply_roster", "issue_codes", "read_roster", "write_codes_csv",
+    "apply_roster", "issue_codes", "read_roster", "roster_is_empty", "write_codes_csv",
 ]

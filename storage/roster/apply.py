@@ -19,6 +19,7 @@ from core.redispatch import redispatch_from
 from core.roster import PersonEntry, Roster, UnitEntry, ZoneEntry
 from storage.store import SqlStore
 from storage.tables import AuditLog, OrgUnit, Person, ResponsibilityZone, RoleAssignment
+from storage.uow import unit_of_work
 
 Progress = Callable[[int, int], None]  # (done, total), e.g. a tqdm bar's update
 
@@ -76,7 +77,8 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
     tick = _Ticker(progress, len(roster.units) + len(roster.people)
                    + len(roster.roles) + len(roster.zones))
     deactivated: list[int] = []
-    async with session_factory() as session, session.begin():
+    async with unit_of_work(session_factory) as uow:
+        session = uow.session
         unit_ids = await _apply_units(session, roster.units, report.units, tick)
         person_ids = await _apply_people(session, roster.people, unit_ids, now, report.people,
                                          tick, deactivated)

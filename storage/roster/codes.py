@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.binding import hash_code
 from storage.tables import AuditLog, BindingCode, ChannelIdentity, Person
+from storage.uow import unit_of_work
 
 # No 0/O, 1/I: codes get read aloud and typed from paper. Upper case only, since
 # hash_code upper-cases what people type. Fits Telegram's /start parameter [A-Za-z0-9_-].
@@ -65,7 +66,8 @@ async def issue_codes(session_factory: async_sessionmaker[AsyncSession], *, now:
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    async with session_factory() as session, session.begin():
+    async with unit_of_work(session_factory) as uow:
+        session = uow.session
         people = list(await session.scalars(
             select(Person).where(Person.number.is_not(None), Person.active.is_(True))))
         if person_numbers is not None:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.dispatcher import InboxDispatcher
+from bot.inbox_worker import InboxWorker
 from core.clock import FixedClock
 from core.model import Lane
 from core.replies import Reply
@@ -43,20 +43,21 @@ async def test_failing_row_is_parked_dead_and_the_chat_goes_on(sf) -> None:  # n
     clock = FixedClock(T0)
     handled: list[str] = []
 
-    async def handler(inbound: Inbound, store, now) -> None:  # noqa: ANN001
-        if inbound.text == "boom":
-            raise RuntimeError("handler bug")
-        handled.append(inbound.text)
-        await store.enqueue("telegram", inbound.chat_id, Reply("help.text"),
-                            lane=Lane.INTERACTIVE, locale="zh_CN", person_id=None, now=now)
+    class Handler:
+        async def handle(self, inbound: Inbound, store, now) -> None:  # noqa: ANN001
+            if inbound.text == "boom":
+                raise RuntimeError("handler bug")
+            handled.append(inbound.text)
+            await store.enqueue("telegram", inbound.chat_id, Reply("help.text"),
+                                lane=Lane.INTERACTIVE, locale="zh_CN", person_id=None, now=now)
 
     def convert(row: InboxRow) -> Inbound:
         return Inbound(channel="telegram", chat_id=row.payload["chat"], chat_type="private",
                        kind="text", source_key=row.update_id, user_id="1",
                        text=row.payload["text"])
 
-    d = InboxDispatcher(sf, clock, {"telegram": convert}, handler, workers=4, max_attempts=3,
-                        retry_base=1.0, default_locale="zh_CN")
+    d = InboxWorker(sf, clock, {"telegram": convert}, Handler(), workers=4, max_attempts=3,
+                    retry_base=1.0, default_locale="zh_CN")
     await store_updates(sf, "telegram", "1", [_upd(1, "a", "one"), _upd(2, "a", "boom"),
                                               _upd(3, "a", "three"), _upd(4, "b", "other")], T0)
     for attempt in range(3):
@@ -80,19 +81,20 @@ async def test_a_backed_off_head_blocks_only_its_own_chat(sf) -> None:  # noqa: 
     seen: list[str] = []
     fail_once = {"x1"}
 
-    async def handler(inbound: Inbound, store, now) -> None:  # noqa: ANN001
-        if inbound.text in fail_once:
-            fail_once.discard(inbound.text)
-            raise RuntimeError("transient")
-        seen.append(inbound.text)
+    class Handler:
+        async def handle(self, inbound: Inbound, store, now) -> None:  # noqa: ANN001
+            if inbound.text in fail_once:
+                fail_once.discard(inbound.text)
+                raise RuntimeError("transient")
+            seen.append(inbound.text)
 
     def convert(row: InboxRow) -> Inbound:
         return Inbound(channel="telegram", chat_id=row.payload["chat"], chat_type="private",
                        kind="text", source_key=row.update_id, user_id="1",
                        text=row.payload["text"])
 
-    d = InboxDispatcher(sf, clock, {"telegram": convert}, handler, workers=4, max_attempts=3,
-                        retry_base=5.0, default_locale="zh_CN")
+    d = InboxWorker(sf, clock, {"telegram": convert}, Handler(), workers=4, max_attempts=3,
+                    retry_base=5.0, default_locale="zh_CN")
     await store_updates(sf, "telegram", "1", [_upd(1, "x", "x1"), _upd(2, "x", "x2"),
                                               _upd(3, "y", "y1")], T0)
     await d.drain()

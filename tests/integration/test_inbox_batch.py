@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from bot.dispatcher import InboxDispatcher
+from bot.inbox_worker import InboxWorker
 from core.clock import FixedClock
 from core.model import Lane
 from core.replies import Reply
@@ -30,15 +30,16 @@ async def _all(sf, model):  # noqa: ANN001, ANN202
 async def test_a_row_failing_mid_batch_costs_one_attempt_and_nothing_else(sf) -> None:  # noqa: ANN001
     calls: list[str] = []
 
-    async def handler(inbound: Inbound, store, now) -> None:  # noqa: ANN001
-        calls.append(inbound.text)
-        await store.enqueue("telegram", inbound.chat_id, Reply("help.text"),
-                            lane=Lane.INTERACTIVE, locale="zh_CN", person_id=None, now=now)
-        if inbound.text == "boom":
-            raise RuntimeError("handler bug")
+    class Handler:
+        async def handle(self, inbound: Inbound, store, now) -> None:  # noqa: ANN001
+            calls.append(inbound.text)
+            await store.enqueue("telegram", inbound.chat_id, Reply("help.text"),
+                                lane=Lane.INTERACTIVE, locale="zh_CN", person_id=None, now=now)
+            if inbound.text == "boom":
+                raise RuntimeError("handler bug")
 
-    d = InboxDispatcher(sf, FixedClock(T0), {"telegram": _convert}, handler, workers=16,
-                        max_attempts=3, retry_base=1.0, default_locale="zh_CN")
+    d = InboxWorker(sf, FixedClock(T0), {"telegram": _convert}, Handler(), workers=16,
+                    max_attempts=3, retry_base=1.0, default_locale="zh_CN")
     chats = [f"c{i}" for i in range(6)]
     await store_updates(sf, "telegram", "1", [
         NewUpdate(str(i), f"telegram:{c}", {"chat": c, "text": "boom" if c == "c3" else c})
@@ -59,18 +60,20 @@ async def test_a_row_failing_mid_batch_costs_one_attempt_and_nothing_else(sf) ->
 async def test_a_batch_shares_one_transaction_and_prefetches(sf) -> None:  # noqa: ANN001
     stores = []
 
-    async def handler(inbound: Inbound, store, now) -> None:  # noqa: ANN001
-        stores.append(store)
-        conv = await store.load_conversation(inbound.channel, inbound.chat_id)
-        conv.goto("idle", "seen")
-        ident = await store.upsert_identity(inbound.channel, inbound.user_id, inbound.chat_id,
-                                            username=None, display_name=None, now=now)
-        assert ident.id
-        assert await store.recent_inbound(inbound.chat_key, T0) == 1
-        await store.save_conversation(conv, now)
+    class First:
+        async def handle(self, inbound: Inbound, store, now) -> None:  # noqa: ANN001
+            stores.append(store)
+            conv = await store.load_conversation(inbound.channel, inbound.chat_id)
+            conv.goto("idle", "seen")
+            ident = await store.upsert_identity(inbound.channel, inbound.user_id,
+                                                inbound.chat_id, username=None,
+                                                display_name=None, now=now)
+            assert ident.id
+            assert await store.recent_inbound(inbound.chat_key, T0) == 1
+            await store.save_conversation(conv, now)
 
-    d = InboxDispatcher(sf, FixedClock(T0), {"telegram": _convert}, handler, workers=16,
-                        max_attempts=3, retry_base=1.0, default_locale="zh_CN")
+    d = InboxWorker(sf, FixedClock(T0), {"telegram": _convert}, First(), workers=16,
+                    max_attempts=3, retry_base=1.0, default_locale="zh_CN")
     await store_updates(sf, "telegram", "1", [
         NewUpdate(str(i), f"telegram:u{i}", {"chat": f"u{i}", "text": "x"}) for i in range(5)],
         T0)
@@ -82,14 +85,16 @@ async def test_a_batch_shares_one_transaction_and_prefetches(sf) -> None:  # noq
         NewUpdate(str(10 + i), f"telegram:u{i}", {"chat": f"u{i}", "text": "y"})
         for i in range(5)], T0)
 
-    async def again(inbound: Inbound, store, now) -> None:  # noqa: ANN001
-        conv = await store.load_conversation(inbound.channel, inbound.chat_id)
-        assert conv.step == "seen"
-        ident = await store.upsert_identity(inbound.channel, inbound.user_id, inbound.chat_id,
-                                            username="n", display_name=None, now=now)
-        assert ident.external_id == inbound.user_id
-        assert await store.recent_inbound(inbound.chat_key, T0) == 2
+    class Again:
+        async def handle(self, inbound: Inbound, store, now) -> None:  # noqa: ANN001
+            conv = await store.load_conversation(inbound.channel, inbound.chat_id)
+            assert conv.step == "seen"
+            ident = await store.upsert_identity(inbound.channel, inbound.user_id,
+                                                inbound.chat_id, username="n",
+                                                display_name=None, now=now)
+            assert ident.external_id == inbound.user_id
+            assert await store.recent_inbound(inbound.chat_key, T0) == 2
 
-    d.handler = again
+    d.handler = Again()
     await d.drain()
     assert {r.status for r in await _all(sf, InboxRow)} == {"done"}

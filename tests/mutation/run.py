@@ -28,9 +28,9 @@ WORK = ROOT / "var" / "mutation"
 TARGETS: dict[str, list[str]] = {
     "bot/telegram/poller.py": ["tests/integration/test_poller.py",
                                "tests/integration/test_inbox.py"],
-    "bot/dispatcher.py": ["tests/integration/test_inbox_batch.py",
-                          "tests/integration/test_inbox.py",
-                          "tests/e2e/test_durable_conversation.py", "tests/e2e/test_slice.py"],
+    "bot/inbox_worker.py": ["tests/integration/test_inbox_batch.py",
+                            "tests/integration/test_inbox.py",
+                            "tests/e2e/test_durable_conversation.py", "tests/e2e/test_slice.py"],
     "bot/sender.py": ["tests/integration/test_outbox_sender.py",
                       "tests/integration/test_outbox_rates.py"],
     "core/lifecycle.py": ["tests/unit/test_lifecycle.py", "tests/unit/test_actions.py"],

@@ -76,6 +76,24 @@ def test_handlers_import_only_core_locales_and_themselves() -> None:
     assert bad == []
 
 
+@pytest.mark.parametrize("folder", ["core", "handlers", "bot", "scheduler", "locales"])
+def test_only_storage_touches_sqlalchemy(folder: str) -> None:
+    # storage/uow.py opens and commits the transactions; the queries are storage functions.
+    bad = [f"{where(p, line)} imports {name}"
+           for p in modules(folder)
+           for name, line in imported_names(p) if name.split(".")[0] == "sqlalchemy"]
+    assert bad == []
+
+
+def test_only_the_unit_of_work_opens_a_transaction() -> None:
+    # One place commits: a `.begin()` anywhere else in storage/ is a second one.
+    bad = [str(p.relative_to(ROOT)) for p in modules("storage")
+           if ".begin()" in p.read_text(encoding="utf-8")
+           and p.relative_to(ROOT).as_posix() not in ("storage/uow.py", "storage/migrate.py")
+           and "migrations" not in p.parts]
+    assert bad == []
+
+
 def test_nothing_outside_bot_imports_bot() -> None:
     # Only bot/ itself, and the tests and benchmarks that drive it, may import the
     # composition root.

@@ -17,25 +17,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
 
 from bot.crashpoints import crash_point
 from core.clock import Clock
 from core.notify import alert_admins
 from core.replies import Reply
 from handlers.inbound import Inbound
-from storage.inbox import InboxHead, pending_heads
+from storage.inbox import (
+    InboxHead,
+    lock_pending,
+    lock_pending_row,
+    mark_done,
+    pending_heads,
+    record_failure,
+)
 from storage.store import SqlStore
 from storage.tables import InboxRow
+from storage.uow import Sessions, unit_of_work
 
 log = logging.getLogger(__name__)
 
 Converter = Callable[[InboxRow], Inbound]
-Handler = Callable[[Inbound, SqlStore, datetime], Awaitable[None]]
+
+
+class InboxHandler(Protocol):
+    """What the worker does with one inbound message.
+
+    ``store`` works inside the row's transaction: whatever the handler writes commits
+    with the row marked done, or not at all. It may be shared by the other rows of a batch.
+    """
+
+    async def handle(self, inbound: Inbound, store: SqlStore, now: datetime) -> None: ...
 
 
 #: Chats whose head rows share one handling transaction.
@@ -46,9 +61,9 @@ BATCH_SIZE = 64
 TRANSACTIONS = 1
 
 
-class InboxDispatcher:
-    def __init__(self, sf: async_sessionmaker, clock: Clock, converters: dict[str, Converter],
-                 handler: Handler, *, workers: int, max_attempts: int, retry_base: float,
+class InboxWorker:
+    def __init__(self, sf: Sessions, clock: Clock, converters: dict[str, Converter],
+                 handler: InboxHandler, *, workers: int, max_attempts: int, retry_base: float,
                  default_locale: str, on_committed: Callable[[], None] = lambda: None,
                  batch_size: int = BATCH_SIZE, transactions: int | None = None) -> None:
         self.sf, self.clock, self.converters, self.handler = sf, clock, converters, handler
@@ -147,24 +162,22 @@ class InboxDispatcher:
             return []
         at = -1  # the row being converted or handled; -1: not a row's doing
         try:
-            async with self.sf() as session, session.begin():
-                rows = [r for r in (await session.execute(
-                    select(InboxRow).where(InboxRow.id.in_(ids)).order_by(InboxRow.id)
-                    .with_for_update())).scalars() if r.status == "pending"]
+            async with unit_of_work(self.sf) as uow:
+                rows = await lock_pending(uow, ids)
                 ids = [r.id for r in rows]
                 inbounds = []
                 for at, row in enumerate(rows):
                     inbounds.append(self._convert(row))
                 at = -1
-                store = SqlStore(session)
+                store = uow.store
                 await store.prefetch(
                     conversations=[(i.channel, i.chat_id) for i in inbounds],
                     identities=[(i.channel, i.user_id) for i in inbounds if i.user_id],
                     recent_chat_keys=[i.chat_key for i in inbounds])
                 now = self.clock.now()
                 for at, (row, inbound) in enumerate(zip(rows, inbounds)):
-                    await self.handler(inbound, store, now)
-                    row.status, row.handled_at = "done", now
+                    await self.handler.handle(inbound, store, now)
+                    mark_done(row, now)
                     crash_point("mid_handling")
                 at = -1
         except Exception as exc:  # noqa: BLE001 - isolated below, recorded on the row
@@ -197,32 +210,27 @@ class InboxDispatcher:
             await self._record_failure(row_id, exc)
 
     async def _handle_once(self, row_id: int) -> None:
-        async with self.sf() as session, session.begin():
-            row = (await session.execute(select(InboxRow).where(InboxRow.id == row_id)
-                                         .with_for_update())).scalar_one_or_none()
-            if row is None or row.status != "pending":
+        async with unit_of_work(self.sf) as uow:
+            row = await lock_pending_row(uow, row_id)
+            if row is None:
                 return
             now = self.clock.now()
-            await self.handler(self._convert(row), SqlStore(session), now)
-            row.status, row.handled_at = "done", now
+            await self.handler.handle(self._convert(row), uow.store, now)
+            mark_done(row, now)
             crash_point("mid_handling")
         self.handled += 1
         self.on_committed()
 
     async def _record_failure(self, row_id: int, exc: Exception) -> None:
         now = self.clock.now()
-        async with self.sf() as session, session.begin():
-            row = await session.get(InboxRow, row_id)
-            if row is None:
+        async with unit_of_work(self.sf) as uow:
+            outcome = await record_failure(uow, row_id, f"{type(exc).__name__}: {exc}", now,
+                                           max_attempts=self.max_attempts,
+                                           retry_base=self.retry_base)
+            if outcome is None:
                 return
-            row.attempts += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if row.attempts >= self.max_attempts:
-                row.status = "dead"
+            if outcome == "dead":
                 # A sentence, never the exception (it stays on the row for `bot status`).
-                await alert_admins(SqlStore(session), Reply("admin.dead_inbox", {
-                    "id": row.id}), now=now, default_locale=self.default_locale)
-            else:
-                row.next_attempt_at = now + timedelta(
-                    seconds=self.retry_base * 2 ** (row.attempts - 1))
+                await alert_admins(uow.store, Reply("admin.dead_inbox", {
+                    "id": row_id}), now=now, default_locale=self.default_locale)
         self.on_committed()
