@@ -40,7 +40,8 @@ TARGETS: dict[str, list[str]] = {
     "core/anonymity.py": ["tests/unit", "tests/e2e/test_anonymity.py"],
     "core/routing.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py"],
     "storage/roster/apply.py": ["tests/integration/test_roster_import.py",
-                                "tests/integration/test_roster_rollback.py"],
+                                "tests/integration/test_roster_rollback.py",
+                                "tests/integration/test_roster_apply_counts.py"],
 }
 #: copied next to the sources (mutmut copies tests/ and pyproject.toml itself)
 ALSO_COPY = ["examples", "config.toml", "locales", "bench"]
