@@ -29,10 +29,11 @@ TARGETS: dict[str, list[str]] = {
     "bot/telegram/poller.py": ["tests/integration/test_poller.py",
                                "tests/integration/test_inbox.py"],
     "bot/dispatcher.py": ["tests/integration/test_inbox_batch.py",
-                          "tests/integration/test_inbox.py",
-                          "tests/e2e/test_durable_conversation.py", "tests/e2e/test_slice.py"],
+                          "tests/integration/test_inbox.py"],
     "bot/sender.py": ["tests/integration/test_outbox_sender.py",
-                      "tests/integration/test_outbox_rates.py"],
+                      "tests/integration/test_outbox_rates.py",
+                      "tests/integration/test_outbox_sender_rules.py",
+                      "tests/unit/test_sender_units.py"],
     "core/lifecycle.py": ["tests/unit/test_lifecycle.py", "tests/unit/test_actions.py"],
     # The end-to-end walks reach these too, but make a run take hours on two cores; the
     # unit tests (tests/unit/test_handling.py, test_anonymity.py) check them exactly.
