@@ -29,18 +29,21 @@ TARGETS: dict[str, list[str]] = {
     "bot/telegram/poller.py": ["tests/integration/test_poller.py",
                                "tests/integration/test_inbox.py"],
     "bot/inbox_worker.py": ["tests/integration/test_inbox_batch.py",
-                            "tests/integration/test_inbox.py",
-                            "tests/e2e/test_durable_conversation.py", "tests/e2e/test_slice.py"],
+                            "tests/integration/test_inbox.py"],
     "bot/sender.py": ["tests/integration/test_outbox_sender.py",
-                      "tests/integration/test_outbox_rates.py"],
+                      "tests/integration/test_outbox_rates.py",
+                      "tests/integration/test_outbox_sender_rules.py",
+                      "tests/unit/test_sender_units.py"],
     "core/lifecycle.py": ["tests/unit/test_lifecycle.py", "tests/unit/test_actions.py"],
+    # The end-to-end walks reach these too, but make a run take hours on two cores; the
+    # unit tests (tests/unit/test_handling.py, test_anonymity.py) check them exactly.
     "core/handling.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py",
-                         "tests/integration/test_revisit_answers.py",
-                         "tests/e2e/test_lifecycle_walk.py"],
-    "core/anonymity.py": ["tests/unit", "tests/e2e/test_anonymity.py"],
+                         "tests/integration/test_revisit_answers.py"],
+    "core/anonymity.py": ["tests/unit"],
     "core/routing.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py"],
     "storage/roster/apply.py": ["tests/integration/test_roster_import.py",
-                                "tests/integration/test_roster_rollback.py"],
+                                "tests/integration/test_roster_rollback.py",
+                                "tests/integration/test_roster_apply_counts.py"],
 }
 #: copied next to the sources (mutmut copies tests/ and pyproject.toml itself)
 ALSO_COPY = ["examples", "config.toml", "locales", "bench"]
