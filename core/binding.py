@@ -1,4 +1,5 @@
-"""Binding a chat account to a roster person with a one-time code."""
+"""Binding a chat account to a roster person with a one-time code, or to a self-declared
+(unverified) profile."""
 from __future__ import annotations
 
 import hashlib
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from core.errors import BindingError
 from core.ports import IdentityView, Store
 from core.replies import t
+from core.types import JSONObject
 
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
 
@@ -74,3 +76,16 @@ async def bind_identity(store: Store, identity: IdentityView, code: str, *, now:
     await store.audit("identity_bound", found.person_id,
                       {"identity_id": identity.id, "channel": identity.channel}, now)
     return found.person_id
+
+
+async def bind_unverified(store: Store, identity: IdentityView, *, name: str,
+                          college_code: str, dorm_building: str, now: datetime,
+                          audit: JSONObject) -> int:
+    """Give an account without a person a self-declared (unverified) profile and return
+    its id; the ``unverified_profile`` audit row carries ``audit`` (what was declared,
+    or why the profile was made)."""
+    person_id = await store.create_unverified_person(name=name, college_code=college_code,
+                                                     dorm_building=dorm_building, now=now)
+    await store.link_identity(identity.id, person_id)
+    await store.audit("unverified_profile", person_id, audit, now)
+    return person_id

@@ -35,3 +35,12 @@ def too_long(what: str | None, *, length: int, limit: int,
     params: dict[str, JSON] = {"what": t(what)} if what else {}
     return InputError(key, **params, length=t("unit.chars", count=length),
                       limit=t("unit.chars", count=limit))
+
+
+def check_length(text: str, limit: int, what: str | None = None, *,
+                 key: str = "too_long.message") -> None:
+    """The one check of a text against its limit: over ``limit`` characters raises
+    ``too_long(what, key=key)`` with the text's length (the step that asked for the
+    text keeps waiting, for a shorter one)."""
+    if len(text) > limit:
+        raise too_long(what, length=len(text), limit=limit, key=key)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from core.admin_queue import send_to_admin_queue
 from core.anonymity import send_task_card
-from core.errors import InputError, too_long
+from core.errors import InputError, check_length
 from core.model import (
     ConcernStatus,
     ConcernType,
@@ -66,9 +66,28 @@ def check_draft(draft: Draft, rules: IntakeRules) -> None:
         raise InputError("intake.need_type")
     if not draft.text.strip() and not draft.attachments:
         raise InputError("intake.empty")
-    if len(draft.text) > rules.max_text_chars:
-        raise too_long(None, length=len(draft.text), limit=rules.max_text_chars,
-                       key="intake.too_long")
+    check_length(draft.text, rules.max_text_chars, key="intake.too_long")
+
+
+def check_addition(draft: Draft, text: str, rules: IntakeRules) -> None:
+    """Refuse a text (or a caption) that cannot join the draft: a blank one, or one that
+    takes the draft's text (its parts joined by line breaks) over the limit."""
+    if not text.strip():
+        raise InputError("intake.empty_text")
+    check_length("\n".join([*draft.texts, text]), rules.max_text_chars, key="intake.too_long")
+
+
+#: Branches offered when a concern is about a Party member, at most.
+MAX_ABOUT_BRANCHES = 20
+
+
+async def about_branch_choices(store: Store, requester_id: int) -> list[tuple[str, str]]:
+    """The branches (code, name) a requester may name as the Party member's when the
+    concern is about one (conflict of interest): those of the requester's college."""
+    profile = await store.requester_profile(requester_id)
+    branches = (await store.branch_units_of_college(profile.college_code)
+                if profile.college_code else [])
+    return branches[:MAX_ABOUT_BRANCHES]
 
 
 async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, requester_id: int,

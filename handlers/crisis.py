@@ -10,9 +10,10 @@ is about the person in crisis, not about the writer (see ``close_note``).
 from __future__ import annotations
 
 from core.actions import Verb, encode
+from core.binding import bind_unverified
 from core.crisis_close import close_case, may_close
 from core.crisis_case import acknowledge, open_crisis
-from core.errors import InputError, too_long
+from core.errors import InputError, check_length
 from core.replies import Button
 from core.types import as_int
 from handlers.context import FlowContext
@@ -43,12 +44,11 @@ async def _person(ctx: FlowContext) -> int:
     if ctx.identity.person_id is not None:
         return ctx.identity.person_id
     ib = ctx.inbound
-    person_id = await ctx.store.create_unverified_person(
-        name=ib.display_name or ib.username or "—",
-        college_code=str(ctx.conv.data.get("college", "")), dorm_building="", now=ctx.now)
-    await ctx.store.link_identity(ctx.identity.id, person_id)
+    person_id = await bind_unverified(
+        ctx.store, ctx.identity, name=ib.display_name or ib.username or "—",
+        college_code=str(ctx.conv.data.get("college", "")), dorm_building="", now=ctx.now,
+        audit={"reason": "crisis"})
     ctx.identity.person_id = person_id
-    await ctx.store.audit("unverified_profile", person_id, {"reason": "crisis"}, ctx.now)
     return person_id
 
 
@@ -115,9 +115,7 @@ async def close_note(ctx: FlowContext) -> None:
     text = (ctx.inbound.text or "").strip()
     if not text:
         raise InputError("crisis_close.note_required")  # the step waits for the note
-    limit = ctx.config.rules.max_text_chars
-    if len(text) > limit:
-        raise too_long("too_long.crisis_note", length=len(text), limit=limit)
+    check_length(text, ctx.config.rules.max_text_chars, "too_long.crisis_note")
     case_id = as_int(ctx.conv.data["case"])
     ctx.conv.goto("idle")  # a refusal below (closed meanwhile) ends the step as well
     done = await close_case(ctx.store, now=ctx.now, rules=ctx.config.crisis_rules,

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from core.actions import Verb, encode
+from core.binding import bind_unverified
 from core.categories import CATEGORY_CODES
-from core.errors import InputError, too_long
-from core.intake import check_draft, submit_concern
+from core.errors import InputError
+from core.intake import about_branch_choices, check_addition, check_draft, submit_concern
 from core.model import ConcernType, Draft
 from core.replies import Button, t
 from core.types import JSON, is_object, is_object_list, is_str_list, opt_str
@@ -56,7 +57,7 @@ async def begin(ctx: FlowContext, *, text: str | None = None,
                 attachment: dict[str, JSON] | None = None, edit: bool = False) -> None:
     draft = Draft()
     if text:
-        _check_text(ctx, draft, text)
+        check_addition(draft, text, ctx.config.rules)
         draft.texts.append(text)
     if attachment:
         draft.attachments.append(attachment)
@@ -92,13 +93,10 @@ async def building_chosen(ctx: FlowContext, building: str) -> None:
     building = building.strip()
     if not building or len(building) > 60:
         raise InputError("profile.bad_building")
-    person_id = await ctx.store.create_unverified_person(
-        name=ctx.inbound.display_name or ctx.inbound.username or "—",
-        college_code=str(ctx.conv.data["college"]), dorm_building=building, now=ctx.now)
-    await ctx.store.link_identity(ctx.identity.id, person_id)
-    ctx.identity.person_id = person_id
-    await ctx.store.audit("unverified_profile", person_id,
-                          {"college": ctx.conv.data["college"], "building": building}, ctx.now)
+    ctx.identity.person_id = await bind_unverified(
+        ctx.store, ctx.identity, name=ctx.inbound.display_name or ctx.inbound.username or "—",
+        college_code=str(ctx.conv.data["college"]), dorm_building=building, now=ctx.now,
+        audit={"college": ctx.conv.data["college"], "building": building})
     ctx.toast()
     _ask_category(ctx, edit=ctx.inbound.kind == "callback")
 
@@ -146,18 +144,9 @@ async def type_chosen(ctx: FlowContext, code: str) -> None:
             limit=t("unit.chars", count=ctx.config.rules.max_text_chars))
 
 
-def _check_text(ctx: FlowContext, draft: Draft, text: str) -> None:
-    if not text.strip():
-        raise InputError("intake.empty_text")
-    total = len(draft.text) + len(text) + (1 if draft.texts else 0)
-    if total > ctx.config.rules.max_text_chars:
-        raise too_long(None, length=total, limit=ctx.config.rules.max_text_chars,
-                       key="intake.too_long")
-
-
 async def add_text(ctx: FlowContext, text: str) -> None:
     draft = _draft(ctx)
-    _check_text(ctx, draft, text)
+    check_addition(draft, text, ctx.config.rules)
     draft.texts.append(text)
     _after_addition(ctx, draft)
 
@@ -168,7 +157,7 @@ async def add_attachment(ctx: FlowContext, attachment: dict[str, JSON]) -> None:
         raise InputError("intake.too_many_files", count=ctx.config.rules.max_attachments)
     caption = ctx.inbound.text
     if caption:
-        _check_text(ctx, draft, caption)
+        check_addition(draft, caption, ctx.config.rules)
         draft.texts.append(caption)
     draft.attachments.append(attachment)
     _after_addition(ctx, draft)
@@ -215,9 +204,7 @@ async def about_member(ctx: FlowContext) -> None:
     """"涉及党员" on the confirm step: ask which branch (optional)."""
     if ctx.conv.step != "confirm" or ctx.identity.person_id is None:
         raise InputError("error.stale")
-    profile = await ctx.store.requester_profile(ctx.identity.person_id)
-    branches = (await ctx.store.branch_units_of_college(profile.college_code)
-                if profile.college_code else [])[:20]
+    branches = await about_branch_choices(ctx.store, ctx.identity.person_id)
     ctx.conv.goto(FLOW, "about_branch", branches=[c for c, _ in branches])
     buttons = [Button("button.plain", encode(Verb.ABOUT_BRANCH, str(i), ctx.conv.version),
                       {"label": name}) for i, (_, name) in enumerate(branches)]

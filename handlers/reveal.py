@@ -3,15 +3,13 @@ Thin: parse, one core call, reply. The role check and the audit are in core.anon
 from __future__ import annotations
 
 from core.anonymity import reveal_identity
-from core.errors import too_long
+from core.errors import check_length
 from handlers.context import FlowContext
 
 
 async def reveal_command(ctx: FlowContext) -> None:
     number, _, reason = ctx.inbound.command_arg.strip().partition(" ")
-    if len(reason) > ctx.config.rules.max_text_chars:
-        raise too_long("too_long.reveal_reason", length=len(reason),
-                       limit=ctx.config.rules.max_text_chars)
+    check_length(reason, ctx.config.rules.max_text_chars, "too_long.reveal_reason")
     # An empty number or reason still reaches core: a non-supervisor must be refused (and
     # audited) before being told how the command is used.
     shown = await reveal_identity(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from core.errors import InputError, too_long
+from core.errors import InputError, check_length
 from core.replies import t
 from core.supervision import merge_concern, reject_concern, set_away, subtree_concerns
 from handlers.context import FlowContext
@@ -39,9 +39,7 @@ async def reject_command(ctx: FlowContext) -> None:
     number, _, reason = ctx.inbound.command_arg.strip().partition(" ")
     if not number or not reason.strip():
         raise InputError("reject.usage")
-    if len(reason) > ctx.config.rules.max_text_chars:
-        raise too_long("too_long.reject_reason", length=len(reason),
-                       limit=ctx.config.rules.max_text_chars)
+    check_length(reason, ctx.config.rules.max_text_chars, "too_long.reject_reason")
     done = await reject_concern(ctx.store, now=ctx.now, person_id=ctx.identity.person_id,
                                 number=number, reason=reason,
                                 default_locale=ctx.config.rules.default_locale)

@@ -151,3 +151,41 @@ def test_the_web_chat_touches_neither_telegram_nor_the_database(forbidden: str) 
            for p in modules(CHANNELS["web"]) for name, line in imported_names(p)
            if name.split(".")[0] == forbidden]
     assert bad == []
+
+
+#: Names whose members a flow must not compare or pick by: roles and concern statuses are
+#: decided in core use cases (who may press what, which state follows, who is told).
+DECISION_ENUMS = {"Role", "ConcernStatus"}
+
+
+def enum_members_used(path: Path) -> list[tuple[str, int]]:
+    """Every ``Role.X`` / ``ConcernStatus.X`` in ``path`` (also ``model.Role.X``)."""
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        name = owner.id if isinstance(owner, ast.Name) else \
+            owner.attr if isinstance(owner, ast.Attribute) else None
+        if name in DECISION_ENUMS:
+            found.append((f"{name}.{node.attr}", node.lineno))
+    return found
+
+
+def test_the_enum_scanner_sees_every_spelling(tmp_path: Path) -> None:
+    # Guards the check below: a qualified or nested use must not slip past.
+    src = tmp_path / "m.py"
+    src.write_text("from core import model\n"
+                   "def f(c, store):\n"
+                   "    if c.status == ConcernStatus.ACCEPTED:\n"
+                   "        return store.people(model.Role.ADMIN.value)\n"
+                   "    return ConcernStatus(c.status), c.role\n")
+    assert [m for m, _ in enum_members_used(src)] == ["ConcernStatus.ACCEPTED", "Role.ADMIN"]
+
+
+def test_handlers_leave_roles_and_statuses_to_core() -> None:
+    # Handlers parse, call one use case and say; a Role or ConcernStatus member in a flow
+    # is a decision made outside core (docs/ARCHITECTURE.md, "A use case").
+    bad = [f"{where(p, line)} uses {name}"
+           for p in modules("handlers") for name, line in enum_members_used(p)]
+    assert bad == []
