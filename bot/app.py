@@ -14,16 +14,16 @@ from bot.config import Settings, StartupError
 from bot.crisis_config import crisis_rules
 from bot.inbox_worker import InboxWorker
 from bot.sender import ChannelSender, OutboxSender
-from bot.workcalendar import ChinaWorkCalendar
 from bot.web.runtime import WebChannel, start_web, web_channel
-from core.binding import BindingLimits
+from bot.workcalendar import ChinaWorkCalendar
 from core.clock import Clock, SystemClock
-from core.intake import IntakeRules
+from core.concerns.intake import IntakeRules
 from core.model import Urgency
+from core.people.binding import BindingLimits
 from core.workdays import Limit, WorkCalendar, add_working_days
 from handlers import router
-from handlers.inbound import Inbound
 from handlers.context import FlowConfig
+from handlers.inbound import Inbound
 from locales import Catalog
 from scheduler.calendar_check import check_calendar
 from scheduler.sweeps import build_scheduler

@@ -9,11 +9,12 @@ from tqdm import tqdm
 
 from bot.config import Settings
 from core.clock import SystemClock
-from core.roster import RosterInvalid, validate_roster
+from core.people.roster import RosterInvalid
+from core.people.roster_validation import validate_roster
 from storage import inbox, outbox
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade_async
-from storage.roster import (
+from storage.people.roster import (
     RosterFileError,
     UnknownPeople,
     apply_roster,
@@ -202,9 +203,9 @@ async def sweep(settings: Settings, now_text: str | None, only: list[str] | None
     time-travelling crisis sweep would escalate live cases whose limits have not passed."""
     from datetime import datetime
 
+    from bot.crisis_config import crisis_rules
     from bot.workcalendar import ChinaWorkCalendar
     from core.clock import FixedClock
-    from bot.crisis_config import crisis_rules
     from scheduler.crisis_sweep import crisis_sweep
     from scheduler.sweeps import followup_sweep
 

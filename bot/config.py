@@ -5,7 +5,6 @@ Invalid values fail at start with a message naming the key and what is expected.
 """
 from __future__ import annotations
 
-import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from core.categories import CATEGORY_CODES
-from core.crisis import DEFAULT_TERMS_EN, DEFAULT_TERMS_ZH, CrisisDetector
-from core.numbering import valid_university_code
+from bot.web_settings import WebSection
+from core.concerns.categories import CATEGORY_CODES
+from core.concerns.numbering import valid_university_code
+from core.crisis.detection import DEFAULT_TERMS_EN, DEFAULT_TERMS_ZH, CrisisDetector
 
 LOCALES = ("zh_CN", "en")
 
@@ -141,7 +141,7 @@ class PrivacySection(_Section):
 
 
 class CrisisSection(_Section):
-    """``[crisis]``: crisis wording and the P0 paging ladder (core.crisis, core.crisis_case)."""
+    """``[crisis]``: crisis wording and the P0 paging ladder (core.crisis.detection, core.crisis.case)."""
 
     terms_zh: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS_ZH))
     terms_en: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS_EN))
@@ -187,51 +187,6 @@ class LimitsSection(_Section):
     p1_reply_hours: float = Field(24, gt=0)
     p2_reply_working_days: int = Field(5, ge=1)
     p3_reply_working_days: int = Field(15, ge=1)
-
-
-class WebSection(_Section):
-    """``[web]``: the local web chat (bot/web/): a page and a JSON/SSE API on host:port."""
-
-    enabled: bool = False
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
-    # Demo mode: a picker on the page to act as any roster person, without a token of
-    # their own. Only for a local showcase; refused on any bind other than loopback.
-    demo: bool = False
-    upload_dir: str = "var/web-uploads"
-    max_upload_mb: int = Field(10, ge=1, le=50)
-    token_ttl_days: int = Field(90, ge=1, le=3650)  # a web chat link stops working after this
-    # A link is checked against the database at most this often per process: a revoked
-    # link stops working within this many seconds (0: checked on every request).
-    token_check_seconds: float = Field(10.0, ge=0, le=300)
-    # POSTs per link (token): up to post_burst at once, then post_rate_per_second; more
-    # are refused with 429 and Retry-After (a person never types that fast).
-    post_rate_per_second: float = Field(5.0, gt=0, le=1000)
-    post_burst: int = Field(20, ge=1, le=1000)
-
-    @property
-    def url(self) -> str:
-        """Where the page is: http://host:port/ (an IPv6 host in brackets)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/"
-
-    @model_validator(mode="after")
-    def _demo_only_on_loopback(self) -> "WebSection":
-        if self.demo and not is_loopback(self.host):
-            raise ValueError(
-                f"demo mode lets anyone act as any person, so it runs only on a loopback "
-                f"address (127.0.0.1, ::1 or localhost), not on {self.host!r}: set "
-                f"[web] host = \"127.0.0.1\" or [web] demo = false")
-        return self
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Settings(BaseSettings):

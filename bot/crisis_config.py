@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.config import Settings
-from core.crisis_case import CrisisRules
+from core.crisis.paging import CrisisRules
 
 
 def crisis_rules(settings: Settings) -> CrisisRules:

@@ -140,7 +140,7 @@ class RoutingDecision:
     reason: str  # a stable machine-readable reason, stored with the concern event
     #: admin queue only: the people who could have taken it but were unavailable (zone
     #: members, deputies and secretaries; the committee; the discipline contacts), so
-    #: the admins are told the real reason (core.admin_queue)
+    #: the admins are told the real reason (core.concerns.admin_queue)
     passed_over: tuple[int, ...] = ()
 
 
@@ -155,7 +155,7 @@ class Draft:
     #: conflict of interest: the concern is about a Party member (optionally of this branch)
     about_member: bool = False
     about_branch_code: str | None = None
-    #: hide the requester from the handler (the identity stays in escrow, core.anonymity)
+    #: hide the requester from the handler (the identity stays in escrow, core.concerns.anonymity)
     anonymous: bool = False
 
     @property

@@ -272,11 +272,11 @@ class NotifyStore(IdentityStore, OrgStore, MessageStore, Protocol):
 
 
 class RoutingStore(ZoneStore, OrgStore, AvailabilityStore, Protocol):
-    """Who may take a concern (core.dispatching, core.pickers, the admin queue's lists)."""
+    """Who may take a concern (core.concerns.dispatching, core.concerns.pickers, the admin queue's lists)."""
 
 
 class HandlingStore(ConcernStore, OrgStore, PeopleStore, MessageStore, Protocol):
-    """Deciding and recording one lifecycle step (core.handling.act)."""
+    """Deciding and recording one lifecycle step (core.concerns.handling.act)."""
 
 
 class Store(IdentityStore, PeopleStore, OrgStore, AvailabilityStore, BindingStore, ZoneStore,

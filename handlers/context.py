@@ -5,10 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.binding import BindingLimits
-from core.crisis import CrisisDetector
-from core.crisis_case import CrisisRules
-from core.intake import IntakeRules
+from core.people.binding import BindingLimits
+from core.crisis.detection import CrisisDetector
+from core.crisis.paging import CrisisRules
+from core.concerns.intake import IntakeRules
 from core.model import Lane
 from core.ports import ConversationState, IdentityView, Store
 from core.replies import Button, Reply
@@ -26,7 +26,7 @@ class FlowConfig:
     retention_days: int
     #: when the 回访 of a concern replied at the given time is due (working days)
     revisit_due: Callable[[datetime], datetime] = lambda at: at
-    #: crisis wording (core.crisis) and the P0 ladder (core.crisis_case), from [crisis]
+    #: crisis wording (core.crisis.detection) and the P0 ladder (core.crisis.case), from [crisis]
     crisis_detector: CrisisDetector = field(default_factory=CrisisDetector)
     crisis_rules: CrisisRules = CrisisRules()
 

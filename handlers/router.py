@@ -9,7 +9,9 @@ from core.errors import DomainError, InputError
 from core.model import Lane
 from core.ports import Store
 from core.replies import Reply
-from handlers import crisis, followup, intake, reveal, start, supervision, tasks
+from handlers.concerns import followup, intake, reveal, supervision, tasks
+from handlers.crisis import flow as crisis
+from handlers.people import start
 from handlers.context import FlowConfig, FlowContext, callback_answer
 from handlers.inbound import Inbound, content_name
 

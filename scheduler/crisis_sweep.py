@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from core.clock import Clock
-from core.crisis_case import CrisisRules, escalate, escalation_candidates
+from core.crisis.paging import CrisisRules, escalate, escalation_candidates
 from storage.uow import Sessions, read_only, unit_of_work
 
 log = logging.getLogger(__name__)

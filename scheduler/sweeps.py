@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.clock import Clock
-from core.crisis_case import CrisisRules
-from core.followup import close_unanswered, start_revisits
+from core.crisis.paging import CrisisRules
+from core.concerns.followup import close_unanswered, start_revisits
 from core.workdays import WorkCalendar
 from scheduler.crisis_sweep import crisis_sweep
 from storage.inbox import REDELIVERY_WINDOW, purge_done

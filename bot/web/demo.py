@@ -11,9 +11,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.config import is_loopback
 from bot.web.body import Refused, flat_json
 from bot.web.tokens import TokenCache, issue_tokens
+from bot.web_settings import is_loopback
 from core.clock import Clock
 from core.model import Role
 from storage.uow import Sessions, read_only

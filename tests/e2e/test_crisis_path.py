@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-import core.crisis_case
+import core.crisis.paging
 from bot.crisis_config import crisis_rules
 from core.clock import FixedClock, SystemClock
-from core.crisis_case import escalation_candidates
+from core.crisis.paging import escalation_candidates
 from scheduler.crisis_sweep import crisis_sweep
 from storage.db import make_engine, session_factory
 from storage.store import SqlStore
@@ -104,15 +104,15 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
 
             assert await _sweep(db_url, settings, 14) == 0  # not yet due
             # A crash between the claim and the pages rolls both back ...
-            real = core.crisis_case.page_level
+            real = core.crisis.paging.page_level
 
             async def crash(*args: Any, **kwargs: Any) -> list[int]:
                 raise RuntimeError("killed mid-escalation")
 
-            monkeypatch.setattr(core.crisis_case, "page_level", crash)
+            monkeypatch.setattr(core.crisis.paging, "page_level", crash)
             assert await _sweep(db_url, settings, 16) == 0
             assert await _pages(db_url) == level0
-            monkeypatch.setattr(core.crisis_case, "page_level", real)
+            monkeypatch.setattr(core.crisis.paging, "page_level", real)
             # ... and after the restart two sweeps racing, then a third, escalate once.
             results = await asyncio.gather(_sweep(db_url, settings, 16),
                                            _sweep(db_url, settings, 16))

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.crisis import CrisisDetector
-from core.crisis_case import CrisisRules, open_crisis
-from core.roster import validate_roster
-from storage.roster import apply_roster, read_roster
+from core.crisis.detection import CrisisDetector
+from core.crisis.case import open_crisis
+from core.crisis.paging import CrisisRules
+from core.people.roster_validation import validate_roster
+from storage.people.roster import apply_roster, read_roster
 from storage.store import SqlStore
 from storage.tables import ChannelIdentity, CrisisPage, Person
 from tests.support.harness import ROSTER

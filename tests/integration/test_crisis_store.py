@@ -6,10 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from core.crisis import CrisisDetector
-from core.crisis_case import CrisisRules, acknowledge, open_crisis
-from core.roster import validate_roster
-from storage.roster import apply_roster, read_roster
+from core.crisis.detection import CrisisDetector
+from core.crisis.case import acknowledge, open_crisis
+from core.crisis.paging import CrisisRules
+from core.people.roster_validation import validate_roster
+from storage.people.roster import apply_roster, read_roster
 from storage.store import SqlStore
 from storage.tables import CrisisPage, Person
 from tests.support.harness import ROSTER

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from core.errors import AccessDenied
-from core.intake import IntakeRules, submit_concern
+from core.concerns.intake import IntakeRules, submit_concern
 from core.model import Draft
-from core.roster import validate_roster
-from core.supervision import merge_concern, reject_concern, set_away, subtree_concerns
-from storage.roster import apply_roster, read_roster
+from core.people.roster_validation import validate_roster
+from core.concerns.supervision import merge_concern, reject_concern, set_away, subtree_concerns
+from storage.people.roster import apply_roster, read_roster
 from storage.store import SqlStore
 from storage.tables import Concern, ConcernEvent, OutboxRow, Person, ResponsibilityZone
 from tests.support.harness import ROSTER
@@ -221,7 +221,7 @@ async def test_merge_reject_and_branch_view(sf) -> None:  # noqa: ANN001
                     if r.reply["key"] == "concern.rejected")
     assert rejected.reply["params"]["reason"] == "属于社区管辖"
     # The merged requester follows the original: its later notices reach them too.
-    from core.handling import tell_requester
+    from core.concerns.handling import tell_requester
     async with sf() as s, s.begin():
         store = SqlStore(s)
         await tell_requester(store, await store.get_concern(original), "concern.accepted",

@@ -14,14 +14,14 @@ from sqlalchemy import select
 from bot.app import flow_config
 from bot.config import load_settings
 from core.actions import Verb, encode
-from core.handling import act
-from core.intake import submit_concern
-from core.lifecycle import Action
+from core.concerns.handling import act
+from core.concerns.intake import submit_concern
+from core.concerns.lifecycle import Action
 from core.model import ConcernStatus, Draft
-from core.roster import validate_roster
+from core.people.roster_validation import validate_roster
 from handlers import router
 from handlers.inbound import Inbound
-from storage.roster import apply_roster, read_roster
+from storage.people.roster import apply_roster, read_roster
 from storage.store import SqlStore
 from storage.tables import Concern, Person
 from tests.support.harness import ROOT, ROSTER

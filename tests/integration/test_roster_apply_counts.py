@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.roster import Roster, RosterRow, validate_roster
-from storage.roster import apply_roster
+from core.people.roster import Roster, RosterRow
+from core.people.roster_validation import validate_roster
+from storage.people.roster import apply_roster
 from storage.tables import AuditLog, OrgUnit, OutboxRow, Person, ResponsibilityZone
 from tests.integration.test_roster_rollback import (
     T0, T1, _with_an_open_concern, _without_gone_and_renamed,

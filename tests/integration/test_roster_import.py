@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from core.binding import hash_code
-from core.roster import RosterInvalid, validate_roster
-from storage.roster import (
+from core.people.binding import hash_code
+from core.people.roster import RosterInvalid
+from core.people.roster_validation import validate_roster
+from storage.people.roster import (
     RosterFileError, UnknownPeople, apply_roster, issue_codes, read_roster, write_codes_csv,
 )
-from storage.roster.codes import CODE_ALPHABET
+from storage.people.roster.codes import CODE_ALPHABET
 from storage.tables import (
     AuditLog, Base, BindingCode, ChannelIdentity, OrgUnit, Person, ResponsibilityZone,
     RoleAssignment,

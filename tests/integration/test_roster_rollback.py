@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.intake import IntakeRules, submit_concern
+from core.concerns.intake import IntakeRules, submit_concern
 from core.model import Draft
-from core.roster import Roster, validate_roster
-from storage.roster import apply as roster_apply
-from storage.roster import apply_roster, read_roster
+from core.people.roster import Roster
+from core.people.roster_validation import validate_roster
+from storage.people.roster import apply as roster_apply
+from storage.people.roster import apply_roster, read_roster
 from storage.store import SqlStore
 from storage.tables import AuditLog, Base, ConcernEvent, OutboxRow, Person
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.web.tokens import TokenCache, issue_token, issue_tokens, revoke_tokens
-from core.roster import validate_roster
-from storage.roster import apply_roster, read_roster
+from core.people.roster_validation import validate_roster
+from storage.people.roster import apply_roster, read_roster
 from storage.tables import OutboxRow
 from tests.support.harness import ROSTER
 

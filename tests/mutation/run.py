@@ -34,14 +34,14 @@ TARGETS: dict[str, list[str]] = {
                       "tests/integration/test_outbox_rates.py",
                       "tests/integration/test_outbox_sender_rules.py",
                       "tests/unit/test_sender_units.py"],
-    "core/lifecycle.py": ["tests/unit/test_lifecycle.py", "tests/unit/test_actions.py"],
+    "core/concerns/lifecycle.py": ["tests/unit/test_lifecycle.py", "tests/unit/test_actions.py"],
     # The end-to-end walks reach these too, but make a run take hours on two cores; the
     # unit tests (tests/unit/test_handling.py, test_anonymity.py) check them exactly.
-    "core/handling.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py",
+    "core/concerns/handling.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py",
                          "tests/integration/test_revisit_answers.py"],
-    "core/anonymity.py": ["tests/unit"],
-    "core/routing.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py"],
-    "storage/roster/apply.py": ["tests/integration/test_roster_import.py",
+    "core/concerns/anonymity.py": ["tests/unit"],
+    "core/concerns/routing.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py"],
+    "storage/people/roster/apply.py": ["tests/integration/test_roster_import.py",
                                 "tests/integration/test_roster_rollback.py",
                                 "tests/integration/test_roster_apply_counts.py"],
 }

@@ -9,9 +9,9 @@ from typing import Any
 from bot.app import Runtime, build_runtime
 from bot.config import Settings, load_settings
 from core.clock import SystemClock
-from core.roster import validate_roster
+from core.people.roster_validation import validate_roster
 from storage.db import make_engine, session_factory
-from storage.roster import apply_roster, issue_codes, read_roster
+from storage.people.roster import apply_roster, issue_codes, read_roster
 from tests.support.chat import ChatUser
 from tests.support.fake_bot_api import FakeBotAPI
 

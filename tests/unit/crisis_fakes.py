@@ -5,9 +5,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from core.crisis_case import CrisisCase, CrisisPageView, CrisisSubject
-from core.crisis_close import CLOSABLE
-from core.lifecycle import OPEN_STATUSES
+from core.ports import CrisisCase, CrisisPageView, CrisisSubject
+from core.crisis.close import CLOSABLE
+from core.concerns.lifecycle import OPEN_STATUSES
 from core.model import ConcernStatus
 from core.ports import IdentityView
 from tests.unit.fakes import FakeStore

@@ -1,9 +1,9 @@
-"""An in-memory store for the concern use cases (core/handling.py, core/anonymity.py)."""
+"""An in-memory store for the concern use cases (core/concerns/handling.py, core/concerns/anonymity.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from core.handling import ConcernRecord
+from core.concerns.handling import ConcernRecord
 from core.model import ConcernStatus as S
 from core.model import Lane, Role
 from core.ports import IdentityView, PersonCard

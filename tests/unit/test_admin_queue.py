@@ -1,4 +1,4 @@
-"""The admin queue notice (core.admin_queue via core.intake): the real reason, and
+"""The admin queue notice (core.concerns.admin_queue via core.concerns.intake): the real reason, and
 dispatch buttons for the people who could take the concern."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from core.actions import Verb, decode
-from core.intake import IntakeRules, submit_concern
+from core.concerns.intake import IntakeRules, submit_concern
 from core.model import Draft, RequesterProfile, Zone, ZoneScope
 from core.ports import IdentityView, PersonCard
 from locales import Catalog
@@ -151,7 +151,7 @@ async def test_with_no_reachable_party_member_the_notice_offers_no_dispatch() ->
 async def test_a_report_is_never_offered_to_party_members() -> None:
     """举报 goes to the discipline office only: with no discipline contact reachable the
     admin gets no member buttons, and a forged press for a member is not a candidate."""
-    from core.admin_queue import dispatch_candidates
+    from core.concerns.admin_queue import dispatch_candidates
 
     s = _functional_store()
     draft = Draft(category="logistics", type="report", texts=["某党员收受好处"])

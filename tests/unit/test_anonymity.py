@@ -1,6 +1,6 @@
-"""core/anonymity.py: what a handler learns of a requester, and the identity escrow.
+"""core/concerns/anonymity.py: what a handler learns of a requester, and the identity escrow.
 
-Written against the mutants of core/anonymity.py that survived ``make mutate``: exact
+Written against the mutants of core/concerns/anonymity.py that survived ``make mutate``: exact
 card parameters, file names taken off an anonymous requester's documents, the reveal's
 checks in their order, and its audit rows and notice.
 """
@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from core.anonymity import (neutral_attachments, requester_card, requester_where,
+from core.concerns.anonymity import (neutral_attachments, requester_card, requester_where,
                             reveal_identity, send_task_card)
 from core.errors import AccessDenied, InputError
 from core.model import ConcernStatus as S

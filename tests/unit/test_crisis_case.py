@@ -1,4 +1,4 @@
-"""The crisis case and its paging ladder (core.crisis_case), on fakes."""
+"""The crisis case and its paging ladder (core.crisis.case), on fakes."""
 from __future__ import annotations
 
 import html
@@ -8,14 +8,9 @@ import pytest
 
 from bot.telegram.render import render_text
 from core.actions import Verb, decode
-from core.crisis import CrisisDetector
-from core.crisis_case import (
-    CrisisRules,
-    acknowledge,
-    due_escalations,
-    escalate_due,
-    open_crisis,
-)
+from core.crisis.detection import CrisisDetector
+from core.crisis.case import acknowledge, open_crisis
+from core.crisis.paging import CrisisRules, due_escalations, escalate_due
 from core.errors import AccessDenied
 from core.model import Lane, RequesterProfile
 from locales import Catalog
@@ -214,7 +209,7 @@ async def test_the_caring_reply_names_the_school_hotline_only_when_one_is_set(
 
 
 def test_due_escalations_sees_a_counsellor_who_became_unreachable() -> None:
-    from core.crisis_case import CrisisPageView
+    from core.ports import CrisisPageView
 
     later = T0 + timedelta(minutes=15)
     pages = [CrisisPageView(1, 9, 0, COUNSELLOR, T0, later, None, None, None),

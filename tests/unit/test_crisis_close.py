@@ -1,4 +1,4 @@
-"""Closing a crisis (P0) case with a note (core.crisis_close): who may, what they are told,
+"""Closing a crisis (P0) case with a note (core.crisis.close): who may, what they are told,
 and that a closed case never climbs the ladder again. Split from test_crisis_case.py."""
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from core.crisis_case import CrisisRules, acknowledge, escalate, escalate_due
-from core.crisis_close import close_case, may_close
+from core.crisis.case import acknowledge
+from core.crisis.paging import CrisisRules, escalate, escalate_due
+from core.crisis.close import close_case, may_close
 from core.errors import AccessDenied, DomainError, InputError
 from tests.unit.crisis_fakes import FakeCrisisStore
 from tests.unit.test_crisis_case import (
     ADMIN, COUNSELLOR, DUTY, PSY1, PSY2, RULES, STUDENT, T0, TEAM, opened, store)
 
 
-# --- closing a case (core.crisis_close) --------------------------------------------------
+# --- closing a case (core.crisis.close) --------------------------------------------------
 
 async def acked(s: FakeCrisisStore, by: int = COUNSELLOR) -> int:
     case = await opened(s)

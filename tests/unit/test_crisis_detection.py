@@ -1,4 +1,4 @@
-"""Crisis wording (core.crisis): the committed corpus, normalisation, config and exceptions."""
+"""Crisis wording (core.crisis.detection): the committed corpus, normalisation, config and exceptions."""
 from __future__ import annotations
 
 import tomllib
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core.crisis import (
+from core.crisis.detection import (
     DEFAULT_TERMS_EN,
     DEFAULT_TERMS_ZH,
     CrisisDetector,

@@ -1,7 +1,7 @@
-"""core/handling.py against an in-memory store: who may act, what is written, what is
+"""core/concerns/handling.py against an in-memory store: who may act, what is written, what is
 audited, what the second 签收 says, and who is told.
 
-Written against the mutants of core/handling.py that survived ``make mutate`` (the
+Written against the mutants of core/concerns/handling.py that survived ``make mutate`` (the
 end-to-end walks reach these functions but check only what the user sees).
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from dataclasses import replace
 import pytest
 
 from core.errors import AccessDenied
-from core.handling import act, actors_for, may_act, tell_requester
-from core.lifecycle import Action, Actor, TransitionRefused
+from core.concerns.handling import act, actors_for, may_act, tell_requester
+from core.concerns.lifecycle import Action, Actor, TransitionRefused
 from core.model import ConcernStatus as S
 from core.model import Lane, Role
 from core.replies import Button

@@ -1,13 +1,13 @@
-"""core.intake and core.binding with an in-memory store: what is stored and who is told."""
+"""core.concerns.intake and core.people.binding with an in-memory store: what is stored and who is told."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from core.binding import BindingLimits, bind_identity, hash_code
+from core.people.binding import BindingLimits, bind_identity, hash_code
 from core.errors import BindingError, InputError
-from core.intake import IntakeRules, submit_concern
+from core.concerns.intake import IntakeRules, submit_concern
 from core.model import Draft, RequesterProfile, Zone, ZoneScope
 from core.ports import BindingCodeView, IdentityView, PersonCard
 from tests.unit.fakes import FakeStore

@@ -1,4 +1,4 @@
-"""The concern lifecycle (core/lifecycle.py), checked against a table written out here.
+"""The concern lifecycle (core/concerns/lifecycle.py), checked against a table written out here.
 
 The expected table below is this test's own statement of the lifecycle in DOMAIN.md. It
 is deliberately not imported from core: every (status × action × actor) combination is
@@ -12,7 +12,7 @@ import itertools
 import pytest
 
 from core.errors import DomainError
-from core.lifecycle import (
+from core.concerns.lifecycle import (
     OPEN_STATUSES,
     TERMINAL_STATUSES,
     Action,
@@ -358,7 +358,7 @@ def test_the_happy_path_reaches_closed() -> None:
 
 @pytest.mark.parametrize("status", list(S))
 def test_is_open_is_exactly_the_non_terminal_statuses(status: S) -> None:
-    from core.lifecycle import is_open
+    from core.concerns.lifecycle import is_open
 
     assert is_open(status) is (status not in {S.CLOSED, S.MERGED, S.REJECTED})
     assert is_open(status.value) is is_open(status)  # stored values are plain strings

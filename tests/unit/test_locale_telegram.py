@@ -73,7 +73,7 @@ def test_every_key_with_the_longest_user_text_stays_within_telegrams_limit(local
 
 def _label_keys() -> set[str]:
     """Keys drawn on buttons: literal first arguments of Button(...) and f"..." families."""
-    keys = {k for k in ZH if k.startswith("button.")}  # core.cards picks them from a table
+    keys = {k for k in ZH if k.startswith("button.")}  # core.concerns.cards picks them from a table
     for path in _sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and _callee(node) == "Button" and node.args:
@@ -136,5 +136,5 @@ def test_the_intake_too_long_text_is_only_used_for_a_concerns_text() -> None:
     # a reason, a closing note) it misleads; those name their text (too_long.*).
     used = sorted({str(p.relative_to(ROOT)) for p in _sources()
                    if '"intake.too_long"' in p.read_text(encoding="utf-8")})
-    # (handlers/intake.py checks a draft's additions through core.intake.check_addition.)
-    assert used == ["core/intake.py"]
+    # (handlers/concerns/intake.py checks a draft's additions through core.concerns.intake.check_addition.)
+    assert used == ["core/concerns/intake.py"]

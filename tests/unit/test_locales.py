@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from bot.web.errors import CODES as WEB_ERRORS
-from core.categories import CATEGORY_CODES
+from core.concerns.categories import CATEGORY_CODES
 from core.model import ConcernStatus, ConcernType
 from core.replies import t
 from handlers.inbound import CONTENT_NAMES
 from handlers.router import MENU
-from handlers.start import LOCALE_CHOICES
+from handlers.people.start import LOCALE_CHOICES
 from locales import PLURAL_RULES, Catalog, plural_forms_needed
 
 ROOT = Path(__file__).resolve().parents[2]

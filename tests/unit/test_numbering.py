@@ -1,9 +1,9 @@
-"""Concern numbers (core.numbering): what the requester is told, e.g. DEMO-2026-000123."""
+"""Concern numbers (core.concerns.numbering): what the requester is told, e.g. DEMO-2026-000123."""
 from __future__ import annotations
 
 import pytest
 
-from core.numbering import concern_number, valid_university_code
+from core.concerns.numbering import concern_number, valid_university_code
 
 
 @pytest.mark.parametrize(

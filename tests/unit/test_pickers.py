@@ -1,10 +1,10 @@
-"""Dispatch pickers (core.pickers): who the secretary is offered after a 退单."""
+"""Dispatch pickers (core.concerns.pickers): who the secretary is offered after a 退单."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from core.pickers import redispatch_allowed, redispatch_offer
+from core.concerns.pickers import redispatch_allowed, redispatch_offer
 from core.ports import IdentityView
 from tests.unit.fakes import FakeStore
 

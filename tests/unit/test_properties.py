@@ -11,14 +11,15 @@ from hypothesis import strategies as st
 
 from core.actions import PREFIX, Action, ForgedAction, Verb, decode, encode
 from core.replies import MAX_CALLBACK_BYTES
-from core.roster import SHEET_COLUMNS, RosterInvalid, RosterRow, validate_roster
+from core.people.roster import SHEET_COLUMNS, RosterInvalid, RosterRow
+from core.people.roster_validation import validate_roster
 from core.workdays import (
     FixedCalendar,
     add_working_days,
     add_working_hours,
     working_days_between,
 )
-from storage.roster.reader import cell_text
+from storage.people.roster.reader import cell_text
 
 TZ = "Asia/Shanghai"
 SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")

@@ -1,4 +1,4 @@
-"""Roster validation rules (core.roster): every bad row is reported with sheet, line and column."""
+"""Roster validation rules (core.people.roster_validation): every bad row is reported with sheet, line and column."""
 from __future__ import annotations
 
 import copy
@@ -6,7 +6,8 @@ import copy
 import pytest
 
 from core.model import PersonKind, Role, UnitClass, UnitKind, ZoneScope
-from core.roster import RosterInvalid, RosterProblem, RosterRow, validate_roster
+from core.people.roster import RosterInvalid, RosterProblem, RosterRow
+from core.people.roster_validation import validate_roster
 
 M1, M2, S3 = "2023000001", "2023000002", "2023000003"  # two party members, one student
 

@@ -1,10 +1,10 @@
-"""Routing (core.routing.route_concern): who becomes responsible for a new concern."""
+"""Routing (core.concerns.routing.route_concern): who becomes responsible for a new concern."""
 from __future__ import annotations
 
 import pytest
 
 from core.model import RequesterProfile, Zone, ZoneScope
-from core.routing import route_concern
+from core.concerns.routing import route_concern
 
 #: A student in building 3, class 会计2301, branch B1, college C1.
 STUDENT = RequesterProfile(person_id=99, dorm_building="3号楼", class_name="会计2301",

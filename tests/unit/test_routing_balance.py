@@ -1,6 +1,6 @@
 """Routing's load balancing and its admin-queue reasons, to the exact person and reason.
 
-Written against the mutants of core/routing.py that survived ``make mutate``
+Written against the mutants of core/concerns/routing.py that survived ``make mutate``
 (docs/testing.md): people missing from the load map count as idle, deputies and branch
 secretaries are balanced by their own load, and every admin-queue decision names who was
 passed over.
@@ -8,7 +8,7 @@ passed over.
 from __future__ import annotations
 
 from core.model import RequesterProfile, RoutingDecision, Zone, ZoneScope
-from core.routing import RoutingContext, route_concern
+from core.concerns.routing import RoutingContext, route_concern
 
 STUDENT = RequesterProfile(person_id=99, dorm_building="3号楼", class_name="会计2301",
                            branch_code="B1", college_code="C1")

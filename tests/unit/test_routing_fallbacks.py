@@ -1,9 +1,9 @@
 """Routing beyond the zone match: away/unreachable members, deputies, the branch secretary,
-the admin queue, 举报 and conflict of interest (core.routing.route_concern, pure)."""
+the admin queue, 举报 and conflict of interest (core.concerns.routing.route_concern, pure)."""
 from __future__ import annotations
 
 from core.model import RequesterProfile, Zone, ZoneScope
-from core.routing import RoutingContext, route_concern
+from core.concerns.routing import RoutingContext, route_concern
 
 STUDENT = RequesterProfile(person_id=99, dorm_building="3号楼", class_name="会计2301",
                            branch_code="B1", college_code="C1")

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from core.intake import IntakeRules, submit_concern
+from core.concerns.intake import IntakeRules, submit_concern
 from core.model import Draft, RequesterProfile, Urgency, Zone, ZoneScope
 from core.ports import IdentityView, PersonCard
 from core.workdays import FixedCalendar, Limit

@@ -1,11 +1,11 @@
 """core.errors.check_length, the one check of a text against its limit, and
-core.intake.check_addition, which applies it to a draft's text with an addition."""
+core.concerns.intake.check_addition, which applies it to a draft's text with an addition."""
 from __future__ import annotations
 
 import pytest
 
 from core.errors import InputError, check_length, too_long
-from core.intake import IntakeRules, check_addition
+from core.concerns.intake import IntakeRules, check_addition
 from core.model import Draft
 
 RULES = IntakeRules(university_code="TJUFE", timezone="Asia/Shanghai", default_locale="zh_CN",

@@ -1,0 +1,1 @@
+"""People: binding an account with a code, and validating the roster's sheets."""

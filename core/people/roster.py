@@ -1,0 +1,108 @@
+"""What a roster is: its sheets and their columns, the rows read from a file, the checked
+entries, and the problems found (core.people.roster_validation checks rows into entries).
+
+Pure and stdlib-only: the storage layer reads the file (``storage.people.roster.reader``) and
+writes the result (``storage.people.roster.apply``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import DomainError
+from core.model import PersonKind, Role, UnitClass, UnitKind, ZoneScope
+
+#: sheet -> (columns the header must have, columns it may have)
+SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "units": (("code", "name", "kind", "parent_code"), ("unit_class",)),
+    "people": (("number", "name", "kind", "unit_code"),
+               ("grade", "class_name", "dorm_building", "dorm_room", "phone")),
+    "roles": (("number", "role", "unit_code"), ()),
+    "zones": (("code", "name", "category", "scope", "value", "member_number"),
+              ("deputy_number",)),
+}
+
+# The storage column sizes: checking them here means PostgreSQL never rejects a row
+# half-way through an import.
+MAX_LENGTH: dict[str, dict[str, int]] = {
+    "units": {"code": 64, "name": 200},
+    "people": {"number": 40, "name": 100, "grade": 20, "class_name": 100,
+               "dorm_building": 100, "dorm_room": 40, "phone": 40},
+    "roles": {},
+    "zones": {"code": 64, "name": 200, "value": 100},
+}
+
+@dataclass(frozen=True)
+class RosterRow:
+    sheet: str  # the sheet (or CSV file) name as the admin sees it
+    line: int   # the row number in the file; the header is line 1
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    sheet: str
+    line: int    # 0: the whole sheet
+    column: str  # "" when no single column is at fault
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}:{self.line}" + (f" [{self.column}]" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class UnitEntry:
+    code: str
+    name: str
+    kind: UnitKind
+    parent_code: str | None
+    unit_class: UnitClass | None
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    number: str
+    name: str
+    kind: PersonKind
+    unit_code: str
+    grade: str | None = None
+    class_name: str | None = None
+    dorm_building: str | None = None
+    dorm_room: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    number: str
+    role: Role
+    unit_code: str
+
+
+@dataclass(frozen=True)
+class ZoneEntry:
+    code: str
+    name: str
+    category: str  # a code from CATEGORY_CODES, or "*"
+    scope: ZoneScope
+    value: str
+    member_number: str
+    deputy_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Roster:
+    units: tuple[UnitEntry, ...]
+    people: tuple[PersonEntry, ...]
+    roles: tuple[RoleEntry, ...]
+    zones: tuple[ZoneEntry, ...]
+
+
+class RosterInvalid(DomainError):
+    """The roster has problems; ``problems`` lists every one, in file order."""
+
+    key = "roster.invalid"
+
+    def __init__(self, problems: list[RosterProblem]) -> None:
+        super().__init__(count=len(problems))
+        self.problems = problems

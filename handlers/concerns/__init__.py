@@ -1,0 +1,1 @@
+"""Flows of a concern: intake, the handler's tasks, follow-up, reveal and supervision."""

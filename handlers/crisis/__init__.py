@@ -1,0 +1,1 @@
+"""The crisis flow: intercepting crisis wording, the page's acknowledge button, closing a case."""

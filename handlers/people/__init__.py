@@ -1,0 +1,1 @@
+"""Flows about a person: start, help, language, cancel, binding."""

@@ -1,0 +1,1 @@
+"""Store mixins and queries of concerns: handling (the lifecycle's writes) and routing."""

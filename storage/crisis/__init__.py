@@ -1,0 +1,1 @@
+"""Store mixin of crisis cases and their pages."""

@@ -1,0 +1,1 @@
+"""People: their store mixin (identities, people, binding) and the roster import."""
