@@ -27,7 +27,9 @@ install: $(TEST_STAMP)
 run: $(RUN_STAMP)
 	$(BIN)/python -m bot run --seed-if-empty examples/roster.xlsx
 
+# The type check ([tool.mypy] in pyproject.toml) runs first; pytest only if it passes.
 test: $(TEST_STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)

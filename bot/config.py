@@ -85,7 +85,7 @@ class TelegramSection(_Section):
     token: SecretStr = SecretStr("")
     api_base: str = "https://api.telegram.org"
     bot_username: str = ""
-    poll_timeout: int = Field(25, ge=0, le=50)
+    poll_timeout: int = Field(default=25, ge=0, le=50)
 
     @field_validator("token")
     @classmethod
@@ -104,40 +104,40 @@ class TelegramSection(_Section):
 
 
 class InboxSection(_Section):
-    workers: int = Field(16, ge=1, le=256)
-    max_attempts: int = Field(4, ge=1, le=20)
-    retry_base_seconds: float = Field(0.5, gt=0)
+    workers: int = Field(default=16, ge=1, le=256)
+    max_attempts: int = Field(default=4, ge=1, le=20)
+    retry_base_seconds: float = Field(default=0.5, gt=0)
 
 
 class OutboxSection(_Section):
-    global_per_second: float = Field(30.0, gt=0)
-    per_chat_per_second: float = Field(1.0, gt=0)
-    concurrency: int = Field(16, ge=1, le=256)
-    max_attempts: int = Field(8, ge=1, le=50)
+    global_per_second: float = Field(default=30.0, gt=0)
+    per_chat_per_second: float = Field(default=1.0, gt=0)
+    concurrency: int = Field(default=16, ge=1, le=256)
+    max_attempts: int = Field(default=8, ge=1, le=50)
 
 
 class FloodSection(_Section):
-    max_messages: int = Field(20, ge=1)
-    window_seconds: float = Field(30, gt=0)
+    max_messages: int = Field(default=20, ge=1)
+    window_seconds: float = Field(default=30, gt=0)
 
 
 class IntakeSection(_Section):
-    max_text_chars: int = Field(2000, ge=10, le=3500)
-    max_attachments: int = Field(10, ge=0, le=50)
+    max_text_chars: int = Field(default=2000, ge=10, le=3500)
+    max_attachments: int = Field(default=10, ge=0, le=50)
 
 
 class BindingSection(_Section):
-    code_ttl_hours: int = Field(336, ge=1)
-    max_failed_attempts: int = Field(5, ge=1)
+    code_ttl_hours: int = Field(default=336, ge=1)
+    max_failed_attempts: int = Field(default=5, ge=1)
 
 
 class FollowupSection(_Section):
-    delay_working_days: int = Field(1, ge=0, le=10)
-    answer_working_days: int = Field(3, ge=1, le=30)
+    delay_working_days: int = Field(default=1, ge=0, le=10)
+    answer_working_days: int = Field(default=3, ge=1, le=30)
 
 
 class PrivacySection(_Section):
-    retention_days: int = Field(1095, ge=30)
+    retention_days: int = Field(default=1095, ge=30)
 
 
 class CrisisSection(_Section):
@@ -148,7 +148,7 @@ class CrisisSection(_Section):
     exceptions: list[str] = []
     national_hotline: str = "12356"
     school_hotline: str = ""
-    ack_minutes: int = Field(15, ge=1, le=240)
+    ack_minutes: int = Field(default=15, ge=1, le=240)
     duty_numbers: list[str] = []     # person numbers of the counsellors on duty
     fallback_number: str = ""        # when no duty counsellor and no college counsellor
     final_number: str = ""           # the named human at the top of the ladder
@@ -184,9 +184,9 @@ class CategorySection(_Section):
 class LimitsSection(_Section):
     """Reply limits per urgency: P1 on the wall clock, P2 and P3 in working days."""
 
-    p1_reply_hours: float = Field(24, gt=0)
-    p2_reply_working_days: int = Field(5, ge=1)
-    p3_reply_working_days: int = Field(15, ge=1)
+    p1_reply_hours: float = Field(default=24, gt=0)
+    p2_reply_working_days: int = Field(default=5, ge=1)
+    p3_reply_working_days: int = Field(default=15, ge=1)
 
 
 class Settings(BaseSettings):

@@ -15,20 +15,20 @@ class WebSection(BaseModel):
 
     enabled: bool = False
     host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
+    port: int = Field(default=8080, ge=1, le=65535)
     # Demo mode: a picker on the page to act as any roster person, without a token of
     # their own. Only for a local showcase; refused on any bind other than loopback.
     demo: bool = False
     upload_dir: str = "var/web-uploads"
-    max_upload_mb: int = Field(10, ge=1, le=50)
-    token_ttl_days: int = Field(90, ge=1, le=3650)  # a web chat link stops working after this
+    max_upload_mb: int = Field(default=10, ge=1, le=50)
+    token_ttl_days: int = Field(default=90, ge=1, le=3650)  # a web chat link stops working after this
     # A link is checked against the database at most this often per process: a revoked
     # link stops working within this many seconds (0: checked on every request).
-    token_check_seconds: float = Field(10.0, ge=0, le=300)
+    token_check_seconds: float = Field(default=10.0, ge=0, le=300)
     # POSTs per link (token): up to post_burst at once, then post_rate_per_second; more
     # are refused with 429 and Retry-After (a person never types that fast).
-    post_rate_per_second: float = Field(5.0, gt=0, le=1000)
-    post_burst: int = Field(20, ge=1, le=1000)
+    post_rate_per_second: float = Field(default=5.0, gt=0, le=1000)
+    post_burst: int = Field(default=20, ge=1, le=1000)
 
     @property
     def url(self) -> str:

@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 try:  # both are declared dependencies; their absence must degrade, not crash
     import chinese_calendar
 except ImportError:  # pragma: no cover - exercised only on a broken install
-    chinese_calendar = None  # type: ignore[assignment]
+    chinese_calendar = None
 try:
     import holidays
 except ImportError:  # pragma: no cover

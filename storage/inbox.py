@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.tables import InboxRow
@@ -30,10 +30,11 @@ class InboxHead:
     next_attempt_at: datetime | None
 
 
-_INBOX = InboxRow.__table__
+# The stubs type ``__table__`` as a FromClause; a mapped class's is its Table.
+_INBOX = cast(Table, InboxRow.__table__)
 
 
-def _insert(dialect: str):  # noqa: ANN202
+def _insert(dialect: str) -> postgresql.Insert | sqlite.Insert:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_INBOX)
 
 
@@ -136,4 +137,5 @@ async def purge_done(sf: Sessions, before: datetime) -> int:
     async with unit_of_work(sf) as uow:
         res = await uow.session.execute(delete(InboxRow).where(
             InboxRow.status == "done", InboxRow.handled_at < before))
-        return res.rowcount or 0
+        # a DELETE's result is a CursorResult (the stubs say Result)
+        return cast("CursorResult[tuple[()]]", res).rowcount or 0

@@ -5,10 +5,11 @@ upload dir (then its file_id is reused), or, when it cannot be, the message says
 """
 from __future__ import annotations
 
+import io
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
@@ -34,6 +35,17 @@ from storage.outbox import Outgoing
 log = logging.getLogger(__name__)
 KEYBOARD_CACHE = 2048
 FILE_ID_CACHE = 4096
+
+Media = str | FSInputFile | BufferedInputFile  # a Telegram file_id, or bytes to upload
+
+
+class _MediaArgs(TypedDict):
+    """What send_photo and send_document get besides the file itself."""
+
+    chat_id: int
+    caption: str
+    parse_mode: ParseMode
+    reply_markup: InlineKeyboardMarkup | None
 
 
 class TelegramSender:
@@ -107,13 +119,13 @@ class TelegramSender:
                     return reply["edit_of"]
                 # The message is gone or too old to edit: send the step as a new message.
         for att in reply.get("attachments") or ():
-            media = self._media(att)
+            media: Media | None = self._media(att)
             if isinstance(media, str) and att.get("send_as"):
                 media = await self._renamed(media, str(att["send_as"]))
             if media is not None:
                 caption = fit(text, CAPTION_LIMIT)
-                kwargs = dict(chat_id=chat_id, caption=caption, parse_mode=ParseMode.HTML,
-                              reply_markup=keyboard)
+                kwargs = _MediaArgs(chat_id=chat_id, caption=caption,
+                                    parse_mode=ParseMode.HTML, reply_markup=keyboard)
                 try:
                     return str((await self._send_media(att, media, kwargs)).message_id)
                 except TelegramBadRequest as exc:
@@ -156,22 +168,23 @@ class TelegramSender:
         cached = self._file_ids.get(f"as:{file_id}:{name}")
         if cached:
             return cached
+        data = io.BytesIO()
         try:
-            data = await self.bot.download(file_id)
+            await self.bot.download(file_id, destination=data)
         except (TelegramBadRequest, TelegramNotFound) as exc:
             log.warning("anonymous document not re-sent: %s", exc)
             return None
-        return BufferedInputFile(data.getvalue(), filename=name) if data else None
+        return BufferedInputFile(data.getvalue(), filename=name)
 
-    async def _send_media(self, att: dict[str, Any], media: str | FSInputFile | BufferedInputFile,
-                          kwargs: dict[str, Any]) -> Message:
+    async def _send_media(self, att: dict[str, Any], media: Media,
+                          kwargs: _MediaArgs) -> Message:
         photo = att.get("kind") == "photo"
-        send = self.bot.send_photo if photo else self.bot.send_document
         ref = str((att.get("refs") or {}).get(WEB) or "")
         if att.get("send_as") and (att.get("refs") or {}).get(CHANNEL):
             ref = f"as:{att['refs'][CHANNEL]}:{att['send_as']}"
         try:
-            msg = await send(**kwargs, **{"photo" if photo else "document": media})
+            msg = await (self.bot.send_photo(**kwargs, photo=media) if photo
+                         else self.bot.send_document(**kwargs, document=media))
         except TelegramBadRequest:
             if not ref or self._file_ids.pop(ref, None) is None:
                 raise

@@ -66,7 +66,7 @@ class WebFiles:
             log.warning("could not download Telegram photo %s: %s", file_id[:40], exc)
             return None
         kind = image_kind(data or b"")
-        if kind is None:
+        if data is None or kind is None:
             log.warning("Telegram file %s is not a JPEG or PNG; not shown", file_id[:40])
             return None
         ref = f"tg/{hashlib.sha256(file_id.encode()).hexdigest()}.{kind[0]}"

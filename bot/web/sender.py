@@ -83,7 +83,7 @@ def message_id_of(row: Outgoing) -> str:
 def _attachment(catalog: Catalog, row: Outgoing, files: WebFiles | None,
                 att: dict[str, Any]) -> dict[str, Any]:
     viewer = int(row.chat_id.removeprefix(f"{CHANNEL}:"))
-    shown = files.view(viewer, att) if files else \
+    shown: dict[str, Any] = files.view(viewer, att) if files else \
         {"kind": att.get("kind"), "placeholder": "shared_photo.unavailable"}
     if "placeholder" in shown:  # plain text: the page sets it with textContent
         return {"kind": shown["kind"], "text": catalog.render(row.locale, shown["placeholder"])}

@@ -260,9 +260,9 @@ class _Routes:
             after = last
             while True:
                 page = await self._events(user, after)
-                for event in page:
-                    await _send(resp, event)
-                    sent.add(event["id"])
+                for past in page:
+                    await _send(resp, past)
+                    sent.add(past["id"])
                 if after == 0 or len(page) < HISTORY_LIMIT:
                     break
                 after = page[-1]["id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -14,7 +15,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -27,6 +28,8 @@ def _run(connection) -> None:  # noqa: ANN001
 
 async def _run_async() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # storage.migrate.alembic_config always sets it
+        raise RuntimeError("sqlalchemy.url is not set: run migrations through storage.migrate")
     ensure_sqlite_folder(url)  # a fresh clone has no var/: SQLite cannot create a folder
     engine = create_async_engine(url, poolclass=NullPool)
     async with engine.connect() as conn:

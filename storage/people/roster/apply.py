@@ -145,8 +145,10 @@ async def _apply_units(session: AsyncSession, units: Sequence[UnitEntry], counts
 async def _apply_people(session: AsyncSession, people: Sequence[PersonEntry],
                         unit_ids: dict[str, int], now: datetime, counts: Counts,
                         tick: _Ticker, deactivated: list[int]) -> dict[str, int]:
+    # The query already leaves out people without a number; the `if` only narrows the type.
     by_number = {p.number: p for p in
-                 await session.scalars(select(Person).where(Person.number.is_not(None)))}
+                 await session.scalars(select(Person).where(Person.number.is_not(None)))
+                 if p.number is not None}
     for e in people:
         desired = {"name": e.name, "kind": e.kind.value, "unit_id": unit_ids[e.unit_code],
                    "grade": e.grade, "class_name": e.class_name,
