@@ -170,3 +170,40 @@ async def test_the_requester_and_merged_followers_are_told() -> None:
         ("chat7", "concern.accepted", {"number": "2026-0010", "name": "王老师"}, (),
          Lane.INTERACTIVE, "en"),
     ]
+
+
+async def test_may_act_on_a_merge_before_its_target_is_typed() -> None:
+    store = Store()
+    assert await may_act(store, now=NOW, person_id=SECRETARY, concern_id=10,
+                         action=Action.MERGE) == BASE
+
+
+async def test_an_escalated_reopen_is_the_college_s_not_the_branch_s() -> None:
+    # Reopened more often than allowed (2): only the college or an admin re-dispatches.
+    store = Store(replace(BASE, status=S.REOPENED, reopen_count=3))
+    with pytest.raises(TransitionRefused) as err:
+        await act(store, now=NOW, person_id=SECRETARY, concern_id=10, action=Action.REDISPATCH)
+    assert err.value.key == "lifecycle.not_allowed_for_role"
+    done = await act(store, now=NOW, person_id=COLLEGE, concern_id=10, action=Action.REDISPATCH)
+    assert done.actor is Actor.COLLEGE
+
+
+async def test_a_stranger_pressing_accept_on_an_accepted_concern_learns_nothing() -> None:
+    store = Store(replace(BASE, status=S.ACCEPTED))
+    with pytest.raises(AccessDenied) as err:
+        await act(store, now=NOW, person_id=STRANGER, concern_id=10, action=Action.ACCEPT)
+    assert err.value.key == "handling.no_access"  # not who accepted it
+
+
+async def test_who_accepted_keeps_the_refusal_s_parameters() -> None:
+    store = Store(replace(BASE, status=S.ACCEPTED))
+    with pytest.raises(TransitionRefused) as err:
+        await act(store, now=NOW, person_id=SECRETARY, concern_id=10, action=Action.ACCEPT)
+    assert err.value.params == {"status": "accepted", "action": "accept",
+                                "actor": "secretary", "name": "王老师"}
+
+
+def test_a_status_label_is_its_locale_key() -> None:
+    from core.handling import status_label
+
+    assert status_label(S.REOPENED) == {"t": "status.reopened"}
