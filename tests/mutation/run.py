@@ -38,12 +38,12 @@ TARGETS: dict[str, list[str]] = {
     # The end-to-end walks reach these too, but make a run take hours on two cores; the
     # unit tests (tests/unit/test_handling.py, test_anonymity.py) check them exactly.
     "core/concerns/handling.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py",
-                         "tests/integration/test_revisit_answers.py"],
+                                  "tests/integration/test_revisit_answers.py"],
     "core/concerns/anonymity.py": ["tests/unit"],
     "core/concerns/routing.py": ["tests/unit", "tests/integration/test_lifecycle_routing.py"],
     "storage/people/roster/apply.py": ["tests/integration/test_roster_import.py",
-                                "tests/integration/test_roster_rollback.py",
-                                "tests/integration/test_roster_apply_counts.py"],
+                                       "tests/integration/test_roster_rollback.py",
+                                       "tests/integration/test_roster_apply_counts.py"],
 }
 #: Tests that read the sources fail on mutmut's rewritten copy (its trampolines, its
 #: renamed functions, its own imports), whatever the mutant: left out of every run.

@@ -204,6 +204,6 @@ async def test_who_accepted_keeps_the_refusal_s_parameters() -> None:
 
 
 def test_a_status_label_is_its_locale_key() -> None:
-    from core.handling import status_label
+    from core.concerns.handling import status_label
 
     assert status_label(S.REOPENED) == {"t": "status.reopened"}
