@@ -34,6 +34,7 @@ class Store:
         self.events: list[tuple] = []
         self.audits: list[tuple] = []
         self.sent: list[tuple] = []
+        self.sent_at: list[datetime] = []
         self.followers: list[int] = []
         self.cards: dict[int, PersonCard] = {}
         self.files: dict[int, list[dict]] = {}
@@ -66,6 +67,7 @@ class Store:
     async def enqueue(self, channel: str, chat_id: str, reply: Reply, *, lane: Lane,
                       locale: str, person_id: int | None, now: datetime) -> int:
         self.sent.append((chat_id, reply, lane, locale))
+        self.sent_at.append(now)
         return len(self.sent)
 
     async def merged_followers(self, concern_id: int) -> list[int]:

@@ -11,7 +11,8 @@ from dataclasses import replace
 import pytest
 
 from core.concerns.anonymity import (neutral_attachments, requester_card, requester_where,
-                            reveal_identity, send_task_card)
+                                     reveal_identity, send_task_card)
+from core.concerns.cards import member_buttons
 from core.errors import AccessDenied, InputError
 from core.model import ConcernStatus as S
 from core.model import Lane, Role
@@ -182,3 +183,62 @@ async def test_a_reveal_is_audited_and_the_requester_told() -> None:
     assert (chat, reply.key, reply.params, lane, locale) == (
         "chat1", "reveal.requester_told", {"number": "2026-0010", "reason": "人身安全"},
         Lane.INTERACTIVE, "zh_CN")
+
+
+@pytest.mark.parametrize(("name", "send_as"), [
+    ("申请表.v2.docx", "attachment-1.docx"),  # the last extension only
+    ("图.c", "attachment-1.c"),  # one character is an extension
+    ("x.abcdefghi", "attachment-1.bin"),  # nine is not
+])
+def test_the_neutral_name_keeps_a_plausible_extension(name: str, send_as: str) -> None:
+    out = neutral_attachments([{"kind": "document", "file_name": name}], anonymous=True)
+    assert out == [{"kind": "document", "send_as": send_as}]
+
+
+async def test_the_task_card_names_the_concern_and_is_sent_now() -> None:
+    store = Store(SECRET)
+    await send_task_card(store, HANDLER, concern_id=10, number="2026-0010",
+                         category="logistics", type_="help", text="热水", requester_id=REQUESTER,
+                         anonymous=True, status=S.DISPATCHED, now=NOW, default_locale="zh_CN",
+                         attachments=[{"kind": "photo"}])
+    card = store.sent[0][1]
+    assert card.params == {"number": "2026-0010", "category": {"t": "category.logistics"},
+                           "type": {"t": "type.help"}, "text": "热水", "files": 1}
+    assert card.buttons == member_buttons(10, S.DISPATCHED)  # this concern's buttons
+    assert store.sent_at == [NOW, NOW]
+
+
+async def test_a_named_requester_is_looked_up_an_anonymous_one_never() -> None:
+    looked: list[int] = []
+    store = Store(BASE)
+    store.cards[REQUESTER] = CARD
+    real = store.person_card
+
+    async def person_card(person_id: int) -> PersonCard | None:
+        looked.append(person_id)
+        return await real(person_id)
+
+    store.person_card = person_card  # type: ignore[method-assign]
+    for anonymous in (True, False):
+        await send_task_card(store, HANDLER, concern_id=10, number="2026-0010",
+                             category="logistics", type_="help", text="热水",
+                             requester_id=REQUESTER, anonymous=anonymous, status=S.DISPATCHED,
+                             now=NOW, default_locale="zh_CN", attachments=[])
+    assert looked == [REQUESTER]
+
+
+async def test_a_number_typed_in_lower_case_is_found_and_the_notice_sent_now() -> None:
+    store = _supervised()
+    store.concern = replace(SECRET, number="DEMO-2026-000010")
+    got = await reveal_identity(store, now=NOW, person_id=SUPERVISOR, number="demo-2026-000010",
+                                reason="安全", default_locale="zh_CN")
+    assert got.number == "DEMO-2026-000010"
+    assert store.sent_at == [NOW]
+
+
+async def test_a_refused_reveal_audits_at_most_40_characters_of_the_number() -> None:
+    store = _supervised()
+    with pytest.raises(AccessDenied):
+        await reveal_identity(store, now=NOW, person_id=STRANGER, number="X" * 60,
+                              reason="安全", default_locale="zh_CN")
+    assert store.audits[0][2]["number"] == "X" * 40

@@ -94,3 +94,19 @@ def test_nobody_available_names_the_least_loaded_zone_and_everyone_passed_over()
                                "category=logistics:admin_queue")
     # zone 2 (member 12, load 1) before zone 1 (member 11, load 4)
     assert decision.passed_over == (12, 11, 21, 31)
+
+
+def test_an_idle_deputy_beats_one_with_a_single_open_concern() -> None:
+    # Deputy 22 (zone 2) is absent from the load map: 0 open concerns, fewer than 21's one.
+    zones = [_dorm(1, 11, deputy=21), _dorm(2, 12, deputy=22)]
+    ctx = RoutingContext(unavailable=frozenset({11, 12}))
+    decision = route_concern("logistics", STUDENT, zones, {21: 1}, ctx)
+    assert (decision.member_id, decision.zone_id) == (22, 2)
+
+
+def test_secretaries_of_an_idle_member_s_zone_are_tried_first() -> None:
+    # Member 12 (zone 2) has no open concern recorded, member 11 has one.
+    zones = [_dorm(1, 11), _dorm(2, 12)]
+    ctx = RoutingContext(unavailable=frozenset({11, 12}), secretaries={11: (31,), 12: (32,)})
+    decision = route_concern("logistics", STUDENT, zones, {11: 1}, ctx)
+    assert (decision.member_id, decision.zone_id) == (32, 2)
