@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install bench mutate clean
+.PHONY: run test install bench mutate crisis-model clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,12 @@ bench: $(TEST_STAMP)
 mutate: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
 	$(BIN)/python -m tests.mutation.run $(MODULES)
+
+# Retrains the crisis classifier from bot/crisis/corpus/train.jsonl and rewrites
+# bot/crisis/model.json (commit both). Only here is scikit-learn installed; not in CI.
+crisis-model: $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python -m bot.crisis.train
 
 clean:
 	rm -rf $(VENV) var/*.db

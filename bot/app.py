@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings, StartupError
 from bot.crisis_config import crisis_rules
+from bot.crisis.factory import build_assessor
 from bot.inbox_worker import InboxWorker
 from bot.sender import ChannelSender, OutboxSender
 from bot.web.runtime import WebChannel, start_web, web_channel
@@ -64,7 +65,7 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
         flood_window_seconds=settings.flood.window_seconds,
         university_name=app.university_name,
         retention_days=settings.privacy.retention_days,
-        crisis_detector=settings.crisis.detector(),
+        crisis_assessor=build_assessor(settings.crisis),
         crisis_rules=crisis_rules(settings),
     )
 

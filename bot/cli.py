@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, StartupError, load_settings
+from bot.crisis.model import CrisisModelMissing
 
 DESCRIPTION = "Xinqiao (心桥): the campus contact-and-serve chat bot."
 SWEEPS = ("followup", "crisis")
@@ -43,6 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--only", action="append", choices=SWEEPS, metavar="SWEEP",
                        help="run only this sweep: followup or crisis (repeat for both)")
     sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
+    crisis = sub.add_parser("crisis", help="try crisis wording as the bot would judge it")
+    csub = crisis.add_subparsers(dest="crisis_command", metavar="ACTION", required=True)
+    check = csub.add_parser(
+        "check", help="judge messages, one per line: crisis, review or none, and why",
+        description="Read one message per line (stdin when no FILE) and print one JSON "
+                    "object per line: {\"text\", \"verdict\": crisis|review|none, \"why\"}, "
+                    "with this deployment's configuration. Nothing is stored or sent.")
+    check.add_argument("file", nargs="?", metavar="FILE", help="UTF-8 text, one message per line")
+    check.add_argument("--conversation", action="store_true",
+                       help="the lines are one person's successive messages (one minute apart)")
     webp = sub.add_parser("web", help="the local web chat")
     wsub = webp.add_subparsers(dest="web_command", metavar="ACTION", required=True)
     tok = wsub.add_parser("token", help="issue a web chat link for one person")
@@ -65,12 +76,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
 
+    if args.command == "crisis":  # no database: judge the lines and stop
+        from bot.crisis import check
+        from bot.crisis.factory import build_assessor
+
+        try:
+            assessor = build_assessor(settings.crisis)
+        except CrisisModelMissing as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        return check.run(assessor, args.file, conversation=args.conversation)
+
     from storage.db import DatabaseFolderError, ensure_sqlite_folder
 
     try:
         ensure_sqlite_folder(settings.database.url)
         return asyncio.run(_run(args, settings))
     except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except CrisisModelMissing as exc:  # the bot never runs crisis detection half-built
         print(exc, file=sys.stderr)
         return 2
     except DatabaseFolderError as exc:

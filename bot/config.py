@@ -6,6 +6,7 @@ Invalid values fail at start with a message naming the key and what is expected.
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,7 +18,6 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
-    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -29,7 +29,6 @@ from pydantic_settings import (
 from bot.web_settings import WebSection
 from core.concerns.categories import CATEGORY_CODES
 from core.concerns.numbering import valid_university_code
-from core.crisis.detection import DEFAULT_TERMS_EN, DEFAULT_TERMS_ZH, CrisisDetector
 
 LOCALES = ("zh_CN", "en")
 
@@ -140,12 +139,35 @@ class PrivacySection(_Section):
     retention_days: int = Field(default=1095, ge=30)
 
 
-class CrisisSection(_Section):
-    """``[crisis]``: crisis wording and the P0 paging ladder (core.crisis.detection, core.crisis.case)."""
+def quiet_span(value: str) -> tuple[time, time] | None:
+    """``"22:30-07:30"`` as (start, end) local times; ``""`` (never quiet) as None."""
+    if not value.strip():
+        return None
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except ValueError:
+        raise ValueError(f"expected \"HH:MM-HH:MM\" (e.g. \"22:30-07:30\") or \"\" for "
+                         f"never quiet, not {value!r}") from None
+    if start == end:
+        raise ValueError(f"expected two different times, not {value!r}; use \"\" for never")
+    return start, end
 
-    terms_zh: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS_ZH))
-    terms_en: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMS_EN))
+
+class CrisisSection(_Section):
+    """``[crisis]``: crisis detection (core.crisis.assess, bot/crisis/) and the P0 paging
+    ladder (core.crisis.case)."""
+
+    # A deployment's own clear-intent terms, added to the lexicon (they never replace it).
+    terms_zh: list[str] = []
+    terms_en: list[str] = []
+    # Phrases known to be harmless here; each hides only a finding it covers completely.
     exceptions: list[str] = []
+    review_hours: int = Field(default=12, ge=1, le=168)
+    # Review items page nobody in these local hours ("HH:MM-HH:MM"; "" = never quiet).
+    review_quiet: str = "22:30-07:30"
+    context_minutes: int = Field(default=30, ge=1, le=1440)
+    risk_hours: int = Field(default=24, ge=1, le=336)
+    model: str = "bot/crisis/model.json"
     national_hotline: str = "12356"
     school_hotline: str = ""
     ack_minutes: int = Field(default=15, ge=1, le=240)
@@ -153,17 +175,30 @@ class CrisisSection(_Section):
     fallback_number: str = ""        # when no duty counsellor and no college counsellor
     final_number: str = ""           # the named human at the top of the ladder
 
-    @model_validator(mode="after")
-    def _detector(self) -> CrisisSection:
-        # Build the detector once here, so a bad term list fails at start.
-        try:
-            self.detector()
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"terms_zh/terms_en/exceptions: {exc}") from exc
-        return self
+    @field_validator("terms_zh", "terms_en", "exceptions")
+    @classmethod
+    def _phrases(cls, v: list[str]) -> list[str]:
+        # A phrase of spaces and punctuation would match everywhere or nowhere.
+        for phrase in v:
+            if not any(c.isalnum() for c in phrase):
+                raise ValueError(f"expected a list of phrases with letters or digits; "
+                                 f"{phrase!r} has none")
+        return v
 
-    def detector(self) -> CrisisDetector:
-        return CrisisDetector(self.terms_zh, self.terms_en, self.exceptions)
+    @field_validator("review_quiet")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+        quiet_span(v)  # raises ValueError naming what is expected
+        return v
+
+    @field_validator("model")
+    @classmethod
+    def _model(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("expected the path of the classifier file, e.g. "
+                             "\"bot/crisis/model.json\"")
+        return v
+
 
 
 class CategorySection(_Section):

@@ -1,7 +1,9 @@
 """config.toml ``[crisis]`` → the detector and the paging rules the crisis path uses."""
 from __future__ import annotations
 
-from bot.config import Settings
+from datetime import time
+
+from bot.config import Settings, quiet_span
 from core.crisis.paging import CrisisRules
 
 
@@ -11,4 +13,8 @@ def crisis_rules(settings: Settings) -> CrisisRules:
                        ack_minutes=c.ack_minutes, duty_numbers=tuple(c.duty_numbers),
                        fallback_number=c.fallback_number, final_number=c.final_number,
                        university_code=app.university_code, timezone=app.timezone,
-                       default_locale=app.default_locale)
+                       default_locale=app.default_locale, review_hours=c.review_hours,
+                       risk_hours=c.risk_hours,
+                       # no quiet hours: an empty span (start == end) contains no time
+                       quiet_start=(quiet_span(c.review_quiet) or (time(0), time(0)))[0],
+                       quiet_end=(quiet_span(c.review_quiet) or (time(0), time(0)))[1])

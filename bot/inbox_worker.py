@@ -153,6 +153,10 @@ class InboxWorker:
                 todo[:0] = await self._batch_once(ids)
         finally:
             self._busy.difference_update(h.chat_key for h in heads)
+            # Out of the running set before the wake-up, not after (the done callback
+            # runs only after the woken loop has looked): else the loop wakes to find no
+            # transaction free, drops the wake-up and looks again only after the idle wait.
+            self._tasks.discard(asyncio.current_task())
             self.wake.set()
 
     async def _batch_once(self, ids: list[int]) -> list[list[int]]:

@@ -41,6 +41,8 @@ class ConversationState:
     data: dict[str, JSON] = field(default_factory=dict)
     version: int = 0
     flood_notice_at: datetime | None = None
+    #: the crisis detector's memory of this chat (core.crisis.assess.RiskState.to_json)
+    crisis_state: dict[str, JSON] | None = None
 
     def goto(self, flow: str, step: str = "", **data: JSON) -> None:
         """Move to a new step; buttons drawn for older steps become stale."""
@@ -135,6 +137,8 @@ class CrisisCase:
     parent_concern_id: int | None
     parent_number: str | None = None
     status: str = ""  # the concern's status (core.model.ConcernStatus value)
+    tier: str = "crisis"  # "crisis" (P0) or "review" (a needs-review item)
+    created_at: datetime | None = None
 
 
 class IdentityStore(Protocol):
@@ -250,6 +254,12 @@ class CrisisStore(Protocol):
                                       now: datetime) -> bool: ...
     async def ack_crisis(self, concern_id: int, person_id: int, now: datetime) -> bool: ...
     async def close_crisis(self, concern_id: int, now: datetime) -> bool: ...
+    async def held_reviews(self) -> list[CrisisCase]:
+        """Untaken review items that nobody has been paged about yet (held at night)."""
+        ...
+    async def reset_crisis_deadline(self, concern_id: int, escalate_at: datetime) -> None:
+        """Give the case's unacknowledged, unescalated pages a new limit."""
+        ...
 
 
 class ConversationStore(Protocol):
@@ -258,6 +268,9 @@ class ConversationStore(Protocol):
     async def load_conversation(self, channel: str, chat_id: str) -> ConversationState: ...
     async def save_conversation(self, st: ConversationState, now: datetime) -> None: ...
     async def recent_inbound(self, chat_key: str, since: datetime) -> int: ...
+    async def forget_crisis_states(self, before: datetime) -> int:
+        """Drop the crisis memory of chats silent since ``before``; how many were dropped."""
+        ...
 
 
 class MessageStore(Protocol):

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.people.binding import BindingLimits
-from core.crisis.detection import CrisisDetector
+from core.crisis.assess import CrisisAssessor
+from core.crisis.folding import BasicFolding
 from core.crisis.paging import CrisisRules
 from core.concerns.intake import IntakeRules
 from core.model import Lane
@@ -26,8 +27,11 @@ class FlowConfig:
     retention_days: int
     #: when the 回访 of a concern replied at the given time is due (working days)
     revisit_due: Callable[[datetime], datetime] = lambda at: at
-    #: crisis wording (core.crisis.detection) and the P0 ladder (core.crisis.case), from [crisis]
-    crisis_detector: CrisisDetector = field(default_factory=CrisisDetector)
+    #: crisis wording (core.crisis.assess) and the ladder (core.crisis.case), from [crisis].
+    #: The default (small folding table, no classifier) is for tests; the bot passes the
+    #: one bot.crisis.factory.build_assessor makes, which refuses to start without a model.
+    crisis_assessor: CrisisAssessor = field(default_factory=lambda: CrisisAssessor(
+        folding=BasicFolding(), classifier=None))
     crisis_rules: CrisisRules = CrisisRules()
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.model import Lane
@@ -140,7 +140,14 @@ class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingS
         # row kept for save_conversation must still hold what was loaded, or the change
         # would look like no change and not be written.
         return ConversationState(channel, chat_id, r.flow, r.step, copy.deepcopy(r.data or {}),
-                                 r.version, r.flood_notice_at)
+                                 r.version, r.flood_notice_at,
+                                 copy.deepcopy(r.crisis_state) if r.crisis_state else None)
+
+    async def forget_crisis_states(self, before: datetime) -> int:
+        res = await self.s.execute(update(T.Conversation).where(
+            T.Conversation.crisis_state.is_not(None), T.Conversation.updated_at < before)
+            .values(crisis_state=None).execution_options(synchronize_session=False))
+        return res.rowcount or 0
 
     async def save_conversation(self, st: ConversationState, now: datetime) -> None:
         key = (st.channel, st.chat_id)
@@ -151,12 +158,15 @@ class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingS
         if r is None:
             r = T.Conversation(channel=st.channel, chat_id=st.chat_id, flow=st.flow,
                                step=st.step, data=st.data, version=st.version,
-                               flood_notice_at=st.flood_notice_at, updated_at=now)
+                               flood_notice_at=st.flood_notice_at,
+                               crisis_state=st.crisis_state, updated_at=now)
             self.s.add(r)
             self._conversations[key] = r
         else:
             r.flow, r.step, r.data, r.version = st.flow, st.step, dict(st.data), st.version
             r.flood_notice_at, r.updated_at = st.flood_notice_at, now
+            if r.crisis_state != st.crisis_state:
+                r.crisis_state = dict(st.crisis_state) if st.crisis_state else None
 
     async def recent_inbound(self, chat_key: str, since: datetime) -> int:
         cached = self._recent.get((chat_key, since))

@@ -21,6 +21,7 @@ from core.actions import Verb, encode
 from core.concerns.numbering import concern_number
 from core.crisis.detection import CrisisMatch
 from core.crisis.paging import CrisisRules, page_level
+from core.crisis.review import caring_review_reply, page_or_hold, upgrade
 from core.errors import AccessDenied
 from core.model import ConcernStatus, ConcernType, Lane, Role, Urgency
 from core.notify import notify_person
@@ -49,17 +50,22 @@ def caring_reply(rules: CrisisRules) -> Reply:
 async def open_crisis(store: Store, *, now: datetime, rules: CrisisRules, person_id: int,
                       text: str, match: CrisisMatch, source: str, channel: str,
                       source_key: str, parent_concern_id: int | None = None,
-                      attachments: Sequence[JSONObject] | None = None) -> Opened:
+                      attachments: Sequence[JSONObject] | None = None,
+                      tier: str = "crisis", why: str = "") -> Opened:
     """Crisis wording from ``person_id``: reply with care, open (or add to) the case, page.
 
     ``source`` says where the wording was found (intake, caption, relay_to_handler,
-    relay_to_requester, ...). A person with an open case gets no second one: the message is
-    added to the case and the people on it are told.
+    relay_to_requester, ...). ``tier`` is "crisis" (clear intent: P0, paged at once) or
+    "review" (possible distress: a needs-review item, core.crisis.review). A person with an
+    open case gets no second one: the message is added to the case and the people on it
+    are told; clear intent upgrades an open review item to a crisis.
     """
-    await notify_person(store, person_id, caring_reply(rules), lane=Lane.CRISIS, now=now,
+    review = tier == "review"
+    await notify_person(store, person_id, caring_review_reply(rules) if review
+                        else caring_reply(rules), lane=Lane.CRISIS, now=now,
                         default_locale=rules.default_locale)
     detail = {"source": source, "term": match.term, "language": match.language,
-              "parent_concern_id": parent_concern_id}
+              "parent_concern_id": parent_concern_id, "tier": tier, "why": why}
     existing = await store.open_crisis_case_of(person_id)
     if existing is not None:
         await store.add_event(existing, "crisis_message", from_status=None, to_status=None,
@@ -68,7 +74,15 @@ async def open_crisis(store: Store, *, now: datetime, rules: CrisisRules, person
             await store.add_attachment(existing, att, now)
         case = await store.crisis_case(existing)
         assert case is not None  # open_crisis_case_of just found it open
-        await _tell_case_people(store, case, rules, now, "crisis.again", text=text)
+        if case.tier == "review" and not review:
+            await upgrade(store, case, now=now, rules=rules, text=text)
+            case = await store.crisis_case(existing)
+            assert case is not None
+            if ConcernStatus(case.status) == ConcernStatus.DISPATCHED:
+                return Opened(existing, case.number, new=False)
+        if case.tier == "crisis" or await store.crisis_pages(existing):
+            await _tell_case_people(store, case, rules, now, "crisis.again" if
+                                    case.tier == "crisis" else "crisis.review_again", text=text)
         return Opened(existing, case.number, new=False)
     year = now.astimezone(ZoneInfo(rules.timezone)).year
     number = concern_number(rules.university_code, year, await store.next_concern_seq(year))
@@ -78,11 +92,13 @@ async def open_crisis(store: Store, *, now: datetime, rules: CrisisRules, person
         anonymous = bool(parent and parent.anonymous)
     case_id = await store.add_concern(
         number=number, requester_id=person_id, type=ConcernType.HELP.value, category="psych",
-        urgency=Urgency.P0.value, status=ConcernStatus.DISPATCHED.value, anonymous=anonymous,
+        urgency=(Urgency.P1 if review else Urgency.P0).value,
+        status=ConcernStatus.DISPATCHED.value, anonymous=anonymous,
         text=text, assigned_member_id=None, zone_id=None, routing_reason="crisis_team",
         source_channel=channel, source_key=f"crisis:{source_key}"[:120], created_at=now,
-        updated_at=now, crisis=True, parent_concern_id=parent_concern_id)
-    await store.add_event(case_id, "crisis_opened", from_status=None,
+        updated_at=now, crisis=True, crisis_tier=tier, parent_concern_id=parent_concern_id)
+    await store.add_event(case_id, "crisis_review_opened" if review else "crisis_opened",
+                          from_status=None,
                           to_status=ConcernStatus.DISPATCHED.value, actor_id=person_id,
                           detail=detail, now=now)
     for att in attachments or ():
@@ -95,7 +111,8 @@ async def open_crisis(store: Store, *, now: datetime, rules: CrisisRules, person
     case = await store.crisis_case(case_id)
     assert case is not None  # added above as a crisis case
     opened = Opened(case_id, number, new=True)
-    opened.levels = await page_level(store, case, 0, now=now, rules=rules, reason="opened")
+    opened.levels = await page_or_hold(store, case, now=now, rules=rules) if review else \
+        await page_level(store, case, 0, now=now, rules=rules, reason="opened")
     return opened
 
 
@@ -103,7 +120,7 @@ async def _tell_case_people(store: Store, case: CrisisCase, rules: CrisisRules, 
                             key: str, *, skip: int | None = None, **params: JSON) -> None:
     pages = await store.crisis_pages(case.id)
     acked_by = next((p.acked_by for p in pages if p.acked_by), None)
-    people = [acked_by] if acked_by and key == "crisis.again" else \
+    people = [acked_by] if acked_by and key in ("crisis.again", "crisis.review_again") else \
         list(dict.fromkeys(p.person_id for p in pages))
     # Told it was taken, the crisis team and admins may still close it (结案) themselves.
     closers = set() if key != "crisis.taken" else {

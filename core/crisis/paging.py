@@ -13,7 +13,8 @@ case are core.crisis.case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
 from core.concerns.lifecycle import TERMINAL_STATUSES
@@ -42,10 +43,25 @@ class CrisisRules:
     university_code: str = "DEMO"
     timezone: str = "Asia/Shanghai"
     default_locale: str = "zh_CN"
+    review_hours: int = 12
+    risk_hours: int = 24  # a chat's crisis memory (core.crisis.state) lasts at most this
+    quiet_start: time = time(22, 30)  # review items page nobody from here ...
+    quiet_end: time = time(7, 30)  # ... to here (local time); crisis pages ignore this
 
     @property
     def ack_limit(self) -> timedelta:
         return timedelta(minutes=self.ack_minutes)
+
+    @property
+    def review_limit(self) -> timedelta:
+        return timedelta(hours=self.review_hours)
+
+    def quiet(self, now: datetime) -> bool:
+        """Whether ``now`` falls in the quiet hours (local time; the span may cross midnight)."""
+        t = now.astimezone(ZoneInfo(self.timezone)).time()
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= t < self.quiet_end
+        return t >= self.quiet_start or t < self.quiet_end
 
 
 async def _ladder(store: Store, rules: CrisisRules, level: int,
@@ -83,12 +99,14 @@ async def page_level(store: Store, case: CrisisCase, level: int, *, now: datetim
             if p not in already or (level == TOP_LEVEL and p != case.requester_id)]
     others = [p for p in dict.fromkeys(others) if p not in already and p not in must]
     escalate_at = now + rules.ack_limit if level < TOP_LEVEL else None
+    if case.tier == "review" and level == 0:  # the review limit runs from when it opened
+        escalate_at = (case.created_at or now) + rules.review_limit
     subject = await store.crisis_subject(case.requester_id)
     reached_must = 0
     paged: list[dict[str, JSON]] = []
     for person in [*must, *others]:
         page_id = await store.add_crisis_page(case.id, level, person, now, escalate_at)
-        sent = await notify_person(store, person, _page_reply(case, subject, level, reason),
+        sent = await notify_person(store, person, page_reply(case, subject, level, reason),
                                    lane=Lane.CRISIS, now=now,
                                    default_locale=rules.default_locale)
         await store.audit("crisis_identity_access", person, {
@@ -110,20 +128,24 @@ async def page_level(store: Store, case: CrisisCase, level: int, *, now: datetim
     return levels
 
 
-def _page_reply(case: CrisisCase, s: CrisisSubject | None, level: int, reason: str) -> Reply:
-    return Reply("crisis.page", {
+def page_reply(case: CrisisCase, s: CrisisSubject | None, level: int, reason: str) -> Reply:
+    review = case.tier == "review" and level == 0
+    return Reply("crisis.review_page" if review else "crisis.page", {
         # Levels count from 0 inside; people read "level 1" for the first page.
         "number": case.number, "level": level + 1, "reason": {"t": _REASON_KEYS[reason]},
         "name": s.name if s else "—", "person_number": (s.number if s else None) or "—",
         "college": (s.college if s else None) or "—", "dorm": (s.dorm if s else None) or "—",
         "phone": (s.phone if s else None) or "—", "text": case.text or "—",
         "parent": case.parent_number or "—"},
-        ((Button("button.crisis_ack", encode(Verb.CRISIS_ACK, str(case.id))),),))
+        ((Button("button.crisis_review" if review else "button.crisis_ack",
+                 encode(Verb.CRISIS_ACK, str(case.id))),),))
 
 
 _REASON_KEYS = {"opened": "crisis.reason_opened", "timeout": "crisis.reason_timeout",
                 "unreachable": "crisis.reason_unreachable",
-                "empty_level": "crisis.reason_unreachable"}
+                "empty_level": "crisis.reason_unreachable",
+                "review_timeout": "crisis.reason_review_timeout",
+                "upgraded": "crisis.reason_upgraded"}
 
 
 def due_escalations(pages: list[CrisisPageView], now: datetime, unreachable: set[int],
@@ -175,6 +197,8 @@ async def escalate(store: Store, case_id: int, level: int, *, now: datetime,
     case = await store.crisis_case(case_id)
     if case is None or ConcernStatus(case.status) in TERMINAL_STATUSES:
         return False  # closed while the claim waited (core.crisis.close): page nobody
+    if case.tier == "review" and reason == "timeout":
+        reason = "review_timeout"
     await page_level(store, case, level + 1, now=now, rules=rules, reason=reason)
     return True
 

@@ -1,17 +1,26 @@
 """Crisis wording in anything a person writes, the page's acknowledge button, and the
 close step (结案) of a taken case.
 
-``intercept`` runs before every text flow: crisis wording in a new concern, an intake
-addition, a caption, a relay in either direction or any other text never continues on the
-ordinary path. It opens (or adds to) the crisis case instead; see core.crisis.case. The one
-exception is the responder's close note: it describes the case, so crisis wording in it
-is about the person in crisis, not about the writer (see ``close_note``).
+``intercept`` runs before every text flow and assesses the text in its conversation
+(core.crisis.assess; the chat's remembered risk state goes in and comes back out):
+
+* **crisis** (clear intent): a new concern, an intake addition, a caption, a relay in
+  either direction or any other text never continues on the ordinary path. It opens (or
+  adds to) the P0 crisis case instead; see core.crisis.case.
+* **review** (possible distress): a needs-review item for the crisis team opens (or the
+  open case gets the message), the writer gets a caring reply with the hotlines, and the
+  message goes on along the ordinary path (core.crisis.review).
+* **none**: only the remembered state changes.
+
+The one exception is the responder's close note: it describes the case, so crisis wording
+in it is about the person in crisis, not about the writer (see ``close_note``).
 """
 from __future__ import annotations
 
 from core.actions import Verb, encode
 from core.people.binding import bind_unverified
 from core.crisis.close import close_case, may_close
+from core.crisis.assess import RiskState, Verdict
 from core.crisis.case import acknowledge, open_crisis
 from core.errors import InputError, check_length
 from core.replies import Button
@@ -59,10 +68,14 @@ async def intercept(ctx: FlowContext) -> bool:
         return False
     if ctx.conv.flow == FLOW and ctx.conv.step == CLOSE_STEP:
         return False  # the responder's note on the case, not their own crisis
-    match = ctx.config.crisis_detector.detect(ib.text)
+    conv = ctx.conv
+    result = ctx.config.crisis_assessor.assess(
+        ib.text, now=ctx.now, state=RiskState.from_json(conv.crisis_state))
+    conv.crisis_state = result.state.to_json() if result.state else None
+    match = result.match
     if match is None:
         return False
-    conv = ctx.conv
+    review = result.verdict is Verdict.REVIEW
     parent = None
     if conv.flow in _CONCERN_FLOWS and str(conv.data.get("concern", "")).isdigit():
         parent = as_int(conv.data["concern"])
@@ -70,7 +83,10 @@ async def intercept(ctx: FlowContext) -> bool:
                       person_id=await _person(ctx), text=ib.text, match=match,
                       source=_source(ctx), channel=ib.channel, source_key=ib.source_key,
                       parent_concern_id=parent,
-                      attachments=[ib.attachment] if ib.attachment else [])
+                      attachments=[ib.attachment] if ib.attachment else [],
+                      tier="review" if review else "crisis", why=result.why)
+    if review:
+        return False  # seen by the crisis team; the message goes on as usual
     if conv.flow in _CONCERN_FLOWS:
         conv.goto("idle")
         ctx.say("crisis.not_relayed")

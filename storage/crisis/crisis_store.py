@@ -55,7 +55,8 @@ class CrisisStoreMixin:
             else None
         return CrisisCase(id=c.id, number=c.number, requester_id=c.requester_id, text=c.text,
                           parent_concern_id=c.parent_concern_id,
-                          parent_number=parent.number if parent else None, status=c.status)
+                          parent_number=parent.number if parent else None, status=c.status,
+                          tier=c.crisis_tier or "crisis", created_at=c.created_at)
 
     async def open_crisis_case_of(self, requester_id: int) -> int | None:
         return (await self.s.execute(select(T.Concern.id).where(
@@ -107,6 +108,21 @@ class CrisisStoreMixin:
             .values(acked_at=now, acked_by=person_id)
             .execution_options(synchronize_session=False))
         return (res.rowcount or 0) > 0
+
+    async def held_reviews(self) -> list[CrisisCase]:
+        paged = select(T.CrisisPage.concern_id)
+        ids = (await self.s.execute(select(T.Concern.id).where(
+            T.Concern.crisis.is_(True), T.Concern.crisis_tier == "review",
+            T.Concern.status.in_(_UNTAKEN), T.Concern.id.not_in(paged))
+            .order_by(T.Concern.id))).scalars().all()
+        cases = [await self.crisis_case(i) for i in ids]
+        return [c for c in cases if c is not None]
+
+    async def reset_crisis_deadline(self, concern_id: int, escalate_at: datetime) -> None:
+        await self.s.execute(update(T.CrisisPage).where(
+            T.CrisisPage.concern_id == concern_id, T.CrisisPage.acked_at.is_(None),
+            T.CrisisPage.escalated_at.is_(None), T.CrisisPage.escalate_at.is_not(None))
+            .values(escalate_at=escalate_at).execution_options(synchronize_session=False))
 
     async def close_crisis(self, concern_id: int, now: datetime) -> bool:
         """Close a taken crisis case (status in CLOSABLE); False if it was not (any more).

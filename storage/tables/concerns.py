@@ -69,6 +69,9 @@ class Concern(Base):
     about_branch_code: Mapped[str | None] = mapped_column(String(64))
     # P0 crisis: a linked case that only the crisis team sees.
     crisis: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A crisis case's tier: "crisis" (P0, paged at once) or "review" (possible distress, a
+    # "needs review" item for the crisis team); NULL on ordinary concerns.
+    crisis_tier: Mapped[str | None] = mapped_column(String(8))
     parent_concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    JSON,
     String,
     Text,
     UniqueConstraint,
@@ -39,6 +40,9 @@ class Conversation(Base):
     data: Mapped[dict[str, Any]]
     version: Mapped[int] = mapped_column(Integer, default=0)
     flood_notice_at: Mapped[datetime | None]
+    # The crisis detector's memory of this chat (core.crisis.assess.RiskState as JSON): a
+    # raised risk level and the last few messages, kept only for a short window.
+    crisis_state: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     updated_at: Mapped[datetime]
 
 

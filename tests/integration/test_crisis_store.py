@@ -46,3 +46,31 @@ async def test_only_untaken_cases_escalate(sf) -> None:  # noqa: ANN001
         store = SqlStore(s)
         assert await store.unacked_crisis_pages() == []
         assert await store.claim_crisis_escalation(case, 1, NOW + timedelta(hours=1)) is False
+
+
+async def test_a_silent_chats_crisis_memory_is_forgotten_after_risk_hours(sf) -> None:  # noqa: ANN001
+    """The conversation keeps the detector's memory (decision 0013) only while it can
+    matter: a chat silent for ``risk_hours`` loses it at the next crisis sweep."""
+    from core.crisis.review import forget_old_memory
+    from core.ports import ConversationState
+    from storage.tables import Conversation
+
+    state = {"level": 1, "until": (NOW + timedelta(hours=24)).isoformat(),
+             "recent": [[NOW.isoformat(), "最近好累"]]}
+    async with sf() as s, s.begin():
+        store = SqlStore(s)
+        await store.save_conversation(ConversationState("telegram", "old", crisis_state=state),
+                                      NOW - timedelta(hours=25))
+        await store.save_conversation(ConversationState("telegram", "new", crisis_state=state),
+                                      NOW - timedelta(hours=23))
+        await store.save_conversation(ConversationState("telegram", "none"),
+                                      NOW - timedelta(hours=30))
+    async with sf() as s:
+        loaded = await SqlStore(s).load_conversation("telegram", "new")
+        assert loaded.crisis_state == state  # stored and read back as written
+    async with sf() as s, s.begin():
+        assert await forget_old_memory(SqlStore(s), now=NOW, rules=RULES) == 1
+    async with sf() as s:
+        rows = dict((await s.execute(select(Conversation.chat_id, Conversation.crisis_state)
+                                     )).all())
+    assert rows == {"old": None, "new": state, "none": None}
