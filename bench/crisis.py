@@ -114,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  recall indirect   {rec('indirect'):.3f}  (target >= 0.85)")
     print(f"  P0 false alarms   {p0:.3f}  (target <= 0.05)")
     print(f"  harmless review   {review:.3f}  (target <= 0.25)")
+    hard = [counts[("harmless", c)] for c in ("complaint", "help", "hyperbole", "sad", "topic")
+            if ("harmless", c) in counts]
+    if hard and ("harmless", "neutral") in counts:  # everyday messages dilute the share
+        n_hard = sum(r[0] for r in hard)
+        print(f"  harmless review without the neutral category "
+              f"{sum(r[1] for r in hard) / n_hard:.3f} (of {n_hard})")
     texts = [i["text"] for i in items]
     med, p95 = timing(assessor, texts)
     bare = CrisisAssessor(folding=assessor._folding, classifier=None)  # noqa: SLF001

@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-harmless", type=float, default=0.2,
                    help="false-alarm rate (all harmless training messages) up to which the "
                         "partial ROC AUC that chooses the settings is measured")
-    p.add_argument("--max-neutral", type=float, default=0.03,
+    p.add_argument("--max-neutral", type=float, default=0.10,
                    help="share of neutral (everyday) training messages, out of fold, allowed "
                         "at or above the review threshold")
     p.add_argument("--max-hard", type=float, default=0.25,

@@ -31,6 +31,11 @@ __all__ = ["Assessment", "CrisisAssessor", "Finding", "RiskState", "Verdict"]
 
 #: how much of the earlier messages is read together with the current one
 SPLIT_REACH = 60
+#: The classifier judges only a message with at least this many letters and digits: on a
+#: few characters ("不归我管", "ok bye") its n-grams say more about the corpus's style than
+#: about the person, and a short message of distress is the lexicon's to catch.
+MIN_CLASSIFIER_CHARS = 6
+
 _TIER = {"crisis": Verdict.CRISIS, "review": Verdict.REVIEW, "weak": Verdict.NONE,
          "cue": Verdict.NONE}
 
@@ -119,7 +124,8 @@ class CrisisAssessor:
             if escalated is not None:
                 findings, why = escalated
                 verdict = Verdict.CRISIS
-        if verdict is Verdict.NONE and self._classifier is not None and text.strip():
+        if verdict is Verdict.NONE and self._classifier is not None and \
+                sum(c.isalnum() for c in text) >= MIN_CLASSIFIER_CHARS:
             score = self._classifier.score(text)
             if score >= self._classifier.review_threshold:
                 verdict, why = Verdict.REVIEW, f"classifier score {score:.2f}"

@@ -237,9 +237,20 @@ def test_the_classifier_never_lowers_nor_makes_a_crisis() -> None:
 
 
 def test_the_threshold_is_the_classifiers() -> None:
-    fake = FakeClassifier({"嗯": 0.49}, review_threshold=0.5)
-    assert CrisisAssessor(folding=BasicFolding(), classifier=fake).assess(
-        "嗯", now=T0).verdict is N
+    fake = FakeClassifier({"我明天上午来看看": 0.49, "我明天下午来看看": 0.5},
+                          review_threshold=0.5)
+    engine = CrisisAssessor(folding=BasicFolding(), classifier=fake)
+    assert engine.assess("我明天上午来看看", now=T0).verdict is N
+    assert engine.assess("我明天下午来看看", now=T0).verdict is R  # at the threshold
+    assert fake.asked == ["我明天上午来看看", "我明天下午来看看"]
+
+
+def test_the_classifier_judges_only_messages_of_six_letters_or_more() -> None:
+    short = {"不归我管": 1.0, "ok bye": 1.0, "不归我管啊啊": 1.0, "不 归 我 管 !!": 1.0}
+    fake = FakeClassifier(short)
+    engine = CrisisAssessor(folding=BasicFolding(), classifier=fake)
+    assert [engine.assess(t, now=T0).verdict for t in short] == [N, N, R, N]
+    assert fake.asked == ["不归我管啊啊"]  # 4, 5 and 4 letters or digits were never asked
 
 
 # ------------------------------------------------------------------ deployment terms, exceptions
