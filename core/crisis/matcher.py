@@ -37,7 +37,7 @@ from core.crisis.normalise import (
     skeleton,
     solid,
 )
-from core.crisis.patterns import compile_pattern, compile_rule
+from core.crisis.patterns import compile_pattern, rule_source
 from core.crisis.ports import TextFolding
 
 FAMILIES: tuple[Family, ...] = (explicit.FAMILIES + violence.FAMILIES + indirect.FAMILIES
@@ -62,8 +62,8 @@ class Rule:
     term: str  # the pattern as written in the lexicon (or the configured term)
     language: str  # "zh" or "en"
     pinyin: bool  # matched on the pinyin form (and only where the sender wrote Latin)
-    plain: re.Pattern[str]
-    leet: re.Pattern[str] | None  # English rules: also matched on the leet skeleton
+    plain: str  # the regular expression, compiled on first use (``regex``)
+    leet: str | None  # English rules: also matched on the leet skeleton
     needles: frozenset[str] | None  # one of them is in the solid form of any match
     leet_needles: frozenset[str] | None
 
@@ -90,10 +90,16 @@ def _rule(family: Family, tier: str, source: str, *, language: str | None = None
     body = source[3:] if pinyin else source
     zh = pinyin or bool(_CJK.search(body) or _CJK.search(_expanded(body)))
     gap = family.gap * (5 if pinyin else 1 if zh else 4)
-    plain, needles = compile_rule(body, MACROS, gap=gap)
-    leet, leet_needles = (None, None) if zh else compile_rule(body, MACROS, gap=gap, leet=True)
+    plain, needles = rule_source(body, MACROS, gap=gap)
+    leet, leet_needles = (None, None) if zh else rule_source(body, MACROS, gap=gap, leet=True)
     return Rule(family, tier, source, language or ("zh" if zh else "en"), pinyin, plain, leet,
                 needles, leet_needles)
+
+
+@cache
+def regex(source: str) -> re.Pattern[str]:
+    """A rule's regular expression, compiled once per process when first needed."""
+    return re.compile(source)
 
 
 @cache
@@ -139,6 +145,10 @@ class Lexicon:
         deployment = Family("deployment", "deployment term", "Terms added by [crisis] config.")
         self.rules += [_rule(deployment, "crisis", literal(term), language=language)
                        for term, language in extra]
+        for rule in self.rules[len(self.rules) - len(extra):]:  # a bad term fails at start
+            for source in (rule.plain, rule.leet):
+                if source is not None:
+                    regex(source)
         self.exceptions = list(exceptions)
         self._drop, self._topic, self._fiction, self._first = _modifiers()
         self._plain = [r for r in self.rules if not r.pinyin]
@@ -166,10 +176,12 @@ class Lexicon:
         for form, rules, leet in forms:
             text_solid = solid(form.text)
             for rule in rules:
-                rx = rule.leet if leet else rule.plain
+                source = rule.leet if leet else rule.plain
                 needles = rule.leet_needles if leet else rule.needles
-                if rx is None or needles is not None and not _quick(needles).search(text_solid):
+                if source is None or needles is not None and \
+                        not _quick(needles).search(text_solid):
                     continue
+                rx = regex(source)
                 for start, end, pos, stop in _matches(rx, form, drop):
                     if cover.covers(start, end):
                         continue

@@ -22,12 +22,11 @@ from storage.tables import (
     ConcernEvent,
     CrisisPage,
     OutboxRow,
-    Person,
 )
-from tests.support.chat import ChatUser
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
+from tests.support.crisis import bind_all, pages, person_id
+from tests.support.harness import TOKEN, RunningBot, bot_settings, seed_roster
 
 STUDENT, STUDENT_2, MEMBER = "2023010103", "2023010101", "2022010202"  # ACC; 3号楼 logistics
 COUNSELLOR, PSY_1 = "9001000003", "9103000001"   # ACC counsellor; psych centre
@@ -35,14 +34,8 @@ ECO_COUNSELLOR = "9002000003"                     # crisis team (level 1)
 
 
 
-async def _person(db_url: str, number: str) -> int:
-    return (await query(db_url, select(Person.id).where(Person.number == number)))[0][0]
 
 
-async def _pages(db_url: str) -> list[tuple[int, int]]:
-    """(level, person id) of every page, in order."""
-    return [(lv, p) for lv, p in await query(
-        db_url, select(CrisisPage.level, CrisisPage.person_id).order_by(CrisisPage.id))]
 
 
 async def _sweep(db_url: str, settings: Any, minutes: float) -> int:
@@ -60,9 +53,6 @@ def _settings(db_url: str, api: FakeBotAPI) -> Any:
                         crisis={"school_hotline": "010-6666"})
 
 
-async def _bind(db_url: str, api: FakeBotAPI, people: dict[str, int]) -> dict[str, ChatUser]:
-    return {number: await bound_chat(api, db_url, number, uid)
-            for number, uid in people.items()}
 
 
 async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
@@ -71,7 +61,7 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
     async with FakeBotAPI(token=TOKEN) as api:
         settings = _settings(db_url, api)
         async with RunningBot(settings):
-            u = await _bind(db_url, api, {STUDENT: 5001, MEMBER: 6001, COUNSELLOR: 7001,
+            u = await bind_all(db_url, api, {STUDENT: 5001, MEMBER: 6001, COUNSELLOR: 7001,
                                           PSY_1: 7002, ECO_COUNSELLOR: 7003})
             stu, member, counsellor = u[STUDENT], u[MEMBER], u[COUNSELLOR]
             before = len(stu.messages())
@@ -94,9 +84,9 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
             lanes = await query(db_url, select(OutboxRow.lane).where(
                 OutboxRow.reply["key"].as_string() == "crisis.caring_with_school"))
             assert lanes == [(0,)]
-            c_id, p1, eco = (await _person(db_url, COUNSELLOR), await _person(db_url, PSY_1),
-                             await _person(db_url, ECO_COUNSELLOR))
-            level0 = await _pages(db_url)
+            c_id, p1, eco = (await person_id(db_url, COUNSELLOR), await person_id(db_url, PSY_1),
+                             await person_id(db_url, ECO_COUNSELLOR))
+            level0 = await pages(db_url)
             assert level0[:2] == [(0, c_id), (0, p1)] and {lv for lv, _ in level0} == {0}
             audits = await query(db_url, select(func.count()).select_from(AuditLog).where(
                 AuditLog.kind == "crisis_identity_access"))
@@ -111,14 +101,14 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
 
             monkeypatch.setattr(core.crisis.paging, "page_level", crash)
             assert await _sweep(db_url, settings, 16) == 0
-            assert await _pages(db_url) == level0
+            assert await pages(db_url) == level0
             monkeypatch.setattr(core.crisis.paging, "page_level", real)
             # ... and after the restart two sweeps racing, then a third, escalate once.
             results = await asyncio.gather(_sweep(db_url, settings, 16),
                                            _sweep(db_url, settings, 16))
             assert sorted(results) == [0, 1]
             assert await _sweep(db_url, settings, 17) == 0
-            level1 = [p for lv, p in await _pages(db_url) if lv == 1]
+            level1 = [p for lv, p in await pages(db_url) if lv == 1]
             assert eco in level1 and c_id not in level1 and len(level1) == len(set(level1))
             eco_page = await u[ECO_COUNSELLOR].expect("心理危机个案")
             assert "第 2 级呼叫" in u[ECO_COUNSELLOR].text_of(eco_page)  # rung 2 of the ladder
@@ -128,7 +118,7 @@ async def test_crisis_in_a_new_concern_pages_escalates_once_and_stops_at_ack(
             await u[PSY_1].expect("已由 张子涵 接手")
             await u[ECO_COUNSELLOR].expect("已由 张子涵 接手")
             assert await _sweep(db_url, settings, 120) == 0
-            assert not [lv for lv, _ in await _pages(db_url) if lv >= 2]
+            assert not [lv for lv, _ in await pages(db_url) if lv >= 2]
             (status,) = await query(db_url, select(Concern.status))
             assert status == ("accepted",)
 
@@ -137,7 +127,7 @@ async def test_crisis_in_a_relay_and_in_a_caption_opens_linked_cases(db_url: str
     await seed_roster(db_url)
     async with FakeBotAPI(token=TOKEN) as api:
         async with RunningBot(_settings(db_url, api)):
-            u = await _bind(db_url, api, {STUDENT: 5001, STUDENT_2: 5002, MEMBER: 6001,
+            u = await bind_all(db_url, api, {STUDENT: 5001, STUDENT_2: 5002, MEMBER: 6001,
                                           COUNSELLOR: 7001})
             stu, member, counsellor = u[STUDENT], u[MEMBER], u[COUNSELLOR]
             stu.say("3号楼水房没有热水")
@@ -182,13 +172,13 @@ async def test_an_unreachable_counsellor_escalates_at_once(db_url: str) -> None:
         settings = _settings(db_url, api)
         async with RunningBot(settings):
             # The ACC counsellor never bound the bot: no channel identity at all.
-            u = await _bind(db_url, api, {STUDENT: 5001, ECO_COUNSELLOR: 7003})
+            u = await bind_all(db_url, api, {STUDENT: 5001, ECO_COUNSELLOR: 7003})
             u[STUDENT].say("I want to kill myself")
             await u[STUDENT].expect("12356")
             page = await u[ECO_COUNSELLOR].expect("心理危机个案")
             assert "上一级无法联系" in u[ECO_COUNSELLOR].text_of(page)
-    eco = await _person(db_url, ECO_COUNSELLOR)
-    assert (1, eco) in await _pages(db_url)
+    eco = await person_id(db_url, ECO_COUNSELLOR)
+    assert (1, eco) in await pages(db_url)
 
 
 async def test_a_blocked_counsellor_escalates_at_the_next_sweep(db_url: str) -> None:
@@ -196,7 +186,7 @@ async def test_a_blocked_counsellor_escalates_at_the_next_sweep(db_url: str) -> 
     async with FakeBotAPI(token=TOKEN) as api:
         settings = _settings(db_url, api)
         async with RunningBot(settings):
-            u = await _bind(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001,
+            u = await bind_all(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001,
                                           ECO_COUNSELLOR: 7003})
             api.block(7001)
             u[STUDENT].say("我想跳楼")
@@ -220,7 +210,7 @@ async def test_closing_a_case_tells_the_team_and_a_later_crisis_pages_again(
     async with FakeBotAPI(token=TOKEN) as api:
         settings = _settings(db_url, api)
         async with RunningBot(settings):
-            u = await _bind(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001, PSY_1: 7002,
+            u = await bind_all(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001, PSY_1: 7002,
                                           ECO_COUNSELLOR: 7003})
             stu, counsellor, psy = u[STUDENT], u[COUNSELLOR], u[PSY_1]
             stu.say("我不想活了")
@@ -248,7 +238,7 @@ async def test_closing_a_case_tells_the_team_and_a_later_crisis_pages_again(
             events = await query(db_url, select(ConcernEvent.kind, ConcernEvent.actor_id,
                                                 ConcernEvent.detail).where(
                 ConcernEvent.kind == "crisis_closed"))
-            c_id = await _person(db_url, COUNSELLOR)
+            c_id = await person_id(db_url, COUNSELLOR)
             assert [(k, a, d["note"][:3]) for k, a, d in events] == \
                 [("crisis_closed", c_id, "已面谈")]
             assert await query(db_url, select(AuditLog.actor_id).where(
@@ -256,7 +246,7 @@ async def test_closing_a_case_tells_the_team_and_a_later_crisis_pages_again(
 
             # A page left unacknowledged on the closed case (an escalation that raced the
             # ack) never escalates.
-            eco = await _person(db_url, ECO_COUNSELLOR)
+            eco = await person_id(db_url, ECO_COUNSELLOR)
             engine = make_engine(db_url)
             try:
                 async with session_factory(engine)() as s, s.begin():
@@ -270,7 +260,7 @@ async def test_closing_a_case_tells_the_team_and_a_later_crisis_pages_again(
             finally:
                 await engine.dispose()
             assert await _sweep(db_url, settings, 60) == 0
-            assert not [lv for lv, _ in await _pages(db_url) if lv >= 2]
+            assert not [lv for lv, _ in await pages(db_url) if lv >= 2]
 
             # The same student in crisis again: a new case, and the ladder is paged again.
             stu.say("I want to die")

@@ -18,15 +18,21 @@ from bot.crisis_config import crisis_rules
 from core.clock import FixedClock, SystemClock
 from scheduler.crisis_sweep import crisis_sweep
 from storage.db import make_engine, session_factory
-from storage.tables import Concern, ConcernEvent, CrisisPage, Conversation, Person
-from tests.support.chat import ChatUser
+from storage.tables import Concern, ConcernEvent, Conversation
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
+from tests.support.crisis import (
+    COUNSELLOR,
+    ECO_COUNSELLOR,
+    PSY_1,
+    STUDENT,
+    bind_all,
+    pages,
+    person_id,
+)
+from tests.support.harness import TOKEN, RunningBot, bot_settings, seed_roster
 
-STUDENT, MEMBER = "2023010103", "2022010202"   # ACC student; the member of 3号楼
-COUNSELLOR, PSY_1 = "9001000003", "9103000001"  # ACC counsellor; psych centre
-ECO_COUNSELLOR = "9002000003"                   # crisis team (level 1)
+MEMBER = "2022010202"  # the Party member of 3号楼's logistics zone
 REVIEW_BUTTON = "👀 我来复核"
 
 
@@ -42,18 +48,10 @@ def _settings(db_url: str, api: FakeBotAPI, *, quiet: str = "") -> Any:
                         crisis={"review_quiet": quiet})
 
 
-async def _bind(db_url: str, api: FakeBotAPI, people: dict[str, int]) -> dict[str, ChatUser]:
-    return {number: await bound_chat(api, db_url, number, uid)
-            for number, uid in people.items()}
 
 
-async def _person(db_url: str, number: str) -> int:
-    return (await query(db_url, select(Person.id).where(Person.number == number)))[0][0]
 
 
-async def _pages(db_url: str) -> list[tuple[int, int]]:
-    return [(lv, p) for lv, p in await query(
-        db_url, select(CrisisPage.level, CrisisPage.person_id).order_by(CrisisPage.id))]
 
 
 async def _sweep(settings: Any, at: datetime) -> int:
@@ -70,7 +68,7 @@ async def test_possible_distress_is_reviewed_and_the_concern_goes_on(db_url: str
     async with FakeBotAPI(token=TOKEN) as api:
         settings = _settings(db_url, api)
         async with RunningBot(settings):
-            u = await _bind(db_url, api, {STUDENT: 5001, MEMBER: 6001, COUNSELLOR: 7001,
+            u = await bind_all(db_url, api, {STUDENT: 5001, MEMBER: 6001, COUNSELLOR: 7001,
                                           PSY_1: 7002, ECO_COUNSELLOR: 7003})
             stu, member, counsellor = u[STUDENT], u[MEMBER], u[COUNSELLOR]
             stu.say("3号楼水房没有热水好几天了，我觉得自己就是个累赘")
@@ -96,7 +94,7 @@ async def test_possible_distress_is_reviewed_and_the_concern_goes_on(db_url: str
             await u[PSY_1].expect("已由 张子涵 接手")
             later = SystemClock().now() + timedelta(hours=13)
             assert await _sweep(settings, later) == 0  # reviewed: never climbs
-            assert {lv for lv, _ in await _pages(db_url)} == {0}
+            assert {lv for lv, _ in await pages(db_url)} == {0}
 
 
 async def test_a_review_item_at_night_waits_then_climbs_when_not_reviewed(
@@ -105,14 +103,14 @@ async def test_a_review_item_at_night_waits_then_climbs_when_not_reviewed(
     async with FakeBotAPI(token=TOKEN) as api:
         settings = _settings(db_url, api, quiet=_quiet_now())
         async with RunningBot(settings):
-            u = await _bind(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001, PSY_1: 7002,
+            u = await bind_all(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001, PSY_1: 7002,
                                           ECO_COUNSELLOR: 7003})
             stu, counsellor = u[STUDENT], u[COUNSELLOR]
             stu.say("我不想再醒来了")
             await stu.expect("谢谢你愿意说出来")
             await stu.expect("请选择诉求类别")  # the text also starts a concern as usual
             await counsellor.assert_quiet()  # night: nobody is paged for a review item
-            assert await _pages(db_url) == []
+            assert await pages(db_url) == []
             events = await query(db_url, select(ConcernEvent.kind).order_by(ConcernEvent.id))
             assert [k for (k,) in events] == ["crisis_review_opened", "crisis_review_held"]
             now = SystemClock().now()
@@ -125,8 +123,8 @@ async def test_a_review_item_at_night_waits_then_climbs_when_not_reviewed(
             await u[PSY_1].expect("需要复核的消息")
             climbed = await u[ECO_COUNSELLOR].expect("心理危机个案")
             assert "需要复核的消息未在时限内复核" in u[ECO_COUNSELLOR].text_of(climbed)
-            eco = await _person(db_url, ECO_COUNSELLOR)
-            assert (1, eco) in await _pages(db_url)
+            eco = await person_id(db_url, ECO_COUNSELLOR)
+            assert (1, eco) in await pages(db_url)
 
 
 async def test_clear_intent_upgrades_an_open_review_item_to_p0(db_url: str) -> None:
@@ -134,7 +132,7 @@ async def test_clear_intent_upgrades_an_open_review_item_to_p0(db_url: str) -> N
     async with FakeBotAPI(token=TOKEN) as api:
         settings = _settings(db_url, api)
         async with RunningBot(settings):
-            u = await _bind(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001, PSY_1: 7002})
+            u = await bind_all(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001, PSY_1: 7002})
             stu, counsellor = u[STUDENT], u[COUNSELLOR]
             stu.say("I feel like such a burden to everyone")
             await stu.expect("谢谢你愿意说出来")
@@ -165,7 +163,7 @@ async def test_a_follow_up_after_a_weak_signal_is_a_crisis(db_url: str) -> None:
     async with FakeBotAPI(token=TOKEN) as api:
         settings = _settings(db_url, api)
         async with RunningBot(settings):
-            u = await _bind(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001})
+            u = await bind_all(db_url, api, {STUDENT: 5001, COUNSELLOR: 7001})
             stu, counsellor = u[STUDENT], u[COUNSELLOR]
             stu.say("最近好累")
             await stu.expect("请选择诉求类别")  # a weak signal alone: nothing but memory

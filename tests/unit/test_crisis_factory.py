@@ -67,7 +67,7 @@ def test_the_factory_loads_the_configured_model(repo_config: Path,
     assessor = factory.build_assessor(settings.crisis)
     assert loaded == [ROOT / "bot/crisis/model.json"]
     now = datetime(2026, 3, 1, tzinfo=UTC)
-    assert assessor.assess("说不清", now=now).verdict.value == "review"
+    assert assessor.assess("说不清楚是什么感觉", now=now).verdict.value == "review"
     assert assessor.assess("我在玩蓝鲸游戏", now=now).verdict.value == "crisis"
     assert assessor.assess("我想自殺", now=now).verdict.value == "crisis"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.crisis.lexicon.vocab import MACROS
-from core.crisis.matcher import FAMILIES, TIERS, Lexicon
+from core.crisis.matcher import FAMILIES, TIERS, Lexicon, regex
 from core.crisis.normalise import has_leet, pinyin_form, skeleton, solid
 from core.crisis.patterns import PatternError, compile_pattern, compile_rule
 
@@ -80,11 +80,11 @@ def test_the_needles_never_hide_a_match() -> None:
         for form, leet in forms:
             solid_text = solid(form.text)
             for rule in lexicon.rules:
-                rx = rule.leet if leet else rule.plain
+                source = rule.leet if leet else rule.plain
                 needles = rule.leet_needles if leet else rule.needles
-                if rx is None or rule.pinyin or needles is None:
+                if source is None or rule.pinyin or needles is None:
                     continue
-                if rx.search(form.text):
+                if regex(source).search(form.text):
                     checked += 1
                     assert any(n in solid_text for n in needles), (rule.term, text)
     assert checked > 50
@@ -104,3 +104,13 @@ def test_needles_of_a_simple_rule() -> None:
     _, needles = compile_rule("(想|要)…(自杀|跳楼)", MACROS, gap=4)
     assert needles in ({"想", "要"}, {"自杀", "跳楼"})
     assert compile_rule("(a)?…b?", MACROS, gap=4)[1] is None
+
+
+def test_every_rule_of_the_lexicon_compiles() -> None:
+    """Rules compile lazily, on first use (matcher.regex): so compile them all here."""
+    rules = Lexicon().rules
+    for rule in rules:
+        for source in (rule.plain, rule.leet):
+            if source is not None:
+                assert regex(source).pattern == source
+    assert len(rules) > 1000
