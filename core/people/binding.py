@@ -83,7 +83,17 @@ async def bind_unverified(store: Store, identity: IdentityView, *, name: str,
                           audit: JSONObject) -> int:
     """Give an account without a person a self-declared (unverified) profile and return
     its id; the ``unverified_profile`` audit row carries ``audit`` (what was declared,
-    or why the profile was made)."""
+    or why the profile was made).
+
+    An account that already has an unverified profile with no place yet (one the crisis
+    path made on the spot, so the crisis team could reach the writer) keeps that profile,
+    which gets the declared college and building: a second profile would leave the crisis
+    case pointing at a person no chat reaches any more."""
+    if identity.person_id is not None and await store.place_unverified_person(
+            identity.person_id, college_code=college_code, dorm_building=dorm_building,
+            now=now):
+        await store.audit("unverified_profile", identity.person_id, audit, now)
+        return identity.person_id
     person_id = await store.create_unverified_person(name=name, college_code=college_code,
                                                      dorm_building=dorm_building, now=now)
     await store.link_identity(identity.id, person_id)

@@ -63,10 +63,18 @@ async def begin(ctx: FlowContext, *, text: str | None = None,
         draft.attachments.append(attachment)
     ctx.conv.goto(FLOW, "start")
     _keep(ctx, draft)
-    if ctx.identity.person_id is None:
+    if ctx.identity.person_id is None or await _unplaced(ctx, ctx.identity.person_id):
         await _ask_college(ctx, edit=edit)
     else:
         _ask_category(ctx, edit=edit)
+
+
+async def _unplaced(ctx: FlowContext, person_id: int) -> bool:
+    """An unverified profile with no college yet: the one the crisis path made on the
+    spot for an unbound writer. The intake asks its college and building as for anyone
+    unbound (core.people.binding.bind_unverified then places that same profile)."""
+    card = await ctx.store.person_card(person_id)
+    return card is not None and not card.verified and card.college_name is None
 
 
 async def _ask_college(ctx: FlowContext, *, edit: bool) -> None:

@@ -142,6 +142,16 @@ class PeopleStoreMixin:
         await self.s.flush()
         return p.id
 
+    async def place_unverified_person(self, person_id: int, *, college_code: str,
+                                      dorm_building: str, now: datetime) -> bool:
+        p = await self.s.get(T.Person, person_id)
+        if p is None or p.verified:
+            return False
+        p.unit_id = (await self.s.execute(select(T.OrgUnit.id).where(
+            T.OrgUnit.code == college_code))).scalar_one_or_none()
+        p.dorm_building, p.updated_at = dorm_building, now
+        return True
+
     async def people_with_role(self, role: str) -> list[int]:
         rows = await self.s.execute(select(T.RoleAssignment.person_id).join(
             T.Person, T.Person.id == T.RoleAssignment.person_id).where(

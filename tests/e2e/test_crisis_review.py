@@ -18,7 +18,7 @@ from bot.crisis_config import crisis_rules
 from core.clock import FixedClock, SystemClock
 from scheduler.crisis_sweep import crisis_sweep
 from storage.db import make_engine, session_factory
-from storage.tables import Concern, ConcernEvent, Conversation
+from storage.tables import Concern, ConcernEvent, Conversation, Person
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.crisis import (
@@ -179,3 +179,34 @@ async def test_a_follow_up_after_a_weak_signal_is_a_crisis(db_url: str) -> None:
             (case,) = [c for (c,) in await query(db_url, select(Concern).where(
                 Concern.crisis.is_(True)))]
             assert (case.crisis_tier, case.urgency) == ("crisis", "P0")
+
+
+async def test_an_unbound_writer_is_reviewed_and_can_still_submit(db_url: str) -> None:
+    """No roster binding yet: the item names an unverified profile made on the spot (its
+    college unknown, so level 0 is the fallback, the psych centre), and the concern the
+    same text began asks the college and building as for anyone unbound, which then
+    place that same profile: one person, reachable, on both."""
+    from tests.support.chat import ChatUser
+
+    await seed_roster(db_url)
+    async with FakeBotAPI(token=TOKEN) as api:
+        settings = _settings(db_url, api)
+        async with RunningBot(settings):
+            u = await bind_all(db_url, api, {PSY_1: 7002})
+            new = ChatUser(api, 5009, "新同学")
+            new.say("食堂晚上九点就关门了，我觉得自己就是个累赘")
+            await new.expect("谢谢你愿意说出来")
+            page = await u[PSY_1].expect("需要复核的消息")
+            assert "新同学" in u[PSY_1].text_of(page)
+            await new.press(await new.expect("请先选择您所在的学院"), "会计学院")
+            await new.press(await new.expect("请选择您的宿舍楼"), "3号楼")
+            await new.press(await new.expect("请选择诉求类别"), "后勤生活")
+            await new.press(await new.expect("请选择诉求性质"), "求助")
+            await new.press(await new.expect("请确认您的诉求"), "确认提交")
+            await new.expect("诉求已提交")
+    rows = await query(db_url, select(Concern.crisis_tier, Concern.requester_id)
+                       .order_by(Concern.id))
+    assert [t for t, _ in rows] == ["review", None] and rows[0][1] == rows[1][1]
+    (person,) = await query(db_url, select(Person.verified, Person.dorm_building).where(
+        Person.id == rows[0][1]))
+    assert person == (False, "3号楼")
