@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LINES = ["我们心理课今天讲了自杀干预", "最近好累", "药已经攒够了", "I want to kill myself", ""]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _check(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
@@ -66,3 +73,17 @@ def test_refusals_are_one_sentence(tmp_path: Path) -> None:
     assert "crisis model file" in no_model.stderr and "make crisis-model" in no_model.stderr
     for out in (missing, folder, bad, no_model):
         assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_the_bot_refuses_to_start_without_the_model(tmp_path: Path) -> None:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
+    full.update(XQ_CONFIG=str(ROOT / "config.toml"), XQ_TELEGRAM__TOKEN="",
+                XQ_DATABASE__URL=f"sqlite+aiosqlite:///{tmp_path}/x.db",
+                XQ_CRISIS__MODEL=str(tmp_path / "gone.json"), XQ_WEB__PORT=str(_free_port()))
+    out = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=full,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    refusal = [line for line in out.stderr.splitlines() if "crisis model file" in line]
+    assert refusal == [f"crisis model file {tmp_path / 'gone.json'} is missing or unreadable "
+                       f"(no file at that path): restore it from git or run `make crisis-model`"]
+    assert "Traceback" not in out.stderr
