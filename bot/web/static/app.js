@@ -344,7 +344,9 @@ async function openConversation(retried = false) {
     if (signal.aborted) return;
     for (const item of inOrder(body.events, body.mine || [])) item.show();
     const all = body.events.concat(body.mine || []);
-    if (!all.length) post({ client_id: newId(), text: "/start", silent: true }, notice);  // the welcome and its menu
+    // The welcome and its menu; what the person types meanwhile waits for it (``opened``),
+    // or their /new would be answered first and the welcome would make its buttons stale.
+    if (!all.length) await post({ client_id: newId(), text: "/start", silent: true }, notice);
   } catch (e) {
     // Demo mode after a restart of the bot: the picker's tokens were replaced. Pick the
     // same person again rather than show "link not valid".
@@ -355,9 +357,13 @@ async function openConversation(retried = false) {
   stream(signal);
 }
 
+// Settles when the current conversation has loaded (and its silent /start, if any, is sent).
+let opened = Promise.resolve();
+
 function say(text, shown = text) {
   const bubble = showMine(shown);
-  post({ client_id: newId(), text, after: last }, reason => markFailed(bubble, reason));
+  opened.then(() => post({ client_id: newId(), text, after: last },
+                         reason => markFailed(bubble, reason)));
 }
 
 // Demo mode only (the server answers /demo/people only with [web] demo = true on loopback).
@@ -400,7 +406,7 @@ async function demoLogin(number) {
   token = (await r.json()).token;
   localStorage.setItem("xq-token", token);
   localStorage.setItem("xq-demo-number", number);
-  openConversation(true);
+  opened = openConversation(true);
 }
 
 async function start() {
@@ -440,10 +446,10 @@ async function start() {
     form.append("after", String(last));
     form.append("photo", file);
     const bubble = showMine("", file);  // the photo as sent
-    post(form, reason => markFailed(bubble, reason));
+    opened.then(() => post(form, reason => markFailed(bubble, reason)));
     e.target.value = "";
   });
   await setupDemo();
-  openConversation();
+  opened = openConversation();
 }
 document.addEventListener("DOMContentLoaded", start);
