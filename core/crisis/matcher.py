@@ -38,6 +38,7 @@ from core.crisis.normalise import (
     solid,
 )
 from core.crisis.patterns import compile_pattern, rule_source
+from core.crisis.prefilter import NeedleIndex
 from core.crisis.ports import TextFolding
 
 FAMILIES: tuple[Family, ...] = (explicit.FAMILIES + violence.FAMILIES + indirect.FAMILIES
@@ -102,12 +103,6 @@ def regex(source: str) -> re.Pattern[str]:
     return re.compile(source)
 
 
-@cache
-def _quick(needles: frozenset[str]) -> re.Pattern[str]:
-    """One search for "is any of these strings in the text" (cheaper than a loop)."""
-    return re.compile("|".join(re.escape(n) for n in sorted(needles, key=len)))
-
-
 def _expanded(body: str) -> str:
     return re.sub(r"<([a-z_]+)>", lambda m: MACROS.get(m.group(1), ""), body)
 
@@ -151,8 +146,7 @@ class Lexicon:
                     regex(source)
         self.exceptions = list(exceptions)
         self._drop, self._topic, self._fiction, self._first = _modifiers()
-        self._plain = [r for r in self.rules if not r.pinyin]
-        self._pinyin = [r for r in self.rules if r.pinyin]
+        self._indexes: dict[tuple[str, ...], tuple[NeedleIndex[Rule], ...]] = {}
 
     def scan(self, text: str, folding: TextFolding, tiers: Sequence[str] = TIERS) -> Scan:
         """All the rules of ``tiers`` that match ``text`` (spans refer to the sender's text)."""
@@ -163,25 +157,17 @@ class Lexicon:
         drop = _Spans(self._spans(plain, self._drop))
         cover = _Cover(self._exception_spans(simplified))
         hits: list[Hit] = []
-        plain_rules = [r for r in self._plain if r.tier in tiers]
-        pinyin_rules = [r for r in self._pinyin if r.tier in tiers]
-        forms: list[tuple[Form, list[Rule], bool]] = [(plain, plain_rules, False)]
+        plain_index, leet_index, pinyin_index = self._index(tuple(tiers))
+        forms: list[tuple[Form, NeedleIndex[Rule], bool]] = [(plain, plain_index, False)]
         if has_leet(text):
-            forms.append((skeleton(simplified, leet=True),
-                          [r for r in plain_rules if r.leet is not None], True))
-        if pinyin_rules and any(c in LATIN for c in plain.text):
+            forms.append((skeleton(simplified, leet=True), leet_index, True))
+        if any(c in LATIN for c in plain.text):
             syllables = folding.pinyin(simplified) if _CJK.search(simplified) else []
-            forms.append((pinyin_form(simplified, syllables), pinyin_rules, False))
+            forms.append((pinyin_form(simplified, syllables), pinyin_index, False))
         length = sum(c not in MARKERS for c in plain.text)
-        for form, rules, leet in forms:
-            text_solid = solid(form.text)
-            for rule in rules:
-                source = rule.leet if leet else rule.plain
-                needles = rule.leet_needles if leet else rule.needles
-                if source is None or needles is not None and \
-                        not _quick(needles).search(text_solid):
-                    continue
-                rx = regex(source)
+        for form, index, leet in forms:
+            for rule in index.candidates(solid(form.text)):
+                rx = regex((rule.leet if leet else rule.plain) or "")
                 for start, end, pos, stop in _matches(rx, form, drop):
                     if cover.covers(start, end):
                         continue
@@ -195,6 +181,17 @@ class Lexicon:
         fiction = any(rx.search(plain.text) for rx in self._fiction)
         topic = fiction or any(rx.search(plain.text) for rx in self._topic)
         return Scan(tuple(_dedupe(hits)), topic, fiction)
+
+    def _index(self, tiers: tuple[str, ...]) -> tuple[NeedleIndex[Rule], ...]:
+        """The plain, leet and pinyin rules of ``tiers``, indexed (built once per tiers)."""
+        if tiers not in self._indexes:
+            rules = [r for r in self.rules if r.tier in tiers]
+            self._indexes[tiers] = (
+                NeedleIndex([r for r in rules if not r.pinyin], lambda r: r.needles),
+                NeedleIndex([r for r in rules if not r.pinyin and r.leet is not None],
+                            lambda r: r.leet_needles),
+                NeedleIndex([r for r in rules if r.pinyin], lambda r: r.needles))
+        return self._indexes[tiers]
 
     def _spans(self, form: Form, patterns: list[re.Pattern[str]]) -> list[tuple[int, int]]:
         return [form.span(m.start(), m.end()) for rx in patterns
