@@ -18,6 +18,7 @@ after earlier messages, or a classifier hit) opens a crisis case with tier ``rev
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from core.crisis.paging import CrisisRules, page_level, page_reply
@@ -62,8 +63,10 @@ async def upgrade(store: Store, case: CrisisCase, *, now: datetime, rules: Crisi
                                updated_at=now)
     await store.add_event(case.id, "crisis_upgraded", from_status=None, to_status=None,
                           actor_id=case.requester_id, detail={"text": text}, now=now)
-    fresh = await store.crisis_case(case.id)
-    assert fresh is not None  # the case was just read
+    read = await store.crisis_case(case.id)
+    assert read is not None  # the case was just read
+    # The pages show what made it a crisis, after the words that opened the item.
+    fresh = replace(read, text=f"{read.text}\n→ {text}")
     if ConcernStatus(fresh.status) != ConcernStatus.DISPATCHED:
         return  # already taken: the caller tells the person who took it
     pages = await store.crisis_pages(case.id)

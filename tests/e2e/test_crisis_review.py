@@ -144,6 +144,8 @@ async def test_clear_intent_upgrades_an_open_review_item_to_p0(db_url: str) -> N
             await stu.expect("我们注意到你现在可能很难受")
             page = await counsellor.expect("心理危机个案")
             assert "已升级为心理危机" in counsellor.text_of(page)
+            # The page shows the words that made it a crisis after those that opened it.
+            assert "burden to everyone\n→ 我不想活了" in counsellor.text_of(page)
             assert [b["text"] for b in counsellor.buttons(page)] == ["🆘 我来处理"]
             await u[PSY_1].expect("需要复核的消息")  # the psych centre: paged, then re-paged
             await u[PSY_1].expect("已升级为心理危机")
