@@ -162,7 +162,9 @@ class CrisisAssessor:
         # A split wording spans at most a few gaps: the tail of the earlier messages will do.
         before = "\n".join(t for _, t in recent)[-SPLIT_REACH:] + "\n"
         joined = before + text
-        scan = self._lexicon.scan(joined, self._folding, ("crisis", "review"))
+        # Pinyin wording split over two messages is left out: the pinyin form of the
+        # joined text (pypinyin over all of it) would cost more than the rest together.
+        scan = self._lexicon.scan(joined, self._folding, ("crisis", "review"), pinyin=False)
         found = []
         for hit in scan.hits:
             if hit.start < len(before) < hit.end and hit.rule.tier in ("crisis", "review"):

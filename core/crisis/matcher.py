@@ -148,8 +148,10 @@ class Lexicon:
         self._drop, self._topic, self._fiction, self._first = _modifiers()
         self._indexes: dict[tuple[str, ...], tuple[NeedleIndex[Rule], ...]] = {}
 
-    def scan(self, text: str, folding: TextFolding, tiers: Sequence[str] = TIERS) -> Scan:
-        """All the rules of ``tiers`` that match ``text`` (spans refer to the sender's text)."""
+    def scan(self, text: str, folding: TextFolding, tiers: Sequence[str] = TIERS, *,
+             pinyin: bool = True) -> Scan:
+        """All the rules of ``tiers`` that match ``text`` (spans refer to the sender's text);
+        ``pinyin=False`` leaves out the pinyin rules (and the cost of the pinyin form)."""
         simplified = folding.simplified(text)
         if len(simplified) != len(text):  # a folding that broke its promise: spans first
             simplified = text
@@ -161,7 +163,7 @@ class Lexicon:
         forms: list[tuple[Form, NeedleIndex[Rule], bool]] = [(plain, plain_index, False)]
         if has_leet(text):
             forms.append((skeleton(simplified, leet=True), leet_index, True))
-        if any(c in LATIN for c in plain.text):
+        if pinyin and any(c in LATIN for c in plain.text):
             syllables = folding.pinyin(simplified) if _CJK.search(simplified) else []
             forms.append((pinyin_form(simplified, syllables), pinyin_index, False))
         length = sum(c not in MARKERS for c in plain.text)

@@ -30,16 +30,22 @@ class NeedleIndex(Generic[R]):
                 continue
             for needle in needles:
                 self._by_needle.setdefault(needle, []).append(i)
-        self._by_first: dict[str, list[str]] = {}
+        # Needles by their first two characters (one-character needles apart), so each
+        # position of the text is checked against the few needles that can start there.
+        self._singles = {n for n in self._by_needle if len(n) == 1}
+        self._by_head: dict[str, list[str]] = {}
         for needle in self._by_needle:
-            self._by_first.setdefault(needle[0], []).append(needle)
+            if len(needle) > 1:
+                self._by_head.setdefault(needle[:2], []).append(needle)
 
     def candidates(self, solid_text: str) -> list[R]:
         """The rules that may match a text whose solid skeleton is ``solid_text``."""
         found = set(self._always)
-        by_first, by_needle = self._by_first, self._by_needle
-        for i, ch in enumerate(solid_text):
-            for needle in by_first.get(ch, ()):
+        by_head, by_needle = self._by_head, self._by_needle
+        for ch in self._singles.intersection(solid_text):
+            found.update(by_needle[ch])
+        for i in range(len(solid_text) - 1):
+            for needle in by_head.get(solid_text[i:i + 2], ()):
                 if solid_text.startswith(needle, i):
                     found.update(by_needle[needle])
         return [self._rules[i] for i in sorted(found)]
