@@ -28,7 +28,9 @@ WORK = ROOT / "var" / "mutation"
 TARGETS: dict[str, list[str]] = {
     "bot/telegram/poller.py": ["tests/integration/test_poller.py",
                                "tests/integration/test_inbox.py"],
-    "bot/inbox_worker.py": ["tests/integration/test_inbox_worker.py",
+    "bot/inbox_worker.py": ["tests/integration/test_inbox_worker_failures.py",
+                            "tests/integration/test_inbox_worker_batches.py",
+                            "tests/integration/test_inbox_worker_loop.py",
                             "tests/integration/test_inbox_batch.py",
                             "tests/integration/test_inbox.py"],
     "bot/sender.py": ["tests/integration/test_outbox_sender.py",
