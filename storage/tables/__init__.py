@@ -17,10 +17,12 @@ from storage.tables.people import (
 from storage.tables.concerns import Attachment, Concern, ConcernCounter, ConcernEvent, RelayMessage
 from storage.tables.crisis import CrisisPage
 from storage.tables.process import AuditLog, Conversation, InboxRow, OutboxRow
+from storage.tables.schedule import CalendarOverride, Reminder
 
 __all__ = [
-    "Attachment", "AuditLog", "Base", "BindingAttempt", "BindingCode", "ChannelIdentity",
+    "Attachment", "AuditLog", "Base", "BindingAttempt", "BindingCode", "CalendarOverride",
+    "ChannelIdentity",
     "Concern", "ConcernCounter", "ConcernEvent", "Conversation", "CrisisPage", "InboxRow",
     "NAMING", "OrgUnit", "OutboxRow", "Person", "RelayMessage", "ResponsibilityZone",
-    "RoleAssignment", "UTCDateTime",
+    "Reminder", "RoleAssignment", "UTCDateTime",
 ]

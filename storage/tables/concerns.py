@@ -50,6 +50,16 @@ class Concern(Base):
     replied_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     due_reply_at: Mapped[datetime | None]
+    # The other time limits and the 催办/督办 ladder (core/concerns/ladder.py): when the
+    # current clocks started, the accept and first-contact limits, the highest 督办 level
+    # reached (0 none, 1 branch secretary, 2 college committee, 3 Organisation Department),
+    # and which clocks a sweep must (re)plan: "all", "handler" (accept and contact) or
+    # "reply"; NULL when the reminder rows are up to date.
+    deadline_from: Mapped[datetime | None]
+    due_accept_at: Mapped[datetime | None]
+    due_contact_at: Mapped[datetime | None]
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    ladder_plan: Mapped[str | None] = mapped_column(String(8), index=True)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reply_summary: Mapped[str | None] = mapped_column(Text)
     close_reason: Mapped[str | None] = mapped_column(String(40))

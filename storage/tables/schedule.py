@@ -1,0 +1,52 @@
+"""Timed work: reminder rows (deadline notices today; reception and survey reminders next)
+and the admins' corrections of the working-day calendar."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.tables.base import Base
+
+
+class Reminder(Base):
+    """One notice to send at ``due_at`` (UTC). Sweeps claim due pending rows; the claim and
+    the notices it writes commit together, so each row is sent at most once, and ``key``
+    (unique) makes planning the same notice twice a no-op.
+
+    ``status``: pending → sent | dropped (came due too long ago, see ``[reminders]
+    grace_hours``) | cancelled (no longer meaningful: the limit was met, the concern closed,
+    or its deadlines were moved). ``urgent`` rows (P0/P1) ignore the quiet hours.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due", "status", "due_at"),
+                      Index("ix_reminders_concern", "concern_id", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(20))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    detail: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+class CalendarOverride(Base):
+    """An admin's correction of one date: working (e.g. an extra 调休 day the package does
+    not know) or not (a vacation, a closure). ``label`` says why (寒假, 考试周, ...)."""
+
+    __tablename__ = "calendar_overrides"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(20))  # "sheet" (roster workbook) or "command"
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
