@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings, StartupError
 from bot.crisis_config import crisis_rules
+from bot.ladder_config import ladder_rules
 from bot.crisis.factory import build_assessor
 from bot.inbox_worker import InboxWorker
 from bot.sender import ChannelSender, OutboxSender
 from bot.web.runtime import WebChannel, start_web, web_channel
 from bot.workcalendar import ChinaWorkCalendar
 from core.clock import Clock, SystemClock
+from core.concerns.deadlines import Subject
 from core.concerns.intake import IntakeRules
 from core.model import Urgency
 from core.people.binding import BindingLimits
@@ -28,6 +30,7 @@ from handlers.inbound import Inbound
 from locales import Catalog
 from scheduler.calendar_check import check_calendar
 from scheduler.sweeps import build_scheduler
+from storage.calendar.overrides import load_overrides
 from storage.db import Engine, make_engine, session_factory
 from storage.store import SqlStore
 from storage.tables import InboxRow
@@ -45,6 +48,7 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
     app = settings.app
     cal = calendar or ChinaWorkCalendar()
     delay = settings.followup.delay_working_days
+    ladder = ladder_rules(settings, cal)
     return FlowConfig(
         revisit_due=lambda at: add_working_days(at, delay, cal, app.timezone),
         rules=IntakeRules(university_code=app.university_code, timezone=app.timezone,
@@ -54,11 +58,11 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
                           category_urgency={code: Urgency(c.urgency)
                                             for code, c in settings.categories.items()},
                           calendar=cal,
-                          reply_limits={
-                              Urgency.P1: Limit.wall_clock(settings.limits.p1_reply_hours),
-                              Urgency.P2: Limit.workdays(settings.limits.p2_reply_working_days),
-                              Urgency.P3: Limit.workdays(settings.limits.p3_reply_working_days),
-                          }),
+                          reply_limits=dict(ladder.limits[Subject.REPLY]),
+                          category_reply_limits={
+                              code: own[Subject.REPLY]
+                              for code, own in ladder.category_limits.items()
+                              if Subject.REPLY in own}),
         binding=BindingLimits(max_failed_attempts=settings.binding.max_failed_attempts,
                               window=timedelta(hours=1)),
         flood_max=settings.flood.max_messages,
@@ -100,6 +104,9 @@ class Runtime:
     poller: TelegramPoller | None  # None: no Telegram token, web chat only
     bot: Bot | None
     web: WebChannel | None = None  # only with [web] enabled = true
+    #: the process's one working-day calendar: the flows' (a /calendar change updates it
+    #: at once) and the sweeps', reloaded from the overrides table by the scheduler
+    calendar: ChinaWorkCalendar | None = None
 
     def workers(self, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
         """The loops that move messages: Telegram polling (if any), inbox, outbox."""
@@ -153,7 +160,9 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         else (None, "")
     engine = make_engine(settings.database.url)
     sf = session_factory(engine)
-    config = flow_config(settings)
+    calendar = ChinaWorkCalendar()
+    calendar.replace_overrides(await load_overrides(sf))
+    config = flow_config(settings, calendar)
     default_locale = settings.app.default_locale
     handler = RouterHandler(config, default_locale)
 
@@ -197,7 +206,7 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
                                 on_stored=inbox_worker.wake.set)
     if web:
         web.deps.on_stored = inbox_worker.wake.set
-    return Runtime(engine, sf, inbox_worker, sender, poller, bot, web)
+    return Runtime(engine, sf, inbox_worker, sender, poller, bot, web, calendar=calendar)
 
 
 def startup_line(settings: Settings) -> str:
@@ -220,13 +229,15 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    calendar = ChinaWorkCalendar()
+    calendar = rt.calendar or ChinaWorkCalendar()
     await check_calendar(rt.sf, calendar, clock, timezone=settings.app.timezone,
                          default_locale=settings.app.default_locale)
     sched = build_scheduler(rt.sf, clock, settings.app.timezone, calendar=calendar,
                             answer_working_days=settings.followup.answer_working_days,
                             default_locale=settings.app.default_locale,
-                            crisis_rules=crisis_rules(settings))
+                            crisis_rules=crisis_rules(settings),
+                            ladder_rules=ladder_rules(settings, calendar),
+                            ladder_seconds=settings.ladder.sweep_seconds)
     site = None
     try:
         if rt.web:

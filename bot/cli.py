@@ -7,11 +7,12 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import calendar_cli
 from bot.config import ConfigError, Settings, StartupError, load_settings
 from bot.crisis.model import CrisisModelMissing
 
 DESCRIPTION = "Xinqiao (心桥): the campus contact-and-serve chat bot."
-SWEEPS = ("followup", "crisis")
+SWEEPS = ("followup", "crisis", "ladder")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,16 +35,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="only these people (repeat); re-issues to rebind an account")
     codes.add_argument("--bot-username", default="", help="for t.me deep links")
     sweep = sub.add_parser(
-        "sweep", help="run the periodic sweeps once (follow-ups, crisis escalation)",
-        description="Run the periodic sweeps once. At the real time (no --now) both run, as "
-                    "in the bot. With --now only the follow-ups run unless --only crisis is "
-                    "given: a sweep at a chosen time would page live crisis cases up the "
-                    "ladder for limits that have not passed.")
+        "sweep", help="run the periodic sweeps once (follow-ups, crisis escalation, "
+                      "the 催办/督办 ladder)",
+        description="Run the periodic sweeps once. At the real time (no --now) all run, as "
+                    "in the bot. With --now only the follow-ups run unless --only crisis or "
+                    "--only ladder is given: a sweep at a chosen time would page live crisis "
+                    "cases, or escalate live concerns, for limits that have not passed.")
     sweep.add_argument("--now", metavar="TIME",
                        help="act as if it were this ISO time (e.g. 2026-12-01T09:00+08:00)")
     sweep.add_argument("--only", action="append", choices=SWEEPS, metavar="SWEEP",
-                       help="run only this sweep: followup or crisis (repeat for both)")
+                       help="run only this sweep: followup, crisis or ladder (repeat for several)")
     sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
+    calendar_cli.add_parser(sub)
+    hist = sub.add_parser("history", help="print every event of one concern, oldest first")
+    hist.add_argument("number", metavar="NUMBER",
+                      help="the concern's number, e.g. DEMO-2026-000001")
+    hist.add_argument("--lang", choices=("zh_CN", "en"),
+                      help="language of the lines (default: [app] default_locale)")
     crisis = sub.add_parser("crisis", help="try crisis wording as the bot would judge it")
     csub = crisis.add_subparsers(dest="crisis_command", metavar="ACTION", required=True)
     check = csub.add_parser(
@@ -116,6 +124,12 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.sweep(settings, args.now, args.only)
     if args.command == "status":
         return await commands.status(settings)
+    if args.command == "calendar":
+        return await calendar_cli.run(settings, args)
+    if args.command == "history":
+        from bot.concern_history import history
+
+        return await history(settings, args.number, args.lang)
     if args.command == "roster":
         if args.roster_command == "import":
             return await commands.roster_import(settings, Path(args.file), args.codes)

@@ -199,14 +199,18 @@ async def web_revoke(settings: Settings, person_number: str) -> int:
 
 
 async def sweep(settings: Settings, now_text: str | None, only: list[str] | None) -> int:
-    """The follow-up and crisis sweeps once. With --now and no --only, follow-ups only: a
-    time-travelling crisis sweep would escalate live cases whose limits have not passed."""
+    """The follow-up, crisis and ladder sweeps once. With --now and no --only, follow-ups
+    only: a time-travelling crisis or ladder sweep would escalate live cases whose limits
+    have not passed."""
     from datetime import datetime
 
     from bot.crisis_config import crisis_rules
     from bot.workcalendar import ChinaWorkCalendar
     from core.clock import FixedClock
+    from storage.calendar.overrides import load_overrides
+    from bot.ladder_config import ladder_rules
     from scheduler.crisis_sweep import crisis_sweep
+    from scheduler.ladder_sweep import ladder_sweep
     from scheduler.sweeps import followup_sweep
 
     try:
@@ -218,13 +222,15 @@ async def sweep(settings: Settings, now_text: str | None, only: list[str] | None
     if clock.now().tzinfo is None:
         print("--now needs a time zone offset, e.g. +08:00", file=sys.stderr)
         return 2
-    run = set(only or (["followup"] if now_text else ["followup", "crisis"]))
+    run = set(only or (["followup"] if now_text else ["followup", "crisis", "ladder"]))
     await upgrade_async(settings.database.url)
     engine = make_engine(settings.database.url)
     try:
+        # the admins' corrections (calendar_overrides) count here as in the running bot
+        calendar = ChinaWorkCalendar(overrides=await load_overrides(session_factory(engine)))
         if "followup" in run:
             asked, closed = await followup_sweep(
-                session_factory(engine), clock, calendar=ChinaWorkCalendar(),
+                session_factory(engine), clock, calendar=calendar,
                 timezone=settings.app.timezone,
                 answer_working_days=settings.followup.answer_working_days,
                 default_locale=settings.app.default_locale)
@@ -236,6 +242,14 @@ async def sweep(settings: Settings, now_text: str | None, only: list[str] | None
         elif not only:
             print("crisis escalation skipped: at a chosen time (--now) it would page live "
                   "crisis cases early; add --only crisis to run it.")
+        if "ladder" in run:
+            done = await ladder_sweep(session_factory(engine), clock,
+                                      rules=ladder_rules(settings, calendar))
+            print(f"deadline notices sent: {done.sent} ({done.messages} message(s)); "
+                  f"dropped as too old: {done.dropped}; concerns planned: {done.planned}")
+        elif not only:
+            print("催办/督办 ladder skipped: at a chosen time (--now) it would escalate live "
+                  "concerns early; add --only ladder to run it.")
     finally:
         await engine.dispose()
     return 0

@@ -26,6 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.deadline_settings import CategorySection, LadderSection, LimitsSection, quiet_span
 from bot.web_settings import WebSection
 from core.concerns.categories import CATEGORY_CODES
 from core.concerns.numbering import valid_university_code
@@ -139,20 +140,6 @@ class PrivacySection(_Section):
     retention_days: int = Field(default=1095, ge=30)
 
 
-def quiet_span(value: str) -> tuple[time, time] | None:
-    """``"22:30-07:30"`` as (start, end) local times; ``""`` (never quiet) as None."""
-    if not value.strip():
-        return None
-    try:
-        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
-    except ValueError:
-        raise ValueError(f"expected \"HH:MM-HH:MM\" (e.g. \"22:30-07:30\") or \"\" for "
-                         f"never quiet, not {value!r}") from None
-    if start == end:
-        raise ValueError(f"expected two different times, not {value!r}; use \"\" for never")
-    return start, end
-
-
 class CrisisSection(_Section):
     """``[crisis]``: crisis detection (core.crisis.assess, bot/crisis/) and the P0 paging
     ladder (core.crisis.case)."""
@@ -201,29 +188,6 @@ class CrisisSection(_Section):
 
 
 
-class CategorySection(_Section):
-    """``[categories.<code>]``: per-category settings (urgency P1-P3; default P2)."""
-
-    urgency: str = "P2"
-
-    @field_validator("urgency")
-    @classmethod
-    def _urgency(cls, v: str) -> str:
-        if v == "P0":
-            raise ValueError("P0 is set only by crisis detection; use P1, P2 or P3")
-        if v not in ("P1", "P2", "P3"):
-            raise ValueError("expected P1, P2 or P3")
-        return v
-
-
-class LimitsSection(_Section):
-    """Reply limits per urgency: P1 on the wall clock, P2 and P3 in working days."""
-
-    p1_reply_hours: float = Field(default=24, gt=0)
-    p2_reply_working_days: int = Field(default=5, ge=1)
-    p3_reply_working_days: int = Field(default=15, ge=1)
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="XQ_", env_nested_delimiter="__", extra="forbid", toml_file="config.toml"
@@ -241,6 +205,7 @@ class Settings(BaseSettings):
     followup: FollowupSection = FollowupSection()
     categories: dict[str, CategorySection] = {}
     limits: LimitsSection = LimitsSection()
+    ladder: LadderSection = LadderSection()
     crisis: CrisisSection = CrisisSection()
     web: WebSection = WebSection()
 

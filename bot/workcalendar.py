@@ -2,7 +2,9 @@
 
 Sources, best first, decided once per year and cached:
 
-1. admin overrides (a single date marked working or non-working), always first;
+1. admin overrides (a single date marked working or non-working), always first: kept in
+   the ``calendar_overrides`` table (roster sheet ``calendar``, ``/calendar``, ``python -m
+   bot calendar set``), loaded at start and reloaded every few minutes (``replace_overrides``);
 2. ``chinese_calendar``: the State Council schedule with 调休 make-up workdays; it covers
    2004–2026 in release 1.11 and raises ``NotImplementedError`` outside its data, so a
    newer release extends coverage with no change here;
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 
 try:  # both are declared dependencies; their absence must degrade, not crash
@@ -109,6 +111,22 @@ class ChinaWorkCalendar:
                 self._overrides.pop(day, None)
             else:
                 self._overrides[day] = bool(working)
+
+    def replace_overrides(self, overrides: Mapping[date, bool]) -> None:
+        """Replace every override at once (the start-up load and the periodic reload of
+        ``scheduler/calendar_refresh.py``); readers see the old set or the new one."""
+        fresh = {day: bool(working) for day, working in overrides.items()}
+        with self._lock:
+            self._overrides = fresh
+
+    def decide(self, day: date) -> tuple[bool, str]:
+        """(working, why) where why is ``override``, ``package`` (chinese_calendar) or
+        ``fallback`` (holidays or weekends only): what ``python -m bot calendar show`` prints."""
+        override = self._overrides.get(day)
+        if override is not None:
+            return override, "override"
+        source, workdays = self._year(day.year)
+        return day in workdays, "package" if source == SOURCE_CHINESE_CALENDAR else "fallback"
 
     @property
     def overrides(self) -> dict[date, bool]:

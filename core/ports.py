@@ -1,11 +1,10 @@
 """Ports: what core use cases need from the outside world, as Protocols.
 
-storage/ implements them over SQLAlchemy inside one transaction (the unit of work
-commits, never a repository); unit tests implement them with fakes. The store is split
-by area (identities, people, organisation, availability, binding, zones, concerns,
-concern lists, crisis cases, conversations, messages); ``Store`` is all of them, and a
-use case takes the narrowest one it needs. ``storage/uow.py`` has mypy prove that
-``storage.store.SqlStore`` implements ``Store``.
+storage/ implements them over SQLAlchemy inside one transaction (the unit of work commits,
+never a repository); unit tests implement them with fakes. The store is split by area
+(identities, people, organisation, availability, binding, zones, concerns, concern lists,
+crisis cases, conversations, messages; some in their area, e.g. core/calendar/ports.py);
+``Store`` is all of them, a use case takes the narrowest. storage/uow.py proves SqlStore.
 """
 from __future__ import annotations
 
@@ -14,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NotRequired, Protocol, TypedDict
 
+from core.concerns.history_ports import HistoryStore
+from core.calendar.ports import CalendarStore
 from core.model import ConcernStatus, Lane, RequesterProfile, Zone
 from core.replies import Reply
 from core.types import JSON, JSONObject, Scalar
@@ -94,13 +95,15 @@ class ConcernRecord:
 
 class ConcernRow(TypedDict):
     """One line of a concern list (/tasks, /my, /branch)."""
-
     id: int
     number: str
     status: str  # a core.model.ConcernStatus value
     category: str
     due_reply_at: datetime | None
     created_at: NotRequired[datetime]  # in concern_rows only
+    # the earliest limit still open (core.concerns.deadlines.next_due), its 督办 level 0-3
+    next_due: NotRequired[datetime | None]
+    level: NotRequired[int]
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,6 @@ class CrisisCase:
 
 class IdentityStore(Protocol):
     """Chat accounts (channel identities)."""
-
     async def upsert_identity(self, channel: str, external_id: str, chat_id: str, *,
                               username: str | None, display_name: str | None,
                               now: datetime) -> IdentityView: ...
@@ -155,7 +157,6 @@ class IdentityStore(Protocol):
 
 class PeopleStore(Protocol):
     """People of the roster, and the self-declared profile of an unbound writer."""
-
     async def person_card(self, person_id: int) -> PersonCard | None: ...
     async def requester_profile(self, person_id: int) -> RequesterProfile: ...
     async def person_names(self, ids: list[int]) -> dict[int, str]: ...
@@ -222,11 +223,13 @@ class ConcernStore(Protocol):
                         now: datetime) -> None: ...
     async def add_attachment(self, concern_id: int, attachment: JSONObject,
                              now: datetime) -> None: ...
-    async def concern_attachments(self, concern_id: int) -> list[dict[str, JSON]]:
-        """The concern's files as submitted, oldest first (``kind``, ``refs``, ...)."""
-        ...
+    # the concern's files as submitted, oldest first (``kind``, ``refs``, ...)
+    async def concern_attachments(self, concern_id: int) -> list[dict[str, JSON]]: ...
     async def add_relay(self, concern_id: int, sender_id: int, direction: str, text: str,
                         attachments: Sequence[JSONObject], now: datetime) -> None: ...
+    # stop the pending 催办/督办 rows of these limits (None: all) of the concern
+    async def cancel_reminders(self, concern_id: int, subjects: Sequence[str] | None,
+                               now: datetime) -> None: ...
 
 
 class ConcernListStore(Protocol):
@@ -293,5 +296,5 @@ class HandlingStore(ConcernStore, OrgStore, PeopleStore, MessageStore, Protocol)
 
 class Store(IdentityStore, PeopleStore, OrgStore, AvailabilityStore, BindingStore, ZoneStore,
             ConcernStore, ConcernListStore, CrisisStore, ConversationStore, MessageStore,
-            Protocol):
+            HistoryStore, CalendarStore, Protocol):
     """Everything a use case or a flow may touch inside one unit of work."""

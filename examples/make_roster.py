@@ -21,11 +21,13 @@ COLUMNS = {
                "dorm_building", "dorm_room", "phone"],
     "roles": ["number", "role", "unit_code"],
     "zones": ["code", "name", "category", "scope", "value", "member_number", "deputy_number"],
+    "calendar": ["from", "to", "status", "label"],
 }
-TEXT_COLUMNS = {"number", "phone", "member_number", "deputy_number", "grade", "dorm_room"}
+TEXT_COLUMNS = {"number", "phone", "member_number", "deputy_number", "grade", "dorm_room",
+                "from", "to"}
 
 README = [
-    ("(all)", "", "第1行是列名，请勿修改；工作表名可用英文或中文（units/单位, people/人员, roles/角色, zones/责任区）；学号、工号、电话请设为文本格式",
+    ("(all)", "", "第1行是列名，请勿修改；工作表名可用英文或中文（units/单位, people/人员, roles/角色, zones/责任区, calendar/校历调整）；学号、工号、电话请设为文本格式",
      "Row 1 holds the column names; do not change them. Sheets may be named in English or Chinese. Format numbers and phones as text."),
     ("units", "code", "单位代码，唯一", "unit code, unique"),
     ("units", "name", "单位名称", "unit name"),
@@ -53,6 +55,12 @@ README = [
     ("zones", "value", "范围取值：楼名、班级名或单位代码", "building name, class name or unit code"),
     ("zones", "member_number", "责任党员学号/工号（须有 party_member 角色）", "responsible party member"),
     ("zones", "deputy_number", "AB岗：替补党员（可空）", "deputy party member (optional)"),
+    ("calendar", "", "校历调整（可选工作表，也可命名为「校历调整」）：修正工作日，用于办理时限、回访和催办的工作日计算。导入含此表的花名册时，以此表替换上次由花名册导入的调整；由命令（/calendar 或 python -m bot calendar）设置的日期保留，同一天以命令为准。不含此表时，已有调整不变。",
+     "Optional sheet (calendar or 校历调整): corrections of the working-day calendar used for time limits, follow-ups and reminders. Importing a file with this sheet replaces the corrections an earlier sheet set; days set by command (/calendar, python -m bot calendar) are kept and win. Without the sheet nothing changes."),
+    ("calendar", "from", "起始日期，如 2027-01-18", "first day, e.g. 2027-01-18"),
+    ("calendar", "to", "结束日期（含当日，可空：只调整起始日期这一天）；一行最多 366 天，各行日期不能重叠", "last day, included (empty: just the first day); at most 366 days a row; rows must not overlap"),
+    ("calendar", "status", "closed 停课/放假（不计工作日）或 open 上班/补班（计为工作日）；也可直接填 停课、放假、上班、补班", "closed (not a working day) or open (a working day); 停课, 放假, 上班 or 补班 also work"),
+    ("calendar", "label", "说明，如 寒假、考试周（最多 100 字）", "why, e.g. 寒假 (winter vacation), 考试周 (exam week); at most 100 characters"),
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -143,7 +151,10 @@ def build() -> dict[str, list[list[str]]]:
         [staff_of["ORG"][0], "admin", "ORG"], [staff_of["ORG"][1], "identity_supervisor", "ORG"],
         [leader, "leader", "DEMO"],
     ]
-    return {"units": units, "people": people, "roles": roles, "zones": zones}
+    calendar = [["2027-01-18", "2027-02-20", "closed", "寒假"],
+                ["2027-02-28", "", "open", "开学报到（补班）"]]
+    return {"units": units, "people": people, "roles": roles, "zones": zones,
+            "calendar": calendar}
 
 
 def write(path: Path) -> None:

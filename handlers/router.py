@@ -9,7 +9,8 @@ from core.errors import DomainError, InputError
 from core.model import Lane
 from core.ports import Store
 from core.replies import Reply
-from handlers.concerns import followup, intake, reveal, supervision, tasks
+from handlers.concerns import followup, history, intake, reveal, supervision, tasks
+from handlers.calendar import admin as calendar_admin
 from handlers.crisis import flow as crisis
 from handlers.people import start
 from handlers.context import FlowConfig, FlowContext, callback_answer
@@ -28,6 +29,8 @@ COMMANDS = {
     "reject": supervision.reject_command,
     "branch": supervision.branch_command,
     "reveal": reveal.reveal_command,
+    "calendar": calendar_admin.calendar_admin,
+    "history": history.history_command,
 }
 
 #: The commands menu each channel shows (Telegram: setMyCommands), as locale keys.

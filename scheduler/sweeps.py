@@ -1,16 +1,19 @@
 """Periodic sweeps. Each opens its own unit of work and is safe to run twice."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.clock import Clock
 from core.crisis.paging import CrisisRules
+from core.concerns.deadlines import LadderRules
 from core.concerns.followup import close_unanswered, start_revisits
 from core.workdays import WorkCalendar
+from scheduler.calendar_refresh import REFRESH_MINUTES, refresh_calendar
 from scheduler.crisis_sweep import crisis_sweep
+from scheduler.ladder_sweep import ladder_sweep
 from storage.inbox import REDELIVERY_WINDOW, purge_done
 from storage.uow import Sessions, unit_of_work
 
@@ -27,9 +30,15 @@ async def purge_inbox(sf: Sessions, clock: Clock) -> int:
 def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                     calendar: WorkCalendar, answer_working_days: int,
                     default_locale: str,
-                    crisis_rules: CrisisRules | None = None) -> AsyncIOScheduler:
+                    crisis_rules: CrisisRules | None = None,
+                    ladder_rules: LadderRules | None = None,
+                    ladder_seconds: int = 60) -> AsyncIOScheduler:
     """Interval sweeps only, in memory: the state they act on lives in the database."""
     sched = AsyncIOScheduler(timezone=timezone)
+    if ladder_rules is not None:  # at once on start: notices that came due while down
+        sched.add_job(ladder_sweep, "interval", seconds=ladder_seconds, args=[sf, clock],
+                      kwargs={"rules": ladder_rules}, id="ladder", coalesce=True,
+                      max_instances=1, next_run_time=datetime.now(ZoneInfo(timezone)))
     sched.add_job(purge_inbox, "interval", hours=1, args=[sf, clock], id="purge_inbox",
                   coalesce=True, max_instances=1)
     sched.add_job(followup_sweep, "interval", minutes=5, args=[sf, clock], kwargs={
@@ -39,6 +48,8 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
     sched.add_job(crisis_sweep, "interval", seconds=30, args=[sf, clock],
                   kwargs={"rules": crisis_rules or CrisisRules(default_locale=default_locale)},
                   id="crisis", coalesce=True, max_instances=1)
+    sched.add_job(refresh_calendar, "interval", minutes=REFRESH_MINUTES, args=[sf, calendar],
+                  id="calendar_refresh", coalesce=True, max_instances=1)
     return sched
 
 

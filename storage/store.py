@@ -14,15 +14,18 @@ from core.ports import ConversationState
 from core.replies import Reply
 from core.types import JSONObject
 from storage import tables as T
+from storage.calendar.calendar_store import CalendarStoreMixin
 from storage.concerns.concern_store import ConcernStoreMixin
 from storage.concerns.handling_store import HandlingStoreMixin
+from storage.concerns.history_store import HistoryStoreMixin
+from storage.concerns.ladder_store import LadderStoreMixin
 from storage.concerns.routing_store import RoutingStoreMixin
 from storage.crisis.crisis_store import CrisisStoreMixin
 from storage.people.people_store import PeopleStoreMixin
 
 
 class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingStoreMixin,
-               CrisisStoreMixin):
+               CrisisStoreMixin, HistoryStoreMixin, LadderStoreMixin, CalendarStoreMixin):
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         # The session's identity map holds rows weakly: without this reference the row

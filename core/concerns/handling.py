@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.concerns.deadlines import clock_change
 from core.concerns.lifecycle import Action, Actor, Transition, TransitionRefused, allowed_actions, apply
 from core.errors import AccessDenied, DomainError
 from core.model import ConcernStatus, Lane, Role
@@ -62,7 +63,13 @@ async def act(store: HandlingStore, *, now: datetime, person_id: int | None, con
         fields[stamp] = now
     if tr.status in (ConcernStatus.CLOSED, ConcernStatus.REJECTED, ConcernStatus.MERGED):
         fields["closed_at"] = now
+    clocks = clock_change(c.status, tr.status, first_contact=tr.first_contact,
+                          extension_approved=tr.moves_due_date)
+    if clocks.plan is not None:  # a sweep plans the new clocks from now (deadlines.py)
+        fields.update(ladder_plan=clocks.plan.value, deadline_from=now)
     await store.update_concern(c.id, **fields)
+    if clocks.cancel:
+        await store.cancel_reminders(c.id, [s.value for s in clocks.cancel], now)
     await store.add_event(c.id, tr.event, from_status=c.status.value, to_status=tr.status.value,
                           actor_id=person_id, detail={"actor": chosen.value,
                                                       "reason": tr.reason, **_plain(extra)},

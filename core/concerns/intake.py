@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from core.concerns.admin_queue import send_to_admin_queue
 from core.concerns.anonymity import send_task_card
+from core.concerns.deadlines import Plan
 from core.concerns.dispatching import decide_route
 from core.concerns.numbering import concern_number
 from core.errors import InputError, check_length
@@ -40,6 +41,8 @@ class IntakeRules:
     #: without one, Monday-Friday count as working days
     calendar: WorkCalendar | None = None
     reply_limits: dict[Urgency, Limit] | None = None
+    #: a category's own reply limit, instead of its urgency's ([categories.<code>])
+    category_reply_limits: dict[str, Limit] | None = None
 
     def __post_init__(self) -> None:
         # P0 belongs to crisis detection alone; a category configured P0 is a mistake.
@@ -50,9 +53,12 @@ class IntakeRules:
         """The category's configured urgency (P2 by default)."""
         return (self.category_urgency or {}).get(category, Urgency.P2)
 
-    def reply_due(self, urgency: Urgency, start: datetime) -> datetime | None:
-        """When the reply is due for a concern of this urgency received at ``start``."""
-        limit = {**DEFAULT_REPLY_LIMITS, **(self.reply_limits or {})}.get(urgency)
+    def reply_due(self, urgency: Urgency, start: datetime,
+                  category: str = "") -> datetime | None:
+        """When the reply is due for a concern of this urgency (and category) received at
+        ``start``; the sweep plans the same from [limits] (core/concerns/deadlines.py)."""
+        limit = (self.category_reply_limits or {}).get(category) or \
+            {**DEFAULT_REPLY_LIMITS, **(self.reply_limits or {})}.get(urgency)
         if limit is None:
             return None
         return limit.due(start, self.calendar or FixedCalendar(), self.timezone)
@@ -115,7 +121,8 @@ async def submit_concern(store: Store, *, now: datetime, rules: IntakeRules, req
         urgency=urgency.value, status=status.value, anonymous=draft.anonymous, text=draft.text,
         assigned_member_id=decision.member_id, zone_id=decision.zone_id,
         routing_reason=decision.reason, source_channel=channel, source_key=source_key,
-        created_at=now, updated_at=now, due_reply_at=rules.reply_due(urgency, now),
+        created_at=now, updated_at=now, due_reply_at=rules.reply_due(urgency, now, draft.category),
+        ladder_plan=Plan.ALL.value, deadline_from=now,  # the sweep plans the 催办/督办 rows
         about_member=draft.about_member,
         about_branch_code=draft.about_branch_code if draft.about_member else None,
     )

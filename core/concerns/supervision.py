@@ -98,7 +98,11 @@ async def subtree_concerns(store: Store, person_id: int | None) -> list[ConcernR
     rows = {r["id"]: r for r in await store.subtree_concern_rows(branches, college_level=False)}
     rows.update({r["id"]: r for r in await store.subtree_concern_rows(
         sorted(set(college_branches)), college_level=True)})
-    return [rows[i] for i in sorted(rows)]
+    far = datetime.max.replace(tzinfo=timezone.utc)
+    # The earliest due first (the overdue ones lead), the most escalated first among equals.
+    return sorted(rows.values(), key=lambda r: (r.get("next_due") is None,
+                                                r.get("next_due") or far, -r.get("level", 0),
+                                                r["id"]))
 
 
 async def set_away(store: Store, *, person_id: int | None, arg: str, now: datetime,

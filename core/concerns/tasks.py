@@ -213,6 +213,9 @@ class Task:
     status: ConcernStatus
     category: str
     due_reply_at: datetime | None
+    #: the earliest limit still open (accept, contact or reply) and the 督办 level reached
+    next_due: datetime | None = None
+    level: int = 0
 
 
 async def waiting_tasks(store: Store, person_id: int | None) -> list[Task]:
@@ -222,9 +225,9 @@ async def waiting_tasks(store: Store, person_id: int | None) -> list[Task]:
     if person_id is None:
         raise InputError("task.none")
     tasks = [Task(r["id"], r["number"], ConcernStatus(r["status"]), r["category"],
-                  r["due_reply_at"])
+                  r["due_reply_at"], r.get("next_due", r["due_reply_at"]), r.get("level", 0))
              for r in await store.concern_rows(member_id=person_id)]
     tasks = [x for x in tasks if handler_verbs(x.status)]
     far = datetime.max.replace(tzinfo=timezone.utc)
-    tasks.sort(key=lambda x: (x.due_reply_at is None, x.due_reply_at or far))
+    tasks.sort(key=lambda x: (x.next_due is None, x.next_due or far, -x.level))
     return tasks

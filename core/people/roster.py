@@ -7,6 +7,7 @@ writes the result (``storage.people.roster.apply``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from core.errors import DomainError
 from core.model import PersonKind, Role, UnitClass, UnitKind, ZoneScope
@@ -19,6 +20,13 @@ SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "roles": (("number", "role", "unit_code"), ()),
     "zones": (("code", "name", "category", "scope", "value", "member_number"),
               ("deputy_number",)),
+}
+
+#: Sheets a roster may leave out: sheet -> (columns it must have, columns it may have).
+#: ``calendar`` (校历调整): when present, its days replace the overrides an earlier sheet
+#: set (``core.people.roster_calendar``); when absent, the overrides stay as they are.
+OPTIONAL_SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "calendar": (("from", "status"), ("to", "label")),
 }
 
 # The storage column sizes: checking them here means PostgreSQL never rejects a row
@@ -91,11 +99,23 @@ class ZoneEntry:
 
 
 @dataclass(frozen=True)
+class CalendarEntry:
+    """One row of the calendar sheet: the days ``first``..``last`` (both included)."""
+
+    first: date
+    last: date
+    working: bool
+    label: str
+
+
+@dataclass(frozen=True)
 class Roster:
     units: tuple[UnitEntry, ...]
     people: tuple[PersonEntry, ...]
     roles: tuple[RoleEntry, ...]
     zones: tuple[ZoneEntry, ...]
+    #: None: the file has no calendar sheet (the overrides are left alone)
+    calendar: tuple[CalendarEntry, ...] | None = None
 
 
 class RosterInvalid(DomainError):

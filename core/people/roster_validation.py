@@ -24,6 +24,7 @@ from core.people.roster import (
     UnitEntry,
     ZoneEntry,
 )
+from core.people.roster_calendar import calendar_entries, calendar_problems_of_structure
 
 _NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 # What Excel makes of a long number in a General-formatted column: 2.02301E+09.
@@ -87,12 +88,14 @@ class _Check:
 
 
 def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
-    """Check parsed sheets (keyed "units", "people", "roles", "zones") and build a Roster.
+    """Check parsed sheets (keyed "units", "people", "roles", "zones", and the optional
+    "calendar": core.people.roster_calendar) and build a Roster.
 
     Raises RosterInvalid listing every problem. A missing sheet (line 0) or a missing
     column (line 1) stops the check there, since the rows cannot be read without it.
     """
     structural = _structure_problems(sheets)
+    structural += calendar_problems_of_structure(sheets.get("calendar", ()))
     if structural:
         raise RosterInvalid(structural)
     check = _Check()
@@ -105,6 +108,11 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
     party = {r.values.get("number", "").strip() for r in sheets["roles"]
              if r.values.get("role", "").strip().lower() == Role.PARTY_MEMBER.value}
     zones = _zones(check, sheets["zones"], kinds, numbers, party)
+    calendar = None  # no sheet: the calendar overrides are left as they are
+    if "calendar" in sheets:
+        entries, found = calendar_entries(sheets["calendar"])
+        check.problems += found
+        calendar = tuple(entries)
     if check.problems:
         # Sheets were checked in order; only the hierarchy pass reports units out of line order.
         first: dict[str, int] = {}
@@ -112,7 +120,7 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
             first.setdefault(p.sheet, i)
         check.problems.sort(key=lambda p: (first[p.sheet], p.line))
         raise RosterInvalid(check.problems)
-    return Roster(tuple(units), tuple(people), tuple(roles), tuple(zones))
+    return Roster(tuple(units), tuple(people), tuple(roles), tuple(zones), calendar)
 
 
 def _structure_problems(sheets: Mapping[str, Sequence[RosterRow]]) -> list[RosterProblem]:

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from core.errors import InputError, check_length
 from core.replies import t
 from core.concerns.supervision import merge_concern, reject_concern, set_away, subtree_concerns
+from core.types import JSON
+from handlers.concerns.due_lines import due_line
 from handlers.context import FlowContext
 
 
@@ -52,12 +54,12 @@ async def branch_command(ctx: FlowContext) -> None:
         ctx.say("branch.none")
         return
     tz = ZoneInfo(ctx.config.rules.timezone)
-    lines, late = [], False
-    for r in rows[:30]:
-        due = r["due_reply_at"]
-        overdue = due is not None and due < ctx.now.astimezone(timezone.utc)
+    lines: list[JSON] = []
+    late = False
+    for r in rows[:30]:  # core sorts them: the earliest due (the overdue ones) first
+        line, overdue = due_line(r["number"], r.get("next_due"), r.get("level", 0),
+                                 now=ctx.now, tz=tz)
+        lines.append(line)
         late |= overdue
-        lines.append(("⚠️ " if overdue else "· ") + r["number"] + " "
-                     + (due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—"))
-    ctx.say("branch.list", count=len(rows), lines="\n".join(lines),
+    ctx.say("branch.list", count=len(rows), lines=lines,
             legend=t("branch.overdue_legend") if late else "")

@@ -23,6 +23,7 @@ from core.concerns.tasks import (
     waiting_tasks,
 )
 from core.types import JSON, as_int
+from handlers.concerns.due_lines import due_line, requester_state
 from handlers.context import FlowContext
 
 FLOW = "handle"
@@ -155,15 +156,14 @@ async def tasks_command(ctx: FlowContext) -> None:
         ctx.say("task.none")
         return
     tz = ZoneInfo(ctx.config.rules.timezone)
-    lines, late = [], False
-    for r in rows:
-        due = r.due_reply_at
-        overdue = due is not None and due < ctx.now
+    lines: list[JSON] = []
+    late = False
+    for r in rows:  # the earliest due first: the overdue ones lead
+        line, overdue = due_line(r.number, r.next_due, r.level, now=ctx.now, tz=tz)
+        lines.append(line)
         late |= overdue
-        lines.append(("⚠️ " if overdue else "· ") + r.number + " "
-                     + (due.astimezone(tz).strftime("%m-%d %H:%M") if due else "—"))
     # The ⚠️ legend only when a line carries it.
-    ctx.say("task.list", count=len(rows), lines="\n".join(lines),
+    ctx.say("task.list", count=len(rows), lines=lines,
             legend=t("task.overdue_legend") if late else "")
     for r in rows[:TASK_ENTRIES]:
         ctx.say("task.item", member_buttons(r.id, r.status), number=r.number,
@@ -181,4 +181,5 @@ async def my_command(ctx: FlowContext) -> None:
     ctx.say("my.list", count=len(rows))
     for r in rows[:5]:
         ctx.say("my.item", number=r["number"], status=t(f"status.{r['status']}"),
-                category=t(f"category.{r['category']}"))
+                category=t(f"category.{r['category']}"),
+                state=requester_state(r.get("next_due"), r.get("level", 0), now=ctx.now))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from core.concerns.deadlines import Subject, next_due
 from core.concerns.handling import ConcernRecord
 from core.concerns.lifecycle import OPEN_STATUSES
 from core.model import ConcernStatus
@@ -77,8 +78,7 @@ class HandlingStoreMixin:
         if open_only:
             q = q.where(T.Concern.status.in_([s.value for s in OPEN_STATUSES]))
         rows = (await self.s.execute(q.order_by(T.Concern.id.desc()).limit(limit))).scalars()
-        return [{"id": c.id, "number": c.number, "status": c.status, "category": c.category,
-                 "due_reply_at": c.due_reply_at, "created_at": c.created_at} for c in rows]
+        return [{**concern_row(c), "created_at": c.created_at} for c in rows]
 
     async def due_revisits(self, now: datetime) -> list[int]:
         rows = await self.s.execute(select(T.Concern.id).where(
@@ -94,3 +94,12 @@ class HandlingStoreMixin:
     async def concern_fields(self, concern_id: int, *names: str) -> dict[str, Scalar]:
         c = await self.s.get(T.Concern, concern_id)
         return {n: getattr(c, n) for n in names} if c else {}
+
+
+def concern_row(c: T.Concern) -> ConcernRow:
+    """A list line, with the earliest limit still open and the 督办 level reached."""
+    due = next_due(c.status, {Subject.ACCEPT: c.due_accept_at, Subject.CONTACT: c.due_contact_at,
+                              Subject.REPLY: c.due_reply_at})
+    return {"id": c.id, "number": c.number, "status": c.status, "category": c.category,
+            "due_reply_at": c.due_reply_at, "next_due": due[1] if due else None,
+            "level": c.escalation_level or 0}

@@ -11,6 +11,7 @@ from core.concerns.lifecycle import OPEN_STATUSES
 from core.model import UnitKind
 from core.ports import ConcernRow
 from storage import tables as T
+from storage.concerns.handling_store import concern_row
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -135,6 +136,4 @@ class RoutingStoreMixin:
              .order_by(T.Concern.id).limit(limit))
         if not college_level:
             q = q.where(T.Concern.about_member.is_(False))
-        return [{"id": c.id, "number": c.number, "status": c.status, "category": c.category,
-                 "due_reply_at": c.due_reply_at}
-                for c in (await self.s.execute(q)).scalars()]
+        return [concern_row(c) for c in (await self.s.execute(q)).scalars()]

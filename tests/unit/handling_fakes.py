@@ -38,6 +38,7 @@ class Store:
         self.followers: list[int] = []
         self.cards: dict[int, PersonCard] = {}
         self.files: dict[int, list[dict]] = {}
+        self.cancelled: list[tuple[int, list[str] | None]] = []
 
     async def get_concern(self, concern_id: int) -> ConcernRecord | None:
         return self.concern if self.concern and self.concern.id == concern_id else None
@@ -52,6 +53,10 @@ class Store:
                         to_status: str | None, actor_id: int | None, detail: dict,
                         now: datetime) -> None:
         self.events.append((concern_id, kind, from_status, to_status, actor_id, detail, now))
+
+    async def cancel_reminders(self, concern_id: int, subjects: list[str] | None,
+                               now: datetime) -> None:
+        self.cancelled.append((concern_id, None if subjects is None else list(subjects)))
 
     async def audit(self, kind: str, actor_id: int | None, detail: dict, now: datetime) -> None:
         self.audits.append((kind, actor_id, detail, now))

@@ -3,6 +3,8 @@
 Rows are matched by their natural keys (unit code, person number, zone code) and updated
 in place, so a reimport never duplicates anyone. Nobody is deleted: people and zones
 missing from the new file are deactivated, because concerns and audit rows point at them.
+A ``calendar`` sheet, when present, replaces the calendar overrides an earlier sheet set
+(those set by command stay; storage/calendar/calendar_store.py).
 Only plain ORM statements are used, so the same code runs on SQLite and PostgreSQL.
 """
 from __future__ import annotations
@@ -16,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.concerns.redispatch import redispatch_from
-from core.people.roster import PersonEntry, Roster, UnitEntry, ZoneEntry
+from core.calendar.days import days_of
+from core.people.roster import CalendarEntry, PersonEntry, Roster, UnitEntry, ZoneEntry
+from storage.calendar.calendar_store import replace_sheet_overrides
 from storage.store import SqlStore
 from storage.tables import AuditLog, OrgUnit, Person, ResponsibilityZone, RoleAssignment
 from storage.uow import unit_of_work
@@ -30,7 +34,7 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     deactivated: int = 0
-    removed: int = 0  # role assignments only: a role is deleted, not deactivated
+    removed: int = 0  # roles and calendar days: deleted, not deactivated
 
     @property
     def changed(self) -> bool:
@@ -43,13 +47,16 @@ class ImportReport:
     people: Counts = field(default_factory=Counts)
     roles: Counts = field(default_factory=Counts)
     zones: Counts = field(default_factory=Counts)
+    #: days of the calendar sheet; None when the file has no such sheet
+    calendar: Counts | None = None
 
     @property
     def changed(self) -> bool:
-        return any(c.changed for c in (self.units, self.people, self.roles, self.zones))
+        return any(c.changed for c in (self.units, self.people, self.roles, self.zones,
+                                       self.calendar) if c is not None)
 
     def as_dict(self) -> dict[str, dict[str, int]]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 class _Ticker:
@@ -88,6 +95,8 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
             tick()
         await _apply_roles(session, wanted_roles, set(person_ids.values()), report.roles)
         await _apply_zones(session, roster.zones, person_ids, report.zones, tick)
+        if roster.calendar is not None:
+            report.calendar = await _apply_calendar(session, roster.calendar, actor_id, now)
         session.add(AuditLog(kind="roster_import", actor_id=actor_id, created_at=now,
                              detail={**report.as_dict(), "source": source}))
         if deactivated:  # their open concerns go to whoever routing now picks
@@ -95,6 +104,15 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
             await redispatch_from(SqlStore(session), deactivated, now=now,
                                   default_locale=default_locale)
     return report
+
+
+async def _apply_calendar(session: AsyncSession, entries: Sequence[CalendarEntry],
+                          actor_id: int | None, now: datetime) -> Counts:
+    """The sheet's days replace the overrides an earlier sheet set; commands' are kept."""
+    wanted = {day: (e.working, e.label) for e in entries for day in days_of(e.first, e.last)}
+    created, updated, unchanged, removed = await replace_sheet_overrides(
+        session, wanted, set_by=actor_id, now=now)
+    return Counts(created=created, updated=updated, unchanged=unchanged, removed=removed)
 
 
 def _sync(row: Any, desired: dict[str, Any]) -> bool:

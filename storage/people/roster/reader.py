@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from core.people.roster import SHEET_COLUMNS, RosterRow
+from core.people.roster import OPTIONAL_SHEET_COLUMNS, SHEET_COLUMNS, RosterRow
 
 #: Sheet names an admin may use, mapped to the sheet keys of core.people.roster.
 SHEET_ALIASES: dict[str, str] = {
@@ -22,6 +22,7 @@ SHEET_ALIASES: dict[str, str] = {
     "people": "people", "人员": "people",
     "roles": "roles", "角色": "roles",
     "zones": "zones", "责任区": "zones",
+    "calendar": "calendar", "校历调整": "calendar",  # optional
 }
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads UTF-8 without a BOM
 
@@ -50,7 +51,8 @@ def cell_text(value: Any) -> str:
 
 
 def read_roster(path: str | Path) -> Sheets:
-    """Read an .xlsx workbook, or a folder holding units.csv, people.csv, roles.csv, zones.csv.
+    """Read an .xlsx workbook, or a folder holding units.csv, people.csv, roles.csv, zones.csv
+    (and optionally calendar.csv).
 
     Returns rows keyed by sheet ("units", "people", "roles", "zones"); a sheet that is
     absent is simply not a key (core.people.roster reports it). Raises RosterFileError.
@@ -96,7 +98,7 @@ def read_xlsx(path: Path) -> Sheets:
 
 def read_csv_folder(folder: Path) -> Sheets:
     sheets: Sheets = {}
-    for key in SHEET_COLUMNS:
+    for key in (*SHEET_COLUMNS, *OPTIONAL_SHEET_COLUMNS):
         file = folder / f"{key}.csv"
         if file.exists():
             sheets[key] = _csv_rows(file)

@@ -1,0 +1,222 @@
+"""The 催办/督办 sweep's two use cases: plan the reminder rows of concerns whose clocks
+started or moved, and send the notices that came due (core.concerns.deadlines has the rules).
+
+Both take many concerns at once (a sweep claims hundreds of rows per transaction), so the
+store is asked in bulk; nothing here loops over queries per row.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from core.concerns.deadlines import (
+    LADDER,
+    STEP_EVENTS,
+    LadderRules,
+    Plan,
+    PlannedNotice,
+    Subject,
+    open_subjects,
+    plan_notices,
+    replan_subjects,
+)
+from core.model import ConcernStatus, Lane, Role, Urgency
+from core.ports import IdentityView, MessageStore
+from core.replies import Reply, t
+from core.types import JSON, JSONObject
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """A concern whose clocks a sweep must (re)plan."""
+
+    id: int
+    urgency: str
+    category: str
+    status: str
+    crisis: bool
+    plan: str
+    start: datetime
+    due_reply_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LadderConcern:
+    id: int
+    number: str
+    status: str
+    category: str
+    crisis: bool
+    assigned_member_id: int | None
+    handler_name: str | None
+    branch_code: str | None  # the handler's branch (the requester's before dispatch)
+    college_code: str | None
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """A claimed reminder row (already marked sent; cancelled below if no longer meaningful)."""
+
+    id: int
+    subject: str
+    step: int
+    due_at: datetime
+    limit_due: datetime
+    concern: LadderConcern | None
+
+
+class LadderStore(MessageStore, Protocol):
+    async def clocks_to_plan(self, limit: int) -> list[ClockView]: ...
+    # write the dues and rows of one concern, only if its plan is still ``view.plan``
+    async def save_plan(self, view: ClockView, dues: Mapping[Subject, datetime | None],
+                        notices: Sequence[PlannedNotice], now: datetime) -> bool: ...
+    # mark pending rows due before ``before`` as dropped; return (concern id, key) of each
+    async def drop_stale_reminders(self, kind: str, *, before: datetime,
+                                   now: datetime) -> list[tuple[int | None, str]]: ...
+    async def claim_due_reminders(self, kind: str, *, now: datetime, urgent_only: bool,
+                                  limit: int) -> list[DueNotice]: ...
+    # unit code -> active holders of ``role`` there
+    async def role_holders(self, role: str, unit_codes: Sequence[str]) -> dict[str, list[int]]: ...
+    async def people_with_role(self, role: str) -> list[int]: ...
+    async def identities_of_people(self, ids: Sequence[int]) -> dict[int, list[IdentityView]]: ...
+    # concern events of the notices sent, 督办 levels reached, rows no longer meaningful
+    async def record_ladder(self, events: Sequence[tuple[int, str, JSONObject]],
+                            levels: Mapping[int, int], cancelled: Sequence[int],
+                            now: datetime) -> None: ...
+
+
+async def plan_clocks(store: LadderStore, *, now: datetime, rules: LadderRules,
+                      limit: int = 500) -> int:
+    """Plan up to ``limit`` concerns whose clocks started or moved; return how many."""
+    done = 0
+    for view in await store.clocks_to_plan(limit):
+        dues, notices = _plan(view, rules)
+        if await store.save_plan(view, dues, notices, now):
+            done += 1
+    return done
+
+
+def _plan(view: ClockView, rules: LadderRules,
+          ) -> tuple[dict[Subject, datetime | None], list[PlannedNotice]]:
+    if view.crisis or view.urgency == Urgency.P0.value:
+        return {}, []  # a crisis case has its own paging ladder (core.crisis.paging)
+    plan = Plan(view.plan)
+    urgency = Urgency(view.urgency)
+    subjects = replan_subjects(plan)
+    dues: dict[Subject, datetime | None] = {
+        s: rules.due(s, urgency, view.category, view.start) for s in subjects}
+    if plan is Plan.EXTEND:
+        dues[Subject.REPLY] = view.due_reply_at
+    notices = plan_notices(rules, concern_id=view.id, urgency=urgency, status=view.status,
+                           dues={s: dues[s] for s in subjects},
+                           starts={s: view.start for s in subjects})
+    return dues, notices
+
+
+@dataclass(frozen=True)
+class LadderRun:
+    sent: int  # notices (reminder rows) sent
+    messages: int  # outbox rows written
+    cancelled: int
+    claimed: int
+
+
+async def send_due_notices(store: LadderStore, *, now: datetime, rules: LadderRules,
+                           limit: int = 1000) -> LadderRun:
+    """Claim up to ``limit`` due notices and write each to its recipients' chats.
+
+    In the quiet hours only P0/P1 notices are claimed; the others wait for the morning.
+    """
+    due = await store.claim_due_reminders(LADDER, now=now, urgent_only=rules.quiet(now),
+                                          limit=limit)
+    if not due:
+        return LadderRun(0, 0, 0, 0)
+    concerns = [d.concern for d in due if d.concern is not None]
+    secretaries = await store.role_holders(Role.BRANCH_SECRETARY.value, sorted(
+        {c.branch_code for c in concerns if c.branch_code}))
+    committees = await store.role_holders(Role.COLLEGE_COMMITTEE.value, sorted(
+        {c.college_code for c in concerns if c.college_code}))
+    admins = await store.people_with_role(Role.ADMIN.value)
+    sends: list[tuple[list[int], Reply]] = []
+    events: list[tuple[int, str, JSONObject]] = []
+    levels: dict[int, int] = {}
+    cancelled: list[int] = []
+    for d in due:
+        c = d.concern
+        if c is None or c.crisis or d.subject not in open_subjects(c.status):
+            cancelled.append(d.id)
+            continue
+        handler = c.assigned_member_id
+        ladder: list[list[int]] = [[handler] if handler is not None and _handled(c) else [],
+                  secretaries.get(c.branch_code or "", []),
+                  committees.get(c.college_code or "", []), admins]
+        if c.status == ConcernStatus.RECEIVED.value:  # in the admin queue: admins handle it
+            ladder[0] = admins
+        step = d.step
+        recipients = next((p for p in ladder[step:] if p), [])
+        sends.append((recipients, _notice(d, c, now, rules)))
+        late = max(0, int((now - d.limit_due).total_seconds() // 60))
+        events.append((c.id, STEP_EVENTS[step], {
+            "subject": d.subject, "step": step, "late_minutes": late if step else 0,
+            "due": d.limit_due.isoformat(), "recipients": len(recipients)}))
+        if step:
+            levels[c.id] = max(levels.get(c.id, 0), step)
+    messages = await _deliver(store, sends, now=now, default_locale=rules.default_locale)
+    await store.record_ladder(events, levels, cancelled, now)
+    return LadderRun(len(events), messages, len(cancelled), len(due))
+
+
+def _handled(c: LadderConcern) -> bool:
+    return c.status != ConcernStatus.RETURNED.value
+
+
+def _notice(d: DueNotice, c: LadderConcern, now: datetime, rules: LadderRules) -> Reply:
+    local = d.limit_due.astimezone(ZoneInfo(rules.timezone)).strftime("%m-%d %H:%M")
+    params: dict[str, JSON] = {
+        "number": c.number, "category": t(f"category.{c.category}"),
+        "subject": t(f"ladder.subject.{d.subject}"), "due": local}
+    if d.step == 0:
+        return Reply("ladder.remind", {**params, "left": duration(d.limit_due - now)})
+    return Reply("ladder.supervise", {**params, "level": t(f"ladder.level.{d.step}"),
+                                      "late": duration(now - d.limit_due),
+                                      "handler": c.handler_name or "—"})
+
+
+def duration(span: timedelta) -> JSON:
+    """A span as days and hours (or minutes under an hour), translated with plurals."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    days, hours = divmod(minutes // 60, 24)
+    if days:
+        if not hours:
+            return t("ladder.days", count=days)
+        return t("ladder.days_hours", days=t("ladder.days", count=days),
+                 hours=t("ladder.hours", count=hours))
+    if hours:
+        return t("ladder.hours", count=hours)
+    return t("ladder.minutes", count=minutes)
+
+
+async def _deliver(store: LadderStore, sends: Sequence[tuple[list[int], Reply]], *,
+                   now: datetime, default_locale: str) -> int:
+    """core.notify.notify_person for many people at once: one identity query in all."""
+    identities = await store.identities_of_people(
+        sorted({p for people, _ in sends for p in people}))
+    total = 0
+    for people, reply in sends:
+        for person in people:
+            chats: set[tuple[str, str]] = set()
+            for ident in identities.get(person, []):
+                if ident.unreachable or (ident.channel, ident.chat_id) in chats:
+                    continue
+                chats.add((ident.channel, ident.chat_id))
+                await store.enqueue(ident.channel, ident.chat_id, reply, lane=Lane.INTERACTIVE,
+                                    locale=ident.locale or default_locale, person_id=person,
+                                    now=now)
+            if not chats:
+                await store.audit("undeliverable", None, {"person_id": person,
+                                                          "key": reply.key}, now)
+            total += len(chats)
+    return total

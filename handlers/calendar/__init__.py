@@ -1,0 +1,1 @@
+"""Flows about the working-day calendar: the admins' `/calendar` command."""

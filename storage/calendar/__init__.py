@@ -1,0 +1,1 @@
+"""Store mixin and queries of the working-day calendar's admin overrides."""
