@@ -243,8 +243,11 @@ async def sweep(settings: Settings, now_text: str | None, only: list[str] | None
             print("crisis escalation skipped: at a chosen time (--now) it would page live "
                   "crisis cases early; add --only crisis to run it.")
         if "ladder" in run:
-            done = await ladder_sweep(session_factory(engine), clock,
-                                      rules=ladder_rules(settings, calendar))
+            rules = ladder_rules(settings, calendar)
+            if rules.quiet(clock.now()):
+                print(f"quiet hours ([ladder] quiet_hours = {settings.ladder.quiet_hours!r}, "
+                      f"{settings.app.timezone}): P2/P3 notices wait until they end")
+            done = await ladder_sweep(session_factory(engine), clock, rules=rules)
             print(f"deadline notices sent: {done.sent} ({done.messages} message(s)); "
                   f"dropped as too old: {done.dropped}; concerns planned: {done.planned}")
         elif not only:

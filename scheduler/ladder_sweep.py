@@ -46,8 +46,9 @@ async def ladder_sweep(sf: Sessions, clock: Clock, *, rules: LadderRules,
         dropped = await uow.store.drop_stale_reminders(LADDER, before=now - rules.grace,
                                                        now=now)
     for concern_id, key in dropped:
-        log.warning("ladder: dropped notice %s of concern %s: it came due more than %s ago "
-                    "(was the bot down?)", key, concern_id, rules.grace)
+        log.warning("ladder: dropped notice %s of concern %s: it came due more than %g h "
+                    "ago (was the bot down?)", key, concern_id,
+                    rules.grace.total_seconds() / 3600)
     sent = messages = cancelled = 0
     while True:
         async with unit_of_work(sf) as uow:

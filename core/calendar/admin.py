@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from core.calendar.days import (
     MAX_LABEL,
+    MAX_RANGE_DAYS,
     SOURCE_COMMAND,
     OverrideRange,
     day_range,
@@ -95,9 +96,12 @@ async def calendar_command(store: CalendarAdminStore, *, person_id: int | None, 
     request = parse_request(arg)
     if request.action == "show":
         today = now.astimezone(ZoneInfo(timezone_name)).date()
-        rows = await store.calendar_overrides(today, today + timedelta(days=UPCOMING_DAYS - 1))
-        return CalendarResult("show", tuple(group_ranges(
-            [(r.day, r.working, r.label, r.source) for r in rows])))
+        # Ranges that start in the window are shown whole (a vacation running past it is
+        # not cut at day 60); a range is at most MAX_RANGE_DAYS long.
+        horizon = today + timedelta(days=UPCOMING_DAYS - 1)
+        rows = await store.calendar_overrides(today, horizon + timedelta(days=MAX_RANGE_DAYS))
+        return CalendarResult("show", tuple(r for r in group_ranges(
+            [(r.day, r.working, r.label, r.source) for r in rows]) if r.first <= horizon))
     assert request.first is not None and request.last is not None
     days = days_of(request.first, request.last)
     if request.action == "clear":

@@ -41,6 +41,9 @@ class ClockView:
     plan: str
     start: datetime
     due_reply_at: datetime | None
+    #: ``deadline_from`` as read (None on rows from before the ladder): planning is saved
+    #: only if it has not changed since, so a clock restarted meanwhile is planned again
+    started: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -140,30 +143,35 @@ async def send_due_notices(store: LadderStore, *, now: datetime, rules: LadderRu
     committees = await store.role_holders(Role.COLLEGE_COMMITTEE.value, sorted(
         {c.college_code for c in concerns if c.college_code}))
     admins = await store.people_with_role(Role.ADMIN.value)
-    sends: list[tuple[list[int], Reply]] = []
     events: list[tuple[int, str, JSONObject]] = []
     levels: dict[int, int] = {}
     cancelled: list[int] = []
+    # Limits of one concern due at the same moment (accept and first contact are both
+    # 24 h by default) make one message per step, naming both; each keeps its own event.
+    groups: dict[tuple[int, int, datetime], tuple[list[int], list[DueNotice]]] = {}
     for d in due:
         c = d.concern
-        if c is None or c.crisis or d.subject not in open_subjects(c.status):
-            cancelled.append(d.id)
+        if c is None or c.crisis or d.subject not in open_subjects(c.status) or (
+                d.step == 0 and now >= d.limit_due):  # a reminder held past its limit:
+            cancelled.append(d.id)                     # the 督办 at the limit says it
             continue
         handler = c.assigned_member_id
         ladder: list[list[int]] = [[handler] if handler is not None and _handled(c) else [],
-                  secretaries.get(c.branch_code or "", []),
-                  committees.get(c.college_code or "", []), admins]
+                                   secretaries.get(c.branch_code or "", []),
+                                   committees.get(c.college_code or "", []), admins]
         if c.status == ConcernStatus.RECEIVED.value:  # in the admin queue: admins handle it
             ladder[0] = admins
         step = d.step
         recipients = next((p for p in ladder[step:] if p), [])
-        sends.append((recipients, _notice(d, c, now, rules)))
+        groups.setdefault((c.id, step, d.limit_due), (recipients, []))[1].append(d)
         late = max(0, int((now - d.limit_due).total_seconds() // 60))
         events.append((c.id, STEP_EVENTS[step], {
             "subject": d.subject, "step": step, "late_minutes": late if step else 0,
             "due": d.limit_due.isoformat(), "recipients": len(recipients)}))
         if step:
             levels[c.id] = max(levels.get(c.id, 0), step)
+    sends = [(recipients, _notice(notices, now, rules))
+             for recipients, notices in groups.values()]
     messages = await _deliver(store, sends, now=now, default_locale=rules.default_locale)
     await store.record_ladder(events, levels, cancelled, now)
     return LadderRun(len(events), messages, len(cancelled), len(due))
@@ -173,11 +181,16 @@ def _handled(c: LadderConcern) -> bool:
     return c.status != ConcernStatus.RETURNED.value
 
 
-def _notice(d: DueNotice, c: LadderConcern, now: datetime, rules: LadderRules) -> Reply:
+def _notice(notices: Sequence[DueNotice], now: datetime, rules: LadderRules) -> Reply:
+    d = notices[0]
+    c = d.concern
+    assert c is not None
     local = d.limit_due.astimezone(ZoneInfo(rules.timezone)).strftime("%m-%d %H:%M")
+    named = {n.subject for n in notices}
+    subjects = "_".join(s.value for s in Subject if s.value in named)  # e.g. accept_contact
     params: dict[str, JSON] = {
         "number": c.number, "category": t(f"category.{c.category}"),
-        "subject": t(f"ladder.subject.{d.subject}"), "due": local}
+        "subject": t(f"ladder.subject.{subjects}"), "due": local}
     if d.step == 0:
         return Reply("ladder.remind", {**params, "left": duration(d.limit_due - now)})
     return Reply("ladder.supervise", {**params, "level": t(f"ladder.level.{d.step}"),

@@ -19,9 +19,10 @@ def due_line(number: str, due: datetime | None, level: int, *, now: datetime,
 
 
 def requester_state(due: datetime | None, level: int, *, now: datetime) -> JSON:
-    """For the requester's /my, in plain words: late, and how far it was escalated."""
+    """For the requester's /my, in plain words: late now, and how far it was escalated
+    (a limit met late leaves the level: "was escalated", not "is late")."""
+    late = due is not None and due < now
     if level:
-        return t("my.escalated", level=t(f"ladder.level.{level}"))
-    if due is not None and due < now:
-        return t("my.late")
-    return ""
+        key = "my.escalated" if late else "my.was_escalated"
+        return t(key, level=t(f"ladder.level.{level}"))
+    return t("my.late") if late else ""

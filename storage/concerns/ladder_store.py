@@ -61,7 +61,7 @@ class LadderStoreMixin:
         if self._postgres:
             q = q.with_for_update(skip_locked=True)
         return [ClockView(id=i, urgency=u, category=cat, status=st, crisis=bool(cr), plan=p,
-                          start=start or created, due_reply_at=reply)
+                          start=start or created, due_reply_at=reply, started=start)
                 for i, u, cat, st, cr, p, start, created, reply in (await self.s.execute(q))]
 
     async def save_plan(self, view: ClockView, dues: Mapping[Subject, datetime | None],
@@ -69,8 +69,10 @@ class LadderStoreMixin:
         values: dict[str, Any] = {_DUE_COLUMN[s]: at for s, at in dues.items()}
         if view.plan in ("all", "extend"):
             values["escalation_level"] = 0  # a fresh or moved reply limit: nothing late yet
+        same_start = (T.Concern.deadline_from.is_(None) if view.started is None
+                      else T.Concern.deadline_from == view.started)
         claimed = await self.s.execute(update(T.Concern).where(
-            T.Concern.id == view.id, T.Concern.ladder_plan == view.plan).values(
+            T.Concern.id == view.id, T.Concern.ladder_plan == view.plan, same_start).values(
             ladder_plan=None, **values))
         if claimed.rowcount != 1:
             return False  # planned by another sweep, or changed again meanwhile
@@ -104,15 +106,17 @@ class LadderStoreMixin:
                .order_by(_R.due_at, _R.id).limit(limit))
         if urgent_only:
             ids = ids.where(_R.urgent.is_(True))
-        claim = update(_R).where(_R.id.in_(ids.scalar_subquery()))
         if self._postgres:
-            ids = ids.with_for_update(skip_locked=True)
-            claim = update(_R).where(_R.id.in_(ids.scalar_subquery()), _R.status == "pending")
-        # On SQLite the outer "status = 'pending'" is left out: the statement runs under the
-        # single writer, so every row the subquery picks is pending, and with it SQLite's
-        # planner walked the whole (status, due_at) index (every pending row of every
-        # concern) testing each id against the list instead of looking the ids up:
-        # 0.25 s per 1,000 rows claimed out of 1.2 million (bench/scheduler.py).
+            claim = update(_R).where(
+                _R.id.in_(ids.with_for_update(skip_locked=True).scalar_subquery()),
+                _R.status == "pending")
+        else:
+            # No outer "status = 'pending'" here: the statement runs under SQLite's single
+            # writer, so every row the subquery picks is pending. With it, SQLite's planner
+            # walked the (status, due_at) index over every pending row, testing each id
+            # against the list, instead of looking the ids up: 0.25 s per 1,000 rows claimed
+            # among 1.2 million pending ones (bench/scheduler.py, docs/performance.md).
+            claim = update(_R).where(_R.id.in_(ids.scalar_subquery()))
         claimed = (await self.s.execute(
             claim.values(status="sent", done_at=now)
             .returning(_R.id, _R.subject, _R.step, _R.due_at, _R.detail, _R.concern_id))).all()

@@ -93,15 +93,16 @@ async def test_a_concern_left_alone_climbs_the_ladder_once_per_step(sf) -> None:
     held = await _sweep(sf, datetime(2026, 11, 4, 21, 30, tzinfo=timezone.utc))
     assert held.sent == 0
     assert await _sent(sf) == []
-    # 07:31 Shanghai: both reminders (accept, contact) go to the handler, once.
+    # 07:31 Shanghai: both reminders (accept, contact; due together) go to the handler
+    # as one message, once.
     morning = datetime(2026, 11, 4, 23, 31, tzinfo=timezone.utc)
     assert (await _sweep(sf, morning)).sent == 2
     assert (await _sweep(sf, morning)).sent == 0
     sent = await _sent(sf)
-    assert [(p, k) for p, k, _ in sent] == [(ids[HANDLER], "ladder.remind")] * 2
-    assert {params["subject"]["t"] for _, _, params in sent} == {
-        "ladder.subject.accept", "ladder.subject.contact"}
-    assert all(params["due"] == "11-05 10:00" for _, _, params in sent)
+    assert [(p, k) for p, k, _ in sent] == [(ids[HANDLER], "ladder.remind")]
+    assert sent[0][2]["subject"] == {"t": "ladder.subject.accept_contact"}
+    assert sent[0][2]["due"] == "11-05 10:00"
+    assert sent[0][2]["left"] == {"t": "ladder.hours", "p": {"count": 2}}
 
     # At the limit: 督办 to the branch secretary; the concern shows level 1.
     mark = await _last_outbox(sf)
@@ -110,6 +111,7 @@ async def test_a_concern_left_alone_climbs_the_ladder_once_per_step(sf) -> None:
     secretaries = await _holders(sf, Role.BRANCH_SECRETARY.value)
     got = await _sent(sf, mark)
     assert got and {p for p, _, _ in got} <= secretaries
+    assert len(got) == len({p for p, _, _ in got})  # one message per secretary
     assert {k for _, k, _ in got} == {"ladder.supervise"}
     assert got[0][2]["late"] == {"t": "ladder.minutes", "p": {"count": 30}}
     async with sf() as s:
@@ -166,7 +168,7 @@ async def test_two_sweeps_at_once_send_every_notice_exactly_once(db_url: str) ->
     try:
         sfs = [session_factory(e) for e in engines]
         ids = await _seed(sfs[0])
-        for n in range(20):  # twenty concerns, two notices each at 07:31
+        for n in range(20):  # twenty concerns, two notices (one message) each at 07:31
             async with sfs[0]() as s, s.begin():
                 await submit_concern(SqlStore(s), now=NOW, rules=RULES,
                                      requester_id=ids[STUDENT],
@@ -179,8 +181,13 @@ async def test_two_sweeps_at_once_send_every_notice_exactly_once(db_url: str) ->
         a, b = await asyncio.gather(*(ladder_sweep(sf, FixedClock(morning), rules=small,
                                                    send_batch=3) for sf in sfs))
         assert a.sent + b.sent == 40
-        sent = await _sent(sfs[0])
-        assert len(sent) == 40
+        # Each limit of each concern is named by exactly one message: accept and contact
+        # share one when they are claimed together (a batch may split them).
+        named = []
+        for _, _, params in await _sent(sfs[0]):
+            named += [(params["number"], part) for part in
+                      params["subject"]["t"].removeprefix("ladder.subject.").split("_")]
+        assert len(named) == len(set(named)) == 40
         async with sfs[0]() as s:
             events = (await s.execute(select(ConcernEvent.concern_id, ConcernEvent.detail)
                                       .where(ConcernEvent.kind == "ladder_remind"))).all()
@@ -204,3 +211,14 @@ async def test_p1_ignores_the_quiet_hours_and_a_crisis_case_has_no_ladder(sf) ->
     run = await _sweep(sf, night)
     assert run.sent > 0
     assert LADDER.quiet(night)
+
+
+async def test_a_reminder_held_past_its_limit_gives_way_to_the_supervision(sf) -> None:  # noqa: ANN001
+    ids = await _seed(sf)
+    await _submit(sf, ids[STUDENT])
+    await _sweep(sf, NOW)
+    # The bot was down from 05:00 until 10:30 Thursday: the 80% reminder (05:12) and the
+    # limit (10:00) both came due. Only the 督办 goes; "0 minutes left" would be false.
+    run = await _sweep(sf, datetime(2026, 11, 5, 2, 30, tzinfo=timezone.utc))
+    assert (run.sent, run.cancelled) == (2, 2)
+    assert {k for _, k, _ in await _sent(sf)} == {"ladder.supervise"}

@@ -3,7 +3,8 @@
 Nothing here downloads a browser: Playwright only drives the Chromium it is pointed at
 (``XQ_CHROMIUM`` or /usr/bin/chromium); ``playwright install`` is never run. When that
 Chromium or the playwright package is missing, the test skips and says why; under
-``CI=true`` it fails instead (``.ci/run`` installs ``chromium`` and ``fonts-noto-cjk``).
+``CI=true`` it fails instead (``.ci/run`` installs ``chromium``, ``fonts-noto-cjk`` and
+``fonts-noto-color-emoji``).
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-INSTALL_HINT = "apt-get install chromium fonts-noto-cjk; pip install -e '.[test]'"
+INSTALL_HINT = ("apt-get install chromium fonts-noto-cjk fonts-noto-color-emoji; "
+                "pip install -e '.[test]'")
 
 
 def unavailable(reason: str) -> None:

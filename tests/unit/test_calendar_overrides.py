@@ -212,13 +212,16 @@ async def test_admin_changes_are_stored_audited_and_applied_to_the_process_calen
     assert (await _run(store, ADMIN, "open 2027-01-09", FixedCalendar())).days == 1
 
 
-async def test_show_lists_only_the_coming_sixty_days() -> None:
+async def test_show_lists_the_ranges_starting_in_the_coming_sixty_days_whole() -> None:
     store = CalendarFake({ADMIN: [("admin", "ORG")]})
-    for d in (date(2026, 11, 30), date(2026, 12, 1), date(2027, 1, 29), date(2027, 1, 30)):
+    for d in (date(2026, 11, 30), date(2026, 12, 1), date(2027, 1, 29), date(2027, 1, 30),
+              date(2027, 1, 31), date(2027, 2, 10)):
         store.rows[d] = CalendarOverrideView(d, False, "", "sheet", None)
     shown = await _run(store, ADMIN, "")
+    # Day 60 is 2027-01-29: the range starting then is shown to its end, not cut there;
+    # one starting after the window is not shown.
     assert [(r.first, r.last) for r in shown.ranges] == [
-        (date(2026, 12, 1), date(2026, 12, 1)), (date(2027, 1, 29), date(2027, 1, 29))]
+        (date(2026, 12, 1), date(2026, 12, 1)), (date(2027, 1, 29), date(2027, 1, 31))]
 
 
 # --- the process calendar ---------------------------------------------------------------

@@ -166,6 +166,9 @@ def test_the_requester_reads_lateness_in_plain_words() -> None:
         "已督办至组织部）")
     assert said(requester_state(now - timedelta(days=3), 1, now=now), "en").endswith(
         "escalated to the branch secretary)")
+    # the late limit was met; the reply is not due yet: it was late, it is not now
+    assert said(requester_state(now + timedelta(days=3), 2, now=now)).endswith(
+        "（曾超过办理时限，已督办至学院党委）")
 
 
 def test_ladder_settings_are_checked_and_reach_the_rules() -> None:
