@@ -13,14 +13,12 @@ from core.concerns.deadlines import LadderRules
 from core.concerns.intake import IntakeRules, submit_concern
 from core.concerns.tasks import accept_task
 from core.model import Draft, Role
-from core.people.roster_validation import validate_roster
 from core.workdays import FixedCalendar
 from scheduler.ladder_sweep import ladder_sweep
 from storage.db import make_engine, session_factory
-from storage.people.roster import apply_roster, read_roster
 from storage.store import SqlStore
-from storage.tables import Concern, ConcernEvent, OrgUnit, OutboxRow, Person, Reminder, RoleAssignment
-from tests.support.harness import ROSTER
+from storage.tables import Concern, ConcernEvent, OutboxRow, Reminder, RoleAssignment
+from tests.support.harness import seed_with_chats
 
 # Wednesday 2026-11-04 10:00 in Shanghai.
 NOW = datetime(2026, 11, 4, 2, 0, tzinfo=timezone.utc)
@@ -30,15 +28,7 @@ STUDENT, HANDLER = "2023010103", "2022010202"  # a student of 3号楼 and its lo
 
 
 async def _seed(sf) -> dict[str, int]:  # noqa: ANN001
-    await apply_roster(sf, validate_roster(read_roster(ROSTER)), now=NOW - timedelta(days=1))
-    async with sf() as s, s.begin():
-        store = SqlStore(s)
-        ids = {n: i for n, i in (await s.execute(select(Person.number, Person.id))).all()}
-        for number, pid in ids.items():  # everyone has a reachable chat
-            ident = await store.upsert_identity("telegram", number, number, username=None,
-                                                display_name=None, now=NOW)
-            await store.link_identity(ident.id, pid)
-    return ids
+    return await seed_with_chats(sf, NOW)
 
 
 async def _submit(sf, requester: int) -> int:  # noqa: ANN001

@@ -16,7 +16,7 @@ from core.concerns.supervision import merge_concern, reject_concern, set_away, s
 from storage.people.roster import apply_roster, read_roster
 from storage.store import SqlStore
 from storage.tables import Concern, ConcernEvent, OutboxRow, Person, ResponsibilityZone
-from tests.support.harness import ROSTER
+from tests.support.harness import ROSTER, seed_with_chats
 
 NOW = datetime(2026, 11, 4, 2, 0, tzinfo=timezone.utc)
 RULES = IntakeRules(university_code="DEMO", timezone="Asia/Shanghai", default_locale="zh_CN")
@@ -26,15 +26,7 @@ OTHER_COLLEGE = "9002000001"  # ECO committee
 
 
 async def _seed(sf) -> dict[str, int]:  # noqa: ANN001
-    await apply_roster(sf, validate_roster(read_roster(ROSTER)), now=NOW - timedelta(days=1))
-    async with sf() as s, s.begin():
-        store = SqlStore(s)
-        ids = {n: i for n, i in (await s.execute(select(Person.number, Person.id))).all()}
-        for number, pid in ids.items():  # everyone has a reachable chat
-            ident = await store.upsert_identity("telegram", number, number, username=None,
-                                                display_name=None, now=NOW)
-            await store.link_identity(ident.id, pid)
-    return ids
+    return await seed_with_chats(sf, NOW)
 
 
 async def _submit(sf, requester: int, key: str, **draft) -> int:  # noqa: ANN001, ANN003

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,26 @@ async def seed_roster(db_url: str) -> None:
                            now=SystemClock().now())
     finally:
         await engine.dispose()
+
+
+async def seed_with_chats(sf: Any, now: datetime) -> dict[str, int]:
+    """The example roster (as of a day before ``now``) with a reachable Telegram chat for
+    everyone (chat id = roster number), so a message to the wrong person would show;
+    returns person id by roster number."""
+    from sqlalchemy import select
+
+    from storage.store import SqlStore
+    from storage.tables import Person
+
+    await apply_roster(sf, validate_roster(read_roster(ROSTER)), now=now - timedelta(days=1))
+    async with sf() as s, s.begin():
+        store = SqlStore(s)
+        ids = {n: i for n, i in (await s.execute(select(Person.number, Person.id))).all()}
+        for number, pid in ids.items():
+            ident = await store.upsert_identity("telegram", number, number, username=None,
+                                                display_name=None, now=now)
+            await store.link_identity(ident.id, pid)
+    return ids
 
 
 async def binding_code(db_url: str, number: str) -> str:
