@@ -24,11 +24,12 @@ from core.ports import IdentityView
 from core.types import JSONObject
 from storage import tables as T
 from storage.people.people_store import _identity
+from storage.tables.schedule import PENDING
 
 _R = T.Reminder
 _DUE_COLUMN = {Subject.ACCEPT: "due_accept_at", Subject.CONTACT: "due_contact_at",
                Subject.REPLY: "due_reply_at"}
-_CHUNK = 500
+_CHUNK = 1000
 
 
 def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
@@ -96,13 +97,13 @@ class LadderStoreMixin:
     async def drop_stale_reminders(self, kind: str, *, before: datetime,
                                    now: datetime) -> list[tuple[int | None, str]]:
         rows = await self.s.execute(update(_R).where(
-            _R.kind == kind, _R.status == "pending", _R.due_at < before).values(
+            PENDING, _R.kind == kind, _R.due_at < before).values(
             status="dropped", done_at=now).returning(_R.concern_id, _R.key))
         return [(cid, key) for cid, key in rows]
 
     async def claim_due_reminders(self, kind: str, *, now: datetime, urgent_only: bool,
                                   limit: int) -> list[DueNotice]:
-        ids = (select(_R.id).where(_R.kind == kind, _R.status == "pending", _R.due_at <= now)
+        ids = (select(_R.id).where(PENDING, _R.kind == kind, _R.due_at <= now)
                .order_by(_R.due_at, _R.id).limit(limit))
         if urgent_only:
             ids = ids.where(_R.urgent.is_(True))
@@ -113,12 +114,14 @@ class LadderStoreMixin:
         else:
             # No outer "status = 'pending'" here: the statement runs under SQLite's single
             # writer, so every row the subquery picks is pending. With it, SQLite's planner
-            # walked the (status, due_at) index over every pending row, testing each id
-            # against the list, instead of looking the ids up: 0.25 s per 1,000 rows claimed
-            # among 1.2 million pending ones (bench/scheduler.py, docs/performance.md).
+            # walked the due index over every pending row, testing each id against the
+            # list, instead of looking the ids up: 0.25 s per 1,000 rows claimed among 1.2
+            # million pending ones (bench/scheduler.py, docs/performance.md).
             claim = update(_R).where(_R.id.in_(ids.scalar_subquery()))
+        # Only the status changes, and it shrinks: a row that grew (a done_at written here)
+        # would split its packed page (storage/tables/schedule.py).
         claimed = (await self.s.execute(
-            claim.values(status="sent", done_at=now)
+            claim.values(status="sent")
             .returning(_R.id, _R.subject, _R.step, _R.due_at, _R.detail, _R.concern_id))).all()
         concerns = await self._ladder_concerns(sorted({r[5] for r in claimed if r[5]}))
         out = [DueNotice(id=i, subject=subj or "", step=step, due_at=due,

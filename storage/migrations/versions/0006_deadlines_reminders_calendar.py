@@ -23,8 +23,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('escalation_level', sa.Integer(), server_default='0',
                                       nullable=False))
         batch_op.add_column(sa.Column('ladder_plan', sa.String(length=8), nullable=True))
-        batch_op.create_index(batch_op.f('ix_concerns_ladder_plan'), ['ladder_plan'],
-                              unique=False)
+        batch_op.create_index('ix_concerns_ladder_plan', ['id'], unique=False,
+                              sqlite_where=sa.text("ladder_plan IS NOT NULL"),
+                              postgresql_where=sa.text("ladder_plan IS NOT NULL"))
     # Open ordinary concerns that existed before the ladder get their clocks planned by
     # the next sweep, from when they were created.
     op.execute("UPDATE concerns SET ladder_plan = 'all', deadline_from = created_at "
@@ -51,8 +52,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_reminders')),
         sa.UniqueConstraint('key', name=op.f('uq_reminders_key')),
     )
-    op.create_index('ix_reminders_due', 'reminders', ['status', 'due_at'], unique=False)
-    op.create_index('ix_reminders_concern', 'reminders', ['concern_id', 'status'], unique=False)
+    op.create_index('ix_reminders_pending_due', 'reminders', ['due_at'], unique=False,
+                    sqlite_where=sa.text("status = 'pending'"),
+                    postgresql_where=sa.text("status = 'pending'"))
+    op.create_index('ix_reminders_concern', 'reminders', ['concern_id'], unique=False)
     op.create_table(
         'calendar_overrides',
         sa.Column('day', sa.Date(), nullable=False),
@@ -70,10 +73,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('calendar_overrides')
     op.drop_index('ix_reminders_concern', table_name='reminders')
-    op.drop_index('ix_reminders_due', table_name='reminders')
+    op.drop_index('ix_reminders_pending_due', table_name='reminders')
     op.drop_table('reminders')
     with op.batch_alter_table('concerns', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_concerns_ladder_plan'))
+        batch_op.drop_index('ix_concerns_ladder_plan')
         batch_op.drop_column('ladder_plan')
         batch_op.drop_column('escalation_level')
         batch_op.drop_column('due_contact_at')
