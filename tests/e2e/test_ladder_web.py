@@ -1,7 +1,9 @@
-"""The 催办 of the deadline ladder in the web chat (docs/decisions/0016): a concern
-submitted over the web chat API, its handler a web chat user; after `python -m bot sweep
---now T --only ladder` at 80% of the accept and first-contact limits, the handler's page
-shows each 催办 once, live on its event stream and in its history."""
+"""The deadline ladder in the web chat (docs/decisions/0016): a concern submitted over the
+web chat API, everyone on its ladder a web chat user. After `python -m bot sweep --now T
+--only ladder` at 80% of the accept and first-contact limits, the handler's page shows the
+催办 once, live on its event stream and in its history; then the branch secretary, the
+college committee and (two sweep processes at once) the Organisation Department each see
+their 督办 once, and nobody else sees anything."""
 from __future__ import annotations
 
 import asyncio
@@ -26,11 +28,14 @@ from tests.support.ladder import (
     statuses,
     step_time,
     sweep,
+    sweeps_at_once,
 )
 from tests.support.web import WebBot, WebUser, _token
 
 STUDENT, HANDLER = "2023010103", "2022010202"  # a 3号楼 student; its logistics member
+SECRETARY, COMMITTEE, ADMIN = "9001000003", ("9001000001", "9001000002"), "9104000001"
 REMINDED = Counter({("催办", "签收"): 1, ("催办", "首次联系（响应）"): 1})
+LEVEL = ("催办", "党支部书记", "学院党委", "组织部")
 
 
 async def _submit(stu: WebUser, handler: WebUser, db_url: str) -> tuple[int, str]:
@@ -88,3 +93,21 @@ async def test_the_handler_sees_each_reminder_once_in_the_web_chat(
         assert notices(everything, number) == REMINDED
         # The requester is not reminded of the handler's limits.
         assert not notices([e["html"] for e in (await stu.history())["events"]], number)
+
+        # Up the ladder: each level's people see their 督办 once, in their own chat.
+        ladder = [[WebUser(web, await _token(db_url, SECRETARY))],
+                  [WebUser(web, await _token(db_url, n)) for n in COMMITTEE],
+                  [WebUser(web, await _token(db_url, ADMIN))]]
+        for step, people in enumerate(ladder, start=1):
+            at = step_time(rows, step)
+            runs = ([await sweep(db_url, at, "--only", "ladder")] if step < 3
+                    else await sweeps_at_once(db_url, at, "--only", "ladder"))
+            assert sum(r.sent for r in runs) == 2, [r.out for r in runs]
+            await outbox_drained(db_url)
+            for person in people:
+                seen = [e["html"] for e in (await person.history())["events"]]
+                assert notices(seen, number) == Counter(
+                    {(LEVEL[step], "签收"): 1, (LEVEL[step], "首次联系（响应）"): 1}), seen
+        for person in (handler, stu):  # the handler got only its 催办; the student nothing
+            seen = [e["html"] for e in (await person.history())["events"]]
+            assert notices(seen, number) == (REMINDED if person is handler else Counter())
