@@ -57,6 +57,9 @@ class LadderConcern:
     handler_name: str | None
     branch_code: str | None  # the handler's branch (the requester's before dispatch)
     college_code: str | None
+    #: a concern about a Party member: no branch secretary supervises it (as /branch never
+    #: lists it below the college), so its 督办 goes from the handler to the college
+    about_member: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,10 @@ async def send_due_notices(store: LadderStore, *, now: datetime, rules: LadderRu
             cancelled.append(d.id)                     # the 督办 at the limit says it
             continue
         handler = c.assigned_member_id
+        # Conflict of interest: a concern about a Party member skips the branch level (the
+        # college supervises it), as /branch lists it only at college level.
         ladder: list[list[int]] = [[handler] if handler is not None and _handled(c) else [],
+                                   [] if c.about_member else
                                    secretaries.get(c.branch_code or "", []),
                                    committees.get(c.college_code or "", []), admins]
         if c.status == ConcernStatus.RECEIVED.value:  # in the admin queue: admins handle it

@@ -136,20 +136,20 @@ class LadderStoreMixin:
         for part in _chunks(ids):
             rows += (await self.s.execute(
                 select(c.id, c.number, c.status, c.category, c.crisis, c.assigned_member_id,
-                       handler.name, handler.unit_id, requester.unit_id)
+                       handler.name, handler.unit_id, requester.unit_id, c.about_member)
                 .join(requester, requester.id == c.requester_id)
                 .join(handler, handler.id == c.assigned_member_id, isouter=True)
                 .where(c.id.in_(part)))).all()
         units = await self._unit_tree()
         out = {}
-        for cid, number, status, category, crisis, member, name, h_unit, r_unit in rows:
+        for cid, number, status, category, crisis, member, name, h_unit, r_unit, about in rows:
             branch, college = _branch_and_college(units, h_unit)
             if branch is None and college is None:
                 branch, college = _branch_and_college(units, r_unit)
             out[cid] = LadderConcern(id=cid, number=number, status=status, category=category,
                                      crisis=bool(crisis), assigned_member_id=member,
                                      handler_name=name, branch_code=branch,
-                                     college_code=college)
+                                     college_code=college, about_member=bool(about))
         return out
 
     async def _unit_tree(self) -> dict[int, tuple[str, str, int | None]]:

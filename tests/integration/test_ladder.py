@@ -212,3 +212,23 @@ async def test_a_reminder_held_past_its_limit_gives_way_to_the_supervision(sf) -
     run = await _sweep(sf, datetime(2026, 11, 5, 2, 30, tzinfo=timezone.utc))
     assert (run.sent, run.cancelled) == (2, 2)
     assert {k for _, k, _ in await _sent(sf)} == {"ladder.supervise"}
+
+
+async def test_a_concern_about_a_party_member_is_never_supervised_by_a_branch(sf) -> None:  # noqa: ANN001
+    ids = await _seed(sf)
+    async with sf() as s, s.begin():
+        new = await submit_concern(SqlStore(s), now=NOW, rules=RULES, requester_id=ids[STUDENT],
+                                   draft=Draft(category="logistics", type="complaint",
+                                               texts=["楼栋负责的党员态度很差"],
+                                               about_member=True, about_branch_code="ACC-S1"),
+                                   channel="telegram", source_key="about")
+    await _sweep(sf, NOW)
+    # At the accept limit the 督办 skips the branch level: the college committee gets it.
+    run = await _sweep(sf, NOW + timedelta(hours=24, minutes=1))
+    assert run.sent == 2  # accept and contact, at step 1
+    got = await _sent(sf)
+    supervised = [p for p, k, params in got if k == "ladder.supervise"]
+    assert supervised and set(supervised) <= await _holders(sf, Role.COLLEGE_COMMITTEE.value)
+    assert not set(supervised) & await _holders(sf, Role.BRANCH_SECRETARY.value)
+    async with sf() as s:
+        assert (await s.get(Concern, new.id)).escalation_level == 1
