@@ -146,9 +146,30 @@ def plan_notices(rules: LadderRules, *, concern_id: int, urgency: Urgency, statu
 class Plan(StrEnum):
     """Which clocks a sweep must (re)plan (``concerns.ladder_plan``)."""
 
-    ALL = "all"          # a new concern, or reopened (退回重办): all three from now
+    ALL = "all"          # a new concern, or reopened (退回重办): all three from the start
     HANDLER = "handler"  # a new handler (dispatched from the queue, re-dispatched): accept, contact
     EXTEND = "extend"    # an approved extension: the reply limit moved to the granted date
+    #: accept and contact from the start, the reply at the stored due time (two changes
+    #: before one sweep; concerns from before the ladder, migration 0006)
+    BOTH = "both"
+
+
+def merge_plan(pending: str | None, new: Plan) -> tuple[Plan, bool]:
+    """The plan to store when ``new`` comes while ``pending`` waits for a sweep, and
+    whether the clock start moves to now (False: the pending plan's start stands).
+
+    Nothing is lost: a reopening restarts everything; otherwise the stored reply due time
+    (set by intake or by an approved extension) is kept, and accept and contact count
+    from the latest new handler, or from the pending start, at most one sweep earlier.
+    """
+    if pending is None or new is Plan.ALL:
+        return new, True
+    old = Plan(pending)
+    if old is new:
+        return new, True
+    if old is Plan.ALL and new is Plan.HANDLER:
+        return Plan.ALL, False
+    return Plan.BOTH, new is Plan.HANDLER
 
 
 @dataclass(frozen=True)
@@ -171,7 +192,8 @@ def clock_change(from_status: S, to_status: S, *, first_contact: bool,
         stopped = tuple(dict.fromkeys((*stopped, Subject.ACCEPT, Subject.CONTACT)))
     if to_status is S.REOPENED or (from_status is S.REOPENED and to_status is S.DISPATCHED):
         return ClockChange(stopped, Plan.ALL)
-    if to_status is S.DISPATCHED:
+    if to_status in (S.DISPATCHED, S.RECEIVED) and from_status is not to_status:
+        # a new handler, or back to the admin queue (the handler left the roster)
         return ClockChange(stopped, Plan.HANDLER)
     if extension_approved:
         return ClockChange(stopped, Plan.EXTEND)
@@ -185,6 +207,11 @@ def replan_subjects(plan: Plan) -> tuple[Subject, ...]:
     if plan is Plan.EXTEND:
         return (Subject.REPLY,)
     return tuple(Subject)
+
+
+def keeps_reply_due(plan: Plan) -> bool:
+    """Whether the plan takes the reply limit as stored instead of computing it."""
+    return plan in (Plan.EXTEND, Plan.BOTH)
 
 
 def next_due(status: S | str, dues: Mapping[Subject, datetime | None],

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.concerns.deadlines import clock_change
+from core.concerns.deadlines import ClockChange, clock_change, merge_plan
 from core.concerns.lifecycle import Action, Actor, Transition, TransitionRefused, allowed_actions, apply
 from core.errors import AccessDenied, DomainError
 from core.model import ConcernStatus, Lane, Role
@@ -65,16 +65,30 @@ async def act(store: HandlingStore, *, now: datetime, person_id: int | None, con
         fields["closed_at"] = now
     clocks = clock_change(c.status, tr.status, first_contact=tr.first_contact,
                           extension_approved=tr.moves_due_date)
-    if clocks.plan is not None:  # a sweep plans the new clocks from now (deadlines.py)
-        fields.update(ladder_plan=clocks.plan.value, deadline_from=now)
+    await restart_clocks(store, c.id, clocks, fields, now=now)
     await store.update_concern(c.id, **fields)
-    if clocks.cancel:
-        await store.cancel_reminders(c.id, [s.value for s in clocks.cancel], now)
     await store.add_event(c.id, tr.event, from_status=c.status.value, to_status=tr.status.value,
                           actor_id=person_id, detail={"actor": chosen.value,
                                                       "reason": tr.reason, **_plain(extra)},
                           now=now)
     return Acted(c, tr, chosen)
+
+
+async def restart_clocks(store: HandlingStore, concern_id: int, clocks: ClockChange,
+                         fields: dict[str, Scalar], *, now: datetime) -> None:
+    """Stop the notices of the limits a step met, and mark (in ``fields``, written by the
+    caller) the clocks a sweep must plan, merged with a plan still waiting for one
+    (core.concerns.deadlines.merge_plan). Reminder rows are touched before the concern
+    row, the order the sending sweep takes them in (docs/decisions/0016)."""
+    if clocks.cancel:
+        await store.cancel_reminders(concern_id, [s.value for s in clocks.cancel], now)
+    if clocks.plan is None:
+        return
+    pending = (await store.concern_fields(concern_id, "ladder_plan")).get("ladder_plan")
+    plan, restart = merge_plan(pending if isinstance(pending, str) else None, clocks.plan)
+    fields["ladder_plan"] = plan.value
+    if restart:
+        fields["deadline_from"] = now
 
 
 async def may_act(store: HandlingStore, *, now: datetime, person_id: int | None, concern_id: int,

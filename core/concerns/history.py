@@ -80,7 +80,6 @@ LABELS: Mapping[str, str] = {
     "ladder_supervise": "event.ladder_supervise",
     "ladder_college": "event.ladder_college",
     "ladder_orgdept": "event.ladder_orgdept",
-    "deadlines_reset": "event.deadlines_reset",
 }
 #: Ladder events: their detail may say which time limit (``subject``) and how late.
 LADDER = frozenset({"ladder_remind", "ladder_supervise", "ladder_college", "ladder_orgdept"})
@@ -138,8 +137,10 @@ def event_label(kind: str, detail: JSONObject) -> JSON:
     late = detail.get("late_minutes")
     if not isinstance(late, int) or isinstance(late, bool) or late < 0:
         return t("history.ladder_subject", level=t(key), subject=t(subject))
-    if late == 0:  # the reminder at 80% of the limit
+    if kind == "ladder_remind":  # the reminder at 80% of the limit
         return t("history.ladder_due", level=t(key), subject=t(subject))
+    if late == 0:  # a 督办 swept at the limit itself
+        return t("history.ladder_reached", level=t(key), subject=t(subject))
     return t("history.ladder_late", level=t(key), subject=t(subject), late=duration(late))
 
 

@@ -19,6 +19,7 @@ from core.concerns.deadlines import (
     Plan,
     PlannedNotice,
     Subject,
+    keeps_reply_due,
     open_subjects,
     plan_notices,
     replan_subjects,
@@ -60,6 +61,8 @@ class LadderConcern:
     #: a concern about a Party member: no branch secretary supervises it (as /branch never
     #: lists it below the college), so its 督办 goes from the handler to the college
     about_member: bool = False
+    #: a 举报, routed out to the discipline office: supervised there, then by the admins
+    report: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def _plan(view: ClockView, rules: LadderRules,
     subjects = replan_subjects(plan)
     dues: dict[Subject, datetime | None] = {
         s: rules.due(s, urgency, view.category, view.start) for s in subjects}
-    if plan is Plan.EXTEND:
+    if keeps_reply_due(plan):
         dues[Subject.REPLY] = view.due_reply_at
     notices = plan_notices(rules, concern_id=view.id, urgency=urgency, status=view.status,
                            dues={s: dues[s] for s in subjects},
@@ -146,12 +149,15 @@ async def send_due_notices(store: LadderStore, *, now: datetime, rules: LadderRu
     committees = await store.role_holders(Role.COLLEGE_COMMITTEE.value, sorted(
         {c.college_code for c in concerns if c.college_code}))
     admins = await store.people_with_role(Role.ADMIN.value)
+    discipline = (await store.people_with_role(Role.DISCIPLINE_CONTACT.value)
+                  if any(c.report for c in concerns) else [])
     events: list[tuple[int, str, JSONObject]] = []
     levels: dict[int, int] = {}
     cancelled: list[int] = []
     # Limits of one concern due at the same moment (accept and first contact are both
     # 24 h by default) make one message per step, naming both; each keeps its own event.
     groups: dict[tuple[int, int, datetime], tuple[list[int], list[DueNotice]]] = {}
+    level_of: dict[tuple[int, int, datetime], int] = {}
     for d in due:
         c = d.concern
         if c is None or c.crisis or d.subject not in open_subjects(c.status) or (
@@ -165,19 +171,28 @@ async def send_due_notices(store: LadderStore, *, now: datetime, rules: LadderRu
                                    [] if c.about_member else
                                    secretaries.get(c.branch_code or "", []),
                                    committees.get(c.college_code or "", []), admins]
+        if c.report:  # the discipline office supervises its own, then the admins
+            ladder[1:3] = [[p for p in discipline if p != handler], []]
         if c.status == ConcernStatus.RECEIVED.value:  # in the admin queue: admins handle it
             ladder[0] = admins
+        elif c.status == ConcernStatus.REOPENED.value:  # waits for the college (3rd reopen)
+            ladder[0] = ladder[2]
         step = d.step
-        recipients = next((p for p in ladder[step:] if p), [])
+        # An empty level passes the notice up: it is named, recorded and counted as the
+        # level that got it (a college committee never reads "督办（党支部书记）").
+        level = next((i for i in range(step, len(ladder)) if ladder[i]), step)
+        recipients = ladder[level]
         groups.setdefault((c.id, step, d.limit_due), (recipients, []))[1].append(d)
+        level_of[(c.id, step, d.limit_due)] = level
         late = max(0, int((now - d.limit_due).total_seconds() // 60))
-        events.append((c.id, STEP_EVENTS[step], {
-            "subject": d.subject, "step": step, "late_minutes": late if step else 0,
-            "due": d.limit_due.isoformat(), "recipients": len(recipients)}))
+        events.append((c.id, STEP_EVENTS[level if step else 0], {
+            "subject": d.subject, "step": step, "level": level if step else 0,
+            "late_minutes": late if step else 0, "due": d.limit_due.isoformat(),
+            "recipients": len(recipients)}))
         if step:
-            levels[c.id] = max(levels.get(c.id, 0), step)
-    sends = [(recipients, _notice(notices, now, rules))
-             for recipients, notices in groups.values()]
+            levels[c.id] = max(levels.get(c.id, 0), level)
+    sends = [(recipients, _notice(notices, level_of[key], now, rules))
+             for key, (recipients, notices) in groups.items()]
     messages = await _deliver(store, sends, now=now, default_locale=rules.default_locale)
     await store.record_ladder(events, levels, cancelled, now)
     return LadderRun(len(events), messages, len(cancelled), len(due))
@@ -187,7 +202,8 @@ def _handled(c: LadderConcern) -> bool:
     return c.status != ConcernStatus.RETURNED.value
 
 
-def _notice(notices: Sequence[DueNotice], now: datetime, rules: LadderRules) -> Reply:
+def _notice(notices: Sequence[DueNotice], level: int, now: datetime,
+            rules: LadderRules) -> Reply:
     d = notices[0]
     c = d.concern
     assert c is not None
@@ -199,9 +215,10 @@ def _notice(notices: Sequence[DueNotice], now: datetime, rules: LadderRules) -> 
         "subject": t(f"ladder.subject.{subjects}"), "due": local}
     if d.step == 0:
         return Reply("ladder.remind", {**params, "left": duration(d.limit_due - now)})
-    return Reply("ladder.supervise", {**params, "level": t(f"ladder.level.{d.step}"),
-                                      "late": duration(now - d.limit_due),
-                                      "handler": c.handler_name or "—"})
+    params.update(level=t(f"ladder.level.{level}"), handler=c.handler_name or "—")
+    if now - d.limit_due < timedelta(minutes=1):  # swept at the limit: not "0 minutes late"
+        return Reply("ladder.supervise_now", params)
+    return Reply("ladder.supervise", {**params, "late": duration(now - d.limit_due)})
 
 
 def duration(span: timedelta) -> JSON:

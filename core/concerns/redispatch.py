@@ -14,10 +14,11 @@ from datetime import datetime
 from core.concerns.admin_queue import send_to_admin_queue
 from core.concerns.anonymity import send_task_card
 from core.concerns.dispatching import decide_route
-from core.concerns.handling import tell_requester
+from core.concerns.deadlines import clock_change
+from core.concerns.handling import restart_clocks, tell_requester
 from core.model import ConcernStatus
 from core.ports import Store
-from core.types import opt_str
+from core.types import Scalar, opt_str
 
 S = ConcernStatus
 #: Statuses in which the assigned member still has to act. RETURNED waits on the
@@ -42,9 +43,14 @@ async def redispatch_from(store: Store, member_ids: Collection[int], *, now: dat
             about_member=bool(extra.get("about_member")),
             about_branch_code=opt_str(extra.get("about_branch_code")), exclude=gone)
         status = S.DISPATCHED if decision.member_id else S.RECEIVED
-        await store.update_concern(cid, assigned_member_id=decision.member_id,
-                                   zone_id=decision.zone_id, routing_reason=decision.reason,
-                                   status=status.value, updated_at=now)
+        fields: dict[str, Scalar] = {
+            "assigned_member_id": decision.member_id, "zone_id": decision.zone_id,
+            "routing_reason": decision.reason, "status": status.value, "updated_at": now}
+        # the new handler (or the admin queue) gets fresh accept and contact limits
+        await restart_clocks(store, cid, clock_change(c.status, status, first_contact=False,
+                                                      extension_approved=False),
+                             fields, now=now)
+        await store.update_concern(cid, **fields)
         await store.add_event(cid, "redispatched", from_status=c.status.value,
                               to_status=status.value, actor_id=None,
                               detail={"reason": reason, "routing_reason": decision.reason,

@@ -226,7 +226,8 @@ async def waiting_tasks(store: Store, person_id: int | None) -> list[Task]:
         raise InputError("task.none")
     tasks = [Task(r["id"], r["number"], ConcernStatus(r["status"]), r["category"],
                   r["due_reply_at"], r.get("next_due", r["due_reply_at"]), r.get("level", 0))
-             for r in await store.concern_rows(member_id=person_id)]
+             # all of them (up to 500), so sorting by due time brings every overdue one first
+             for r in await store.concern_rows(member_id=person_id, limit=500)]
     tasks = [x for x in tasks if handler_verbs(x.status)]
     far = datetime.max.replace(tzinfo=timezone.utc)
     tasks.sort(key=lambda x: (x.next_due is None, x.next_due or far, -x.level))

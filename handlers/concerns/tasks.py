@@ -146,6 +146,8 @@ async def extension_decision(ctx: FlowContext, arg: str, approve: bool) -> None:
 
 #: Entries of /tasks drawn with their buttons (one message each); the rest are counted.
 TASK_ENTRIES = 10
+#: /tasks lists this many lines (the count says how many there are in all)
+TASK_LINES = 30
 
 
 async def tasks_command(ctx: FlowContext) -> None:
@@ -158,7 +160,7 @@ async def tasks_command(ctx: FlowContext) -> None:
     tz = ZoneInfo(ctx.config.rules.timezone)
     lines: list[JSON] = []
     late = False
-    for r in rows:  # the earliest due first: the overdue ones lead
+    for r in rows[:TASK_LINES]:  # the earliest due first: the overdue ones lead
         line, overdue = due_line(r.number, r.next_due, r.level, now=ctx.now, tz=tz)
         lines.append(line)
         late |= overdue

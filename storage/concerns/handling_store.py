@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from core.concerns.deadlines import Subject, next_due
 from core.concerns.handling import ConcernRecord
 from core.concerns.lifecycle import OPEN_STATUSES
-from core.model import ConcernStatus
+from core.model import ConcernStatus, ConcernType
 from core.ports import ConcernRow
 from core.types import JSONObject, Scalar
 from storage import tables as T
@@ -35,7 +35,9 @@ class HandlingStoreMixin:
         if c is None:
             return None
         branch, college = await self._branch_and_college(c.assigned_member_id)
-        if branch is None and college is None:
+        # A 举报 is the discipline office's: the reporter's branch and college never get a
+        # relation to it (no /history, no 督办, no supervision of a report on their own).
+        if branch is None and college is None and c.type != ConcernType.REPORT.value:
             branch, college = await self._branch_and_college(c.requester_id)
         return self._record(c, branch, college)
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 
 from core.concerns.deadlines import PlannedNotice, Subject
 from core.concerns.ladder import ClockView, DueNotice, LadderConcern
-from core.model import UnitKind
+from core.model import ConcernType, UnitKind
 from core.ports import IdentityView
 from core.types import JSONObject
 from storage import tables as T
@@ -136,20 +136,24 @@ class LadderStoreMixin:
         for part in _chunks(ids):
             rows += (await self.s.execute(
                 select(c.id, c.number, c.status, c.category, c.crisis, c.assigned_member_id,
-                       handler.name, handler.unit_id, requester.unit_id, c.about_member)
+                       handler.name, handler.unit_id, requester.unit_id, c.about_member, c.type)
                 .join(requester, requester.id == c.requester_id)
                 .join(handler, handler.id == c.assigned_member_id, isouter=True)
                 .where(c.id.in_(part)))).all()
         units = await self._unit_tree()
         out = {}
-        for cid, number, status, category, crisis, member, name, h_unit, r_unit, about in rows:
+        for (cid, number, status, category, crisis, member, name, h_unit, r_unit, about,
+             kind) in rows:
             branch, college = _branch_and_college(units, h_unit)
-            if branch is None and college is None:
+            # A 举报 never falls back to the reporter's branch and college: they must not
+            # supervise (or learn of) a report from one of their own.
+            if branch is None and college is None and kind != ConcernType.REPORT.value:
                 branch, college = _branch_and_college(units, r_unit)
             out[cid] = LadderConcern(id=cid, number=number, status=status, category=category,
                                      crisis=bool(crisis), assigned_member_id=member,
                                      handler_name=name, branch_code=branch,
-                                     college_code=college, about_member=bool(about))
+                                     college_code=college, about_member=bool(about),
+                                     report=kind == ConcernType.REPORT.value)
         return out
 
     async def _unit_tree(self) -> dict[int, tuple[str, str, int | None]]:

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import aliased
 
 from core.concerns.lifecycle import OPEN_STATUSES
-from core.model import UnitKind
+from core.model import ConcernType, UnitKind
 from core.ports import ConcernRow
 from storage import tables as T
 from storage.concerns.handling_store import concern_row
@@ -117,7 +117,7 @@ class RoutingStoreMixin:
         return [i for (i,) in rows]
 
     async def subtree_concern_rows(self, branch_codes: list[str], *, college_level: bool,
-                                   limit: int = 50) -> list[ConcernRow]:
+                                   limit: int = 1000) -> list[ConcernRow]:
         """Open concerns whose handler or requester belongs to one of these branches.
 
         Below college level, concerns about a Party member are left out: the branch must
@@ -132,6 +132,7 @@ class RoutingStoreMixin:
              .join(handler, handler.id == T.Concern.assigned_member_id, isouter=True)
              .join(hu, hu.id == handler.unit_id, isouter=True)
              .where(T.Concern.status.in_(_OPEN), T.Concern.crisis.is_(False),
+                    T.Concern.type != ConcernType.REPORT.value,  # the discipline office's
                     or_(hu.code.in_(branch_codes), ru.code.in_(branch_codes)))
              .order_by(T.Concern.id).limit(limit))
         if not college_level:

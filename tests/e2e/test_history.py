@@ -78,7 +78,7 @@ async def test_history_in_chat_respects_access_and_anonymity(db_url: str) -> Non
             m.say(f"/history {NUMBER}")
             text = m.text_of(await m.expect("办理记录"))
             assert [line[12:] for line in text.split("\n")[1:]] == [
-                "匿名提问人：提交诉求", "系统：派单", "您：签收"]
+                "匿名诉求人：提交诉求", "系统：派单", "您：签收"]
             assert student_name not in text and "小陈的号" not in text
 
             # Someone unrelated: the same answer as for a number that does not exist.
@@ -150,7 +150,7 @@ async def test_history_cli_prints_every_event_and_keeps_anonymity(db_url: str) -
     out = _history(db_url, NUMBER.lower())
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
-        "2026-11-30 09:15  匿名提问人  提交诉求",
+        "2026-11-30 09:15  匿名诉求人  提交诉求",
         "2026-11-30 09:15  系统  派单",
         f"2026-11-30 09:45  {member_name}  签收",
         "2026-12-02 12:15  系统  督办（学院党委）：答复超时 2天3小时",

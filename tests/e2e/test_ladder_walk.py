@@ -167,7 +167,7 @@ async def test_a_concern_left_alone_climbs_the_ladder_through_the_running_bot(
             assert t2 == _utc(due_accept) + timedelta(minutes=1)
             assert await walk.sweep(t2) == {("accept", 1), ("contact", 1)}
             supervised = [t for t in api.texts(sec.user_id) if "督办" in t]
-            assert supervised and all("已超时 1分钟" in t and "承办人：徐子涵" in t
+            assert supervised and all("已超时 1分钟" in t and "处理人：徐子涵" in t
                                       for t in supervised)
             assert await walk.level() == 1
 

@@ -227,8 +227,37 @@ async def test_a_concern_about_a_party_member_is_never_supervised_by_a_branch(sf
     run = await _sweep(sf, NOW + timedelta(hours=24, minutes=1))
     assert run.sent == 2  # accept and contact, at step 1
     got = await _sent(sf)
-    supervised = [p for p, k, params in got if k == "ladder.supervise"]
-    assert supervised and set(supervised) <= await _holders(sf, Role.COLLEGE_COMMITTEE.value)
-    assert not set(supervised) & await _holders(sf, Role.BRANCH_SECRETARY.value)
+    supervised = [(p, params) for p, k, params in got if k == "ladder.supervise"]
+    people = {p for p, _ in supervised}
+    assert people and people <= await _holders(sf, Role.COLLEGE_COMMITTEE.value)
+    assert not people & await _holders(sf, Role.BRANCH_SECRETARY.value)
+    # ...and it is named, recorded and counted as the college's 督办, not the branch's
+    assert {params["level"]["t"] for _, params in supervised} == {"ladder.level.2"}
     async with sf() as s:
-        assert (await s.get(Concern, new.id)).escalation_level == 1
+        assert (await s.get(Concern, new.id)).escalation_level == 2
+        kinds = (await s.execute(select(ConcernEvent.kind).where(
+            ConcernEvent.concern_id == new.id, ConcernEvent.kind.like("ladder_%")))).scalars()
+        assert sorted(kinds) == ["ladder_college", "ladder_college"]
+
+
+async def test_a_report_is_supervised_by_the_discipline_office_never_the_reporters_branch(
+        sf) -> None:  # noqa: ANN001
+    ids = await _seed(sf)
+    async with sf() as s, s.begin():
+        new = await submit_concern(SqlStore(s), now=NOW, rules=RULES, requester_id=ids[STUDENT],
+                                   draft=Draft(category="report", type="report",
+                                               texts=["有人在评优中弄虚作假"], anonymous=True),
+                                   channel="telegram", source_key="report")
+    await _sweep(sf, NOW)
+    for hours in (25, 24 * 8):  # the limit, then long after (college and Org Dept steps)
+        await _sweep(sf, NOW + timedelta(hours=hours))
+    told = {p for p, k, _ in await _sent(sf) if k == "ladder.supervise"}
+    assert told
+    for role in (Role.BRANCH_SECRETARY, Role.COLLEGE_COMMITTEE):
+        assert not told & await _holders(sf, role.value), role
+    assert told <= (await _holders(sf, Role.DISCIPLINE_CONTACT.value)
+                    | await _holders(sf, Role.ADMIN.value))
+    # The reporter's branch secretary has no relation to it: no /history either.
+    async with sf() as s:
+        record = await SqlStore(s).get_concern(new.id)
+    assert record is not None and (record.branch_code, record.college_code) == (None, None)

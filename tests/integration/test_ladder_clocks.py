@@ -14,6 +14,7 @@ from core.concerns.deadlines import LadderRules
 from core.concerns.followup import answer_revisit, start_revisits
 from core.concerns.intake import IntakeRules, submit_concern
 from core.concerns.pickers import redispatch_allowed
+from core.concerns.redispatch import redispatch_from
 from core.concerns.tasks import (
     accept_task,
     contact_requester,
@@ -150,3 +151,45 @@ async def test_a_reopened_concern_starts_all_three_limits_again(sf) -> None:  # 
     assert c.due_reply_at == datetime(2026, 11, 12, 2, 0, tzinfo=timezone.utc)  # Thu + 5 wd
     assert _pending(rows) == {"accept", "contact", "reply"}
     assert c.escalation_level == 0
+
+
+async def test_a_return_and_redispatch_before_the_first_sweep_loses_no_limit(sf) -> None:  # noqa: ANN001
+    ids = await seed_with_chats(sf, NOW)
+    async with sf() as s, s.begin():
+        new = await submit_concern(SqlStore(s), now=NOW, rules=RULES, requester_id=ids[STUDENT],
+                                   draft=Draft(category="logistics", type="help",
+                                               texts=["水房没有热水"]),
+                                   channel="telegram", source_key="k1")
+    cid = new.id
+    # No sweep runs between these steps (the bot's scheduler is every 60 s, or down).
+    await _do(sf, return_task, now=NOW + timedelta(seconds=20), person_id=ids[HANDLER],
+              concern_id=cid, reason="不归我负责")
+    async with sf() as s:
+        other = next(p for p in await redispatch_allowed(
+            SqlStore(s), await SqlStore(s).get_concern(cid)) if p != ids[HANDLER])
+    await _do(sf, dispatch_to, now=NOW + timedelta(seconds=40), person_id=ids[SECRETARY],
+              concern_id=cid, member_id=other)
+    c, _ = await _state(sf, cid)
+    assert (c.ladder_plan, c.deadline_from) == ("all", NOW)
+    await ladder_sweep(sf, FixedClock(NOW + timedelta(minutes=1)), rules=LADDER)
+    c, rows = await _state(sf, cid)
+    assert _pending(rows) == {"accept", "contact", "reply"}
+    assert c.due_reply_at == datetime(2026, 11, 11, 2, 0, tzinfo=timezone.utc)
+
+
+async def test_a_handler_leaving_the_roster_gives_the_next_one_fresh_clocks(sf) -> None:  # noqa: ANN001
+    ids, cid = await _open(sf)
+    t1 = NOW + timedelta(hours=1)
+    await _do(sf, accept_task, now=t1, person_id=ids[HANDLER], concern_id=cid)
+    t2 = NOW + timedelta(days=2)
+    async with sf() as s, s.begin():
+        moved = await redispatch_from(SqlStore(s), [ids[HANDLER]], now=t2,
+                                      default_locale="zh_CN")
+    assert moved == 1
+    c, _ = await _state(sf, cid)
+    assert c.assigned_member_id != ids[HANDLER]
+    assert (c.ladder_plan, c.deadline_from) == ("handler", t2)
+    await ladder_sweep(sf, FixedClock(t2), rules=LADDER)
+    c, rows = await _state(sf, cid)
+    assert c.due_accept_at == c.due_contact_at == t2 + timedelta(hours=24)
+    assert "pending" in rows[("accept", 0)]

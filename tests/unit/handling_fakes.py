@@ -39,6 +39,7 @@ class Store:
         self.cards: dict[int, PersonCard] = {}
         self.files: dict[int, list[dict]] = {}
         self.cancelled: list[tuple[int, list[str] | None]] = []
+        self.fields: dict[str, object] = {}
 
     async def get_concern(self, concern_id: int) -> ConcernRecord | None:
         return self.concern if self.concern and self.concern.id == concern_id else None
@@ -53,6 +54,9 @@ class Store:
                         to_status: str | None, actor_id: int | None, detail: dict,
                         now: datetime) -> None:
         self.events.append((concern_id, kind, from_status, to_status, actor_id, detail, now))
+
+    async def concern_fields(self, concern_id: int, *names: str) -> dict:
+        return {n: self.fields.get(n) for n in names}
 
     async def cancel_reminders(self, concern_id: int, subjects: list[str] | None,
                                now: datetime) -> None:

@@ -15,10 +15,12 @@ from core.concerns.deadlines import (
     Plan,
     Subject,
     clock_change,
+    merge_plan,
     next_due,
     notice_times,
     open_subjects,
     plan_notices,
+    replan_subjects,
 )
 from core.model import ConcernStatus as S
 from core.model import Urgency
@@ -99,6 +101,7 @@ def test_reply_limits_count_working_days_and_a_category_may_set_its_own() -> Non
     (S.DISPATCHED, S.RETURNED, False, False, set(), None),
     (S.RETURNED, S.DISPATCHED, False, False, set(), Plan.HANDLER),
     (S.RECEIVED, S.DISPATCHED, False, False, set(), Plan.HANDLER),
+    (S.ACCEPTED, S.RECEIVED, False, False, set(), Plan.HANDLER),  # handler left: queue
     (S.EXTENSION_REQUESTED, S.IN_PROGRESS, False, True, set(), Plan.EXTEND),
     (S.EXTENSION_REQUESTED, S.IN_PROGRESS, False, False, set(), None),
     (S.REVISIT, S.REOPENED, False, False, set(), Plan.ALL),
@@ -189,3 +192,19 @@ def test_ladder_settings_are_checked_and_reach_the_rules() -> None:
         load_settings(ladder={"college_after_working_days": 5, "orgdept_after_working_days": 3})
     with pytest.raises(ConfigError, match="reply_hours or reply_working_days"):
         load_settings(categories={"academic": {"reply_hours": 4, "reply_working_days": 2}})
+
+
+@pytest.mark.parametrize(("pending", "new", "plan", "restart"), [
+    (None, Plan.HANDLER, Plan.HANDLER, True),
+    ("all", Plan.HANDLER, Plan.ALL, False),   # dispatched before the first sweep
+    ("all", Plan.EXTEND, Plan.BOTH, False),
+    ("handler", Plan.EXTEND, Plan.BOTH, False),
+    ("extend", Plan.HANDLER, Plan.BOTH, True),
+    ("both", Plan.HANDLER, Plan.BOTH, True),
+    ("handler", Plan.HANDLER, Plan.HANDLER, True),
+    ("extend", Plan.ALL, Plan.ALL, True),     # a reopening restarts everything
+])
+def test_a_second_change_before_the_sweep_loses_no_limit(pending: str | None, new: Plan,
+                                                         plan: Plan, restart: bool) -> None:
+    assert merge_plan(pending, new) == (plan, restart)
+    assert set(replan_subjects(plan)) >= set(replan_subjects(new))

@@ -104,7 +104,7 @@ async def test_the_handler_never_learns_an_anonymous_requesters_name() -> None:
     store = Store(anonymous=True)
     h = await concern_history(store, now=NOW, person_id=HANDLER, number="2026-0010")
     assert h.lines[0].actor == t("history.actor_anonymous")
-    assert _text(h.lines[0].actor) == "匿名提问人"
+    assert _text(h.lines[0].actor) == "匿名诉求人"
     assert h.lines[2].actor == t("history.actor_you")
     assert REQUESTER not in store.names_asked  # the name is not even read
     assert "陈梓轩" not in repr(h)
@@ -201,7 +201,9 @@ async def test_the_operator_sees_every_event_but_not_an_anonymous_requesters_nam
     ("ladder_college", {"subject": "nap", "late_minutes": 5}, "督办（学院党委）",
      "Supervision (college committee)"),
     ("ladder_orgdept", {}, "督办（组织部）", "Supervision (Organisation Department)"),
-    ("deadlines_reset", {"subject": "reply"}, "时限重新计算", "Time limits recalculated"),
+    ("ladder_supervise", {"subject": "accept", "late_minutes": 0},
+     "督办（党支部书记）：签收已到时限",
+     "Supervision (branch secretary): acceptance time limit reached"),
     ("replied", {"late_minutes": 5}, "答复办结", "Replied"),
 ])
 def test_labels(kind: str, detail: dict, zh: str, en: str) -> None:

@@ -26,10 +26,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_concerns_ladder_plan', ['id'], unique=False,
                               sqlite_where=sa.text("ladder_plan IS NOT NULL"),
                               postgresql_where=sa.text("ladder_plan IS NOT NULL"))
-    # Open ordinary concerns that existed before the ladder get their clocks planned by
-    # the next sweep, from when they were created.
-    op.execute("UPDATE concerns SET ladder_plan = 'all', deadline_from = created_at "
-               "WHERE status NOT IN ('closed', 'merged', 'rejected') AND NOT crisis")
+    # Ordinary concerns that existed before the ladder and still have a limit open get
+    # their clocks planned by the next sweep: accept and contact from when they were
+    # created, the reply at its stored due time (an approved extension is kept).
+    op.execute("UPDATE concerns SET ladder_plan = 'both', deadline_from = created_at "
+               "WHERE status NOT IN ('closed', 'merged', 'rejected', 'replied', 'revisit') "
+               "AND NOT crisis")
     op.create_table(
         'reminders',
         sa.Column('id', sa.Integer(), nullable=False),
