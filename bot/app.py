@@ -17,6 +17,7 @@ from bot.crisis.factory import build_assessor
 from bot.inbox_worker import InboxWorker
 from bot.sender import ChannelSender, OutboxSender
 from bot.web.runtime import WebChannel, start_web, web_channel
+from bot.reception.recurrence import RruleExpander
 from bot.workcalendar import ChinaWorkCalendar
 from core.clock import Clock, SystemClock
 from core.concerns.deadlines import Subject
@@ -237,7 +238,8 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                             default_locale=settings.app.default_locale,
                             crisis_rules=crisis_rules(settings),
                             ladder_rules=ladder_rules(settings, calendar),
-                            ladder_seconds=settings.ladder.sweep_seconds)
+                            ladder_seconds=settings.ladder.sweep_seconds,
+                            reception_expander=RruleExpander())
     site = None
     try:
         if rt.web:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot import calendar_cli
+from bot.reception import cli as reception_cli
 from bot.config import ConfigError, Settings, StartupError, load_settings
 from bot.crisis.model import CrisisModelMissing
 
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run only this sweep: followup, crisis or ladder (repeat for several)")
     sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
     calendar_cli.add_parser(sub)
+    reception_cli.add_parser(sub)
     hist = sub.add_parser("history", help="print every event of one concern, oldest first")
     hist.add_argument("number", metavar="NUMBER",
                       help="the concern's number, e.g. DEMO-2026-000001")
@@ -126,6 +128,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.status(settings)
     if args.command == "calendar":
         return await calendar_cli.run(settings, args)
+    if args.command == "reception":
+        return await reception_cli.run(settings, args)
     if args.command == "history":
         from bot.concern_history import history
 

@@ -19,15 +19,19 @@ COLUMNS = {
     "units": ["code", "name", "kind", "parent_code", "unit_class"],
     "people": ["number", "name", "kind", "unit_code", "grade", "class_name",
                "dorm_building", "dorm_room", "phone"],
-    "roles": ["number", "role", "unit_code"],
+    "roles": ["number", "role", "unit_code", "contact_units"],
     "zones": ["code", "name", "category", "scope", "value", "member_number", "deputy_number"],
     "calendar": ["from", "to", "status", "label"],
+    "reception": ["code", "leader", "place", "repeat", "weekday", "start", "end", "capacity",
+                  "cutoff", "holiday_policy", "accompany", "contact_unit"],
+    "reception_dates": ["schedule", "date", "action", "new_date", "start", "end"],
 }
 TEXT_COLUMNS = {"number", "phone", "member_number", "deputy_number", "grade", "dorm_room",
-                "from", "to"}
+                "from", "to", "leader", "accompany", "date", "new_date", "start", "end",
+                "cutoff"}
 
 README = [
-    ("(all)", "", "第1行是列名，请勿修改；工作表名可用英文或中文（units/单位, people/人员, roles/角色, zones/责任区, calendar/校历调整）；学号、工号、电话请设为文本格式",
+    ("(all)", "", "第1行是列名，请勿修改；工作表名可用英文或中文（units/单位, people/人员, roles/角色, zones/责任区, calendar/校历调整, reception/接待安排, reception_dates/接待日调整）；学号、工号、电话请设为文本格式",
      "Row 1 holds the column names; do not change them. Sheets may be named in English or Chinese. Format numbers and phones as text."),
     ("units", "code", "单位代码，唯一", "unit code, unique"),
     ("units", "name", "单位名称", "unit name"),
@@ -61,6 +65,26 @@ README = [
     ("calendar", "to", "结束日期（含当日，可空：只调整起始日期这一天）；一行最多 366 天，各行日期不能重叠", "last day, included (empty: just the first day); at most 366 days a row; rows must not overlap"),
     ("calendar", "status", "closed 停课/放假（不计工作日）或 open 上班/补班（计为工作日）；也可直接填 停课、放假、上班、补班", "closed (not a working day) or open (a working day); 停课, 放假, 上班 or 补班 also work"),
     ("calendar", "label", "说明，如 寒假、考试周（最多 100 字）", "why, e.g. 寒假 (winter vacation), 考试周 (exam week); at most 100 characters"),
+    ("roles", "contact_units", "领导联系点（可选列，仅 leader 角色行）：学院或支部代码，多个用逗号或、分隔；含此列时以此为准，不含此列时不变", "leaders' contact units (optional column, leader rows only): college or branch codes separated by , or 、"),
+    ("reception", "", "接待安排（可选工作表，也可命名为「接待安排」）：领导接待日的时间表，每行一个。含此表时以此为准（表中没有的安排停用，其今后的接待日取消）；不含此表时不变。", "Optional sheet (reception or 接待安排): leaders' reception-day schedules, one a row. With the sheet, it is the whole list (a schedule missing from it is stopped); without it nothing changes."),
+    ("reception", "code", "安排代码，唯一，如 R-LEADER1", "schedule code, unique"),
+    ("reception", "leader", "接待领导的工号（须有 leader 角色）", "the leader's number (must hold the leader role)"),
+    ("reception", "place", "地点，如 行政楼 201", "place"),
+    ("reception", "repeat", "重复：weekly 每周 / monthly 每月", "weekly or monthly"),
+    ("reception", "weekday", "星期几：1-7、一..日 或 mon..sun，多个用逗号分隔（每周必填；每月第几个星期几时也填）", "weekday(s): 1-7, 一..日 or mon..sun"),
+    ("reception", "nth", "（每月，可选列）第几个：如 2,4 表示第二和第四个；-1 表示最后一个", "(monthly, optional column) which ones, e.g. 2,4; -1 the last"),
+    ("reception", "month_day", "（每月，可选列）每月几号：1-31，-1 表示月末；没有这一天的月份不安排", "(monthly, optional column) day of the month, 1-31 or -1 (the last)"),
+    ("reception", "interval / from / until", "（可选列）间隔（如每两周填 2，须同时填 from）、起始日期、结束日期", "(optional columns) interval (2 = every other week, needs from), first and last date"),
+    ("reception", "start / end", "开始、结束时间，如 14:30、16:30", "start and end time"),
+    ("reception", "capacity", "每次可预约的议题数，默认 6", "topics per session, default 6"),
+    ("reception", "cutoff", "预约截止：空 = 前一个工作日 16:00；15:00 = 前一个工作日 15:00；2 12:00 = 提前两个工作日 12:00", "booking cut-off: empty = previous working day 16:00; '2 12:00' = two working days before at 12:00"),
+    ("reception", "holiday_policy", "遇节假日：skip 跳过 / previous 提前到前一个工作日 / next 顺延到下一个工作日；默认 skip", "on a holiday: skip, previous (the working day before) or next (the working day after)"),
+    ("reception", "accompany", "陪同接待的单位负责人工号，多个用逗号或、分隔", "accompanying unit heads' numbers"),
+    ("reception", "contact_unit", "（可选）下访的联系点单位代码", "(optional) contact unit code for outreach visits"),
+    ("reception_dates", "", "接待日调整（可选工作表，也可命名为「接待日调整」）：单日取消、改期或加开；需与接待安排表同时提供", "Optional sheet (reception_dates or 接待日调整): cancel, move or add single dates; needs the reception sheet"),
+    ("reception_dates", "schedule / date", "安排代码；日期（取消、改期：原定或顺延后的日期；加开：加开的日期）", "schedule code; the date concerned (for extra: the new session's date)"),
+    ("reception_dates", "action", "cancel 取消 / move 改期 / extra 加开", "cancel, move or extra"),
+    ("reception_dates", "new_date / start / end", "改期后的日期（改期）；新的开始、结束时间（可空：不变）", "the new date (move); new start/end times (empty: unchanged)"),
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -149,12 +173,17 @@ def build() -> dict[str, list[list[str]]]:
         [staff_of["PSY"][0], "psych_centre", "PSY"], [staff_of["PSY"][1], "psych_centre", "PSY"],
         [staff_of["PSY"][0], "crisis_team", "PSY"], [staff_of["PSY"][1], "crisis_team", "PSY"],
         [staff_of["ORG"][0], "admin", "ORG"], [staff_of["ORG"][1], "identity_supervisor", "ORG"],
-        [leader, "leader", "DEMO"],
+        [leader, "leader", "DEMO", "INF、ACC"],
     ]
+    # 领导接待日: every Wednesday afternoon, postponed past holidays; the heads of 教务处
+    # and 后勤保障处 accompany. New Year's Eve week: moved to Thursday morning.
+    reception = [["R-LEADER1", leader, "行政楼 201", "weekly", "三", "14:30", "16:30", "6",
+                  "", "next", f"{staff_of['JWC'][0]}、{staff_of['LOG'][0]}", "INF"]]
+    reception_dates = [["R-LEADER1", "2026-12-30", "move", "2026-12-31", "09:00", "11:00"]]
     calendar = [["2027-01-18", "2027-02-20", "closed", "寒假"],
                 ["2027-02-28", "", "open", "开学报到（补班）"]]
     return {"units": units, "people": people, "roles": roles, "zones": zones,
-            "calendar": calendar}
+            "calendar": calendar, "reception": reception, "reception_dates": reception_dates}
 
 
 def write(path: Path) -> None:

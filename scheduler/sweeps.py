@@ -10,10 +10,12 @@ from core.clock import Clock
 from core.crisis.paging import CrisisRules
 from core.concerns.deadlines import LadderRules
 from core.concerns.followup import close_unanswered, start_revisits
+from core.reception.ports import RecurrenceExpander
 from core.workdays import WorkCalendar
 from scheduler.calendar_refresh import REFRESH_MINUTES, refresh_calendar
 from scheduler.crisis_sweep import crisis_sweep
 from scheduler.ladder_sweep import ladder_sweep
+from scheduler.reception_sweep import SWEEP_HOURS, reception_sweep
 from storage.inbox import REDELIVERY_WINDOW, purge_done
 from storage.uow import Sessions, unit_of_work
 
@@ -32,7 +34,8 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                     default_locale: str,
                     crisis_rules: CrisisRules | None = None,
                     ladder_rules: LadderRules | None = None,
-                    ladder_seconds: int = 60) -> AsyncIOScheduler:
+                    ladder_seconds: int = 60,
+                    reception_expander: RecurrenceExpander | None = None) -> AsyncIOScheduler:
     """Interval sweeps only, in memory: the state they act on lives in the database."""
     sched = AsyncIOScheduler(timezone=timezone)
     if ladder_rules is not None:  # at once on start: notices that came due while down
@@ -50,6 +53,11 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                   id="crisis", coalesce=True, max_instances=1)
     sched.add_job(refresh_calendar, "interval", minutes=REFRESH_MINUTES, args=[sf, calendar],
                   id="calendar_refresh", coalesce=True, max_instances=1)
+    if reception_expander is not None:  # at once on start, then the coming weeks again
+        sched.add_job(reception_sweep, "interval", hours=SWEEP_HOURS, args=[sf, clock], kwargs={
+            "expander": reception_expander, "calendar": calendar, "timezone": timezone},
+            id="reception", coalesce=True, max_instances=1,
+            next_run_time=datetime.now(ZoneInfo(timezone)))
     return sched
 
 

@@ -11,13 +11,14 @@ from datetime import date
 
 from core.errors import DomainError
 from core.model import PersonKind, Role, UnitClass, UnitKind, ZoneScope
+from core.reception.schedule import DateOverride, Schedule
 
 #: sheet -> (columns the header must have, columns it may have)
 SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "units": (("code", "name", "kind", "parent_code"), ("unit_class",)),
     "people": (("number", "name", "kind", "unit_code"),
                ("grade", "class_name", "dorm_building", "dorm_room", "phone")),
-    "roles": (("number", "role", "unit_code"), ()),
+    "roles": (("number", "role", "unit_code"), ("contact_units",)),
     "zones": (("code", "name", "category", "scope", "value", "member_number"),
               ("deputy_number",)),
 }
@@ -27,6 +28,11 @@ SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 #: set (``core.people.roster_calendar``); when absent, the overrides stay as they are.
 OPTIONAL_SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "calendar": (("from", "status"), ("to", "label")),
+    # Reception days (core.people.roster_reception): absent, the schedules stay as they are.
+    "reception": (("code", "leader", "place", "repeat", "start", "end"),
+                  ("weekday", "nth", "month_day", "interval", "from", "until", "capacity",
+                   "cutoff", "holiday_policy", "accompany", "contact_unit")),
+    "reception_dates": (("schedule", "date", "action"), ("new_date", "start", "end")),
 }
 
 # The storage column sizes: checking them here means PostgreSQL never rejects a row
@@ -116,6 +122,11 @@ class Roster:
     zones: tuple[ZoneEntry, ...]
     #: None: the file has no calendar sheet (the overrides are left alone)
     calendar: tuple[CalendarEntry, ...] | None = None
+    #: None: no reception sheet (the schedules and their overrides are left alone)
+    reception: tuple[Schedule, ...] | None = None
+    reception_dates: tuple[DateOverride, ...] = ()
+    #: (leader number, unit code); None: the roles sheet has no contact_units column
+    contact_units: tuple[tuple[str, str], ...] | None = None
 
 
 class RosterInvalid(DomainError):

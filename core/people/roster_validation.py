@@ -25,6 +25,7 @@ from core.people.roster import (
     ZoneEntry,
 )
 from core.people.roster_calendar import calendar_entries, calendar_problems_of_structure
+from core.people import roster_reception as rr
 
 _NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 # What Excel makes of a long number in a General-formatted column: 2.02301E+09.
@@ -96,6 +97,7 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
     """
     structural = _structure_problems(sheets)
     structural += calendar_problems_of_structure(sheets.get("calendar", ()))
+    structural += rr.structure_problems(dict(sheets))
     if structural:
         raise RosterInvalid(structural)
     check = _Check()
@@ -113,6 +115,13 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
         entries, found = calendar_entries(sheets["calendar"])
         check.problems += found
         calendar = tuple(entries)
+    # A row with an unknown role is reported once, not again at each schedule of that person.
+    leaders = {r.values.get("number", "").strip() for r in sheets["roles"]
+               if r.values.get("role", "").strip().lower() not in set(Role) - {Role.LEADER}}
+    schedules, dates, found = rr.reception_entries(sheets.get(rr.SHEET, ()),
+                                                   sheets.get(rr.DATES, ()), numbers, leaders, kinds)
+    contacts, more = rr.contact_units(sheets["roles"], kinds)
+    check.problems += more + found
     if check.problems:
         # Sheets were checked in order; only the hierarchy pass reports units out of line order.
         first: dict[str, int] = {}
@@ -120,7 +129,9 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
             first.setdefault(p.sheet, i)
         check.problems.sort(key=lambda p: (first[p.sheet], p.line))
         raise RosterInvalid(check.problems)
-    return Roster(tuple(units), tuple(people), tuple(roles), tuple(zones), calendar)
+    reception = tuple(schedules) if rr.SHEET in sheets else None
+    return Roster(tuple(units), tuple(people), tuple(roles), tuple(zones), calendar,
+                  reception, tuple(dates), contacts)
 
 
 def _structure_problems(sheets: Mapping[str, Sequence[RosterRow]]) -> list[RosterProblem]:

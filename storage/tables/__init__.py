@@ -18,11 +18,18 @@ from storage.tables.concerns import Attachment, Concern, ConcernCounter, Concern
 from storage.tables.crisis import CrisisPage
 from storage.tables.process import AuditLog, Conversation, InboxRow, OutboxRow
 from storage.tables.schedule import CalendarOverride, Reminder
+from storage.tables.reception import (
+    LeaderContactUnit,
+    ReceptionOverride,
+    ReceptionSchedule,
+    ReceptionSession,
+)
 
 __all__ = [
     "Attachment", "AuditLog", "Base", "BindingAttempt", "BindingCode", "CalendarOverride",
     "ChannelIdentity",
     "Concern", "ConcernCounter", "ConcernEvent", "Conversation", "CrisisPage", "InboxRow",
-    "NAMING", "OrgUnit", "OutboxRow", "Person", "RelayMessage", "ResponsibilityZone",
+    "LeaderContactUnit", "NAMING", "OrgUnit", "OutboxRow", "Person", "RelayMessage", "ResponsibilityZone",
+    "ReceptionOverride", "ReceptionSchedule", "ReceptionSession",
     "Reminder", "RoleAssignment", "UTCDateTime",
 ]

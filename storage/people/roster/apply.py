@@ -21,6 +21,7 @@ from core.concerns.redispatch import redispatch_from
 from core.calendar.days import days_of
 from core.people.roster import CalendarEntry, PersonEntry, Roster, UnitEntry, ZoneEntry
 from storage.calendar.calendar_store import replace_sheet_overrides
+from storage.reception.roster_apply import apply_contact_units, apply_reception
 from storage.store import SqlStore
 from storage.tables import AuditLog, OrgUnit, Person, ResponsibilityZone, RoleAssignment
 from storage.uow import unit_of_work
@@ -49,11 +50,13 @@ class ImportReport:
     zones: Counts = field(default_factory=Counts)
     #: days of the calendar sheet; None when the file has no such sheet
     calendar: Counts | None = None
+    #: schedules of the reception sheet; None when the file has no such sheet
+    reception: Counts | None = None
 
     @property
     def changed(self) -> bool:
         return any(c.changed for c in (self.units, self.people, self.roles, self.zones,
-                                       self.calendar) if c is not None)
+                                       self.calendar, self.reception) if c is not None)
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -97,6 +100,11 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
         await _apply_zones(session, roster.zones, person_ids, report.zones, tick)
         if roster.calendar is not None:
             report.calendar = await _apply_calendar(session, roster.calendar, actor_id, now)
+        if roster.contact_units is not None:
+            await apply_contact_units(session, roster.contact_units, person_ids, unit_ids)
+        if roster.reception is not None:
+            report.reception = Counts(*await apply_reception(
+                session, roster.reception, roster.reception_dates, person_ids, unit_ids, now))
         session.add(AuditLog(kind="roster_import", actor_id=actor_id, created_at=now,
                              detail={**report.as_dict(), "source": source}))
         if deactivated:  # their open concerns go to whoever routing now picks

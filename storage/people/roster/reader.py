@@ -23,6 +23,8 @@ SHEET_ALIASES: dict[str, str] = {
     "roles": "roles", "角色": "roles",
     "zones": "zones", "责任区": "zones",
     "calendar": "calendar", "校历调整": "calendar",  # optional
+    "reception": "reception", "接待安排": "reception",  # optional
+    "reception_dates": "reception_dates", "接待日调整": "reception_dates",  # optional
 }
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads UTF-8 without a BOM
 
