@@ -40,6 +40,12 @@ class Verb(str, enum.Enum):
     ABOUT_BRANCH = "abb"  # which branch that member is in: an index, or "-" for unknown
     CRISIS_ACK = "cak"   # a paged responder takes a crisis case (argument: the case id)
     CRISIS_CLOSE = "ccl"  # close (结案) a taken crisis case, a note follows (arg: case id)
+    # Reception days (stateless but RC_CONFIRM; core re-checks every press)
+    RC_BOOK = "rbk"      # book a session (arg: session id), a topic follows
+    RC_CONFIRM = "rok"   # confirm the written topic
+    RC_TOPICS = "rtp"    # see a session's topics (arg: session id)
+    RC_JOIN = "rjn"      # join a topic, 同问 (arg: topic id)
+    RC_CANCEL = "rcx"    # cancel one's booking (arg: booking id)
 
 
 _ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline

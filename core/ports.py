@@ -2,9 +2,8 @@
 
 storage/ implements them over SQLAlchemy inside one transaction (the unit of work commits,
 never a repository); unit tests implement them with fakes. The store is split by area
-(identities, people, organisation, availability, binding, zones, concerns, concern lists,
-crisis cases, conversations, messages; some in their area, e.g. core/calendar/ports.py);
-``Store`` is all of them, a use case takes the narrowest. storage/uow.py proves SqlStore.
+(identities, people, org, availability, binding, zones, concerns, lists, crisis, chats,
+messages; some in their area's ports.py); ``Store`` is all of them (SqlStore, uow.py).
 """
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from typing import NotRequired, Protocol, TypedDict
 
 from core.concerns.history_ports import HistoryStore
 from core.calendar.ports import CalendarStore
+from core.reception.ports import ReceptionStore
 from core.model import ConcernStatus, Lane, RequesterProfile, Zone
 from core.replies import Reply
 from core.types import JSON, JSONObject, Scalar
@@ -296,5 +296,5 @@ class HandlingStore(ConcernStore, OrgStore, PeopleStore, MessageStore, Protocol)
 
 class Store(IdentityStore, PeopleStore, OrgStore, AvailabilityStore, BindingStore, ZoneStore,
             ConcernStore, ConcernListStore, CrisisStore, ConversationStore, MessageStore,
-            HistoryStore, CalendarStore, Protocol):
+            HistoryStore, CalendarStore, ReceptionStore, Protocol):
     """Everything a use case or a flow may touch inside one unit of work."""

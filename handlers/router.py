@@ -12,6 +12,7 @@ from core.replies import Reply
 from handlers.concerns import followup, history, intake, reveal, supervision, tasks
 from handlers.calendar import admin as calendar_admin
 from handlers.crisis import flow as crisis
+from handlers.reception import booking as reception
 from handlers.people import start
 from handlers.context import FlowConfig, FlowContext, callback_answer
 from handlers.inbound import Inbound, content_name
@@ -31,10 +32,11 @@ COMMANDS = {
     "reveal": reveal.reveal_command,
     "calendar": calendar_admin.calendar_admin,
     "history": history.history_command,
+    "reception": reception.reception_command,
 }
 
 #: The commands menu each channel shows (Telegram: setMyCommands), as locale keys.
-MENU = ("start", "new", "my", "tasks", "help", "cancel", "lang")
+MENU = ("start", "new", "my", "tasks", "reception", "help", "cancel", "lang")
 
 
 async def _no_arg(arg: str, flow: Coroutine[object, object, None]) -> None:
@@ -69,12 +71,18 @@ CALLBACKS = {
     Verb.REVISIT: followup.revisit_answer,
     Verb.CRISIS_ACK: crisis.ack,
     Verb.CRISIS_CLOSE: crisis.ask_close,
+    Verb.RC_BOOK: reception.book_pressed,
+    Verb.RC_CONFIRM: reception.confirm,
+    Verb.RC_TOPICS: reception.topics_pressed,
+    Verb.RC_JOIN: reception.join_pressed,
+    Verb.RC_CANCEL: reception.cancel_pressed,
 }
 #: Buttons that work whatever step the conversation is at (they carry no step state).
 #: Concern buttons name their concern; core checks the presser's relation to it instead.
 STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL, Verb.ACCEPT, Verb.RETURN, Verb.CONTACT,
              Verb.REPLY, Verb.EXTEND, Verb.EXT_OK, Verb.EXT_NO, Verb.REDISPATCH, Verb.ANSWER,
-             Verb.REVISIT, Verb.CRISIS_ACK, Verb.CRISIS_CLOSE}
+             Verb.REVISIT, Verb.CRISIS_ACK, Verb.CRISIS_CLOSE, Verb.RC_BOOK, Verb.RC_TOPICS,
+             Verb.RC_JOIN, Verb.RC_CANCEL}
 
 
 async def handle(inbound: Inbound, store: Store, *, now: datetime, config: FlowConfig,
@@ -143,6 +151,8 @@ async def _dispatch(ctx: FlowContext) -> None:
         await tasks.member_text(ctx, ib.text, ib.attachment)
     elif ib.kind in ("text", "attachment") and ctx.conv.flow == followup.FLOW:
         await followup.answer_text(ctx, ib.text, ib.attachment)
+    elif ib.kind in ("text", "attachment") and ctx.conv.flow == reception.FLOW:
+        await reception.topic_input(ctx)
     elif ib.kind in ("text", "attachment") and ctx.conv.flow == crisis.FLOW:
         await crisis.close_note(ctx)
     elif ib.kind == "text":

@@ -22,10 +22,12 @@ from storage.concerns.ladder_store import LadderStoreMixin
 from storage.concerns.routing_store import RoutingStoreMixin
 from storage.crisis.crisis_store import CrisisStoreMixin
 from storage.people.people_store import PeopleStoreMixin
+from storage.reception.booking_store import ReceptionStoreMixin
 
 
 class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingStoreMixin,
-               CrisisStoreMixin, HistoryStoreMixin, LadderStoreMixin, CalendarStoreMixin):
+               CrisisStoreMixin, HistoryStoreMixin, LadderStoreMixin, CalendarStoreMixin,
+               ReceptionStoreMixin):
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         # The session's identity map holds rows weakly: without this reference the row

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.reception.booking import tell_session_changed
 from core.reception.ports import RecurrenceExpander
 from core.reception.sessions import MOVE_MARGIN_DAYS, Session, sessions_between
 from core.workdays import WorkCalendar
@@ -32,6 +33,7 @@ class MaterialiseCounts:
     updated: int = 0
     unchanged: int = 0
     cancelled: int = 0
+    told: int = 0  # booked people told of a move or a cancellation
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,12 @@ class SessionRow:
 
 async def materialise_sessions(sf: Sessions, *, first: date, last: date,
                                expander: RecurrenceExpander, calendar: WorkCalendar,
-                               tz: str, now: datetime) -> MaterialiseCounts:
+                               tz: str, now: datetime,
+                               default_locale: str = "zh_CN") -> MaterialiseCounts:
     """Make ``reception_sessions`` match the schedules for sessions held (or planned) on
-    ``first``..``last``."""
+    ``first``..``last``. A session that moved (a new start) or was cancelled tells its booked
+    people in the same transaction (``core.reception.booking.tell_session_changed``: each
+    booking once per version of the session)."""
     counts = MaterialiseCounts()
     async with unit_of_work(sf) as uow:
         s = uow.session
@@ -82,12 +87,23 @@ async def materialise_sessions(sf: Sessions, *, first: date, last: date,
             for r in await s.scalars(select(T.ReceptionSession).where(
                     T.ReceptionSession.origin_day.in_({k[1] for k in keys}))):
                 have.setdefault((r.schedule_id, r.origin_day, r.kind), r)
+        changed: list[T.ReceptionSession] = []
         for key, found in wanted.items():
-            _upsert(s, have.get(key), key, found, now, counts)
+            old = have.get(key)
+            before = (old.starts_at, old.status) if old is not None else None
+            _upsert(s, old, key, found, now, counts)
+            if old is not None and before != (old.starts_at, old.status):
+                changed.append(old)
         for key, r in have.items():
             if key not in wanted and r.status != CANCELLED and r.local_date >= first:
                 r.status, r.updated_at = CANCELLED, now
                 counts.cancelled += 1
+                changed.append(r)
+        if changed:
+            await s.flush()
+            for r in changed:
+                counts.told += await tell_session_changed(
+                    uow.store, r.id, now=now, tz_render=tz, default_locale=default_locale)
     return counts
 
 

@@ -20,9 +20,12 @@ from storage.tables.process import AuditLog, Conversation, InboxRow, OutboxRow
 from storage.tables.schedule import CalendarOverride, Reminder
 from storage.tables.reception import (
     LeaderContactUnit,
+    ReceptionBooking,
+    ReceptionNotice,
     ReceptionOverride,
     ReceptionSchedule,
     ReceptionSession,
+    ReceptionTopic,
 )
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "ChannelIdentity",
     "Concern", "ConcernCounter", "ConcernEvent", "Conversation", "CrisisPage", "InboxRow",
     "LeaderContactUnit", "NAMING", "OrgUnit", "OutboxRow", "Person", "RelayMessage", "ResponsibilityZone",
-    "ReceptionOverride", "ReceptionSchedule", "ReceptionSession",
+    "ReceptionBooking", "ReceptionNotice", "ReceptionOverride", "ReceptionSchedule",
+    "ReceptionSession", "ReceptionTopic",
     "Reminder", "RoleAssignment", "UTCDateTime",
 ]

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base
@@ -84,3 +94,45 @@ class LeaderContactUnit(Base):
     __tablename__ = "leader_contact_units"
     leader_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+
+
+class ReceptionTopic(Base):
+    """A topic booked for a session (text, optional photos); at most 3 people bring it
+    (``reception_bookings``). ``cancelled_at``: its last person cancelled (it no longer
+    takes a place). Capacity counts topics, not people."""
+
+    __tablename__ = "reception_topics"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("reception_sessions.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[Any]]
+    created_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+
+class ReceptionBooking(Base):
+    """One person on one topic (the first is who booked it, others joined: 同问). A person
+    has at most one live booking per session (checked under the session's lock)."""
+
+    __tablename__ = "reception_bookings"
+    __table_args__ = (Index("ix_reception_bookings_session_id_person_id", "session_id",
+                            "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("reception_topics.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("reception_sessions.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+
+class ReceptionNotice(Base):
+    """A booked person was told of a change of their session: one row per booking and
+    version of the session (``moved:<start>`` or ``cancelled``), so each is told once."""
+
+    __tablename__ = "reception_notices"
+    __table_args__ = (UniqueConstraint("booking_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("reception_bookings.id"))
+    version: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]

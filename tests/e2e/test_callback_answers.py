@@ -18,6 +18,7 @@ from storage.tables import Person
 from tests.support.chat import ChatUser
 from tests.support.db import query, sweep_followups
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.db import materialise_reception
 from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
 from tests.support.web import WebBot, WebUser, _token
 
@@ -144,14 +145,38 @@ async def _handling_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
     await sec.expect("结案说明")
 
 
+async def _reception_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
+    """Book a reception day, see its topics, join one (同问), cancel."""
+    stu = await bound_chat(api, db_url, "2023010104", 7301)
+    other = await bound_chat(api, db_url, "2023010101", 7302)
+    stu.say("/reception")
+    listing = await stu.expect("领导接待日（未来四周）")
+    book = next(b["text"] for b in stu.buttons(listing) if b["text"].startswith("预约 "))
+    day = book.removeprefix("预约 ")
+    await p.press(stu, listing, book)                                                 # RC_BOOK
+    await stu.expect("不提供匿名预约")
+    stu.say("希望延长晚间热水供应时间")
+    await p.press(stu, await stu.expect("请确认预约"), "确认预约")                      # RC_CONFIRM
+    await stu.expect("✅ 已预约")
+    other.say("/reception")
+    await p.press(other, await other.expect("领导接待日（未来四周）"), f"议题 {day}")   # RC_TOPICS
+    await p.press(other, await other.expect("已预约的议题"), "同问 #1")                 # RC_JOIN
+    await other.expect("✅ 已加入")
+    stu.say("/reception")
+    await p.press(stu, await stu.expect("我的预约"), f"取消 {day} 的预约")             # RC_CANCEL
+    await stu.expect(f"已取消 {day}")
+
+
 async def test_every_button_press_is_answered_exactly_once(db_url: str) -> None:
     await seed_roster(db_url)
+    await materialise_reception(db_url)
     async with FakeBotAPI(token=TOKEN) as api:
         async with RunningBot(bot_settings(db_url, api.base_url,
                                            outbox={"per_chat_per_second": 50.0})):
             p = Presser()
             await _unbound_walk(api, p)
             await _handling_walk(api, db_url, p)
+            await _reception_walk(api, db_url, p)
             assert p.verbs == set(Verb), f"not pressed: {set(Verb) - p.verbs}"
             with contextlib.suppress(TimeoutError):  # the assertion below says which
                 await api.wait_for(lambda a: all(a.callback_answers().values()), timeout=10)

@@ -87,6 +87,14 @@ CASES: dict[Verb, list[tuple[str, str]]] = {
                    ("student", "x1:ok::{v}"), ("student", "x1:ok:a:{v}")],
     Verb.CANCEL: [("student", "x1:no:zz:0")],
     Verb.LANG: [("student", "x1:lang:xx:0"), ("stranger", "x1:lang:../en:0")],
+    # Reception days: sessions, topics and bookings that do not exist or are not one's own,
+    # a guest, a confirmation with no topic written.
+    Verb.RC_BOOK: [("student", "x1:rbk:99999:0"), ("student", "x1:rbk:abc:0"),
+                   ("stranger", "x1:rbk:1:0")],
+    Verb.RC_CONFIRM: [("student", "x1:rok::9999"), ("student", "x1:rok:zz:{v}")],
+    Verb.RC_TOPICS: [("student", "x1:rtp:99999:0"), ("student", "x1:rtp:abc:0")],
+    Verb.RC_JOIN: [("student", "x1:rjn:99999:0"), ("stranger", "x1:rjn:1:0")],
+    Verb.RC_CANCEL: [("student", "x1:rcx:99999:0"), ("member", "x1:rcx:abc:0")],
 }
 # Verbs added by other work (present only when core.actions registers them).
 for _name, _cases in {
@@ -98,7 +106,8 @@ for _name, _cases in {
         CASES[Verb[_name]] = _cases
 
 REFUSALS = ("您无权", "不能再操作", "按钮无效", "按钮已过期", "不在该危机个案的呼叫名单中",
-            "当前状态下不能", "您没有权限", "找不到这条诉求")
+            "当前状态下不能", "您没有权限", "找不到这条诉求", "已不存在",
+            "只有花名册中的师生可以预约")
 
 
 def test_every_registered_verb_has_forged_cases() -> None:

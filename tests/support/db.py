@@ -30,3 +30,22 @@ async def sweep_followups(db_url: str, days: int) -> tuple[int, int]:
             default_locale="zh_CN")
     finally:
         await engine.dispose()
+
+
+async def materialise_reception(db_url: str, weeks: int = 8) -> None:
+    """Materialise the reception sessions of the coming weeks, as the bot's sweep does."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.reception.recurrence import RruleExpander
+    from storage.reception.materialise import materialise_sessions
+
+    engine = make_engine(db_url)
+    try:
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        await materialise_sessions(session_factory(engine), first=today,
+                                   last=today + timedelta(weeks=weeks),
+                                   expander=RruleExpander(), calendar=ChinaWorkCalendar(),
+                                   tz="Asia/Shanghai", now=datetime.now(timezone.utc))
+    finally:
+        await engine.dispose()

@@ -1,0 +1,1 @@
+"""Reception days' flows: /reception (list, book, join a topic, cancel)."""
