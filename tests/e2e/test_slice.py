@@ -99,4 +99,4 @@ async def test_unverified_requester_with_photo_and_document_in_english(db_url: s
     assert media == [("sendPhoto", "photo-file-1"), ("sendDocument", "doc-file-1")]
     assert {c.params.get("language_code") for c in commands} == {None, "en"}
     assert [cmd["command"] for cmd in commands[0].params["commands"]] == [
-        "start", "new", "my", "tasks", "help", "cancel", "lang"]
+        "start", "new", "my", "tasks", "reception", "help", "cancel", "lang"]
