@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from core.clock import in_local_span
 from core.model import ConcernStatus as S
 from core.model import Urgency
 from core.workdays import DAY_START, FixedCalendar, Limit, WorkCalendar, add_working_days
@@ -97,9 +97,7 @@ class LadderRules:
         """Whether ``now`` is in the quiet hours, in the configured zone (not the server's)."""
         if self.quiet_hours is None:
             return False
-        start, end = self.quiet_hours
-        t = now.astimezone(ZoneInfo(self.timezone)).time()
-        return start <= t < end if start <= end else (t >= start or t < end)
+        return in_local_span(now, self.timezone, *self.quiet_hours)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from core.actions import Verb, encode
+from core.clock import in_local_span
 from core.concerns.lifecycle import TERMINAL_STATUSES
 from core.model import ConcernStatus, Lane, Role
 from core.notify import notify_person
@@ -58,10 +58,7 @@ class CrisisRules:
 
     def quiet(self, now: datetime) -> bool:
         """Whether ``now`` falls in the quiet hours (local time; the span may cross midnight)."""
-        t = now.astimezone(ZoneInfo(self.timezone)).time()
-        if self.quiet_start <= self.quiet_end:
-            return self.quiet_start <= t < self.quiet_end
-        return t >= self.quiet_start or t < self.quiet_end
+        return in_local_span(now, self.timezone, self.quiet_start, self.quiet_end)
 
 
 async def _ladder(store: Store, rules: CrisisRules, level: int,

@@ -194,13 +194,24 @@ async def test_p1_ignores_the_quiet_hours_and_a_crisis_case_has_no_ladder(sf) ->
     async with sf() as s, s.begin():
         await s.execute(Concern.__table__.update().where(Concern.id == cid).values(
             urgency="P1"))
-    await _sweep(sf, NOW)
-    # P1 accept: 2 h, 80% at 11:36 Shanghai; the quiet hours play no part, so check at
-    # 23:00 Shanghai with everything else due too: the P1 rows are sent.
+        crisis = await submit_concern(SqlStore(s), now=NOW, rules=RULES,
+                                      requester_id=ids[STUDENT],
+                                      draft=Draft(category="logistics", type="help",
+                                                  texts=["另一件事"]),
+                                      channel="telegram", source_key="k2")
+        await s.execute(Concern.__table__.update().where(Concern.id == crisis.id).values(
+            crisis=True, urgency="P0"))
+    assert (await _sweep(sf, NOW)).planned == 2
+    async with sf() as s:
+        assert not (await s.execute(select(Reminder.id).where(
+            Reminder.concern_id == crisis.id))).all()  # the crisis case has its own paging
+    # P1 accept and contact: 2 h, due 12:00 Shanghai. At 23:00 Shanghai (quiet hours) their
+    # 督办 go; the reminders at 80% (11:36) gave way to them; the 24 h reply is not due yet.
     night = datetime(2026, 11, 4, 15, 0, tzinfo=timezone.utc)  # 23:00 Shanghai
-    run = await _sweep(sf, night)
-    assert run.sent > 0
     assert LADDER.quiet(night)
+    run = await _sweep(sf, night)
+    assert (run.sent, run.cancelled) == (2, 2)
+    assert {k for _, k, _ in await _sent(sf)} == {"ladder.supervise"}
 
 
 async def test_a_reminder_held_past_its_limit_gives_way_to_the_supervision(sf) -> None:  # noqa: ANN001
