@@ -21,6 +21,7 @@ from storage.tables.schedule import CalendarOverride, Reminder
 from storage.tables.reception import (
     LeaderContactUnit,
     ReceptionBooking,
+    ReceptionFeed,
     ReceptionNotice,
     ReceptionOverride,
     ReceptionSchedule,
@@ -33,7 +34,7 @@ __all__ = [
     "ChannelIdentity",
     "Concern", "ConcernCounter", "ConcernEvent", "Conversation", "CrisisPage", "InboxRow",
     "LeaderContactUnit", "NAMING", "OrgUnit", "OutboxRow", "Person", "RelayMessage", "ResponsibilityZone",
-    "ReceptionBooking", "ReceptionNotice", "ReceptionOverride", "ReceptionSchedule",
+    "ReceptionBooking", "ReceptionFeed", "ReceptionNotice", "ReceptionOverride", "ReceptionSchedule",
     "ReceptionSession", "ReceptionTopic",
     "Reminder", "RoleAssignment", "UTCDateTime",
 ]

@@ -48,6 +48,9 @@ class Concern(Base):
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"))
     routing_reason: Mapped[str] = mapped_column(String(200))
     source_channel: Mapped[str] = mapped_column(String(20))
+    # Where it came from: "chat" (intake), or "reception" (a reception-day or outreach-visit
+    # topic to follow up, core/reception/outcome.py).
+    origin: Mapped[str] = mapped_column(String(20), default="chat", server_default="chat")
     # The inbox row that created it: a replayed update can never make a second concern.
     source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime]

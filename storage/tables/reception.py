@@ -109,6 +109,13 @@ class ReceptionTopic(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
+    # After the session (core/reception/outcome.py): "answered" on the spot or "follow_up",
+    # who recorded it and when; a follow-up's tracked concern and the unit that owns it.
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    outcome_at: Mapped[datetime | None]
+    outcome_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
 
 
 class ReceptionBooking(Base):
@@ -136,3 +143,15 @@ class ReceptionNotice(Base):
     booking_id: Mapped[int] = mapped_column(ForeignKey("reception_bookings.id"))
     version: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime]
+
+
+class ReceptionFeed(Base):
+    """A leader's secret calendar-feed address (``/feeds/reception/<token>.ics``). Only the
+    token's SHA-256 is stored; revoking sets ``revoked_at`` and a new token replaces it."""
+
+    __tablename__ = "reception_feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

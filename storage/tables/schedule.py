@@ -33,7 +33,8 @@ class Reminder(Base):
     __table_args__ = (Index("ix_reminders_pending_due", "due_at",
                             sqlite_where=text("status = 'pending'"),
                             postgresql_where=text("status = 'pending'")),
-                      Index("ix_reminders_concern", "concern_id"))
+                      Index("ix_reminders_concern", "concern_id"),
+                      Index("ix_reminders_session", "session_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -41,6 +42,8 @@ class Reminder(Base):
     step: Mapped[int] = mapped_column(Integer, default=0)
     concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # A reception session's reminders (kind "reception", core/reception/reminders.py).
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("reception_sessions.id"))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(12), default="pending")
