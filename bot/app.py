@@ -72,6 +72,9 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
         retention_days=settings.privacy.retention_days,
         crisis_assessor=build_assessor(settings.crisis),
         crisis_rules=crisis_rules(settings),
+        feed_base_url=settings.web.public_url if settings.web.enabled else None,
+        reception_expander=RruleExpander(),
+        reception=settings.reception.rules(),
     )
 
 
@@ -239,7 +242,9 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                             crisis_rules=crisis_rules(settings),
                             ladder_rules=ladder_rules(settings, calendar),
                             ladder_seconds=settings.ladder.sweep_seconds,
-                            reception_expander=RruleExpander())
+                            reception_expander=RruleExpander(),
+                            reception_rules=settings.reception.rules(),
+                            reception_seconds=settings.reception.sweep_seconds)
     site = None
     try:
         if rt.web:

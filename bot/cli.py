@@ -13,7 +13,7 @@ from bot.config import ConfigError, Settings, StartupError, load_settings
 from bot.crisis.model import CrisisModelMissing
 
 DESCRIPTION = "Xinqiao (心桥): the campus contact-and-serve chat bot."
-SWEEPS = ("followup", "crisis", "ladder")
+SWEEPS = ("followup", "crisis", "ladder", "reception")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,15 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
     codes.add_argument("--bot-username", default="", help="for t.me deep links")
     sweep = sub.add_parser(
         "sweep", help="run the periodic sweeps once (follow-ups, crisis escalation, "
-                      "the 催办/督办 ladder)",
+                      "the 催办/督办 ladder, reception sessions and reminders)",
         description="Run the periodic sweeps once. At the real time (no --now) all run, as "
-                    "in the bot. With --now only the follow-ups run unless --only crisis or "
-                    "--only ladder is given: a sweep at a chosen time would page live crisis "
-                    "cases, or escalate live concerns, for limits that have not passed.")
+                    "in the bot. With --now only the follow-ups run unless --only crisis, "
+                    "--only ladder or --only reception is given: a sweep at a chosen time "
+                    "would page live crisis cases, escalate live concerns, or send "
+                    "reception reminders, before their time.")
     sweep.add_argument("--now", metavar="TIME",
                        help="act as if it were this ISO time (e.g. 2026-12-01T09:00+08:00)")
     sweep.add_argument("--only", action="append", choices=SWEEPS, metavar="SWEEP",
-                       help="run only this sweep: followup, crisis or ladder (repeat for several)")
+                       help="run only this sweep: followup, crisis, ladder or reception "
+                            "(repeat for several)")
     sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
     calendar_cli.add_parser(sub)
     reception_cli.add_parser(sub)

@@ -8,11 +8,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from bot.config import Settings
-from core.clock import SystemClock
+from core.clock import Clock, SystemClock
 from core.people.roster import RosterInvalid
 from core.people.roster_validation import validate_roster
+from core.workdays import WorkCalendar
 from storage import inbox, outbox
-from storage.db import make_engine, session_factory
+from storage.db import Engine, make_engine, session_factory
 from storage.migrate import upgrade_async
 from storage.people.roster import (
     RosterFileError,
@@ -198,6 +199,25 @@ async def web_revoke(settings: Settings, person_number: str) -> int:
     return 0
 
 
+SWEEP_NAMES = ("followup", "crisis", "ladder", "reception")
+
+
+async def _reception(settings: Settings, engine: Engine, clock: Clock,
+                     calendar: WorkCalendar) -> None:
+    """Materialise the coming sessions, then the reception reminders, at ``clock``."""
+    from bot.reception.recurrence import RruleExpander
+    from scheduler.reception_reminders import reception_reminder_sweep
+    from scheduler.reception_sweep import reception_sweep
+
+    sf, tz = session_factory(engine), settings.app.timezone
+    await reception_sweep(sf, clock, expander=RruleExpander(), calendar=calendar, timezone=tz)
+    done = await reception_reminder_sweep(sf, clock, rules=settings.reception.rules(),
+                                          calendar=calendar, timezone=tz,
+                                          default_locale=settings.app.default_locale)
+    print(f"reception reminders sent: {done.sent} ({done.messages} message(s)); "
+          f"planned: {done.planned}; cancelled: {done.cancelled}; dropped: {done.dropped}")
+
+
 async def sweep(settings: Settings, now_text: str | None, only: list[str] | None) -> int:
     """The follow-up, crisis and ladder sweeps once. With --now and no --only, follow-ups
     only: a time-travelling crisis or ladder sweep would escalate live cases whose limits
@@ -222,7 +242,7 @@ async def sweep(settings: Settings, now_text: str | None, only: list[str] | None
     if clock.now().tzinfo is None:
         print("--now needs a time zone offset, e.g. +08:00", file=sys.stderr)
         return 2
-    run = set(only or (["followup"] if now_text else ["followup", "crisis", "ladder"]))
+    run = set(only or (["followup"] if now_text else SWEEP_NAMES))
     await upgrade_async(settings.database.url)
     engine = make_engine(settings.database.url)
     try:
@@ -253,6 +273,11 @@ async def sweep(settings: Settings, now_text: str | None, only: list[str] | None
         elif not only:
             print("催办/督办 ladder skipped: at a chosen time (--now) it would escalate live "
                   "concerns early; add --only ladder to run it.")
+        if "reception" in run:
+            await _reception(settings, engine, clock, calendar)
+        elif not only:
+            print("reception reminders skipped: at a chosen time (--now) they would go out "
+                  "early; add --only reception to run them.")
     finally:
         await engine.dispose()
     return 0

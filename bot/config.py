@@ -27,6 +27,7 @@ from pydantic_settings import (
 )
 
 from bot.deadline_settings import CategorySection, LadderSection, LimitsSection, quiet_span
+from bot.reception.settings import ReceptionSection
 from bot.web_settings import WebSection
 from core.concerns.categories import CATEGORY_CODES
 from core.concerns.numbering import valid_university_code
@@ -208,6 +209,7 @@ class Settings(BaseSettings):
     ladder: LadderSection = LadderSection()
     crisis: CrisisSection = CrisisSection()
     web: WebSection = WebSection()
+    reception: ReceptionSection = ReceptionSection()
 
     @field_validator("categories")
     @classmethod

@@ -29,12 +29,21 @@ class WebSection(BaseModel):
     # are refused with 429 and Retry-After (a person never types that fast).
     post_rate_per_second: float = Field(default=5.0, gt=0, le=1000)
     post_burst: int = Field(default=20, ge=1, le=1000)
+    # Where people and apps reach this server from outside (behind a proxy, say):
+    # "https://xq.example.edu". Links the bot hands out (leaders' calendar feeds) start
+    # with it; empty: the bind address (``url``).
+    base_url: str = Field(default="", pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$")
 
     @property
     def url(self) -> str:
         """Where the page is: http://host:port/ (an IPv6 host in brackets)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/"
+
+    @property
+    def public_url(self) -> str:
+        """``base_url`` if set, else ``url``; without a final /."""
+        return (self.base_url or self.url).rstrip("/")
 
     @model_validator(mode="after")
     def _demo_only_on_loopback(self) -> "WebSection":

@@ -46,6 +46,14 @@ class Verb(str, enum.Enum):
     RC_TOPICS = "rtp"    # see a session's topics (arg: session id)
     RC_JOIN = "rjn"      # join a topic, 同问 (arg: topic id)
     RC_CANCEL = "rcx"    # cancel one's booking (arg: booking id)
+    RA_CONFIRM = "rac"   # an admin confirms /receptions cancel or remove (no arg: the
+    #                      conversation holds the command; tied to its step's version)
+    RC_FEED_STOP = "rfs"  # a leader revokes their calendar-feed link (no argument)
+    # After a session (the leader or an admin; core checks who may record)
+    RC_RECORD = "rrc"    # show a session's record card (arg: session id)
+    RC_ANSWERED = "ran"  # a topic was answered on the spot (arg: topic id)
+    RC_FOLLOW = "rfu"    # a topic needs follow-up: pick the unit (arg: topic id)
+    RC_UNIT = "run"      # the follow-up's unit (arg: "<topic id>.<unit id>")
 
 
 _ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline

@@ -23,7 +23,7 @@ COLUMNS = {
     "zones": ["code", "name", "category", "scope", "value", "member_number", "deputy_number"],
     "calendar": ["from", "to", "status", "label"],
     "reception": ["code", "leader", "place", "repeat", "weekday", "start", "end", "capacity",
-                  "cutoff", "holiday_policy", "accompany", "contact_unit"],
+                  "cutoff", "holiday_policy", "accompany", "contact_unit", "nth"],
     "reception_dates": ["schedule", "date", "action", "new_date", "start", "end"],
 }
 TEXT_COLUMNS = {"number", "phone", "member_number", "deputy_number", "grade", "dorm_room",
@@ -66,7 +66,7 @@ README = [
     ("calendar", "status", "closed 停课/放假（不计工作日）或 open 上班/补班（计为工作日）；也可直接填 停课、放假、上班、补班", "closed (not a working day) or open (a working day); 停课, 放假, 上班 or 补班 also work"),
     ("calendar", "label", "说明，如 寒假、考试周（最多 100 字）", "why, e.g. 寒假 (winter vacation), 考试周 (exam week); at most 100 characters"),
     ("roles", "contact_units", "领导联系点（可选列，仅 leader 角色行）：学院或支部代码，多个用逗号或、分隔；含此列时以此为准，不含此列时不变", "leaders' contact units (optional column, leader rows only): college or branch codes separated by , or 、"),
-    ("reception", "", "接待安排（可选工作表，也可命名为「接待安排」）：领导接待日的时间表，每行一个。含此表时以此为准（表中没有的安排停用，其今后的接待日取消）；不含此表时不变。", "Optional sheet (reception or 接待安排): leaders' reception-day schedules, one a row. With the sheet, it is the whole list (a schedule missing from it is stopped); without it nothing changes."),
+    ("reception", "", "接待安排（可选工作表，也可命名为「接待安排」）：领导接待日的时间表，每行一个。含此表时以此为准（表中没有的安排停用，其今后的接待日取消；管理员用 /receptions 命令新增的安排保留，表中列出的安排以表为准）；不含此表时不变。", "Optional sheet (reception or 接待安排): leaders' reception-day schedules, one a row. With the sheet, it is the whole list (a schedule missing from it is stopped, except one an admin added with /receptions; a schedule it lists takes the sheet's values); without it nothing changes."),
     ("reception", "code", "安排代码，唯一，如 R-LEADER1", "schedule code, unique"),
     ("reception", "leader", "接待领导的工号（须有 leader 角色）", "the leader's number (must hold the leader role)"),
     ("reception", "place", "地点，如 行政楼 201", "place"),
@@ -80,7 +80,7 @@ README = [
     ("reception", "cutoff", "预约截止：空 = 前一个工作日 16:00；15:00 = 前一个工作日 15:00；2 12:00 = 提前两个工作日 12:00", "booking cut-off: empty = previous working day 16:00; '2 12:00' = two working days before at 12:00"),
     ("reception", "holiday_policy", "遇节假日：skip 跳过 / previous 提前到前一个工作日 / next 顺延到下一个工作日；默认 skip", "on a holiday: skip, previous (the working day before) or next (the working day after)"),
     ("reception", "accompany", "陪同接待的单位负责人工号，多个用逗号或、分隔", "accompanying unit heads' numbers"),
-    ("reception", "contact_unit", "（可选）下访的联系点单位代码", "(optional) contact unit code for outreach visits"),
+    ("reception", "contact_unit", "（可选）填写时这是校领导到该联系点（学院或支部）的下访：该单位师生会提前收到通知，且只有他们可以预约", "(optional) makes the schedule an outreach visit (下访) to that contact unit (a college or branch): its people are told ahead and only they may book"),
     ("reception_dates", "", "接待日调整（可选工作表，也可命名为「接待日调整」）：单日取消、改期或加开；需与接待安排表同时提供", "Optional sheet (reception_dates or 接待日调整): cancel, move or add single dates; needs the reception sheet"),
     ("reception_dates", "schedule / date", "安排代码；日期（取消、改期：原定或顺延后的日期；加开：加开的日期）", "schedule code; the date concerned (for extra: the new session's date)"),
     ("reception_dates", "action", "cancel 取消 / move 改期 / extra 加开", "cancel, move or extra"),
@@ -177,8 +177,12 @@ def build() -> dict[str, list[list[str]]]:
     ]
     # 领导接待日: every Wednesday afternoon, postponed past holidays; the heads of 教务处
     # and 后勤保障处 accompany. New Year's Eve week: moved to Thursday morning.
+    # 下访: on the second Thursday of each month the leader visits the contact unit 信息工程学院,
+    # whose people are told ahead and may book topics; the college's secretary accompanies.
     reception = [["R-LEADER1", leader, "行政楼 201", "weekly", "三", "14:30", "16:30", "6",
-                  "", "next", f"{staff_of['JWC'][0]}、{staff_of['LOG'][0]}", "INF"]]
+                  "", "next", f"{staff_of['JWC'][0]}、{staff_of['LOG'][0]}", "", ""],
+                 ["V-LEADER1-INF", leader, "信息工程学院 学术报告厅", "monthly", "四", "15:00",
+                  "16:30", "6", "", "next", "9003000001", "INF", "2"]]
     reception_dates = [["R-LEADER1", "2026-12-30", "move", "2026-12-31", "09:00", "11:00"]]
     calendar = [["2027-01-18", "2027-02-20", "closed", "寒假"],
                 ["2027-02-28", "", "open", "开学报到（补班）"]]

@@ -11,6 +11,8 @@ from core.crisis.folding import BasicFolding
 from core.crisis.paging import CrisisRules
 from core.concerns.intake import IntakeRules
 from core.model import Lane
+from core.reception.ports import RecurrenceExpander
+from core.reception.reminders import ReceptionRules
 from core.ports import ConversationState, IdentityView, Store
 from core.replies import Button, Reply
 from core.types import JSON
@@ -33,6 +35,12 @@ class FlowConfig:
     crisis_assessor: CrisisAssessor = field(default_factory=lambda: CrisisAssessor(
         folding=BasicFolding(), classifier=None))
     crisis_rules: CrisisRules = CrisisRules()
+    #: reception reminders and after-session follow-ups, from [reception]
+    reception: ReceptionRules = ReceptionRules()
+    #: where leaders' calendar-feed links start ([web] base_url); None: no web server
+    feed_base_url: str | None = None
+    #: reception schedules' recurrence (bot/reception/recurrence.py) for /receptions
+    reception_expander: RecurrenceExpander | None = None
 
 
 @dataclass

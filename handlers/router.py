@@ -12,7 +12,10 @@ from core.replies import Reply
 from handlers.concerns import followup, history, intake, reveal, supervision, tasks
 from handlers.calendar import admin as calendar_admin
 from handlers.crisis import flow as crisis
+from handlers.reception import admin as reception_admin
 from handlers.reception import booking as reception
+from handlers.reception import feed as reception_feed
+from handlers.reception import outcome as reception_outcome
 from handlers.people import start
 from handlers.context import FlowConfig, FlowContext, callback_answer
 from handlers.inbound import Inbound, content_name
@@ -33,6 +36,8 @@ COMMANDS = {
     "calendar": calendar_admin.calendar_admin,
     "history": history.history_command,
     "reception": reception.reception_command,
+    "receptions": reception_admin.receptions_admin,
+    "feed": reception_feed.feed_command,
 }
 
 #: The commands menu each channel shows (Telegram: setMyCommands), as locale keys.
@@ -76,13 +81,20 @@ CALLBACKS = {
     Verb.RC_TOPICS: reception.topics_pressed,
     Verb.RC_JOIN: reception.join_pressed,
     Verb.RC_CANCEL: reception.cancel_pressed,
+    Verb.RA_CONFIRM: reception_admin.confirm_pressed,
+    Verb.RC_RECORD: reception_outcome.record_pressed,
+    Verb.RC_ANSWERED: reception_outcome.answered_pressed,
+    Verb.RC_FOLLOW: reception_outcome.follow_pressed,
+    Verb.RC_UNIT: reception_outcome.unit_pressed,
+    Verb.RC_FEED_STOP: lambda ctx, arg: _no_arg(arg, reception_feed.stop_pressed(ctx)),
 }
 #: Buttons that work whatever step the conversation is at (they carry no step state).
 #: Concern buttons name their concern; core checks the presser's relation to it instead.
 STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL, Verb.ACCEPT, Verb.RETURN, Verb.CONTACT,
              Verb.REPLY, Verb.EXTEND, Verb.EXT_OK, Verb.EXT_NO, Verb.REDISPATCH, Verb.ANSWER,
              Verb.REVISIT, Verb.CRISIS_ACK, Verb.CRISIS_CLOSE, Verb.RC_BOOK, Verb.RC_TOPICS,
-             Verb.RC_JOIN, Verb.RC_CANCEL}
+             Verb.RC_JOIN, Verb.RC_CANCEL, Verb.RC_FEED_STOP, Verb.RC_RECORD, Verb.RC_ANSWERED,
+             Verb.RC_FOLLOW, Verb.RC_UNIT}
 
 
 async def handle(inbound: Inbound, store: Store, *, now: datetime, config: FlowConfig,

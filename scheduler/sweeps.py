@@ -11,10 +11,12 @@ from core.crisis.paging import CrisisRules
 from core.concerns.deadlines import LadderRules
 from core.concerns.followup import close_unanswered, start_revisits
 from core.reception.ports import RecurrenceExpander
+from core.reception.reminders import ReceptionRules
 from core.workdays import WorkCalendar
 from scheduler.calendar_refresh import REFRESH_MINUTES, refresh_calendar
 from scheduler.crisis_sweep import crisis_sweep
 from scheduler.ladder_sweep import ladder_sweep
+from scheduler.reception_reminders import reception_reminder_sweep
 from scheduler.reception_sweep import SWEEP_HOURS, reception_sweep
 from storage.inbox import REDELIVERY_WINDOW, purge_done
 from storage.uow import Sessions, unit_of_work
@@ -35,7 +37,9 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                     crisis_rules: CrisisRules | None = None,
                     ladder_rules: LadderRules | None = None,
                     ladder_seconds: int = 60,
-                    reception_expander: RecurrenceExpander | None = None) -> AsyncIOScheduler:
+                    reception_expander: RecurrenceExpander | None = None,
+                    reception_rules: ReceptionRules | None = None,
+                    reception_seconds: int = 60) -> AsyncIOScheduler:
     """Interval sweeps only, in memory: the state they act on lives in the database."""
     sched = AsyncIOScheduler(timezone=timezone)
     if ladder_rules is not None:  # at once on start: notices that came due while down
@@ -58,6 +62,13 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
             "expander": reception_expander, "calendar": calendar, "timezone": timezone},
             id="reception", coalesce=True, max_instances=1,
             next_run_time=datetime.now(ZoneInfo(timezone)))
+    if reception_rules is not None:  # at once on start: reminders that came due while down
+        sched.add_job(reception_reminder_sweep, "interval", seconds=reception_seconds,
+                      args=[sf, clock], kwargs={
+                          "rules": reception_rules, "calendar": calendar,
+                          "timezone": timezone, "default_locale": default_locale},
+                      id="reception_reminders", coalesce=True, max_instances=1,
+                      next_run_time=datetime.now(ZoneInfo(timezone)))
     return sched
 
 

@@ -22,12 +22,17 @@ from storage.concerns.ladder_store import LadderStoreMixin
 from storage.concerns.routing_store import RoutingStoreMixin
 from storage.crisis.crisis_store import CrisisStoreMixin
 from storage.people.people_store import PeopleStoreMixin
+from storage.reception.admin_store import ReceptionAdminMixin
 from storage.reception.booking_store import ReceptionStoreMixin
+from storage.reception.outcome_store import ReceptionOutcomeMixin
+from storage.reception.reminder_store import ReceptionReminderMixin
+from storage.reception.feed_store import ReceptionFeedMixin
 
 
 class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingStoreMixin,
                CrisisStoreMixin, HistoryStoreMixin, LadderStoreMixin, CalendarStoreMixin,
-               ReceptionStoreMixin):
+               ReceptionStoreMixin, ReceptionFeedMixin, ReceptionReminderMixin,
+               ReceptionOutcomeMixin, ReceptionAdminMixin):
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         # The session's identity map holds rows weakly: without this reference the row

@@ -1,10 +1,11 @@
-"""`python -m bot reception sessions|ics`: reception days for operators.
+"""`python -m bot reception sessions|ics|feed`: reception days for operators.
 
 ``sessions [--weeks N]`` materialises the coming N weeks (default 8) of every active
 schedule, as the running bot does at start and every few hours, and prints the counts.
 ``ics PERSON_NUMBER [--out FILE]`` writes that leader's upcoming sessions as iCalendar to
 FILE, or to stdout with nothing else on it; an unknown person or one who is not a leader
-is told on stderr in ``[app] default_locale`` (exit 1).
+is told on stderr in ``[app] default_locale`` (exit 1). ``feed PERSON_NUMBER [--revoke]``
+prints a leader's new calendar-feed link, or stops their links (``bot/reception/feed_cli.py``).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.reception.feed_cli import run_feed
 from bot.reception.ics import build_ics
 from bot.reception.recurrence import RruleExpander
 from bot.workcalendar import ChinaWorkCalendar
@@ -34,6 +36,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     ics = rsub.add_parser("ics", help="a leader's upcoming sessions as an iCalendar file")
     ics.add_argument("person", metavar="PERSON_NUMBER")
     ics.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    feed = rsub.add_parser("feed", help="a leader's secret calendar-feed link: a new one "
+                           "(earlier ones stop working), or --revoke")
+    feed.add_argument("person", metavar="PERSON_NUMBER")
+    feed.add_argument("--revoke", action="store_true", help="stop the leader's links, "
+                      "issue none")
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -44,6 +51,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     sf = session_factory(engine)
     now = SystemClock().now()
     try:
+        if args.reception_command == "feed":
+            return await run_feed(settings, sf, args)
         if args.reception_command == "sessions":
             if not 1 <= args.weeks <= 104:
                 print(catalog.render_plain(locale, "reception.bad_weeks", {}), file=sys.stderr)

@@ -2,7 +2,7 @@
 
 Each session is one VEVENT: UID stable per session (its schedule, rule date and kind, so a
 calendar app updates an entry when the session moves), DTSTART/DTEND in UTC, SUMMARY
-领导接待日 + place, LOCATION; a moved session's DESCRIPTION names its planned date, and a
+领导接待日 + place (下访 + unit for an outreach visit), LOCATION; a moved session's DESCRIPTION names its planned date, and a
 cancelled one has STATUS:CANCELLED so subscribed calendars drop it.
 """
 from __future__ import annotations
@@ -33,7 +33,8 @@ def build_ics(sessions: Sequence[SessionRow], *, name: str, now: datetime) -> by
         event.add("dtstamp", now)
         event.add("dtstart", s.starts_at)
         event.add("dtend", s.ends_at)
-        event.add("summary", f"领导接待日 {s.place}")
+        event.add("summary", f"下访 {s.visit_unit}（{s.place}）" if s.visit_unit
+                  else f"领导接待日 {s.place}")
         event.add("location", s.place)
         if s.moved_from is not None:
             event.add("description", f"由 {s.moved_from.isoformat()} 调整至 "

@@ -1,7 +1,8 @@
 """The web chat's aiohttp app: one page, and /api/ (JSON, SSE) behind a bearer token.
 
-Every request must name an allowed Host (DNS rebinding) and, when it carries an Origin,
-an allowed Origin (cross-site requests are refused). Every /api/ route, known or not,
+Every request must name an allowed Host (DNS rebinding; not a calendar feed's, whose
+token is its credential: bot/web/feeds.py) and, when it carries an Origin, an allowed
+Origin (cross-site requests are refused). Every /api/ route, known or not,
 answers 401 without a valid token. A person only ever reaches their own chat: the chat
 is derived from the token, never from the request.
 """
@@ -26,6 +27,7 @@ from bot.web.body import (CLIENT_ID, JSON_LIMIT, MAX_ID, MAX_TEXT, MESSAGE_FIELD
                           flat_json, message, photo_form)
 from bot.web.demo import add_demo_routes
 from bot.web.errors import SECURITY_HEADERS, refusal
+from bot.web.feeds import FEEDS_PREFIX, add_feed_routes
 from bot.web.files import WebFiles
 from bot.web.history import LIMIT as HISTORY_LIMIT
 from bot.web.history import conversation, own_messages
@@ -94,7 +96,7 @@ def make_app(deps: WebDeps) -> web.Application:
             headers = {"Retry-After": str(params["seconds"])} if status == 429 else None
             return refusal(request, deps.catalog, status, code, headers, **params)
 
-        if request.host not in deps.allowed_hosts:
+        if request.host not in deps.allowed_hosts and not request.path.startswith(FEEDS_PREFIX):
             return refuse(403, "host")
         origin = request.headers.get("Origin")
         if (origin is not None and origin != f"http://{request.host}") or \
@@ -130,6 +132,7 @@ def make_app(deps: WebDeps) -> web.Application:
     for path in STATIC_FILES:
         app.router.add_get(path, routes.static)
     app.router.add_get("/favicon.ico", routes.favicon)
+    add_feed_routes(app, sf=deps.sf, clock=deps.clock, catalog=deps.catalog)
     if deps.demo_host is not None:
         assert deps.users is not None
         add_demo_routes(app, host=deps.demo_host, sf=deps.sf, clock=deps.clock,

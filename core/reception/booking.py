@@ -65,9 +65,16 @@ async def reception_list(store: BookingStore, person_id: int | None,
                          now: datetime) -> ReceptionList:
     """Open sessions of the coming ``LIST_DAYS`` (cut-off not passed), the person's own."""
     sessions = [s for s in await store.reception_sessions(now, now + timedelta(days=LIST_DAYS))
-                if s.cutoff_at > now]
+                if s.cutoff_at > now and await _may_attend(store, person_id, s)]
     mine = await store.person_bookings(person_id, now) if person_id is not None else []
     return ReceptionList(sessions, mine, {b.session.id: b.id for b in mine})
+
+
+async def _may_attend(store: BookingStore, person_id: int | None, s: SessionView) -> bool:
+    """A reception is open to everyone on the roster; a visit (下访) to its unit's people."""
+    if s.visit_unit_id is None:
+        return True
+    return person_id is not None and await store.person_in_unit(person_id, s.visit_unit_id)
 
 
 async def _roster_person(store: BookingStore, person_id: int | None, now: datetime) -> int:
@@ -88,6 +95,9 @@ async def _open_session(store: BookingStore, person_id: int, session_id: int,
                             session=session_id)
     if session.cutoff_at <= now:
         raise await _refuse(store, person_id, "cutoff", "reception.closed", now,
+                            session=session_id)
+    if not await _may_attend(store, person_id, session):
+        raise await _refuse(store, person_id, "not_in_unit", "reception.not_in_unit", now,
                             session=session_id)
     if await store.person_booking_in(session_id, person_id) is not None:
         raise await _refuse(store, person_id, "already_booked", "reception.already", now,
@@ -204,4 +214,5 @@ def session_params(s: SessionView, tz: str) -> dict[str, JSON]:
     return {"day": start.date().isoformat(),
             "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M"), "place": s.place,
             "leader": s.leader_name, "free": max(s.capacity - s.topics, 0),
-            "moved_from": s.moved_from.isoformat() if s.moved_from else ""}
+            "moved_from": s.moved_from.isoformat() if s.moved_from else "",
+            "unit": s.visit_unit or ""}

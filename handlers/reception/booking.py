@@ -24,6 +24,7 @@ from core.replies import Button, t
 from core.types import JSON, is_object_list, is_str_list
 from handlers.context import FlowContext
 from handlers.people.start import main_menu
+from handlers.reception.outcome import record_buttons
 
 FLOW = "reception"
 
@@ -37,6 +38,8 @@ def _id(arg: str) -> int:
 def _line(s: SessionView, ctx: FlowContext) -> JSON:
     params = session_params(s, ctx.config.rules.timezone)
     key = "reception.line_moved" if s.moved_from else "reception.line"
+    if s.visit_unit_id is not None:
+        key = "reception.line_visit"
     return t(key, **params)
 
 
@@ -59,6 +62,7 @@ async def reception_command(ctx: FlowContext) -> None:
         if b.session.cutoff_at > ctx.now:
             rows.append((Button("reception.cancel_button", encode(Verb.RC_CANCEL, str(b.id)),
                                 {"day": session_params(b.session, tz)["day"]}),))
+    rows += await record_buttons(ctx)  # a leader's agendas; sessions left to record
     sessions = [_line(s, ctx) for s in found.sessions] or [t("reception.none")]
     mine = [t("reception.mine_line", **{**session_params(b.session, tz), "topic": preview(b.text)})
             for b in found.mine] or [t("reception.mine_none")]

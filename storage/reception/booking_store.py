@@ -22,12 +22,14 @@ class ReceptionStoreMixin:
                                                  _Tp.cancelled_at.is_(None))
                 .correlate(_S).scalar_subquery())
         rows = await self.s.execute(
-            select(_S, _Sc.place, _Sc.capacity, T.Person.name, live)
+            select(_S, _Sc.place, _Sc.capacity, T.Person.name, live, _Sc.contact_unit_id,
+                   T.OrgUnit.name)
             .join(_Sc, _Sc.id == _S.schedule_id).join(T.Person, T.Person.id == _Sc.leader_id)
+            .outerjoin(T.OrgUnit, T.OrgUnit.id == _Sc.contact_unit_id)
             .where(*where).order_by(_S.starts_at, _S.id))  # type: ignore[arg-type]
         return [SessionView(r.id, r.local_date, r.starts_at, r.ends_at, r.cutoff_at, r.status,
-                            r.moved_from, place, name, capacity, int(n or 0))
-                for r, place, capacity, name, n in rows]
+                            r.moved_from, place, name, capacity, int(n or 0), unit_id, unit)
+                for r, place, capacity, name, n, unit_id, unit in rows]
 
     async def reception_sessions(self, since: datetime, until: datetime) -> list[SessionView]:
         return await self._session_views(_S.starts_at >= since, _S.starts_at <= until,
@@ -64,6 +66,13 @@ class ReceptionStoreMixin:
             return found[0]
         row = await self.s.get(_Tp, topic_id)
         return TopicView(row.id, row.session_id, row.text, 0, ()) if row else None
+
+    async def person_in_unit(self, person_id: int, unit_id: int) -> bool:
+        unit = await self.s.scalar(select(T.Person.unit_id).where(T.Person.id == person_id))
+        if unit is None:
+            return False
+        return unit == unit_id or await self.s.scalar(select(T.OrgUnit.parent_id).where(
+            T.OrgUnit.id == unit)) == unit_id
 
     async def person_booking_in(self, session_id: int, person_id: int) -> int | None:
         return await self.s.scalar(select(_B.id).where(

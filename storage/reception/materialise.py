@@ -50,6 +50,7 @@ class SessionRow:
     ends_at: datetime
     status: str
     moved_from: date | None
+    visit_unit: str | None = None  # an outreach visit (下访): the unit's name
 
 
 async def materialise_sessions(sf: Sessions, *, first: date, last: date,
@@ -62,49 +63,67 @@ async def materialise_sessions(sf: Sessions, *, first: date, last: date,
     booking once per version of the session)."""
     counts = MaterialiseCounts()
     async with unit_of_work(sf) as uow:
-        s = uow.session
-        numbers = {p.id: p.number or "" for p in await s.scalars(select(T.Person))}
-        units = {u.id: u.code for u in await s.scalars(select(T.OrgUnit))}
-        schedules = list(await s.scalars(select(T.ReceptionSchedule)))
-        overrides = list(await s.scalars(select(T.ReceptionOverride)))
-        wanted: dict[tuple[int, date, str], Session] = {}
-        for row in schedules:
-            if not row.active:
-                continue
-            mine = [override_of(o, row.code) for o in overrides if o.schedule_id == row.id]
-            for found in sessions_between(
-                    schedule_of(row, numbers, units), mine, first,
-                    last + timedelta(days=MOVE_MARGIN_DAYS), expander=expander,
-                    calendar=calendar, tz=tz):
-                if first <= found.day <= last or first <= found.origin <= last:
-                    wanted[(row.id, found.origin, found.kind)] = found
-        have = {(r.schedule_id, r.origin_day, r.kind): r for r in await s.scalars(
-            select(T.ReceptionSession).where(or_(
-                T.ReceptionSession.local_date.between(first, last),
-                T.ReceptionSession.origin_day.between(first, last))))}
-        keys = [k for k in wanted if k not in have]
-        if keys:  # rows planned outside the window (e.g. moved into it) are found by key
-            for r in await s.scalars(select(T.ReceptionSession).where(
-                    T.ReceptionSession.origin_day.in_({k[1] for k in keys}))):
-                have.setdefault((r.schedule_id, r.origin_day, r.kind), r)
-        changed: list[T.ReceptionSession] = []
-        for key, found in wanted.items():
-            old = have.get(key)
-            before = (old.starts_at, old.status) if old is not None else None
-            _upsert(s, old, key, found, now, counts)
-            if old is not None and before != (old.starts_at, old.status):
-                changed.append(old)
-        for key, r in have.items():
-            if key not in wanted and r.status != CANCELLED and r.local_date >= first:
-                r.status, r.updated_at = CANCELLED, now
-                counts.cancelled += 1
-                changed.append(r)
-        if changed:
-            await s.flush()
-            for r in changed:
-                counts.told += await tell_session_changed(
-                    uow.store, r.id, now=now, tz_render=tz, default_locale=default_locale)
+        changed = await materialise_rows(uow.session, first=first, last=last,
+                                         expander=expander, calendar=calendar, tz=tz,
+                                         now=now, counts=counts)
+        for session_id in changed:
+            counts.told += await tell_session_changed(
+                uow.store, session_id, now=now, tz_render=tz, default_locale=default_locale)
     return counts
+
+
+async def materialise_rows(s: AsyncSession, *, first: date, last: date,
+                           expander: RecurrenceExpander, calendar: WorkCalendar, tz: str,
+                           now: datetime, counts: MaterialiseCounts | None = None,
+                           schedule_id: int | None = None) -> list[int]:
+    """``materialise_sessions``'s rows in the caller's transaction: every schedule's, or
+    only the schedule with ``schedule_id`` (an admin's ``/receptions`` change); return the
+    ids of the sessions that moved or were cancelled (flushed), whose booked people the
+    caller tells."""
+    counts = counts or MaterialiseCounts()
+    one = (T.ReceptionSchedule.id == schedule_id,) if schedule_id is not None else ()
+    schedules = list(await s.scalars(select(T.ReceptionSchedule).where(*one)))
+    people = {i for r in schedules for i in (r.leader_id, *r.accompany)}
+    numbers = {p.id: p.number or "" for p in await s.scalars(
+        select(T.Person).where(T.Person.id.in_(people)))} if people else {}
+    units = {u.id: u.code for u in await s.scalars(select(T.OrgUnit))}
+    overrides = list(await s.scalars(select(T.ReceptionOverride).where(
+        *((T.ReceptionOverride.schedule_id == schedule_id,) if schedule_id is not None else ()))))
+    mine_only = (T.ReceptionSession.schedule_id == schedule_id,) if schedule_id is not None else ()
+    wanted: dict[tuple[int, date, str], Session] = {}
+    for row in schedules:
+        if not row.active:
+            continue
+        mine = [override_of(o, row.code) for o in overrides if o.schedule_id == row.id]
+        for found in sessions_between(
+                schedule_of(row, numbers, units), mine, first,
+                last + timedelta(days=MOVE_MARGIN_DAYS), expander=expander,
+                calendar=calendar, tz=tz):
+            if first <= found.day <= last or first <= found.origin <= last:
+                wanted[(row.id, found.origin, found.kind)] = found
+    have = {(r.schedule_id, r.origin_day, r.kind): r for r in await s.scalars(
+        select(T.ReceptionSession).where(or_(
+            T.ReceptionSession.local_date.between(first, last),
+            T.ReceptionSession.origin_day.between(first, last)), *mine_only))}
+    keys = [k for k in wanted if k not in have]
+    if keys:  # rows planned outside the window (e.g. moved into it) are found by key
+        for r in await s.scalars(select(T.ReceptionSession).where(
+                T.ReceptionSession.origin_day.in_({k[1] for k in keys}), *mine_only)):
+            have.setdefault((r.schedule_id, r.origin_day, r.kind), r)
+    changed: list[T.ReceptionSession] = []
+    for key, found in wanted.items():
+        old = have.get(key)
+        before = (old.starts_at, old.status) if old is not None else None
+        _upsert(s, old, key, found, now, counts)
+        if old is not None and before != (old.starts_at, old.status):
+            changed.append(old)
+    for key, r in have.items():
+        if key not in wanted and r.status != CANCELLED and r.local_date >= first:
+            r.status, r.updated_at = CANCELLED, now
+            counts.cancelled += 1
+            changed.append(r)
+    await s.flush()
+    return [r.id for r in changed]
 
 
 def _upsert(s: AsyncSession, row: T.ReceptionSession | None, key: tuple[int, date, str],
@@ -137,13 +156,20 @@ async def leader_sessions(sf: Sessions, number: str, *, since: datetime) -> list
         person = await s.scalar(select(T.Person).where(T.Person.number == number))
         if person is None:
             return None
-        rows = await s.execute(
-            select(T.ReceptionSession, T.ReceptionSchedule)
-            .join(T.ReceptionSchedule, T.ReceptionSchedule.id == T.ReceptionSession.schedule_id)
-            .where(T.ReceptionSchedule.leader_id == person.id, T.ReceptionSession.ends_at > since)
-            .order_by(T.ReceptionSession.starts_at, T.ReceptionSession.id))
-        return [SessionRow(r.id, sc.code, sc.place, r.origin_day, r.kind, r.local_date,
-                           r.starts_at, r.ends_at, r.status, r.moved_from) for r, sc in rows]
+        return await sessions_of(s, person.id, since)
+
+
+async def sessions_of(s: AsyncSession, leader_id: int, since: datetime) -> list[SessionRow]:
+    """``leader_sessions`` in the caller's transaction, by person id (the feed's route)."""
+    rows = await s.execute(
+        select(T.ReceptionSession, T.ReceptionSchedule, T.OrgUnit.name)
+        .join(T.ReceptionSchedule, T.ReceptionSchedule.id == T.ReceptionSession.schedule_id)
+        .outerjoin(T.OrgUnit, T.OrgUnit.id == T.ReceptionSchedule.contact_unit_id)
+        .where(T.ReceptionSchedule.leader_id == leader_id, T.ReceptionSession.ends_at > since)
+        .order_by(T.ReceptionSession.starts_at, T.ReceptionSession.id))
+    return [SessionRow(r.id, sc.code, sc.place, r.origin_day, r.kind, r.local_date,
+                       r.starts_at, r.ends_at, r.status, r.moved_from, unit)
+            for r, sc, unit in rows]
 
 
 async def is_leader(sf: Sessions, number: str) -> bool:

@@ -1,9 +1,12 @@
 """The roster's reception sheets and contact-unit column, written inside the import's
 transaction (``storage/people/roster/apply.py``).
 
-Schedules are matched by code and updated in place; a schedule of source ``sheet`` that is
-missing from the file is deactivated (its future sessions are cancelled by the next
-materialisation, the rows stay). The sheet's overrides replace those an earlier sheet set.
+Schedules are matched by code and updated in place (one an admin had added or edited by
+``/receptions`` included: it becomes the sheet's again); a schedule of source ``sheet``
+that is missing from the file is deactivated (its future sessions are cancelled by the
+next materialisation, the rows stay), one of source ``command`` is kept. The sheet's
+overrides replace those an earlier sheet set, and a command's override of the same
+schedule, date and action; the commands' other overrides are kept (docs/decisions/0018).
 Contact units replace the stored pairs of every leader the file names.
 """
 from __future__ import annotations
@@ -65,6 +68,11 @@ async def apply_reception(session: AsyncSession, schedules: Sequence[Schedule],
             T.ReceptionOverride.schedule_id.in_(sheet_ids),
             T.ReceptionOverride.source == SOURCE_SHEET))
     for o in overrides:
+        # The sheet governs what it names: an admin's command override of the same
+        # schedule, date and action gives way (the table holds one of each).
+        await session.execute(delete(T.ReceptionOverride).where(
+            T.ReceptionOverride.schedule_id == by_code[o.schedule_code].id,
+            T.ReceptionOverride.day == o.day, T.ReceptionOverride.action == o.action.value))
         session.add(T.ReceptionOverride(
             schedule_id=by_code[o.schedule_code].id, day=o.day, action=o.action.value,
             new_day=o.new_day, start_time=o.start, end_time=o.end, source=SOURCE_SHEET,

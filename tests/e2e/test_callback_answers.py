@@ -9,14 +9,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+
+from core.clock import SystemClock
 
 from core.actions import Verb, decode
-from storage.tables import Person
+from storage.tables import Person, ReceptionSession
 from tests.support.chat import ChatUser
-from tests.support.db import query, sweep_followups
+from tests.support.db import execute, query, sweep_followups
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.db import materialise_reception
 from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
@@ -165,6 +169,54 @@ async def _reception_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
     stu.say("/reception")
     await p.press(stu, await stu.expect("我的预约"), f"取消 {day} 的预约")             # RC_CANCEL
     await stu.expect(f"已取消 {day}")
+    leader = await bound_chat(api, db_url, "9200000001", 7303)
+    await _record_walk(api, db_url, p, leader, other, day)
+    leader.say("/feed")
+    await p.press(leader, await leader.expect("日历订阅链接"), "停止订阅链接")          # RC_FEED_STOP
+    await leader.expect("已停用您的接待日日历订阅链接")
+
+
+async def _record_walk(api: FakeBotAPI, db_url: str, p: Presser, leader: ChatUser,
+                       other: ChatUser, day: str) -> None:
+    """The leader's agenda before the session, then (the session moved into the past, as
+    time would) recording one topic answered and one followed up by a unit."""
+    third = await bound_chat(api, db_url, "2023010102", 7304)
+    third.say("/reception")
+    await p.press(third, await third.expect("领导接待日（未来四周）"), f"预约 {day}")
+    await third.expect("不提供匿名预约")
+    third.say("图书馆座位不够")
+    await p.press(third, await third.expect("请确认预约"), "确认预约")
+    await third.expect("✅ 已预约")
+    leader.say("/reception")
+    await p.press(leader, await leader.expect("领导接待日"), f"📋 {day} 接待议程")      # RC_RECORD
+    await leader.expect("领导接待日议程")
+    ago = SystemClock().now() - timedelta(hours=2)
+    await execute(db_url, update(ReceptionSession).where(
+        ReceptionSession.local_date == date.fromisoformat(day)).values(
+        starts_at=ago, ends_at=ago + timedelta(hours=1)))
+    leader.say("/reception")
+    held = ago.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    await p.press(leader, await leader.expect("领导接待日"), f"📝 记录 {held} 接待结果")
+    card = await leader.expect("接待结果记录")
+    await p.press(leader, card, "#2 当场答复")                                         # RC_ANSWERED
+    await leader.expect("尚有 1 个议题待记录")
+    await p.press(leader, card, "#1 跟进办理")                                         # RC_FOLLOW
+    picker = await leader.expect("请选择负责跟进")
+    await p.press(leader, picker, "后勤保障处")                                         # RC_UNIT
+    await leader.expect("✅ 已转为诉求")
+    await other.expect("已转为诉求")
+    await third.expect("已记录为当场答复")
+
+
+async def _reception_admin_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
+    """An admin adds a schedule by command and removes it, confirming by button."""
+    admin = await bound_chat(api, db_url, "9104000001", 7399)
+    admin.say("/receptions add code=R-WALK leader=9200000001 place=测试室 repeat=weekly "
+              "weekday=一 start=08:00 end=09:00")
+    await admin.expect("已新增接待安排")
+    admin.say("/receptions remove R-WALK")
+    await p.press(admin, await admin.expect("确定停用吗"), "确认停用")                  # RA_CONFIRM
+    await admin.expect("已停用接待安排 R-WALK")
 
 
 async def test_every_button_press_is_answered_exactly_once(db_url: str) -> None:
@@ -177,6 +229,7 @@ async def test_every_button_press_is_answered_exactly_once(db_url: str) -> None:
             await _unbound_walk(api, p)
             await _handling_walk(api, db_url, p)
             await _reception_walk(api, db_url, p)
+            await _reception_admin_walk(api, db_url, p)
             assert p.verbs == set(Verb), f"not pressed: {set(Verb) - p.verbs}"
             with contextlib.suppress(TimeoutError):  # the assertion below says which
                 await api.wait_for(lambda a: all(a.callback_answers().values()), timeout=10)

@@ -95,6 +95,20 @@ CASES: dict[Verb, list[tuple[str, str]]] = {
     Verb.RC_TOPICS: [("student", "x1:rtp:99999:0"), ("student", "x1:rtp:abc:0")],
     Verb.RC_JOIN: [("student", "x1:rjn:99999:0"), ("stranger", "x1:rjn:1:0")],
     Verb.RC_CANCEL: [("student", "x1:rcx:99999:0"), ("member", "x1:rcx:abc:0")],
+    # An admin's /receptions confirmation: stale, out of its step, with an argument, a guest.
+    Verb.RA_CONFIRM: [("student", "x1:rac::9999"), ("student", "x1:rac::{v}"),
+                      ("student", "x1:rac:zz:{v}"), ("stranger", "x1:rac::{v}")],
+    # After a session: recording by someone who is not its host, unknown topics and units,
+    # arguments of the wrong shape.
+    Verb.RC_RECORD: [("student", "x1:rrc:1:0"), ("student", "x1:rrc:abc:0"),
+                     ("stranger", "x1:rrc:99999:0")],
+    Verb.RC_ANSWERED: [("student", "x1:ran:99999:0"), ("member", "x1:ran:1.2:0")],
+    Verb.RC_FOLLOW: [("student", "x1:rfu:99999:0"), ("student", "x1:rfu:1.x:0")],
+    Verb.RC_UNIT: [("student", "x1:run:99999.1:0"), ("student", "x1:run:1:0"),
+                   ("stranger", "x1:run:1.1.1:0")],
+    # A leader's calendar-feed link: pressed by people who are no leader, or with an argument.
+    Verb.RC_FEED_STOP: [("student", "x1:rfs::0"), ("stranger", "x1:rfs::0"),
+                        ("student", "x1:rfs:1:0")],
 }
 # Verbs added by other work (present only when core.actions registers them).
 for _name, _cases in {
@@ -107,7 +121,7 @@ for _name, _cases in {
 
 REFUSALS = ("您无权", "不能再操作", "按钮无效", "按钮已过期", "不在该危机个案的呼叫名单中",
             "当前状态下不能", "您没有权限", "找不到这条诉求", "已不存在",
-            "只有花名册中的师生可以预约")
+            "只有花名册中的师生可以预约", "只有校领导可以获取", "只有本场接待的校领导")
 
 
 def test_every_registered_verb_has_forged_cases() -> None:

@@ -128,7 +128,8 @@ async def test_a_booked_person_is_told_once_when_the_session_moves_or_is_cancell
     await _run(sf, B.join, a, topic.id, NOW)
     china.set_override(date(2026, 10, 14), False)  # 10-14 closed: moved to 10-15
     async with sf.begin() as s:  # and the 10-21 session is dropped: a cancel override
-        sched = (await s.scalars(select(ReceptionSchedule))).one()
+        sched = (await s.scalars(select(ReceptionSchedule).where(
+            ReceptionSchedule.code == "R-LEADER1"))).one()
         sched.recurrence = {**sched.recurrence, "ends_on": "2026-10-20"}
     counts = await _materialise(sf, china)
     assert counts.told == 3

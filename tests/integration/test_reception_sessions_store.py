@@ -32,7 +32,9 @@ TZ = "Asia/Shanghai"
 
 async def _rows(sf) -> list[tuple[str, str, str, str | None]]:  # noqa: ANN001
     async with sf() as s:
-        rows = await s.scalars(select(ReceptionSession).order_by(ReceptionSession.origin_day))
+        rows = await s.scalars(select(ReceptionSession).join(
+            ReceptionSchedule, ReceptionSchedule.id == ReceptionSession.schedule_id).where(
+            ReceptionSchedule.code == "R-LEADER1").order_by(ReceptionSession.origin_day))
         return [(r.origin_day.isoformat(), r.local_date.isoformat(), r.status,
                  r.moved_from.isoformat() if r.moved_from else None) for r in rows]
 
@@ -45,16 +47,19 @@ async def _materialise(sf, calendar, first=date(2026, 9, 28), last=date(2026, 10
 async def test_the_example_schedule_materialises_idempotently_and_follows_the_calendar(sf) -> None:  # noqa: ANN001
     sheets = read_roster(EXAMPLE)
     report = await apply_roster(sf, validate_roster(sheets), now=T0)
-    assert report.reception is not None and report.reception.created == 1
+    assert report.reception is not None and report.reception.created == 2  # + the 下访
     async with sf() as s:
-        sched = (await s.scalars(select(ReceptionSchedule))).one()
+        sched, visit = (await s.scalars(select(ReceptionSchedule).order_by(
+            ReceptionSchedule.code))).all()
         assert (sched.code, sched.place, sched.start_time, sched.end_time, sched.capacity,
                 sched.holiday_policy, sched.recurrence["weekdays"]) == \
             ("R-LEADER1", "行政楼 201", time(14, 30), time(16, 30), 6, "next", [2])
         assert (sched.cutoff_days, sched.cutoff_time, len(sched.accompany)) == (1, time(16), 2)
         units = {u.id: u.code for u in await s.scalars(select(OrgUnit))}
         contacts = sorted(units[c.unit_id] for c in await s.scalars(select(LeaderContactUnit)))
-        assert contacts == ["ACC", "INF"] and units[sched.contact_unit_id] == "INF"
+        assert contacts == ["ACC", "INF"] and sched.contact_unit_id is None
+        assert (visit.code, units[visit.contact_unit_id], visit.recurrence["nths"]) == \
+            ("V-LEADER1-INF", "INF", [2])
         [move] = list(await s.scalars(select(ReceptionOverride)))
         assert (move.day, move.action, move.new_day) == (date(2026, 12, 30), "move",
                                                          date(2026, 12, 31))
@@ -65,9 +70,11 @@ async def test_the_example_schedule_materialises_idempotently_and_follows_the_ca
                 ("2026-10-07", "2026-10-08", "moved", "2026-10-07"),
                 ("2026-10-14", "2026-10-14", "scheduled", None),
                 ("2026-10-21", "2026-10-21", "scheduled", None)]
-    assert await _rows(sf) == expected and counts.created == 4
+    # and the visit of the second Thursday of October (10-08, the first working day after
+    # the holiday)
+    assert await _rows(sf) == expected and counts.created == 5
     again = await _materialise(sf, china)
-    assert (again.created, again.updated, again.unchanged, again.cancelled) == (0, 0, 4, 0)
+    assert (again.created, again.updated, again.unchanged, again.cancelled) == (0, 0, 5, 0)
     assert await _rows(sf) == expected
     # An admin closes 10-14 (校运会): the session moves to 10-15, in place.
     china.set_override(date(2026, 10, 14), False)
@@ -82,8 +89,15 @@ async def test_the_example_schedule_materialises_idempotently_and_follows_the_ca
         assert row.cutoff_at == datetime(2026, 10, 13, 8, 0, tzinfo=timezone.utc)
 
     # The feed, parsed back, matches the rows: UID, times, place, the holiday move.
-    sessions = await leader_sessions(sf, LEADER, since=T0)
-    assert sessions is not None and len(sessions) == 4
+    both = await leader_sessions(sf, LEADER, since=T0)
+    assert both is not None and len(both) == 5
+    [visit] = [s for s in both if s.schedule_code == "V-LEADER1-INF"]
+    assert (visit.day, visit.moved_from, visit.visit_unit) == \
+        (date(2026, 10, 8), None, "信息工程学院")
+    [visit_event] = [e for e in Calendar.from_ical(build_ics([visit], name=LEADER, now=T0))
+                     .walk() if e.name == "VEVENT"]
+    assert str(visit_event["summary"]) == "下访 信息工程学院（信息工程学院 学术报告厅）"
+    sessions = [s for s in both if s.schedule_code == "R-LEADER1"]
     events = [e for e in Calendar.from_ical(build_ics(sessions, name=LEADER, now=T0)).walk()
               if e.name == "VEVENT"]
     assert [str(e["uid"]) for e in events] == [session_uid(s) for s in sessions]
@@ -101,7 +115,7 @@ async def test_the_example_schedule_materialises_idempotently_and_follows_the_ca
     sheets["reception"] = []
     await apply_roster(sf, validate_roster(sheets), now=T0)
     gone = await _materialise(sf, china)
-    assert gone.cancelled == 4
+    assert gone.cancelled == 5
     assert [r[2] for r in await _rows(sf)] == ["cancelled"] * 4
     # Without the sheet at all, nothing about the schedules changes.
     del sheets["reception"]
@@ -130,4 +144,5 @@ def test_ics_cli_refuses_an_unknown_person_and_a_non_leader(tmp_path: Path) -> N
     events = cal.walk("VEVENT")
     # Every materialised session that has not ended yet (one may have ended today).
     assert len(events) in (int(counts[1]), int(counts[1]) - 1)
-    assert all(str(e["summary"]) == "领导接待日 行政楼 201" for e in events)
+    assert {str(e["summary"]) for e in events} <= {"领导接待日 行政楼 201",
+                                                  "下访 信息工程学院（信息工程学院 学术报告厅）"}

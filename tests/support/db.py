@@ -20,6 +20,16 @@ async def query(db_url: str, stmt: Any) -> list[Any]:
         await engine.dispose()
 
 
+async def execute(db_url: str, stmt: Any) -> None:
+    """Run one writing statement on its own engine and commit it."""
+    engine = make_engine(db_url)
+    try:
+        async with session_factory(engine)() as s, s.begin():
+            await s.execute(stmt)
+    finally:
+        await engine.dispose()
+
+
 async def sweep_followups(db_url: str, days: int) -> tuple[int, int]:
     """The 回访 sweep as it would run ``days`` from now: (asked, closed)."""
     engine = make_engine(db_url)

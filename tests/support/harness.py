@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.app import Runtime, build_runtime
 from bot.config import Settings, load_settings
-from core.clock import SystemClock
+from core.clock import Clock, SystemClock
 from core.people.roster_validation import validate_roster
 from storage.db import make_engine, session_factory
 from storage.people.roster import apply_roster, issue_codes, read_roster
@@ -70,17 +70,27 @@ async def binding_code(db_url: str, number: str) -> str:
     return codes[0].code
 
 
+class MovableClock:
+    """A clock a test sets (never sleeping): the running bot's and the sweeps' ``now``."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
 class RunningBot:
     """The production runtime (poller, inbox worker, sender) as background tasks."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings, self.clock = settings, clock
         self.stop = asyncio.Event()
         self.rt: Runtime | None = None
         self.tasks: list[asyncio.Task] = []
 
     async def __aenter__(self) -> RunningBot:
-        self.rt = await build_runtime(self.settings)
+        self.rt = await build_runtime(self.settings, self.clock)
         self.tasks = [asyncio.create_task(c) for c in self.rt.workers(self.stop)]
         return self
 

@@ -284,7 +284,10 @@ def test_plural_rules_exist_for_every_locale_with_more_than_one_form() -> None:
 #: Numbers passed to a reply under another name than ``count`` must be inside ``t()`` (a
 #: unit with its own plural forms), except after a label, where no noun follows in English.
 LABELLED = {("intake.confirm", "files"),
-            ("task.attachment", "index"), ("task.attachment", "total")}  # "2/3"
+            ("task.attachment", "index"), ("task.attachment", "total"),  # "2/3"
+            # a topic's ordinal label ("#2", "2.")
+            ("reception.record_line", "n"), ("reception.agenda_line", "n"),
+            ("reception.answered_button", "n"), ("reception.follow_button", "n")}
 _NUMERIC_NAME = re.compile(r"(^|_)(max|count|total|length|limit|days|minutes|told|n)($|_)|max_")
 
 
