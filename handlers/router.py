@@ -16,6 +16,7 @@ from handlers.reception import admin as reception_admin
 from handlers.reception import booking as reception
 from handlers.reception import feed as reception_feed
 from handlers.reception import outcome as reception_outcome
+from handlers.reception import visit as reception_visit
 from handlers.people import start
 from handlers.context import FlowConfig, FlowContext, callback_answer
 from handlers.inbound import Inbound, content_name
@@ -37,6 +38,7 @@ COMMANDS = {
     "history": history.history_command,
     "reception": reception.reception_command,
     "receptions": reception_admin.receptions_admin,
+    "visit": reception_visit.visit_command,
     "feed": reception_feed.feed_command,
 }
 

@@ -116,7 +116,7 @@ async def receptions_command(store: ReceptionAdminUseStore, *, person_id: int | 
             r.id, now, NEXT_SESSIONS) if r.active else [])
             for r in await store.reception_schedule_records()])
     if request.action in ("add", "edit"):
-        return await _save(store, person_id, request, now, setting)
+        return await save_schedule(store, person_id, request, now, setting)
     record = await _record(store, request.code)
     today = now.astimezone(ZoneInfo(setting.tz)).date()
     if request.action == "remove":
@@ -221,8 +221,9 @@ async def _checked(store: ReceptionAdminUseStore, values: dict[str, str]) -> Sch
     return schedules[0]
 
 
-async def _save(store: ReceptionAdminUseStore, person_id: int | None, request: AdminRequest,
-                now: datetime, setting: AdminSetting) -> ScheduleDone:
+async def save_schedule(store: ReceptionAdminUseStore, person_id: int | None,
+                        request: AdminRequest, now: datetime,
+                        setting: AdminSetting) -> ScheduleDone:
     values = request.values
     before: ScheduleRecord | None = None
     if request.action == "add":

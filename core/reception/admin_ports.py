@@ -93,3 +93,7 @@ class ReceptionAdminStore(Protocol):
         the sweep does, ``storage/reception/materialise.py``); return the ids of the
         sessions that moved or were cancelled (their booked people are to be told)."""
         ...
+
+    async def leader_contact_units(self, leader_id: int) -> list[tuple[str, str]]:
+        """The leader's contact units (领导联系点) as (code, name), by code."""
+        ...

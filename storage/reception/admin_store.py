@@ -147,3 +147,10 @@ class ReceptionAdminMixin:
         return await materialise_rows(self.s, first=first, last=last, expander=expander,
                                       calendar=calendar, tz=tz, now=now,
                                       schedule_id=schedule_id)
+
+    async def leader_contact_units(self, leader_id: int) -> list[tuple[str, str]]:
+        rows = await self.s.execute(
+            select(T.OrgUnit.code, T.OrgUnit.name)
+            .join(T.LeaderContactUnit, T.LeaderContactUnit.unit_id == T.OrgUnit.id)
+            .where(T.LeaderContactUnit.leader_id == leader_id).order_by(T.OrgUnit.code))
+        return [(code, name) for code, name in rows]

@@ -16,7 +16,7 @@ import aiohttp
 
 from bot.web.runtime import serve_web
 from bot.web.tokens import issue_token
-from core.clock import SystemClock
+from core.clock import Clock, SystemClock
 from storage.db import make_engine, session_factory
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import RunningBot, bot_settings
@@ -40,8 +40,10 @@ async def _token(db_url: str, number: str) -> str:
 class WebBot:
     """RunningBot with [web] enabled, plus its web server on a free local port."""
 
-    def __init__(self, db_url: str, api: FakeBotAPI, tmp_path: Path, **web: Any) -> None:
-        """``web``: more [web] settings (e.g. ``max_upload_mb=1``)."""
+    def __init__(self, db_url: str, api: FakeBotAPI, tmp_path: Path, *,
+                 clock: Clock | None = None, **web: Any) -> None:
+        """``web``: more [web] settings (e.g. ``max_upload_mb=1``); ``clock``: the bot's
+        and the web server's ``now`` (a test's MovableClock), the system clock if None."""
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.bot = RunningBot(bot_settings(
@@ -49,7 +51,7 @@ class WebBot:
             # Tokens checked on every request, so a revocation shows at once in tests
             # (the cache itself: tests/integration/test_web_tokens.py).
             web={"enabled": True, "port": self.port, "upload_dir": str(tmp_path / "up"),
-                 "token_check_seconds": 0, **web}))
+                 "token_check_seconds": 0, **web}), clock)
         self.stop = asyncio.Event()
 
     async def __aenter__(self) -> WebBot:
