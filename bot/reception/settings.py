@@ -18,6 +18,7 @@ class ReceptionSection(BaseModel):
     followup_working_days: int = Field(default=5, ge=1, le=60)
     followup_category: str = "suggestion"
     grace_hours: float = Field(default=24, gt=0)
+    announce_days: int = Field(default=7, ge=1, le=60)
     sweep_seconds: int = Field(default=60, ge=5, le=3600)
 
     @field_validator("eve_at")
@@ -43,4 +44,5 @@ class ReceptionSection(BaseModel):
                               soon_minutes=self.soon_minutes,
                               followup_working_days=self.followup_working_days,
                               followup_category=self.followup_category,
-                              grace=timedelta(hours=self.grace_hours))
+                              grace=timedelta(hours=self.grace_hours),
+                              announce_ahead=timedelta(days=self.announce_days))

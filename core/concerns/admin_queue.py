@@ -38,6 +38,8 @@ async def why_queued(store: RoutingStore, decision: RoutingDecision, now: dateti
         return "admin.why_no_discipline"
     if reason.startswith("conflict_of_interest:"):
         return "admin.why_no_committee"
+    if reason.startswith("unit_unstaffed:"):
+        return "admin.why_unit_unstaffed"
     if not reason.startswith("nobody_available:"):
         return "admin.why_no_zone"
     causes = set((await store.unavailability(list(decision.passed_over), now)).values())

@@ -57,3 +57,32 @@ async def decide_route(store: RoutingStore, *, category: str, concern_type: str 
                              college_committee=committee, branch_of=branch_of)
     return route_concern(category, profile, zones, load, context, concern_type=concern_type,
                          about_member=about_member, about_branch_code=about_branch_code)
+
+
+#: Who answers for a unit's own concerns (a reception follow-up, 首办责任制): a functional
+#: department's contact, a college's Party committee, a branch's secretary. A unit code has
+#: one kind, so only one of these roles is held there.
+UNIT_ROLES = (Role.FUNCTIONAL_CONTACT.value, Role.COLLEGE_COMMITTEE.value,
+              Role.BRANCH_SECRETARY.value)
+UNIT_REASON, UNIT_UNSTAFFED = "unit", "unit_unstaffed"
+
+
+def owning_unit(routing_reason: str) -> str | None:
+    """The unit code a concern owned by a unit was routed to (``unit:<code>``), or None."""
+    kind, _, code = routing_reason.partition(":")
+    return code if kind in (UNIT_REASON, UNIT_UNSTAFFED) and code else None
+
+
+async def route_within_unit(store: RoutingStore, unit_code: str, *, exclude: Collection[int],
+                            now: datetime) -> RoutingDecision:
+    """The least loaded available responsible person of the unit; the admin queue (reason
+    ``unit_unstaffed:<code>``) when it has none. The reason keeps the unit, so a later
+    re-dispatch (the handler leaves the roster) stays within it."""
+    people = [p for role in UNIT_ROLES for p in await store.people_with_role_at(role, unit_code)
+              if p not in exclude]
+    off = await store.unavailable_people(people, now) if people else set()
+    free = [p for p in people if p not in off]
+    load = await store.open_load(free) if free else {}
+    pick = min(free, key=lambda p: (load.get(p, 0), p)) if free else None
+    return RoutingDecision(pick, None, f"{UNIT_REASON if pick else UNIT_UNSTAFFED}:{unit_code}",
+                           passed_over=tuple(sorted(off)))

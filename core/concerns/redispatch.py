@@ -1,7 +1,8 @@
 """Re-dispatching the open concerns of people who can no longer handle them.
 
 When a roster import deactivates a member, each concern still waiting on them is routed
-again with the usual rules, excluding them. This is the system's own reassignment, not a
+again with the usual rules, excluding them; a concern a unit owns (a reception follow-up,
+首办责任制: routing reason ``unit:<code>``) stays within that unit. This is the system's own reassignment, not a
 lifecycle action of a person, so it does not go through ``core.concerns.handling.act``: the
 concern goes back to DISPATCHED (the new handler signs for it again) and the event
 ``redispatched`` records reason ``member_deactivated`` with the new routing reason.
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from core.concerns.admin_queue import send_to_admin_queue
 from core.concerns.anonymity import send_task_card
-from core.concerns.dispatching import decide_route
+from core.concerns.dispatching import decide_route, owning_unit, route_within_unit
 from core.concerns.deadlines import clock_change
 from core.concerns.handling import restart_clocks, tell_requester
 from core.model import ConcernStatus
@@ -36,12 +37,15 @@ async def redispatch_from(store: Store, member_ids: Collection[int], *, now: dat
         c = await store.get_concern(cid)
         if c is None or c.status not in WAITING_ON_HANDLER:
             continue
-        extra = await store.concern_fields(cid, "about_member", "about_branch_code")
+        extra = await store.concern_fields(cid, "about_member", "about_branch_code",
+                                           "routing_reason")
         profile = await store.requester_profile(c.requester_id)
-        decision = await decide_route(
+        unit = owning_unit(str(extra.get("routing_reason") or ""))
+        decision = await (route_within_unit(store, unit, exclude=gone | {c.requester_id},
+                                            now=now) if unit else decide_route(
             store, category=c.category, concern_type=c.type, profile=profile, now=now,
             about_member=bool(extra.get("about_member")),
-            about_branch_code=opt_str(extra.get("about_branch_code")), exclude=gone)
+            about_branch_code=opt_str(extra.get("about_branch_code")), exclude=gone))
         status = S.DISPATCHED if decision.member_id else S.RECEIVED
         fields: dict[str, Scalar] = {
             "assigned_member_id": decision.member_id, "zone_id": decision.zone_id,

@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 from core.concerns.admin_queue import send_to_admin_queue
 from core.concerns.anonymity import send_task_card
 from core.concerns.deadlines import Plan
+from core.concerns.dispatching import route_within_unit
 from core.concerns.numbering import concern_number
 from core.errors import InputError
-from core.model import ConcernStatus, ConcernType, Lane, Role, RoutingDecision, UnitKind, Urgency
+from core.model import ConcernStatus, ConcernType, Lane, Role, Urgency
 from core.notify import notify_person
 from core.ports import Store
 from core.reception.agenda import ANSWERED, FOLLOW_UP
@@ -30,12 +31,6 @@ from core.replies import Reply
 from core.workdays import WorkCalendar, add_working_days
 
 ORIGIN = "reception"
-#: who answers for a unit's follow-ups, by the unit's kind
-UNIT_ROLE = {UnitKind.FUNCTIONAL.value: Role.FUNCTIONAL_CONTACT.value,
-             UnitKind.COLLEGE.value: Role.COLLEGE_COMMITTEE.value,
-             UnitKind.BRANCH.value: Role.BRANCH_SECRETARY.value}
-
-
 @dataclass(frozen=True)
 class Recorded:
     topic: TopicRecord
@@ -89,20 +84,6 @@ async def record_answered(store: Store, person_id: int | None, topic_id: int, *,
     return Recorded(topic)
 
 
-async def _handler(store: Store, unit: UnitChoice, exclude: Sequence[int],
-                   now: datetime) -> int | None:
-    role = UNIT_ROLE.get(unit.kind)
-    if role is None:
-        return None
-    people = [p for p in await store.people_with_role_at(role, unit.code) if p not in exclude]
-    if not people:
-        return None
-    off = await store.unavailable_people(people, now)
-    free = [p for p in people if p not in off]
-    load = await store.open_load(free) if free else {}
-    return min(free, key=lambda p: (load.get(p, 0), p)) if free else None
-
-
 async def record_follow_up(store: Store, person_id: int | None, topic_id: int,
                            unit_id: int, *, now: datetime, rules: ReceptionRules,
                            calendar: WorkCalendar, tz: str, university_code: str,
@@ -113,25 +94,28 @@ async def record_follow_up(store: Store, person_id: int | None, topic_id: int,
     unit = next((u for u in await store.followup_units() if u.id == unit_id), None)
     if unit is None:
         raise await _refuse(store, person_id, "no_such_unit", "reception.no_unit", now)
+    # The topic is claimed first: of two presses (the leader's and an admin's) only one
+    # goes on, before anything else is written.
+    if not await store.set_topic_outcome(topic_id, FOLLOW_UP, by=person_id, now=now,
+                                         unit_id=unit.id):
+        raise await _refuse(store, person_id, "recorded", "reception.already_recorded", now)
     requester = topic.people[0]
-    handler = await _handler(store, unit, topic.people, now)
+    decision = await route_within_unit(store, unit.code, exclude=topic.people, now=now)
+    handler, reason = decision.member_id, decision.reason
     year = now.astimezone(ZoneInfo(tz)).year
     number = concern_number(university_code, year, await store.next_concern_seq(year))
     text = f"【{topic.day} {topic.leader_name} 接待】{topic.text}"
     status = ConcernStatus.DISPATCHED if handler else ConcernStatus.RECEIVED
-    reason = f"reception:{unit.code}" if handler else f"reception_unit_unstaffed:{unit.code}"
     category, type_ = rules.followup_category, ConcernType.HELP.value
+    due = add_working_days(now, rules.followup_working_days, calendar, tz)
     cid = await store.add_concern(
         number=number, requester_id=requester, type=type_, category=category,
         urgency=Urgency.P2.value, status=status.value, anonymous=False, text=text,
         assigned_member_id=handler, zone_id=None, routing_reason=reason,
         source_channel=ORIGIN, origin=ORIGIN, source_key=f"reception-topic:{topic_id}",
         created_at=now, updated_at=now, deadline_from=now, ladder_plan=Plan.BOTH.value,
-        due_reply_at=add_working_days(now, rules.followup_working_days, calendar, tz),
-        about_member=False, about_branch_code=None)
-    if not await store.set_topic_outcome(topic_id, FOLLOW_UP, by=person_id, now=now,
-                                         concern_id=cid, unit_id=unit.id):
-        raise await _refuse(store, person_id, "recorded", "reception.already_recorded", now)
+        due_reply_at=due, about_member=False, about_branch_code=None)
+    await store.link_topic_concern(topic_id, cid)
     await store.add_event(cid, "received", from_status=None, to_status=ConcernStatus.RECEIVED.value,
                           actor_id=person_id, detail={"channel": ORIGIN, "topic": topic_id,
                                                       "session": topic.session_id,
@@ -152,11 +136,9 @@ async def record_follow_up(store: Store, person_id: int | None, topic_id: int,
         await send_to_admin_queue(store, concern_id=cid, number=number, category=category,
                                   type_=type_, text=text, requester_id=requester,
                                   anonymous=False, about_member=False, about_branch_code=None,
-                                  decision=RoutingDecision(None, None, reason), now=now,
-                                  default_locale=default_locale)
+                                  decision=decision, now=now, default_locale=default_locale)
     await store.audit("reception_follow_up", person_id,
                       {"topic": topic_id, "concern": cid, "unit": unit.code}, now)
-    due = add_working_days(now, rules.followup_working_days, calendar, tz)
     for person in topic.people:
         await notify_person(store, person, Reply("reception.told_follow_up", {
             "day": topic.day, "leader": topic.leader_name, "number": number,

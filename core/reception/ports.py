@@ -233,11 +233,11 @@ class ReceptionStore(ReceptionFeedStore, ReceptionAdminStore, Protocol):
         included (their pending rows must go)."""
         ...
 
-    async def sync_reception_reminders(self, session_ids: Sequence[int],
-                                       planned: Sequence[PlannedReminder],
+    async def sync_reception_reminders(self, planned: Sequence[PlannedReminder],
                                        now: datetime) -> tuple[int, int]:
-        """Add the planned rows not there yet (by key) and cancel the pending rows of these
-        sessions that are not planned any more; return (added, cancelled)."""
+        """Make the reception rows match ``planned`` (by key): add the missing, make a
+        cancelled one pending again, move a pending one to its new due time, and cancel
+        every pending row not planned; return (added or revived, cancelled)."""
         ...
 
     async def claim_reception_reminders(self, *, now: datetime,
@@ -272,6 +272,10 @@ class ReceptionStore(ReceptionFeedStore, ReceptionAdminStore, Protocol):
                                 concern_id: int | None = None,
                                 unit_id: int | None = None) -> bool:
         """Record it on a topic that has none; False if it already had one."""
+        ...
+
+    async def link_topic_concern(self, topic_id: int, concern_id: int) -> None:
+        """Record the follow-up concern made of a topic already marked ``follow_up``."""
         ...
 
     async def leader_upcoming(self, leader_id: int, since: datetime,

@@ -11,7 +11,8 @@ Per session (docs/decisions/0019):
 - ``record``: at the end, the leader is asked to record each topic's outcome
   (``core.reception.outcome``);
 - ``announce``: an outreach visit (下访) is announced to its contact unit's people once,
-  when first planned.
+  ``announce_ahead`` (7 days) before it, or at once when scheduled later, in the day
+  (08:00-21:00 local) only.
 
 A row's key carries the session's start (``rcp:<id>:<what>:<epoch>``), so a moved session
 gets new rows and the planner cancels the pending old ones; a cancelled session keeps no
@@ -28,8 +29,8 @@ from zoneinfo import ZoneInfo
 
 from core.model import Lane
 from core.notify import notify_person
-from core.ports import NotifyStore
-from core.reception.agenda import agenda_lines, hosts_of, record_card
+from core.ports import IdentityView, NotifyStore
+from core.reception.agenda import agenda_messages, hosts_of, record_card
 from core.reception.booking import CANCELLED, preview, session_params
 from core.reception.ports import (
     DueReminder,
@@ -52,6 +53,8 @@ class ReceptionRules:
     followup_category: str = "suggestion"
     #: a row that came due longer ago than this (the bot was down) is dropped
     grace: timedelta = timedelta(hours=24)
+    #: a visit (下访) is announced this long before it (at once when planned later)
+    announce_ahead: timedelta = timedelta(days=7)
 
 
 def reminder_key(session: SessionClock, what: What) -> str:
@@ -67,6 +70,19 @@ def eve_moment(session: SessionClock, rules: ReceptionRules, calendar: WorkCalen
     at = datetime.combine(eve, rules.eve_at, tzinfo=ZoneInfo(tz)).astimezone(
         session.starts_at.tzinfo)
     return max(at, session.cutoff_at)
+
+
+#: announcements to a whole unit go out in the day, never at night
+DAY_FROM, DAY_UNTIL = time(8, 0), time(21, 0)
+
+
+def daytime(moment: datetime, tz: str) -> datetime:
+    """``moment``, or the next 08:00 local time when it falls outside 08:00-21:00."""
+    local = moment.astimezone(ZoneInfo(tz))
+    if DAY_FROM <= local.time() < DAY_UNTIL:
+        return moment
+    day = local.date() + timedelta(days=1) if local.time() >= DAY_UNTIL else local.date()
+    return datetime.combine(day, DAY_FROM, tzinfo=ZoneInfo(tz)).astimezone(moment.tzinfo)
 
 
 def plan_session(session: SessionClock, rules: ReceptionRules, *, calendar: WorkCalendar,
@@ -87,13 +103,17 @@ def plan_session(session: SessionClock, rules: ReceptionRules, *, calendar: Work
             add(What.PEOPLE_EVE, eve)
         add(What.LEADER_SOON, session.starts_at - timedelta(minutes=rules.soon_minutes))
         if session.visit:
-            add(What.ANNOUNCE, now)
+            add(What.ANNOUNCE, min(daytime(max(now, session.starts_at - rules.announce_ahead),
+                                           tz), session.starts_at))
     add(What.RECORD, session.ends_at)
     return out
 
 
 class ReminderStore(ReceptionStore, NotifyStore, Protocol):
     """What the sweep needs: the reception store and sending notices."""
+
+    async def identities_of_people(self, ids: Sequence[int]) -> dict[int, list[IdentityView]]:
+        ...
 
 
 #: how far ahead reminder rows are planned (sessions are materialised 8 weeks ahead)
@@ -103,10 +123,12 @@ PLAN_AHEAD = timedelta(days=60)
 async def plan_reminders(store: ReminderStore, *, now: datetime, rules: ReceptionRules,
                          calendar: WorkCalendar, tz: str) -> tuple[int, int]:
     """Bring the reception rows in line with the sessions; return (added, cancelled)."""
-    sessions = await store.reception_clocks(now - rules.grace, now + PLAN_AHEAD)
+    # Sessions that ended up to twice the grace ago: a row of theirs that came due while
+    # the bot was down stays planned, and the sweep drops it with a warning.
+    sessions = await store.reception_clocks(now - 2 * rules.grace, now + PLAN_AHEAD)
     planned = [p for s in sessions
                for p in plan_session(s, rules, calendar=calendar, tz=tz, now=now)]
-    return await store.sync_reception_reminders([s.id for s in sessions], planned, now)
+    return await store.sync_reception_reminders(planned, now)
 
 
 @dataclass(frozen=True)
@@ -143,13 +165,14 @@ async def _send(store: ReminderStore, row: DueReminder, *, now: datetime, tz: st
 
     if row.what in (What.LEADER_EVE, What.LEADER_SOON):
         agenda = await store.session_agenda(row.session_id)
-        lines = await agenda_lines(store, agenda)
         key = "reception.agenda_soon" if row.what == What.LEADER_SOON else \
             "reception.agenda_eve" if agenda else "reception.agenda_eve_empty"
-        reply = Reply(key, {**params, "topics": t("unit.topics", count=len(agenda)),
-                            "lines": lines, "accompany": hosts_of(hosts)})
+        replies = await agenda_messages(store, agenda, key, {
+            **params, "topics": t("unit.topics", count=len(agenda)),
+            "accompany": hosts_of(hosts)})
         for person in (hosts.leader_id, *hosts.accompany_ids):
-            await tell(person, reply)
+            for reply in replies:
+                await tell(person, reply)
     elif row.what == What.PEOPLE_EVE:
         for topic in await store.session_agenda(row.session_id):
             for who in topic.people:
@@ -161,7 +184,26 @@ async def _send(store: ReminderStore, row: DueReminder, *, now: datetime, tz: st
             await tell(hosts.leader_id, card)
     elif row.what == What.ANNOUNCE and hosts.contact_unit_id is not None:
         reply = Reply("reception.visit_announce", {**params, "unit": hosts.contact_unit_name})
-        for person in await store.unit_people(hosts.contact_unit_id):
-            if person != hosts.leader_id:
-                await tell(person, reply, Lane.BULK)
+        people = [p for p in await store.unit_people(hosts.contact_unit_id)
+                  if p != hosts.leader_id]
+        sent += await _announce(store, people, reply, now=now, default_locale=default_locale)
+    return sent
+
+
+async def _announce(store: ReminderStore, people: Sequence[int], reply: Reply, *,
+                    now: datetime, default_locale: str) -> int:
+    """``notify_person`` for a whole unit with one identity query (a college has
+    thousands), in the bulk lane so that interactive replies never wait behind it."""
+    identities = await store.identities_of_people(people)
+    sent = 0
+    for person in people:
+        chats: set[tuple[str, str]] = set()
+        for ident in identities.get(person, []):
+            if ident.unreachable or (ident.channel, ident.chat_id) in chats:
+                continue
+            chats.add((ident.channel, ident.chat_id))
+            await store.enqueue(ident.channel, ident.chat_id, reply, lane=Lane.BULK,
+                                locale=ident.locale or default_locale, person_id=person,
+                                now=now)
+        sent += len(chats)
     return sent

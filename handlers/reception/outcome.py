@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from core.actions import Verb, encode
 from core.errors import InputError
-from core.reception.agenda import agenda_lines, hosts_of, record_card
+from core.reception.agenda import agenda_messages, hosts_of, record_card
 from core.reception.booking import session_params
 from core.reception.outcome import (
     may_record,
@@ -22,8 +22,9 @@ from handlers.context import FlowContext
 
 #: units per page of the follow-up picker (two per row)
 PAGE = 8
-#: how far back /reception offers sessions still to record
+#: how far back /reception offers sessions still to record, and how many at most
 RECORD_DAYS = 30
+RECORD_SESSIONS = 10
 
 
 def _ids(arg: str, count: int) -> list[int]:
@@ -46,8 +47,9 @@ async def record_buttons(ctx: FlowContext) -> list[tuple[Button, ...]]:
     leader = None if "admin" in roles else me
     rows: list[tuple[Button, ...]] = []
     tz = ctx.config.rules.timezone
-    for sid in await ctx.store.sessions_to_record(leader, ctx.now - timedelta(days=RECORD_DAYS),
-                                                  ctx.now):
+    todo = await ctx.store.sessions_to_record(leader, ctx.now - timedelta(days=RECORD_DAYS),
+                                              ctx.now)
+    for sid in todo[:RECORD_SESSIONS]:  # the latest first
         s = await ctx.store.reception_session(sid)
         if s is not None:
             rows.append((Button("reception.record_button", encode(Verb.RC_RECORD, str(sid)),
@@ -83,9 +85,10 @@ async def record_pressed(ctx: FlowContext, arg: str) -> None:
             ctx.say_with(card.key, card.params, card.buttons)
         return
     agenda = await ctx.store.session_agenda(sid)
-    ctx.say_with("reception.agenda_view", {
-        **params, "topics": t("unit.topics", count=len(agenda)),
-        "lines": await agenda_lines(ctx.store, agenda), "accompany": hosts_of(hosts)})
+    for reply in await agenda_messages(ctx.store, agenda, "reception.agenda_view", {
+            **params, "topics": t("unit.topics", count=len(agenda)),
+            "accompany": hosts_of(hosts)}):
+        ctx.say_with(reply.key, reply.params)
 
 
 async def answered_pressed(ctx: FlowContext, arg: str) -> None:

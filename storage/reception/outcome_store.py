@@ -51,6 +51,10 @@ class ReceptionOutcomeMixin:
                 unit_id=unit_id).execution_options(synchronize_session=False))
         return bool(done.rowcount == 1)
 
+    async def link_topic_concern(self, topic_id: int, concern_id: int) -> None:
+        await self.s.execute(update(_Tp).where(_Tp.id == topic_id).values(
+            concern_id=concern_id).execution_options(synchronize_session=False))
+
     async def leader_upcoming(self, leader_id: int, since: datetime,
                               until: datetime) -> list[SessionView]:
         """The leader's sessions starting in ``since``..``until``, not cancelled."""

@@ -22,8 +22,17 @@ from storage import tables as T
 from storage.tables.schedule import PENDING
 
 _R, _S, _Sc = T.Reminder, T.ReceptionSession, T.ReceptionSchedule
+_CHUNK = 500
+
+
+def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
+    return [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
 _Tp, _B = T.ReceptionTopic, T.ReceptionBooking
 KIND = "reception"
+#: categories never shown on an agenda: mental and physical health (DOMAIN.md: the crisis
+#: team's and the person's own business, not a leader's or an accompanying head's)
+SENSITIVE = ("psych", "health")
 _CLOSED = (ConcernStatus.CLOSED.value, ConcernStatus.MERGED.value, ConcernStatus.REJECTED.value)
 
 
@@ -43,21 +52,28 @@ class ReceptionReminderMixin:
         return [SessionClock(i, day, start, end, cutoff, status, unit is not None)
                 for i, day, start, end, cutoff, status, unit in rows]
 
-    async def sync_reception_reminders(self, session_ids: Sequence[int],
-                                       planned: Sequence[PlannedReminder],
+    async def sync_reception_reminders(self, planned: Sequence[PlannedReminder],
                                        now: datetime) -> tuple[int, int]:
-        if not session_ids:
-            return 0, 0
-        keys = {p.key for p in planned}
-        pending = {k: sid for k, sid in await self.s.execute(
-            select(_R.key, _R.session_id).where(PENDING, _R.kind == KIND,
-                                                _R.session_id.in_(list(session_ids))))}
-        stale = [k for k in pending if k not in keys]
-        if stale:
-            await self.s.execute(update(_R).where(_R.key.in_(stale), _R.status == "pending")
+        due = {p.key: p for p in planned}
+        # Every pending reception row not planned now goes: its session moved (perhaps out
+        # of the planning window), was cancelled or has started.
+        pending = set(await self.s.scalars(select(_R.key).where(PENDING, _R.kind == KIND)))
+        stale = sorted(pending - set(due))
+        for part in _chunks(stale):
+            await self.s.execute(update(_R).where(_R.key.in_(part), _R.status == "pending")
                                  .values(status="cancelled", done_at=now))
-        known = set(await self.s.scalars(select(_R.key).where(_R.key.in_(list(keys))))) \
-            if keys else set()
+        known: dict[str, tuple[str, datetime]] = {}
+        for part in _chunks(sorted(due)):
+            known.update({k: (st, at) for k, st, at in await self.s.execute(
+                select(_R.key, _R.status, _R.due_at).where(_R.key.in_(part)))})
+        # A cancelled row planned again (a session cancelled, then restored; moved away and
+        # back) is pending again, and a pending row follows its new due time (a changed
+        # cut-off or end); sent and dropped rows stay as they are.
+        for key, (status, at) in known.items():
+            p = due[key]
+            if status == "cancelled" or (status == "pending" and at != p.due_at):
+                await self.s.execute(update(_R).where(_R.key == key).values(
+                    status="pending", due_at=p.due_at, done_at=None))
         new = [p for p in planned if p.key not in known]
         if new:
             insert = postgresql.insert if self._postgres else sqlite.insert
@@ -66,7 +82,8 @@ class ReceptionReminderMixin:
                  "concern_id": None, "session_id": p.session_id, "recipient_id": None,
                  "urgent": False, "due_at": p.due_at, "status": "pending", "detail": {},
                  "created_at": now} for p in new])
-        return len(new), len(stale)
+        revived = sum(1 for st, _ in known.values() if st == "cancelled")
+        return len(new) + revived, len(stale)
 
     async def claim_reception_reminders(self, *, now: datetime,
                                         limit: int) -> list[DueReminder]:
@@ -141,7 +158,7 @@ class ReceptionReminderMixin:
             select(c.requester_id, c.number, c.category, c.status)
             .where(c.requester_id.in_(list(person_ids)), c.status.not_in(_CLOSED),
                    c.anonymous.is_(False), c.crisis.is_(False),
-                   c.type != ConcernType.REPORT.value)
+                   c.type != ConcernType.REPORT.value, c.category.not_in(SENSITIVE))
             .order_by(c.requester_id, c.id))
         out: dict[int, list[RelatedConcern]] = {}
         for pid, number, category, status in rows:

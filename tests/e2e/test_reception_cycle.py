@@ -110,6 +110,9 @@ async def test_a_reception_day_from_booking_to_tracked_concerns(db_url: str) -> 
                 await u.expect("提醒：您预约的领导接待日在 2026-10-08 14:30–16:30")
             await d.assert_quiet()
 
+            # 10-01 15:00, a week before: the 下访 of 10-08 is announced to 信息工程学院
+            # (nobody here is of that college)
+            assert await reminders_at(_local(2026, 10, 1, 15)) == 1
             soon = await reminders_at(_local(2026, 10, 8, 13, 30))
             assert soon == 1
             for host in (leader, jwc, log):
@@ -149,8 +152,9 @@ async def test_a_reception_day_from_booking_to_tracked_concerns(db_url: str) -> 
             await ladder_sweep(sf, clock, rules=rules)
             rows = await query(db_url, select(Reminder.due_at).where(
                 Reminder.concern_id == cid, Reminder.step == 0))
-            clock.at = max(r for r, in rows) + timedelta(minutes=1)
-            await ladder_sweep(sf, clock, rules=rules)
+            clock.at = min(r for r, in rows) + timedelta(minutes=1)  # 签收 and 首次联系
+            done = await ladder_sweep(sf, clock, rules=rules)
+            assert (done.sent, done.dropped) == (2, 0)
             await log.expect("催办")
             assert unanswered_or_twice(list(users.values())) == {}
     await engine.dispose()

@@ -6,17 +6,17 @@ sees and books it, the 信息工程学院 student neither sees it nor can book i
 A student is refused /visit."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.workcalendar import ChinaWorkCalendar
-from core.clock import SystemClock
+from core.clock import FixedClock, SystemClock
 from core.workdays import next_workday
 from scheduler.reception_reminders import reception_reminder_sweep
 from storage.db import make_engine, session_factory
-from storage.tables import AuditLog, ReceptionSchedule, ReceptionSession
+from storage.tables import AuditLog, ReceptionSchedule, ReceptionSession, Reminder
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, RunningBot, bot_settings, bound_chat, seed_roster
@@ -27,7 +27,7 @@ LEADER, ACC_STUDENT, INF_STUDENT = "9200000001", "2023010101", "2023030101"
 def _days() -> tuple[date, date]:
     china = ChinaWorkCalendar()
     today = SystemClock().now().astimezone(ZoneInfo("Asia/Shanghai")).date()
-    day = next_workday(today + timedelta(days=7), china)
+    day = next_workday(today + timedelta(days=8), china)
     off = today + timedelta(days=8)
     while china.is_workday(off):
         off += timedelta(days=1)
@@ -62,15 +62,21 @@ async def test_a_leader_schedules_a_visit_and_only_the_unit_can_book(db_url: str
             leader.say(f"/visit ACC {day} 15:00-16:30 会计楼 201")
             await leader.expect(f"✅ 已安排 {day} 15:00–16:30 到会计学院下访（会计楼 201）")
 
+            # The announcement goes a week before the visit, in the day: sweep at its time.
             engine = make_engine(db_url)
             try:
-                done = await reception_reminder_sweep(
-                    session_factory(engine), SystemClock(), rules=settings.reception.rules(),
-                    calendar=ChinaWorkCalendar(), timezone="Asia/Shanghai",
-                    default_locale="zh_CN")
+                sf = session_factory(engine)
+                sweep = lambda clock: reception_reminder_sweep(  # noqa: E731
+                    sf, clock, rules=settings.reception.rules(), calendar=ChinaWorkCalendar(),
+                    timezone="Asia/Shanghai", default_locale="zh_CN")
+                await sweep(SystemClock())
+                (due,), = await query(db_url, select(Reminder.due_at).where(
+                    Reminder.key.like("rcp:%:announce"), Reminder.status == "pending"))
+                assert due == (datetime.combine(day, time(15), tzinfo=ZoneInfo(
+                    "Asia/Shanghai")) - timedelta(days=7)).astimezone(timezone.utc)
+                assert (await sweep(FixedClock(due))).sent == 1
             finally:
                 await engine.dispose()
-            assert done.sent >= 1
             await acc.expect(f"将于 {day} 15:00–16:30 到会计学院（会计楼 201）接访师生")
             await inf.assert_quiet()
             await leader.assert_quiet()

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from bot.reception.recurrence import RruleExpander
 from bot.workcalendar import ChinaWorkCalendar
 from core.errors import InputError
+from core.concerns.redispatch import redispatch_from
 from core.reception import booking as B
 from core.reception import outcome as O
 from core.reception.reminders import ReceptionRules
@@ -101,15 +102,7 @@ async def test_agenda_reminders_go_once_and_follow_a_move(sf) -> None:  # noqa: 
     assert topic_a.booking_id
 
     first = await _sweep(sf, china, MON)
-    # Only the 下访 to 信息工程学院 (10-08) is announced at once, to that college's people.
-    assert first.planned >= 4 and first.sent == 1
-    async with sf() as s:
-        inf = {n for n, in await s.execute(
-            select(Person.number).join(OrgUnit, OrgUnit.id == Person.unit_id).where(
-                (OrgUnit.code == "INF") | OrgUnit.parent_id.in_(
-                    select(OrgUnit.id).where(OrgUnit.code == "INF"))))}
-    announced = _keys(await _outbox(sf), "reception.visit_announce")
-    assert set(announced) == inf and set(announced.values()) == {1} and LEADER not in inf
+    assert first.planned >= 4 and first.sent == 0
     assert (await _sweep(sf, china, MON)).planned == 0  # planning is idempotent
 
     # Tuesday 17:00, two sweeps at once (as two processes would): each row goes once.
@@ -137,6 +130,30 @@ async def test_agenda_reminders_go_once_and_follow_a_move(sf) -> None:  # noqa: 
             Reminder.session_id == wed, Reminder.status == "pending")))
     # The new eve time (Wed 17:00) is still ahead: the agenda goes again for Thursday.
     assert sorted(pending) == ["leader_eve", "leader_soon", "people_eve", "record"]
+
+
+async def test_a_visit_is_announced_to_its_unit_a_week_ahead_once(sf) -> None:  # noqa: ANN001
+    china = ChinaWorkCalendar()
+    await _setup(sf, china)
+    assert (await _sweep(sf, china, MON)).sent == 0  # the 下访 of 10-08 15:00 is 10 days off
+    async with sf() as s:
+        (due,), = (await s.execute(select(Reminder.due_at).where(
+            Reminder.key.like("rcp:%:announce")))).all()
+    assert due == datetime(2026, 10, 1, 7, 0, tzinfo=timezone.utc)  # a week ahead, 15:00
+    await asyncio.gather(_sweep(sf, china, due), _sweep(sf, china, due))
+    async with sf() as s:
+        inf = {n for n, in await s.execute(
+            select(Person.number).join(OrgUnit, OrgUnit.id == Person.unit_id).where(
+                (OrgUnit.code == "INF") | OrgUnit.parent_id.in_(
+                    select(OrgUnit.id).where(OrgUnit.code == "INF"))))}
+    announced = _keys(await _outbox(sf), "reception.visit_announce")
+    assert set(announced) == inf and set(announced.values()) == {1} and LEADER not in inf
+    assert {lane for lane, in await _lanes(sf, "reception.visit_announce")} == {2}  # bulk
+
+
+async def _lanes(sf, key: str) -> list[Any]:  # noqa: ANN001
+    async with sf() as s:
+        return [(r.lane,) for r in await s.scalars(select(OutboxRow)) if r.reply["key"] == key]
 
 
 async def test_record_card_and_outcomes(sf) -> None:  # noqa: ANN001
@@ -189,3 +206,51 @@ async def test_record_card_and_outcomes(sf) -> None:  # noqa: ANN001
     assert _keys(out, "task.new") == {LOG: 1}
     [task] = [p for chat, k, p in out if k == "task.new"]
     assert task["number"] == done.number
+
+
+async def _pending(sf, session_id: int) -> list[str]:  # noqa: ANN001
+    async with sf() as s:
+        return sorted(await s.scalars(select(Reminder.subject).where(
+            Reminder.session_id == session_id, Reminder.status == "pending")))
+
+
+async def test_reminders_come_back_with_a_restored_session_and_leave_with_a_far_move(sf) -> None:  # noqa: ANN001
+    china = ChinaWorkCalendar()
+    ids, wed, (a, _, _) = await _setup(sf, china)
+    await _run(sf, B.book, ids[a], wed, "食堂晚上开放时间太短", [], MON)
+    await _sweep(sf, china, MON)
+    everything = ["leader_eve", "leader_soon", "people_eve", "record"]
+    assert await _pending(sf, wed) == everything
+    async with sf.begin() as s:  # cancelled (an admin's cancel), then restored (clear)
+        (await s.get(ReceptionSession, wed)).status = "cancelled"
+    assert (await _sweep(sf, china, MON)).cancelled == 4 and await _pending(sf, wed) == []
+    async with sf.begin() as s:
+        (await s.get(ReceptionSession, wed)).status = "scheduled"
+    assert (await _sweep(sf, china, MON)).planned == 4 and await _pending(sf, wed) == everything
+    async with sf.begin() as s:  # moved three months on, beyond the planning window
+        row = await s.get(ReceptionSession, wed)
+        row.starts_at += timedelta(days=91)
+        row.ends_at += timedelta(days=91)
+    await _sweep(sf, china, MON)
+    assert await _pending(sf, wed) == []
+    await _sweep(sf, china, TUE_EVE)
+    assert _keys(await _outbox(sf), "reception.agenda_eve") == Counter()
+
+
+async def test_a_follow_up_stays_with_its_unit_when_its_handler_leaves(sf) -> None:  # noqa: ANN001
+    china = ChinaWorkCalendar()
+    ids, wed, (a, _, _) = await _setup(sf, china)
+    await _run(sf, B.book, ids[a], wed, "宿舍楼道灯坏了", [], MON)
+    [topic] = await _run(sf, lambda st: st.session_agenda(wed))
+    log = next(u for u in await _run(sf, lambda st: st.followup_units()) if u.code == "LOG")
+    done = await _run(sf, O.record_follow_up, ids[LEADER], topic.id, log.id, now=WED_END,
+                      rules=RULES, calendar=china, tz=TZ, university_code="DEMO",
+                      default_locale="zh_CN")
+    assert done.handler_id == ids[LOG]
+    moved = await _run(sf, redispatch_from, [ids[LOG]], now=WED_END, default_locale="zh_CN")
+    assert moved == 1
+    async with sf() as s:
+        made = (await s.scalars(select(Concern).where(Concern.number == done.number))).one()
+    # 后勤保障处 has no other contact: the admins' queue, still owned by 后勤保障处
+    assert (made.assigned_member_id, made.routing_reason, made.status) == \
+        (None, "unit_unstaffed:LOG", "received")

@@ -287,7 +287,8 @@ LABELLED = {("intake.confirm", "files"),
             ("task.attachment", "index"), ("task.attachment", "total"),  # "2/3"
             # a topic's ordinal label ("#2", "2.")
             ("reception.record_line", "n"), ("reception.agenda_line", "n"),
-            ("reception.answered_button", "n"), ("reception.follow_button", "n")}
+            ("reception.answered_button", "n"), ("reception.follow_button", "n"),
+            ("reception.agenda_more", "part"), ("reception.agenda_more", "parts")}  # "2/3"
 _NUMERIC_NAME = re.compile(r"(^|_)(max|count|total|length|limit|days|minutes|told|n)($|_)|max_")
 
 

@@ -82,8 +82,16 @@ def test_a_started_session_keeps_only_its_record_row() -> None:
         What.RECORD: WED.ends_at}
 
 
-def test_a_visit_is_announced_once_at_planning() -> None:
+def test_a_visit_is_announced_a_week_ahead_in_the_day() -> None:
     visit = _session(WED.day, WED.starts_at, WED.ends_at, WED.cutoff_at, visit=True)
     rows = plan_session(visit, RULES, calendar=CAL, tz=TZ, now=NOW)
     [announce] = [r for r in rows if r.what is What.ANNOUNCE]
-    assert announce.due_at == NOW and announce.key == "rcp:7:announce"
+    assert announce.due_at == WED.starts_at - timedelta(days=7)  # Wed 09-23 14:30
+    assert announce.key == "rcp:7:announce"  # no start in the key: told once, moves aside
+    # Scheduled later than a week ahead: at once, but never at night (next 08:00).
+    evening = _utc(2026, 9, 27, 14, 0)  # Sunday 22:00 in Shanghai
+    assert _plan(visit, now=evening)[What.ANNOUNCE] == _utc(2026, 9, 28, 0, 0)
+    afternoon = _utc(2026, 9, 27, 7, 0)  # Sunday 15:00
+    assert _plan(visit, now=afternoon)[What.ANNOUNCE] == afternoon
+    early = _utc(2026, 9, 27, 22, 30)  # Monday 06:30: the same day's 08:00
+    assert _plan(visit, now=early)[What.ANNOUNCE] == _utc(2026, 9, 28, 0, 0)
