@@ -37,7 +37,11 @@ async def about(sf: Sessions, person_id: int, name: str | None, *, identity: str
         held.add(kind)  # a student or staff member, whatever else they are
     order = [r.value for r in SHOWN_FIRST]
     roles = sorted(held, key=lambda r: order.index(r) if r in order else len(order))
-    menu = ["new", "my"] + (["tasks"] if held - REQUESTER_ROLES else []) + ["help"]
+    # Four chips fit a phone: a requester's third is the reception days, a leader's too
+    # (their agendas are there); anyone else with tasks gets /tasks and types /reception.
+    third = "reception" if not held - REQUESTER_ROLES or Role.LEADER.value in held \
+        else "tasks"
+    menu = ["new", "my", third, "help"]
     return {"name": name or "", "roles": roles, "shown": _shown(roles), "menu": menu,
             "locale": locale or default_locale}
 

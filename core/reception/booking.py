@@ -56,9 +56,12 @@ def preview(text: str) -> str:
 
 
 async def _refuse(store: BookingStore, person_id: int | None, why: str, key: str,
-                  now: datetime, **detail: int | str) -> InputError:
+                  now: datetime, say: dict[str, JSON] | None = None,
+                  **detail: int | str) -> InputError:
+    """Audit the refusal (``detail``) and return the error to raise (``say``: the
+    message's parameters)."""
     await store.audit("refused", person_id, {"action": "reception", "why": why, **detail}, now)
-    return InputError(key)
+    return InputError(key, **(say or {}))
 
 
 async def reception_list(store: BookingStore, person_id: int | None,
@@ -71,7 +74,10 @@ async def reception_list(store: BookingStore, person_id: int | None,
 
 
 async def _may_attend(store: BookingStore, person_id: int | None, s: SessionView) -> bool:
-    """A reception is open to everyone on the roster; a visit (下访) to its unit's people."""
+    """A reception is open to everyone on the roster but its own leader (whose agenda it
+    is); a visit (下访) to its unit's people."""
+    if person_id is not None and person_id == s.leader_id:
+        return False
     if s.visit_unit_id is None:
         return True
     return person_id is not None and await store.person_in_unit(person_id, s.visit_unit_id)
@@ -97,8 +103,10 @@ async def _open_session(store: BookingStore, person_id: int, session_id: int,
         raise await _refuse(store, person_id, "cutoff", "reception.closed", now,
                             session=session_id)
     if not await _may_attend(store, person_id, session):
-        raise await _refuse(store, person_id, "not_in_unit", "reception.not_in_unit", now,
-                            session=session_id)
+        own = person_id == session.leader_id
+        raise await _refuse(store, person_id, "own_session" if own else "not_in_unit",
+                            "reception.own_session" if own else "reception.not_in_unit", now,
+                            {"unit": session.visit_unit or ""}, session=session_id)
     if await store.person_booking_in(session_id, person_id) is not None:
         raise await _refuse(store, person_id, "already_booked", "reception.already", now,
                             session=session_id)

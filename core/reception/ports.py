@@ -38,6 +38,7 @@ class SessionView:
     #: an outreach visit (下访): the contact unit visited (only its people may book)
     visit_unit_id: int | None = None
     visit_unit: str | None = None
+    leader_id: int | None = None
 
 
 @dataclass(frozen=True)

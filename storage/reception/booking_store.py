@@ -23,13 +23,14 @@ class ReceptionStoreMixin:
                 .correlate(_S).scalar_subquery())
         rows = await self.s.execute(
             select(_S, _Sc.place, _Sc.capacity, T.Person.name, live, _Sc.contact_unit_id,
-                   T.OrgUnit.name)
+                   T.OrgUnit.name, _Sc.leader_id)
             .join(_Sc, _Sc.id == _S.schedule_id).join(T.Person, T.Person.id == _Sc.leader_id)
             .outerjoin(T.OrgUnit, T.OrgUnit.id == _Sc.contact_unit_id)
             .where(*where).order_by(_S.starts_at, _S.id))  # type: ignore[arg-type]
         return [SessionView(r.id, r.local_date, r.starts_at, r.ends_at, r.cutoff_at, r.status,
-                            r.moved_from, place, name, capacity, int(n or 0), unit_id, unit)
-                for r, place, capacity, name, n, unit_id, unit in rows]
+                            r.moved_from, place, name, capacity, int(n or 0), unit_id, unit,
+                            leader)
+                for r, place, capacity, name, n, unit_id, unit, leader in rows]
 
     async def reception_sessions(self, since: datetime, until: datetime) -> list[SessionView]:
         return await self._session_views(_S.starts_at >= since, _S.starts_at <= until,

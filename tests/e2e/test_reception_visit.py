@@ -87,8 +87,12 @@ async def test_a_leader_schedules_a_visit_and_only_the_unit_can_book(db_url: str
                                   .where(ReceptionSchedule.contact_unit_id.is_not(None),
                                          ReceptionSession.local_date == day))
             api.push_callback(inf.user_id, f"x1:rbk:{sid}:0", 1)
-            await inf.expect("只有该单位的师生可以预约")
+            await inf.expect("这是校领导到会计学院的下访，只有该单位的师生可以预约")
 
+            leader.say("/reception")  # his own sessions: agendas, nothing to book
+            labels = leader.labels(await leader.expect("领导接待日（未来四周）"))
+            assert not [b for b in labels if b.startswith("预约 ")]
+            assert f"📋 {day} 接待议程" in labels
             acc.say("/reception")
             listing = await acc.expect("领导接待日（未来四周）")
             assert f"{day} 15:00–16:30 校领导" in acc.text_of(listing)

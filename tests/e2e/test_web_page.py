@@ -251,7 +251,7 @@ async def test_the_menu_fits_a_phone_and_follows_the_role(
 
     await seed_roster(db_url)
     async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
-        for number, role, chips in ((STUDENT, "学生", ["提交诉求", "我的诉求", "帮助"]),
+        for number, role, chips in ((STUDENT, "学生", ["提交诉求", "我的诉求", "接待日", "帮助"]),
                                     (MEMBER, "党员", ["提交诉求", "我的诉求", "我的待办", "帮助"])):
             token = await _token(db_url, number)
             for size in ({"width": 360, "height": 740}, {"width": 1280, "height": 800}):

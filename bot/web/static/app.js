@@ -12,7 +12,7 @@ const UI = {
         offline: "连接中断，正在重连…", retrying: "发送失败，正在重试…", placeholder: "输入消息…",
         notSent: "未能发送（网络问题），请稍后再试。", rejected: "消息未被接受。",
         actAs: "演示模式·扮演：", pick: "选择一个人…", demoFailed: "无法切换身份。",
-        new: "提交诉求", my: "我的诉求", tasks: "我的待办", help: "帮助",
+        new: "提交诉求", my: "我的诉求", tasks: "我的待办", reception: "接待日", help: "帮助",
         role: { student: "学生", staff: "教职工", party_member: "党员", branch_secretary: "支部书记",
                 college_committee: "学院党委", counsellor: "辅导员", psych_centre: "心理中心",
                 crisis_team: "危机干预小组", functional_contact: "职能部门", discipline_contact: "纪检",
@@ -25,7 +25,7 @@ const UI = {
         offline: "Disconnected, reconnecting…", retrying: "Sending failed, retrying…", placeholder: "Type a message…",
         notSent: "Not sent (network problem); please try again later.", rejected: "The message was not accepted.",
         actAs: "Demo mode, act as:", pick: "Pick a person…", demoFailed: "Could not switch person.",
-        new: "New concern", my: "My concerns", tasks: "My tasks", help: "Help",
+        new: "New concern", my: "My concerns", tasks: "My tasks", reception: "Receptions", help: "Help",
         role: { student: "Student", staff: "Staff", party_member: "Party member", branch_secretary: "Branch secretary",
                 college_committee: "College committee", counsellor: "Counsellor", psych_centre: "Psychological centre",
                 crisis_team: "Crisis team", functional_contact: "Functional department", discipline_contact: "Discipline",
@@ -44,7 +44,7 @@ let me = null;       // /api/me: name, roles, menu
 const byMessageId = new Map();  // message id -> the card that shows it now
 const pending = new Set();      // cards with a press waiting for the bot's answer
 const seen = new Set();
-const MENU = ["new", "my", "tasks", "help"];  // the menu's commands: each has a label in UI
+const MENU = ["new", "my", "tasks", "reception", "help"];  // the menu's commands: each has a label in UI
 
 function t(key) { return UI[lang][key]; }
 function applyLang() {
