@@ -24,6 +24,7 @@ from core.concerns.deadlines import (
     plan_notices,
     replan_subjects,
 )
+from core.notify import notify_people
 from core.model import ConcernStatus, Lane, Role, Urgency
 from core.ports import IdentityView, MessageStore
 from core.replies import Reply, t
@@ -237,22 +238,5 @@ def duration(span: timedelta) -> JSON:
 
 async def _deliver(store: LadderStore, sends: Sequence[tuple[list[int], Reply]], *,
                    now: datetime, default_locale: str) -> int:
-    """core.notify.notify_person for many people at once: one identity query in all."""
-    identities = await store.identities_of_people(
-        sorted({p for people, _ in sends for p in people}))
-    total = 0
-    for people, reply in sends:
-        for person in people:
-            chats: set[tuple[str, str]] = set()
-            for ident in identities.get(person, []):
-                if ident.unreachable or (ident.channel, ident.chat_id) in chats:
-                    continue
-                chats.add((ident.channel, ident.chat_id))
-                await store.enqueue(ident.channel, ident.chat_id, reply, lane=Lane.INTERACTIVE,
-                                    locale=ident.locale or default_locale, person_id=person,
-                                    now=now)
-            if not chats:
-                await store.audit("undeliverable", None, {"person_id": person,
-                                                          "key": reply.key}, now)
-            total += len(chats)
-    return total
+    return await notify_people(store, sends, lane=Lane.INTERACTIVE, now=now,
+                               default_locale=default_locale)

@@ -28,8 +28,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from core.model import Lane
-from core.notify import notify_person
-from core.ports import IdentityView, NotifyStore
+from core.notify import ManyNotifyStore, notify_people, notify_person
+from core.ports import NotifyStore
 from core.reception.agenda import agenda_messages, hosts_of, record_card
 from core.reception.booking import CANCELLED, preview, session_params
 from core.reception.ports import (
@@ -109,11 +109,8 @@ def plan_session(session: SessionClock, rules: ReceptionRules, *, calendar: Work
     return out
 
 
-class ReminderStore(ReceptionStore, NotifyStore, Protocol):
+class ReminderStore(ReceptionStore, NotifyStore, ManyNotifyStore, Protocol):
     """What the sweep needs: the reception store and sending notices."""
-
-    async def identities_of_people(self, ids: Sequence[int]) -> dict[int, list[IdentityView]]:
-        ...
 
 
 #: how far ahead reminder rows are planned (sessions are materialised 8 weeks ahead)
@@ -192,18 +189,7 @@ async def _send(store: ReminderStore, row: DueReminder, *, now: datetime, tz: st
 
 async def _announce(store: ReminderStore, people: Sequence[int], reply: Reply, *,
                     now: datetime, default_locale: str) -> int:
-    """``notify_person`` for a whole unit with one identity query (a college has
-    thousands), in the bulk lane so that interactive replies never wait behind it."""
-    identities = await store.identities_of_people(people)
-    sent = 0
-    for person in people:
-        chats: set[tuple[str, str]] = set()
-        for ident in identities.get(person, []):
-            if ident.unreachable or (ident.channel, ident.chat_id) in chats:
-                continue
-            chats.add((ident.channel, ident.chat_id))
-            await store.enqueue(ident.channel, ident.chat_id, reply, lane=Lane.BULK,
-                                locale=ident.locale or default_locale, person_id=person,
-                                now=now)
-        sent += len(chats)
-    return sent
+    """A whole unit told with one identity query (a college has thousands), in the bulk
+    lane so that interactive replies never wait behind it."""
+    return await notify_people(store, [(people, reply)], lane=Lane.BULK, now=now,
+                               default_locale=default_locale)

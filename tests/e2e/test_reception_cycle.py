@@ -8,55 +8,40 @@ concern of 后勤保障处 due in 5 working days and an answered one; then that 
 first 催办 from the ladder. Every pressed button is answered exactly once."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from bot.ladder_config import ladder_rules
-from bot.reception.recurrence import RruleExpander
 from bot.workcalendar import ChinaWorkCalendar
 from core.workdays import add_working_days
 from scheduler.ladder_sweep import ladder_sweep
-from scheduler.reception_reminders import reception_reminder_sweep
-from scheduler.reception_sweep import reception_sweep
 from storage.db import make_engine, session_factory
-from storage.tables import Concern, ReceptionSession, Reminder
+from storage.tables import Concern, Reminder
 from tests.support.chat import unanswered_or_twice
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.reception import TZ, local, materialised_with_the_holiday_move, \
+    reminder_sweeper
 from tests.support.images import png
 from tests.support.harness import TOKEN, MovableClock, RunningBot, bot_settings, bound_chat, \
     seed_roster
 
-TZ = "Asia/Shanghai"
 A, B, C, D = "2023010101", "2023010102", "2023010103", "2023010104"
 LEADER, JWC, LOG = "9200000001", "9105000001", "9101000001"
 
 
-def _local(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
-    return datetime(y, m, d, hh - 8, mm, tzinfo=timezone.utc) if hh >= 8 else \
-        datetime(y, m, d - 1, hh + 16, mm, tzinfo=timezone.utc)
-
 
 async def test_a_reception_day_from_booking_to_tracked_concerns(db_url: str) -> None:
     await seed_roster(db_url)
-    clock = MovableClock(_local(2026, 9, 25, 9))  # Friday
+    clock = MovableClock(local(2026, 9, 25, 9))  # Friday
     settings = bot_settings(db_url, "http://unused")
     china = ChinaWorkCalendar()
     engine = make_engine(db_url)
     sf = session_factory(engine)
 
-    async def reminders_at(at: datetime) -> int:
-        clock.at = at
-        done = await reception_reminder_sweep(sf, clock, rules=settings.reception.rules(),
-                                              calendar=china, timezone=TZ,
-                                              default_locale="zh_CN")
-        return done.sent
-
-    await reception_sweep(sf, clock, expander=RruleExpander(), calendar=china, timezone=TZ)
-    held = await query(db_url, select(ReceptionSession.moved_from).where(
-        ReceptionSession.local_date == date(2026, 10, 8)))
-    assert sorted(held, key=str) == [(None,), (date(2026, 10, 7),)]  # and the 下访 to INF
+    reminders_at = reminder_sweeper(sf, clock, settings, china)
+    await materialised_with_the_holiday_move(db_url, sf, clock, china)
     async with FakeBotAPI(token=TOKEN) as api:
         api.add_file("photo-topic", png(size=(32, 24)))
         async with RunningBot(bot_settings(db_url, api.base_url), clock):
@@ -74,7 +59,7 @@ async def test_a_reception_day_from_booking_to_tracked_concerns(db_url: str) -> 
             assert "原定 2026-10-07" in d.text_of(listing)
             await d.press(listing, "预约 2026-09-30")
             await d.expect("不提供匿名预约")
-            clock.at = _local(2026, 9, 29, 16, 1)
+            clock.at = local(2026, 9, 29, 16, 1)
             d.say("教学楼电梯经常故障")
             await d.press(await d.expect("请确认预约"), "确认预约")
             await d.expect("该场接待日的预约已截止")
@@ -100,7 +85,7 @@ async def test_a_reception_day_from_booking_to_tracked_concerns(db_url: str) -> 
             await c.expect("✅ 已预约")
 
             # The working day before (09-30; 10-01..07 are the holiday) at 17:00, twice.
-            eve = _local(2026, 9, 30, 17)
+            eve = local(2026, 9, 30, 17)
             assert await reminders_at(eve) >= 2 and await reminders_at(eve) == 0
             for host in (leader, jwc, log):
                 agenda = host.text_of(await host.expect("领导接待日议程：2026-10-08 14:30–16:30"))
@@ -112,12 +97,12 @@ async def test_a_reception_day_from_booking_to_tracked_concerns(db_url: str) -> 
 
             # 10-01 15:00, a week before: the 下访 of 10-08 is announced to 信息工程学院
             # (nobody here is of that college)
-            assert await reminders_at(_local(2026, 10, 1, 15)) == 1
-            soon = await reminders_at(_local(2026, 10, 8, 13, 30))
+            assert await reminders_at(local(2026, 10, 1, 15)) == 1
+            soon = await reminders_at(local(2026, 10, 8, 13, 30))
             assert soon == 1
             for host in (leader, jwc, log):
                 await host.expect("领导接待日即将开始")
-            end = _local(2026, 10, 8, 16, 30)
+            end = local(2026, 10, 8, 16, 30)
             # Both the session's record row and the 下访's (no topic: no card) go.
             assert await reminders_at(end) == 2
             card = await leader.expect("2026-10-08 14:30–16:30 接待结果记录")

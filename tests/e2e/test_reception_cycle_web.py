@@ -12,33 +12,31 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 from sqlalchemy import select
 
 from bot.ladder_config import ladder_rules
-from bot.reception.recurrence import RruleExpander
 from bot.web.sender import render_event
 from bot.web.tokens import issue_tokens
 from bot.workcalendar import ChinaWorkCalendar
 from core.workdays import add_working_days
 from locales import Catalog
 from scheduler.ladder_sweep import ladder_sweep
-from scheduler.reception_reminders import reception_reminder_sweep
-from scheduler.reception_sweep import reception_sweep
 from storage.db import make_engine, session_factory
 from storage.outbox import Outgoing
-from storage.tables import Concern, InboxRow, OutboxRow, Person, ReceptionSession, Reminder
+from storage.tables import Concern, InboxRow, OutboxRow, Person, Reminder
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.reception import TZ, local, materialised_with_the_holiday_move, \
+    reminder_sweeper
 from tests.support.harness import TOKEN, MovableClock, bot_settings, seed_roster
 from tests.support.images import png
 from tests.support.ladder import outbox_drained
 from tests.support.web import WebBot, WebUser
 
-TZ = "Asia/Shanghai"
 A, B, C, D = "2023010101", "2023010102", "2023010103", "2023010104"
 LEADER, JWC, LOG = "9200000001", "9105000001", "9101000001"
 PEOPLE = (A, B, C, D, LEADER, JWC, LOG)
@@ -47,10 +45,6 @@ EVE_AGENDA = "领导接待日议程：2026-10-08 14:30–16:30"
 REMINDED = "提醒：您预约的领导接待日在 2026-10-08 14:30–16:30"
 SOON = "领导接待日即将开始"
 
-
-def _local(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
-    return datetime(y, m, d, hh - 8, mm, tzinfo=timezone.utc) if hh >= 8 else \
-        datetime(y, m, d - 1, hh + 16, mm, tzinfo=timezone.utc)
 
 
 async def _upload(user: WebUser, data: bytes) -> None:
@@ -117,24 +111,15 @@ async def _nothing_in_english(db_url: str) -> int:
 
 async def test_a_reception_day_in_the_web_chat(db_url: str, tmp_path: Path) -> None:
     await seed_roster(db_url)
-    clock = MovableClock(_local(2026, 9, 25, 9))  # Friday
+    clock = MovableClock(local(2026, 9, 25, 9))  # Friday
     settings = bot_settings(db_url, "http://unused")
     china = ChinaWorkCalendar()
     engine = make_engine(db_url)
     sf = session_factory(engine)
     tokens = await issue_tokens(sf, list(PEOPLE), clock.now())  # issued "today"
 
-    async def reminders_at(at: datetime) -> int:
-        clock.at = at
-        done = await reception_reminder_sweep(sf, clock, rules=settings.reception.rules(),
-                                              calendar=china, timezone=TZ,
-                                              default_locale="zh_CN")
-        return done.sent
-
-    await reception_sweep(sf, clock, expander=RruleExpander(), calendar=china, timezone=TZ)
-    held = await query(db_url, select(ReceptionSession.moved_from).where(
-        ReceptionSession.local_date == date(2026, 10, 8)))
-    assert sorted(held, key=str) == [(None,), (date(2026, 10, 7),)]  # and the 下访 to INF
+    reminders_at = reminder_sweeper(sf, clock, settings, china)
+    await materialised_with_the_holiday_move(db_url, sf, clock, china)
     async with FakeBotAPI(token=TOKEN) as api, \
             WebBot(db_url, api, tmp_path, clock=clock) as web:
         users = {n: WebUser(web, tokens[n]) for n in PEOPLE}
@@ -148,7 +133,7 @@ async def test_a_reception_day_in_the_web_chat(db_url: str, tmp_path: Path) -> N
         assert "原定 2026-10-07" in listing["html"]
         await d.press(listing, "预约 2026-09-30")
         await d.expect("不提供匿名预约")
-        clock.at = _local(2026, 9, 29, 16, 1)
+        clock.at = local(2026, 9, 29, 16, 1)
         await d.say("教学楼电梯经常故障")
         await d.press(await d.expect("请确认预约"), "确认预约")
         await d.expect("该场接待日的预约已截止")
@@ -176,7 +161,7 @@ async def test_a_reception_day_in_the_web_chat(db_url: str, tmp_path: Path) -> N
         await c.expect("✅ 已预约")
 
         # The working day before (09-30; 10-01..07 are the holiday) at 17:00, twice.
-        eve = _local(2026, 9, 30, 17)
+        eve = local(2026, 9, 30, 17)
         assert await reminders_at(eve) >= 2 and await reminders_at(eve) == 0
         for host in (leader, jwc, log):
             agenda = (await host.expect(EVE_AGENDA))["html"]
@@ -187,11 +172,11 @@ async def test_a_reception_day_in_the_web_chat(db_url: str, tmp_path: Path) -> N
 
         # 10-01 15:00, a week before: the 下访 of 10-08 is announced to 信息工程学院
         # (nobody here is of that college)
-        assert await reminders_at(_local(2026, 10, 1, 15)) == 1
-        assert await reminders_at(_local(2026, 10, 8, 13, 30)) == 1
+        assert await reminders_at(local(2026, 10, 1, 15)) == 1
+        assert await reminders_at(local(2026, 10, 8, 13, 30)) == 1
         for host in (leader, jwc, log):
             await host.expect(SOON)
-        end = _local(2026, 10, 8, 16, 30)
+        end = local(2026, 10, 8, 16, 30)
         assert await reminders_at(end) == 2  # the session's record row and the 下访's
         card = await leader.expect("2026-10-08 14:30–16:30 接待结果记录")
         assert _labels(card)[:2] == ["#1 当场答复", "#1 跟进办理"]
