@@ -84,9 +84,9 @@ class RouterHandler:
     def __init__(self, config: FlowConfig, default_locale: str) -> None:
         self.config, self.default_locale = config, default_locale
 
-    async def handle(self, inbound: Inbound, store: SqlStore, now: datetime) -> None:
-        await router.handle(inbound, store, now=now, config=self.config,
-                            default_locale=self.default_locale)
+    async def handle(self, inbound: Inbound, store: SqlStore, now: datetime) -> bool:
+        return await router.handle(inbound, store, now=now, config=self.config,
+                                   default_locale=self.default_locale)
 
 
 def make_bot(settings: Settings) -> Bot:

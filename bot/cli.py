@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot import calendar_cli
 from bot.reception import cli as reception_cli
+from bot.surveys import cli as survey_cli
 from bot.config import ConfigError, Settings, StartupError, load_settings
 from bot.crisis.model import CrisisModelMissing
 
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("status", help="inbox and outbox backlogs, dead rows, unreachable people")
     calendar_cli.add_parser(sub)
     reception_cli.add_parser(sub)
+    survey_cli.add_parser(sub)
     hist = sub.add_parser("history", help="print every event of one concern, oldest first")
     hist.add_argument("number", metavar="NUMBER",
                       help="the concern's number, e.g. DEMO-2026-000001")
@@ -99,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return check.run(assessor, args.file, conversation=args.conversation)
 
+    if args.command == "survey" and args.survey_command == "validate":  # no database
+        return survey_cli.validate(args.file, locale=args.lang or settings.app.default_locale,
+                                   max_reminders=settings.surveys.max_reminders)
+
     from storage.db import DatabaseFolderError, ensure_sqlite_folder
 
     try:
@@ -132,6 +138,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await calendar_cli.run(settings, args)
     if args.command == "reception":
         return await reception_cli.run(settings, args)
+    if args.command == "survey":
+        from bot.surveys import admin_cli as survey_admin_cli
+
+        return await survey_admin_cli.run(settings, args)
     if args.command == "history":
         from bot.concern_history import history
 

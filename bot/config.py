@@ -28,6 +28,7 @@ from pydantic_settings import (
 
 from bot.deadline_settings import CategorySection, LadderSection, LimitsSection, quiet_span
 from bot.reception.settings import ReceptionSection
+from bot.surveys.settings import SurveysSection
 from bot.web_settings import WebSection
 from core.concerns.categories import CATEGORY_CODES
 from core.concerns.numbering import valid_university_code
@@ -210,6 +211,7 @@ class Settings(BaseSettings):
     crisis: CrisisSection = CrisisSection()
     web: WebSection = WebSection()
     reception: ReceptionSection = ReceptionSection()
+    surveys: SurveysSection = SurveysSection()
 
     @field_validator("categories")
     @classmethod

@@ -1,8 +1,9 @@
 """The inbox worker: one pending row per chat at a time, chats in parallel.
 
 A handled row and all its effects (domain rows, audit rows, outbox rows) commit in one
-transaction. A failing row is retried with backoff, then parked as dead with an admin
-alert, so it never blocks the rest of that chat's queue.
+transaction; so does its redaction, when its flow asked for one. A failing row is
+retried with backoff, then parked as dead with an admin alert, so it never blocks the
+rest of that chat's queue.
 
 Rows are handled in batches: the head rows of up to ``batch_size`` chats share one
 transaction (their reads prefetched in a few statements, their writes flushed together,
@@ -48,9 +49,10 @@ class InboxHandler(Protocol):
 
     ``store`` works inside the row's transaction: whatever the handler writes commits
     with the row marked done, or not at all. It may be shared by the other rows of a batch.
+    True: the row's payload is redacted as it is marked done (``FlowContext.redact_inbound``).
     """
 
-    async def handle(self, inbound: Inbound, store: SqlStore, now: datetime) -> None: ...
+    async def handle(self, inbound: Inbound, store: SqlStore, now: datetime) -> bool | None: ...
 
 
 #: Chats whose head rows share one handling transaction.
@@ -180,8 +182,8 @@ class InboxWorker:
                     recent_chat_keys=[i.chat_key for i in inbounds])
                 now = self.clock.now()
                 for at, (row, inbound) in enumerate(zip(rows, inbounds)):
-                    await self.handler.handle(inbound, store, now)
-                    mark_done(row, now)
+                    redact = await self.handler.handle(inbound, store, now)
+                    mark_done(row, now, redact_as=inbound.kind if redact else None)
                     crash_point("mid_handling")
                 at = -1
         except Exception as exc:  # noqa: BLE001 - isolated below, recorded on the row
@@ -219,8 +221,9 @@ class InboxWorker:
             if row is None:
                 return
             now = self.clock.now()
-            await self.handler.handle(self._convert(row), uow.store, now)
-            mark_done(row, now)
+            inbound = self._convert(row)
+            redact = await self.handler.handle(inbound, uow.store, now)
+            mark_done(row, now, redact_as=inbound.kind if redact else None)
             crash_point("mid_handling")
         self.handled += 1
         self.on_committed()

@@ -4,7 +4,8 @@ Order is kept per chat (one send in flight per chat). A global token bucket pace
 chats (Telegram: ~30/s) and each chat waits its own interval (Telegram: 1/s). When a chat
 has several plain replies queued (a user flooding the bot), they are merged into one
 message instead of being dropped. A delivery is recorded after the API call returns;
-dying in between re-sends only the rows that were in flight.
+dying in between re-sends only the rows that were in flight. A sealed reply's row keeps
+only its remains once recorded, and its errors only their type (bot/sealing.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Protocol
 
 from bot.crashpoints import crash_point
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
+from bot.sealing import error_text, remains, sealed
 from core.clock import Clock
 from core.notify import alert_admins
 from core.replies import Reply, t
@@ -101,6 +103,7 @@ class OutboxSender:
         self._next_allowed: dict[tuple[str, str], float] = {}
         self._tasks: set[asyncio.Task] = set()
         self._done: list[tuple[list[int], str | None]] = []
+        self._seal: dict[int, dict] = {}  # what the sealed rows of _done keep, by id
         self._recording = 0  # delivered groups whose record_sent is being written
         self.sent = 0
 
@@ -128,12 +131,12 @@ class OutboxSender:
             await self._flush()
 
     async def _flush(self) -> None:
-        done, self._done = self._done, []
+        (done, self._done), (seal, self._seal) = (self._done, []), (self._seal, {})
         if not done:
             return
         self._recording = len(done)
         try:
-            await record_sent(self.sf, done, self.clock.now())
+            await record_sent(self.sf, done, self.clock.now(), seal)
         finally:
             self._recording = 0
         for ids, _ in done:
@@ -234,23 +237,26 @@ class OutboxSender:
         try:
             message_id = await self.channels[chat[0]].deliver(group, merged)
             crash_point("after_send")
+            self._seal.update(remains(group))
             self._done.append((ids, message_id))
             recorded = True
         except RetryAfter as exc:
             self._next_allowed[chat] = time.monotonic() + exc.seconds
             await self._retry_later(ids, exc.seconds, count_attempt=False, error=str(exc))
         except Unreachable as exc:
-            await self._unreachable(chat, ids, str(exc))
+            await self._unreachable(chat, group, error_text(group, exc, str(exc)))
         except Permanent as exc:
-            await self._dead(group, str(exc), exc.reason)
+            await self._dead(group, error_text(group, exc, str(exc)), exc.reason)
         except Exception as exc:  # noqa: BLE001 - Transient and unexpected errors alike
-            if not isinstance(exc, Transient):
-                log.exception("unexpected error sending outbox rows %s", ids)
+            error = error_text(group, exc, f"{type(exc).__name__}: {exc}")
+            if not isinstance(exc, Transient):  # a sealed group's: its error's type only
+                log.error("unexpected error sending outbox rows %s: %s", ids, error,
+                          exc_info=None if sealed(group) else exc)
             if group[0].attempts + 1 >= self.max_attempts:
-                await self._dead(group, f"{type(exc).__name__}: {exc}", "gave_up")
+                await self._dead(group, error, "gave_up")
             else:
                 await self._retry_later(ids, min(300.0, 2.0 ** group[0].attempts),
-                                        count_attempt=True, error=f"{type(exc).__name__}: {exc}")
+                                        count_attempt=True, error=error)
         finally:
             self._busy_chats.discard(chat)
             if not recorded:
@@ -262,12 +268,14 @@ class OutboxSender:
         await retry_later(self.sf, ids, at=self.clock.now() + timedelta(seconds=seconds),
                           error=error, count_attempt=count_attempt)
 
-    async def _unreachable(self, chat: tuple[str, str], ids: list[int], error: str) -> None:
+    async def _unreachable(self, chat: tuple[str, str], group: list[Outgoing],
+                           error: str) -> None:
+        ids = [r.id for r in group]
         for i in ids:
             self._rows.pop(i, None)
         now = self.clock.now()
         async with unit_of_work(self.sf) as uow:
-            await mark_unreachable(uow, ids, error)
+            await mark_unreachable(uow, ids, error, remains(group))
             store = uow.store
             people = await store.mark_unreachable(chat[0], chat[1], now)
             await store.audit("unreachable", people[0] if people else None,
@@ -279,7 +287,7 @@ class OutboxSender:
         for i in ids:
             self._rows.pop(i, None)
         async with unit_of_work(self.sf) as uow:
-            await mark_dead(uow, ids, error)
+            await mark_dead(uow, ids, error, remains(group))
             # An alert that cannot be delivered must not raise another alert (no loops).
             if not group[0].reply.get("key", "").startswith("admin.dead"):
                 # A sentence, never the library's error text (that stays on the row).

@@ -54,6 +54,12 @@ class Verb(str, enum.Enum):
     RC_ANSWERED = "ran"  # a topic was answered on the spot (arg: topic id)
     RC_FOLLOW = "rfu"    # a topic needs follow-up: pick the unit (arg: topic id)
     RC_UNIT = "run"      # the follow-up's unit (arg: "<topic id>.<unit id>")
+    # Answering a survey (stateless: core checks the person, the survey and the question)
+    SV_OPEN = "sop"      # start or resume (arg: survey id)
+    SV_PICK = "spk"      # a choice or rating (arg: "<survey>.<question index>.<choice>")
+    SV_BACK = "sbk"      # the previous question (arg: "<survey>.<question index>")
+    SV_NEXT = "snx"      # on past an optional question or a multiple choice (same arg)
+    SV_SUBMIT = "ssb"    # submit (arg: survey id)
 
 
 _ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline

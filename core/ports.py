@@ -1,10 +1,8 @@
-"""Ports: what core use cases need from the outside world, as Protocols.
-
-storage/ implements them over SQLAlchemy inside one transaction (the unit of work commits,
-never a repository); unit tests implement them with fakes. The store is split by area
-(identities, people, org, availability, binding, zones, concerns, lists, crisis, chats,
-messages; some in their area's ports.py); ``Store`` is all of them (SqlStore, uow.py).
-"""
+"""Ports: what core use cases need from the outside world, as Protocols. storage/
+implements them over SQLAlchemy inside one transaction (the unit of work commits, never a
+repository); unit tests use fakes. The store is split by area (identities, people, org,
+availability, binding, zones, concerns, lists, crisis, chats, messages; some in their
+area's ports.py); ``Store`` is all of them (SqlStore, uow.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -15,6 +13,7 @@ from typing import NotRequired, Protocol, TypedDict
 from core.concerns.history_ports import HistoryStore
 from core.calendar.ports import CalendarStore
 from core.reception.ports import ReceptionStore
+from core.surveys.ports import SurveyStore
 from core.model import ConcernStatus, Lane, RequesterProfile, Zone
 from core.replies import Reply
 from core.types import JSON, JSONObject, Scalar
@@ -296,5 +295,5 @@ class HandlingStore(ConcernStore, OrgStore, PeopleStore, MessageStore, Protocol)
 
 class Store(IdentityStore, PeopleStore, OrgStore, AvailabilityStore, BindingStore, ZoneStore,
             ConcernStore, ConcernListStore, CrisisStore, ConversationStore, MessageStore,
-            HistoryStore, CalendarStore, ReceptionStore, Protocol):
+            HistoryStore, CalendarStore, ReceptionStore, SurveyStore, Protocol):
     """Everything a use case or a flow may touch inside one unit of work."""

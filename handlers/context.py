@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from core.people.binding import BindingLimits
@@ -55,34 +55,55 @@ class FlowContext:
     lane: Lane = Lane.INTERACTIVE
     #: the one answer to a pressed button (see ``toast`` and ``outgoing``)
     answer: Reply | None = None
+    #: the flow asked that this message's stored copy be redacted (``redact_inbound``)
+    inbound_redacted: bool = False
+    #: every reply to this message is sealed, whoever adds it (``seal_replies``)
+    replies_sealed: bool = False
 
     def say(self, key: str, buttons: tuple[tuple[Button, ...], ...] = (), *,
-            edit: bool = False, **params: JSON) -> None:
-        """Reply in this chat. ``edit`` replaces the message whose button was pressed."""
-        self.say_with(key, params, buttons, edit=edit)
+            edit: bool = False, sealed: bool = False, **params: JSON) -> None:
+        """Reply in this chat. ``edit`` replaces the message whose button was pressed;
+        ``sealed``: its stored row keeps nothing of it once sent (``Reply.sealed``)."""
+        self.say_with(key, params, buttons, edit=edit, sealed=sealed)
 
     def say_with(self, key: str, params: dict[str, JSON],
-                 buttons: tuple[tuple[Button, ...], ...] = (), *, edit: bool = False) -> None:
+                 buttons: tuple[tuple[Button, ...], ...] = (), *, edit: bool = False,
+                 sealed: bool = False) -> None:
         """``say`` with the parameters as one dict (a domain error's, say)."""
         edit_of = self.inbound.message_id if edit and self.inbound.kind == "callback" else None
-        self.replies.append(Reply(key, params, buttons, edit_of=edit_of))
+        self.replies.append(Reply(key, params, buttons, edit_of=edit_of, sealed=sealed))
 
-    def toast(self, key: str | None = None, **params: JSON) -> None:
+    def redact_inbound(self) -> None:
+        """Once this message is handled, its stored copy (the inbox row's payload: text,
+        caption, button data, file ids) keeps only what ordering and re-delivery need. Done
+        by the inbox worker in the transaction that marks the row handled, so a message
+        whose handling fails or is cut short keeps it for the retry. Replies that echo the
+        message should be ``sealed`` (``say(..., sealed=True)``)."""
+        self.inbound_redacted = True
+
+    def seal_replies(self) -> None:
+        """Seal every reply to this message (``Reply.sealed``), the press's answer and a
+        refusal the router adds included: an anonymous answer's whole exchange."""
+        self.replies_sealed = True
+
+    def toast(self, key: str | None = None, *, sealed: bool = False, **params: JSON) -> None:
         """Answer a pressed button (Telegram shows a short notice, or just stops spinning).
 
         A press gets one answer whatever the flow does: a later toast with a text replaces
         an earlier empty one, anything else is dropped, and ``outgoing`` answers a press
-        that no flow answered.
+        that no flow answered. ``sealed``: as for ``say``.
         """
         if self.inbound.callback_id and (self.answer is None or (key and not self.answer.key)):
-            self.answer = callback_answer(self.inbound, key or "", **params)
+            answer = callback_answer(self.inbound, key or "", **params)
+            self.answer = replace(answer, sealed=True) if sealed else answer
 
     def outgoing(self) -> list[Reply]:
         """Everything to send for this inbound: a pressed button's answer first (it only
         stops the spinner, so it need not wait behind the chat's messages), then replies."""
         if self.inbound.callback_id and self.answer is None:
             self.toast()
-        return ([self.answer] if self.answer else []) + self.replies
+        out = ([self.answer] if self.answer else []) + self.replies
+        return [replace(r, sealed=True) for r in out] if self.replies_sealed else out
 
 
 def callback_answer(inbound: Inbound, key: str = "", **params: JSON) -> Reply:

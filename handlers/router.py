@@ -17,6 +17,7 @@ from handlers.reception import booking as reception
 from handlers.reception import feed as reception_feed
 from handlers.reception import outcome as reception_outcome
 from handlers.reception import visit as reception_visit
+from handlers.surveys import answer as survey_answer
 from handlers.people import start
 from handlers.context import FlowConfig, FlowContext, callback_answer
 from handlers.inbound import Inbound, content_name
@@ -38,6 +39,7 @@ COMMANDS = {
     "history": history.history_command,
     "reception": reception.reception_command,
     "receptions": reception_admin.receptions_admin,
+    "surveys": survey_answer.surveys_command,
     "visit": reception_visit.visit_command,
     "feed": reception_feed.feed_command,
 }
@@ -88,6 +90,11 @@ CALLBACKS = {
     Verb.RC_ANSWERED: reception_outcome.answered_pressed,
     Verb.RC_FOLLOW: reception_outcome.follow_pressed,
     Verb.RC_UNIT: reception_outcome.unit_pressed,
+    Verb.SV_OPEN: survey_answer.open_pressed,
+    Verb.SV_PICK: survey_answer.pick_pressed,
+    Verb.SV_BACK: lambda ctx, arg: survey_answer.move_pressed(ctx, arg, forward=False),
+    Verb.SV_NEXT: lambda ctx, arg: survey_answer.move_pressed(ctx, arg, forward=True),
+    Verb.SV_SUBMIT: survey_answer.submit_pressed,
     Verb.RC_FEED_STOP: lambda ctx, arg: _no_arg(arg, reception_feed.stop_pressed(ctx)),
 }
 #: Buttons that work whatever step the conversation is at (they carry no step state).
@@ -96,12 +103,16 @@ STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL, Verb.ACCEPT, Verb.RETURN, Verb.CO
              Verb.REPLY, Verb.EXTEND, Verb.EXT_OK, Verb.EXT_NO, Verb.REDISPATCH, Verb.ANSWER,
              Verb.REVISIT, Verb.CRISIS_ACK, Verb.CRISIS_CLOSE, Verb.RC_BOOK, Verb.RC_TOPICS,
              Verb.RC_JOIN, Verb.RC_CANCEL, Verb.RC_FEED_STOP, Verb.RC_RECORD, Verb.RC_ANSWERED,
-             Verb.RC_FOLLOW, Verb.RC_UNIT}
+             Verb.RC_FOLLOW, Verb.RC_UNIT, Verb.SV_OPEN, Verb.SV_PICK, Verb.SV_BACK,
+             Verb.SV_NEXT, Verb.SV_SUBMIT}
 
 
 async def handle(inbound: Inbound, store: Store, *, now: datetime, config: FlowConfig,
-                 default_locale: str) -> None:
-    """Handle one inbound message inside the caller's transaction; replies go to the outbox."""
+                 default_locale: str) -> bool:
+    """Handle one inbound message inside the caller's transaction; replies go to the outbox.
+
+    True: the flow asked that the stored message be redacted (``FlowContext.redact_inbound``);
+    the caller does it in the same transaction."""
     conv = await store.load_conversation(inbound.channel, inbound.chat_id)
     if inbound.callback_id and (inbound.chat_type != "private" or inbound.user_id is None):
         # No flow runs for it, yet every pressed button is answered exactly once.
@@ -116,9 +127,9 @@ async def handle(inbound: Inbound, store: Store, *, now: datetime, config: FlowC
                                 Reply("group.refused"), lane=Lane.INTERACTIVE,
                                 locale=default_locale, person_id=None, now=now)
             await store.save_conversation(conv, now)
-        return
+        return False
     if inbound.kind == "ignored" or inbound.user_id is None:
-        return
+        return False
     identity = await store.upsert_identity(inbound.channel, inbound.user_id, inbound.chat_id,
                                            username=inbound.username,
                                            display_name=inbound.display_name, now=now)
@@ -136,6 +147,7 @@ async def handle(inbound: Inbound, store: Store, *, now: datetime, config: FlowC
     for reply in ctx.outgoing():
         await store.enqueue(inbound.channel, inbound.chat_id, reply, lane=ctx.lane,
                             locale=locale, person_id=identity.person_id, now=now)
+    return ctx.inbound_redacted
 
 
 async def _flood_notice(ctx: FlowContext) -> None:
@@ -167,6 +179,8 @@ async def _dispatch(ctx: FlowContext) -> None:
         await followup.answer_text(ctx, ib.text, ib.attachment)
     elif ib.kind in ("text", "attachment") and ctx.conv.flow == reception.FLOW:
         await reception.topic_input(ctx)
+    elif ib.kind in ("text", "attachment") and ctx.conv.flow == survey_answer.FLOW:
+        await survey_answer.text_input(ctx)
     elif ib.kind in ("text", "attachment") and ctx.conv.flow == crisis.FLOW:
         await crisis.close_note(ctx)
     elif ib.kind == "text":
@@ -223,6 +237,8 @@ async def _callback(ctx: FlowContext) -> None:
 
 
 async def _audit_button(ctx: FlowContext, why: str) -> None:
+    # A redacted press (an anonymous answer) is not copied here either.
+    data = "" if ctx.inbound_redacted else (ctx.inbound.callback_data or "")[:64]
     await ctx.store.audit("refused", ctx.identity.person_id,
-                          {"data": (ctx.inbound.callback_data or "")[:64], "why": why,
+                          {"data": data, "why": why,
                            "identity_id": ctx.identity.id}, ctx.now)

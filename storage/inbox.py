@@ -109,9 +109,21 @@ async def lock_pending_row(uow: UnitOfWork, row_id: int) -> InboxRow | None:
     return row
 
 
-def mark_done(row: InboxRow, now: datetime) -> None:
-    """The row is handled; written when its unit of work commits, with the row's effects."""
+def mark_done(row: InboxRow, now: datetime, *, redact_as: str | None = None) -> None:
+    """The row is handled; written when its unit of work commits, with the row's effects.
+
+    ``redact_as`` (the message's kind): its payload is replaced by ``redacted_payload``
+    and any error of an earlier attempt dropped, in that same commit; the columns that
+    order the chat's rows and recognise a re-delivery (channel, bot, update id, chat
+    key, times) stay as they are."""
     row.status, row.handled_at = "done", now
+    if redact_as is not None:
+        row.payload, row.last_error = redacted_payload(redact_as), None
+
+
+def redacted_payload(kind: str) -> dict[str, Any]:
+    """What a redacted row keeps of its message: that it was one, and of which kind."""
+    return {"redacted": True, "kind": kind}
 
 
 async def record_failure(

@@ -1,7 +1,12 @@
-"""Outbox queries: what is due to send, and recording what happened to each row."""
+"""Outbox queries: what is due to send, and recording what happened to each row.
+
+A sealed reply's row (``core.replies.is_sealed``) has its ``reply`` replaced by what the
+caller passes as ``seal`` (``core.replies.sealed_remains``) in the transaction that
+records it sent, dead or unreachable: never before (a retry needs the text), never later.
+"""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
@@ -76,8 +81,10 @@ async def due_rows(sf: Sessions, now: datetime, limit: int,
 
 
 async def record_sent(sf: Sessions, results: list[tuple[list[int], str | None]],
-                      now: datetime) -> None:
-    """Record a batch of deliveries: (row ids merged into one message, message id)."""
+                      now: datetime, seal: Mapping[int, dict[str, Any]] | None = None) -> None:
+    """Record a batch of deliveries: (row ids merged into one message, message id).
+
+    ``seal``: the sealed rows among them, by id, with the ``reply`` each keeps now."""
     if not results:
         return
     params = [{"row_id": i, "status": "sent", "message_id": message_id, "sent_at": now,
@@ -87,6 +94,14 @@ async def record_sent(sf: Sessions, results: list[tuple[list[int], str | None]],
         # One executemany UPDATE ... WHERE id = ? for the whole batch, not one per message;
         # on the Core table, as ORM bulk UPDATE re-processes every value of every row.
         await uow.session.execute(_RECORD_SENT, params)
+        await seal_rows(uow, seal or {})
+
+
+async def seal_rows(uow: UnitOfWork, remains: Mapping[int, dict[str, Any]]) -> None:
+    """Replace these rows' ``reply`` with what each keeps (a sealed reply's remains)."""
+    if remains:
+        await uow.session.execute(_SEAL, [{"row_id": i, "reply": r}
+                                          for i, r in sorted(remains.items())])
 
 
 # The stubs type ``__table__`` as a FromClause; a mapped class's is its Table.
@@ -94,6 +109,8 @@ _OUTBOX = cast(Table, OutboxRow.__table__)
 _RECORD_SENT = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
                 .values({c: bindparam(c, type_=_OUTBOX.c[c].type)
                          for c in ("status", "message_id", "sent_at", "merged_into")}))
+_SEAL = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))
+         .values(reply=bindparam("reply", type_=_OUTBOX.c.reply.type)))
 
 
 async def backlog(sf: Sessions) -> dict[str, int]:
@@ -122,13 +139,19 @@ async def retry_later(sf: Sessions, ids: list[int], *, at: datetime, error: str,
                                   .values(**values))
 
 
-async def mark_unreachable(uow: UnitOfWork, ids: list[int], error: str) -> None:
-    """These rows cannot reach their chat (the person blocked the bot, or left)."""
+async def mark_unreachable(uow: UnitOfWork, ids: list[int], error: str,
+                           seal: Mapping[int, dict[str, Any]] | None = None) -> None:
+    """These rows cannot reach their chat (the person blocked the bot, or left).
+    ``seal``: as in ``record_sent``."""
     await uow.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
         status="unreachable", last_error=error[:2000]))
+    await seal_rows(uow, seal or {})
 
 
-async def mark_dead(uow: UnitOfWork, ids: list[int], error: str) -> None:
-    """These rows are given up on; the attempt that failed is counted."""
+async def mark_dead(uow: UnitOfWork, ids: list[int], error: str,
+                    seal: Mapping[int, dict[str, Any]] | None = None) -> None:
+    """These rows are given up on; the attempt that failed is counted. ``seal``: as in
+    ``record_sent``."""
     await uow.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
         status="dead", last_error=error[:2000], attempts=OutboxRow.attempts + 1))
+    await seal_rows(uow, seal or {})

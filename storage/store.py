@@ -26,13 +26,16 @@ from storage.reception.admin_store import ReceptionAdminMixin
 from storage.reception.booking_store import ReceptionStoreMixin
 from storage.reception.outcome_store import ReceptionOutcomeMixin
 from storage.reception.reminder_store import ReceptionReminderMixin
+from storage.surveys.answer_store import SurveyAnswerMixin
+from storage.surveys.survey_store import SurveyStoreMixin
 from storage.reception.feed_store import ReceptionFeedMixin
 
 
 class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingStoreMixin,
                CrisisStoreMixin, HistoryStoreMixin, LadderStoreMixin, CalendarStoreMixin,
                ReceptionStoreMixin, ReceptionFeedMixin, ReceptionReminderMixin,
-               ReceptionOutcomeMixin, ReceptionAdminMixin):
+               ReceptionOutcomeMixin, SurveyStoreMixin,
+               SurveyAnswerMixin, ReceptionAdminMixin):
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         # The session's identity map holds rows weakly: without this reference the row

@@ -29,6 +29,7 @@ from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
 from bot.files import resolve
 from bot.telegram.convert import CHANNEL
 from bot.telegram.render import CAPTION_LIMIT, fit, render_keyboard, render_plain, render_text
+from core.replies import is_sealed
 from locales import Catalog
 from storage.outbox import Outgoing
 
@@ -67,6 +68,8 @@ class TelegramSender:
         rows = reply.get("buttons")
         if not rows:
             return None
+        if is_sealed(reply):  # its labels and parameters are not kept, not even here
+            return render_keyboard(self.catalog, locale, reply)
         key = (locale, json.dumps(rows, ensure_ascii=False, sort_keys=True))
         keyboard = self._keyboards.get(key)
         if keyboard is None:

@@ -2,7 +2,9 @@
 
 History must show what the page showed live: replies the sender merged into one message
 (a flood) are one event here too, and the person's button presses come back with the
-message and button they pressed, so the page marks the choice on the card again.
+message and button they pressed, so the page marks the choice on the card again. A
+sealed reply comes back as a neutral line (its row keeps nothing else), and a message of
+theirs whose stored payload was redacted (``FlowContext.redact_inbound``) not at all.
 """
 from __future__ import annotations
 
@@ -69,7 +71,7 @@ async def own_messages(sf: Sessions, chat_key: str, files: WebFiles,
         rows = await uow.web.received(CHANNEL, chat_key, limit)
     out = []
     for p, at in rows:
-        if p.get("silent"):
+        if p.get("silent") or p.get("redacted"):  # a redacted one kept nothing to show
             continue
         mine = {"client_id": p.get("client_id"), "kind": p.get("kind"),
                 "text": p.get("text") or "", "at": at.isoformat()}

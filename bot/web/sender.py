@@ -1,20 +1,24 @@
 """WebSender: outbox rows -> JSON events pushed to the person's open SSE streams.
 
 The outbox row itself is the stored event: history (GET /api/messages) renders sent rows
-again with ``render_event``. Text is the same safe HTML as on Telegram (the locale's <b>,
-user values escaped); the page turns it into DOM nodes without innerHTML. An attachment
-becomes a URL signed for the chat's person (see ``bot.web.files``) or a placeholder text.
+again with ``render_event`` (a sealed reply's row only as its remains: a neutral line).
+Text is the same safe HTML as on Telegram (the locale's <b>, user values escaped); the
+page turns it into DOM nodes without innerHTML. An attachment becomes a URL signed for
+the chat's person (see ``bot.web.files``) or a placeholder text.
 """
 from __future__ import annotations
 
 import asyncio
 import html
 from collections import OrderedDict, defaultdict, deque
+from dataclasses import replace
 from typing import Any
 
+from bot.sealing import sealed
 from bot.web import CHANNEL
 from bot.web.files import WebFiles
 from bot.web.limits import FloodWatch
+from core.replies import sealed_remains
 from locales import Catalog
 from storage.outbox import Outgoing
 
@@ -55,9 +59,11 @@ class EventHub:
         if not self._streams[chat_id]:
             del self._streams[chat_id]
 
-    def publish(self, chat_id: str, event: dict[str, Any]) -> None:
+    def publish(self, chat_id: str, event: dict[str, Any],
+                kept: dict[str, Any] | None = None) -> None:
+        """``kept``: what to replay instead of ``event`` (a sealed reply's remains)."""
         if event["kind"] == "message":  # toasts are of the moment: never replayed
-            self._remember(chat_id, event)
+            self._remember(chat_id, kept or event)
         for q in list(self._streams.get(chat_id, ())):
             try:
                 q.put_nowait(event)
@@ -165,5 +171,9 @@ class WebSender:
             self.flood.still(last.chat_id)
         groups = [rows] if merged_text is not None else [[r] for r in rows]
         for group in groups:
-            self.hub.publish(last.chat_id, render_group(self.catalog, group, self.files))
+            # A sealed reply is shown once; a reconnecting page replays only its remains.
+            kept = [replace(r, reply=sealed_remains(r.reply)) for r in group] \
+                if sealed(group) else None
+            self.hub.publish(last.chat_id, render_group(self.catalog, group, self.files),
+                             render_group(self.catalog, kept) if kept else None)
         return message_id_of(last)

@@ -18,6 +18,13 @@ from storage.tables.concerns import Attachment, Concern, ConcernCounter, Concern
 from storage.tables.crisis import CrisisPage
 from storage.tables.process import AuditLog, Conversation, InboxRow, OutboxRow
 from storage.tables.schedule import CalendarOverride, Reminder
+from storage.tables.surveys import (
+    Survey,
+    SurveyDelivery,
+    SurveyDraft,
+    SurveyParticipation,
+    SurveyResponse,
+)
 from storage.tables.reception import (
     LeaderContactUnit,
     ReceptionBooking,
@@ -36,5 +43,6 @@ __all__ = [
     "LeaderContactUnit", "NAMING", "OrgUnit", "OutboxRow", "Person", "RelayMessage", "ResponsibilityZone",
     "ReceptionBooking", "ReceptionFeed", "ReceptionNotice", "ReceptionOverride", "ReceptionSchedule",
     "ReceptionSession", "ReceptionTopic",
-    "Reminder", "RoleAssignment", "UTCDateTime",
+    "Reminder", "RoleAssignment", "Survey", "SurveyDelivery", "SurveyDraft",
+    "SurveyParticipation", "SurveyResponse", "UTCDateTime",
 ]

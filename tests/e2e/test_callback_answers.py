@@ -208,6 +208,25 @@ async def _record_walk(api: FakeBotAPI, db_url: str, p: Presser, leader: ChatUse
     await third.expect("已记录为当场答复")
 
 
+async def _survey_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
+    """A survey pushed to a student: start, pick, toggle, next, back, text, submit."""
+    from tests.e2e.test_survey_chat import _create_and_push
+
+    stu = await bound_chat(api, db_url, "2023020101", 7801)  # 经济学院: nobody else here
+    await _create_and_push(db_url, "ECO")
+    invite = await stu.expect("食堂满意度调查")
+    await p.press(stu, invite, "📝 开始填写")                                          # SV_OPEN
+    await p.press(stu, await stu.expect("1/2"), "1")                                   # SV_PICK
+    await p.press(stu, await stu.expect("2/3"), "价格")
+    await p.press(stu, await stu.expect("2/3"), "下一题 ➡️")                            # SV_NEXT
+    await p.press(stu, await stu.expect("3/3"), "⬅️ 上一题")                            # SV_BACK
+    await p.press(stu, await stu.expect("2/3"), "下一题 ➡️")
+    await stu.expect("3/3")
+    stu.say("太贵了")
+    await p.press(stu, await stu.expect("已回答全部 3 题"), "✅ 提交问卷")              # SV_SUBMIT
+    await stu.expect("✅ 已提交")
+
+
 async def _reception_admin_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
     """An admin adds a schedule by command and removes it, confirming by button."""
     admin = await bound_chat(api, db_url, "9104000001", 7399)
@@ -230,6 +249,7 @@ async def test_every_button_press_is_answered_exactly_once(db_url: str) -> None:
             await _handling_walk(api, db_url, p)
             await _reception_walk(api, db_url, p)
             await _reception_admin_walk(api, db_url, p)
+            await _survey_walk(api, db_url, p)
             assert p.verbs == set(Verb), f"not pressed: {set(Verb) - p.verbs}"
             with contextlib.suppress(TimeoutError):  # the assertion below says which
                 await api.wait_for(lambda a: all(a.callback_answers().values()), timeout=10)

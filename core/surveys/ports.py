@@ -1,0 +1,119 @@
+"""The surveys area's store port (``storage/surveys/``), one of ``core.ports.Store``'s
+bases. This module imports nothing of ``core.ports``, which imports it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from core.surveys.model import Audience
+from core.types import JSONObject
+
+#: Why a person of the audience cannot be reached (``survey preview`` counts each).
+NEVER_BOUND, BLOCKED, DEACTIVATED = "never_bound", "blocked", "deactivated"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """An audience resolved against the roster: the people who can get the survey, those
+    who cannot and why, and an explicit list's numbers that are not on the roster."""
+
+    reachable: tuple[int, ...]
+    unreachable: dict[int, str]  # person id -> NEVER_BOUND | BLOCKED | DEACTIVATED
+    unknown_numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    id: int
+    code: str
+    title: str
+    anonymous: bool
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    definition: JSONObject
+    counts: dict[str, int] = field(default_factory=dict)  # deliveries by status
+
+
+@dataclass(frozen=True)
+class RosterCodes:
+    """Which of a survey's audience codes the roster knows."""
+
+    units: dict[str, str]  # code -> kind (college, branch, ...)
+    buildings: frozenset[str]
+    numbers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SurveyAccess:
+    """One survey as one person may answer it."""
+
+    id: int
+    status: str
+    anonymous: bool
+    opens_at: datetime
+    closes_at: datetime
+    definition: JSONObject
+    delivered: bool  # the push reached (or was meant for) this person
+    answered: bool   # participation recorded
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The respondent's groups kept with a response, for results per college and branch."""
+
+    college: str | None
+    branch: str | None
+    kind: str | None
+    grade: str | None
+
+
+class AnswerStore(Protocol):
+    async def survey_access(self, survey_id: int, person_id: int) -> SurveyAccess | None: ...
+
+    async def open_surveys_of(self, person_id: int, now: datetime) -> list[SurveyAccess]:
+        """Surveys pushed to the person, open now, not answered, by closing time."""
+        ...
+
+    async def survey_draft(self, survey_id: int, person_id: int) -> tuple[JSONObject, int] | None:
+        """(answers, position) of the person's draft, if any."""
+        ...
+
+    async def save_survey_draft(self, survey_id: int, person_id: int, answers: JSONObject,
+                                position: int, now: datetime) -> None: ...
+
+    async def respondent_groups(self, person_id: int) -> Groups: ...
+
+    async def submit_survey(self, survey_id: int, person_id: int, *, response_id: str,
+                            answers: JSONObject, day: date, groups: Groups,
+                            named: bool) -> bool:
+        """Record participation (once: False if already) and the response, and delete the
+        draft, in the caller's transaction. An anonymous response carries no person."""
+        ...
+
+
+class SurveyStore(AnswerStore, Protocol):
+    """Surveys, audiences, deliveries (see also ``AnswerStore``)."""
+
+    async def survey_roster_codes(self, units: list[str], buildings: list[str],
+                                  numbers: list[str]) -> RosterCodes: ...
+
+    async def survey_by_code(self, code: str) -> SurveyRow | None: ...
+
+    async def add_survey(self, *, code: str, title: str, kind: str, anonymous: bool,
+                         definition: JSONObject, source: str, opens_at: datetime,
+                         closes_at: datetime, created_by: int | None, now: datetime) -> int: ...
+
+    async def survey_reach(self, audience: Audience) -> Reach:
+        """Resolve the audience against the active roster and the people's chats."""
+        ...
+
+    async def add_survey_deliveries(self, survey_id: int, reachable: list[int],
+                                    unreachable: dict[int, str], now: datetime) -> None:
+        """A delivery row per person: ``queued`` for the reachable, ``unreachable`` with
+        its reason for the others."""
+        ...
+
+    async def set_survey_status(self, survey_id: int, status: str, now: datetime, *,
+                                pushed: bool = False) -> None: ...

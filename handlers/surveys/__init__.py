@@ -1,0 +1,1 @@
+"""Survey flows: answering (answer.py)."""

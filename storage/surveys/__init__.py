@@ -1,0 +1,1 @@
+"""Surveys in the database: the store mixin, audiences, the push's deliveries."""
