@@ -186,7 +186,8 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
 
         # Photos sent from the web chat are uploaded to Telegram from the web upload dir.
         channels[CHANNEL] = TelegramSender(bot, catalog,
-                                           upload_dir=web.deps.upload_dir if web else None)
+                                           upload_dir=web.deps.upload_dir if web else None,
+                                           paid_broadcast=settings.outbox.paid_broadcast)
         converters[CHANNEL] = lambda row: to_inbound(
             row.payload, f"{row.channel}:{row.bot_id}:{row.update_id}", username)
     if web:
@@ -197,7 +198,9 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
                           per_chat_rate=settings.outbox.per_chat_per_second,
                           concurrency=settings.outbox.concurrency,
                           max_attempts=settings.outbox.max_attempts,
-                          default_locale=default_locale)
+                          default_locale=default_locale,
+                          bulk_rate=settings.outbox.paid_broadcast_per_second
+                          if settings.outbox.paid_broadcast else None)
     inbox_worker = InboxWorker(
         sf, clock, converters, handler, workers=settings.inbox.workers,
         max_attempts=settings.inbox.max_attempts, retry_base=settings.inbox.retry_base_seconds,
@@ -244,7 +247,8 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                             ladder_seconds=settings.ladder.sweep_seconds,
                             reception_expander=RruleExpander(),
                             reception_rules=settings.reception.rules(),
-                            reception_seconds=settings.reception.sweep_seconds)
+                            reception_seconds=settings.reception.sweep_seconds,
+                            push_window=settings.surveys.push_window)
     site = None
     try:
         if rt.web:

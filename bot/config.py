@@ -116,6 +116,10 @@ class OutboxSection(_Section):
     per_chat_per_second: float = Field(default=1.0, gt=0)
     concurrency: int = Field(default=16, ge=1, le=256)
     max_attempts: int = Field(default=8, ge=1, le=50)
+    # Telegram's paid broadcast (Stars are charged above 30 msg/s): bulk sends (survey
+    # pushes) at their own rate, sendMessage with allow_paid_broadcast. Off by default.
+    paid_broadcast: bool = False
+    paid_broadcast_per_second: float = Field(default=1000.0, gt=0, le=1000)
 
 
 class FloodSection(_Section):

@@ -20,21 +20,24 @@ from typing import Protocol
 from bot.crashpoints import crash_point
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
 from bot.sealing import error_text, remains, sealed
+from bot.sender_merge import merge
 from core.clock import Clock
 from core.notify import alert_admins
 from core.replies import Reply, t
+from core.model import Lane
 from storage.outbox import (
     Outgoing,
     due_rows,
     mark_dead,
+    mark_sending,
     mark_unreachable,
     record_sent,
     retry_later,
+    settle_in_flight,
 )
 from storage.uow import Sessions, unit_of_work
 
 log = logging.getLogger(__name__)
-MERGE_LIMIT = 3500  # characters; Telegram's hard limit is 4096
 #: Why a row died (bot.delivery.Permanent.reason, or retries used up), as locale keys.
 DEAD_REASONS = {
     "refused": "admin.dead_why_refused", "chat_not_found": "admin.dead_why_chat_not_found",
@@ -71,28 +74,20 @@ class TokenBucket:
             await asyncio.sleep((1 - self.tokens) / self.rate)
 
 
-def _is_plain(row: Outgoing) -> bool:
-    r = row.reply
-    return r.get("kind", "message") == "message" and not r.get("edit_of") \
-        and not r.get("attachments")
-
-
-def _keyboard_kind(row: Outgoing) -> tuple | None:
-    """What a reply's buttons do, without their step version (None: no buttons)."""
-    return tuple((b["label"], repr(sorted((b.get("params") or {}).items())),
-                  b["action"].rsplit(":", 1)[0])
-                 for brow in row.reply.get("buttons") or () for b in brow) or None
-
-
 class OutboxSender:
     def __init__(self, sf: Sessions, clock: Clock, channels: dict[str, ChannelSender],
                  *, global_rate: float, per_chat_rate: float, concurrency: int,
                  max_attempts: int, default_locale: str,
-                 on_unreachable: Callable[[str, str], None] = lambda c, i: None) -> None:
+                 on_unreachable: Callable[[str, str], None] = lambda c, i: None,
+                 bulk_rate: float | None = None) -> None:
         self.sf, self.clock, self.channels = sf, clock, channels
         # A small burst: with one of a full second's worth (30), the first second of a
         # bulk send would carry 60 messages, and Telegram answers 429 above ~30/s.
         self.bucket = TokenBucket(global_rate, burst=max(1.0, global_rate / 10))
+        # Telegram's paid broadcast (opt-in): the bulk lane has its own, higher rate.
+        self.bulk_bucket = TokenBucket(bulk_rate, burst=max(1.0, bulk_rate / 10)) \
+            if bulk_rate else self.bucket
+        self._paused: dict[str, float] = {}  # channel -> monotonic time a 429 lifts
         self.chat_interval = 1.0 / per_chat_rate
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self.default_locale = default_locale
@@ -108,6 +103,7 @@ class OutboxSender:
         self.sent = 0
 
     async def run(self, stop: asyncio.Event) -> None:
+        await settle_in_flight(self.sf)  # bulk rows caught mid-send by a crash: ambiguous
         flusher = asyncio.create_task(self._flush_loop(stop))
         while not stop.is_set():
             # Cleared before looking, not after, so a wake-up during step() is not lost;
@@ -175,7 +171,8 @@ class OutboxSender:
                 continue
             channel = self.channels[head.channel]
             limited = getattr(channel, "rate_limited", True)
-            wait = self._next_allowed.get(chat, 0) - time.monotonic()
+            wait = max(self._next_allowed.get(chat, 0),
+                       self._paused.get(chat[0], 0)) - time.monotonic()
             if wait > 0:
                 soonest = min(soonest, wait)
                 continue
@@ -183,7 +180,7 @@ class OutboxSender:
             merging = limited or getattr(channel, "flooded", lambda chat_id: True)(chat[1])
             group, merged = self._merge(queue) if merging else ([head], None)
             if limited:  # Telegram's limits; the local web chat has none
-                await self.bucket.acquire()
+                await (self.bulk_bucket if head.lane == Lane.BULK else self.bucket).acquire()
                 self._next_allowed[chat] = time.monotonic() + self.chat_interval
             elif hasattr(channel, "pause_after"):  # the web chat pauses a flooded chat only
                 self._next_allowed[chat] = time.monotonic() + channel.pause_after(chat[1])
@@ -192,36 +189,7 @@ class OutboxSender:
         return min(soonest, 0.5)
 
     def _merge(self, queue: list[Outgoing]) -> tuple[list[Outgoing], str | None]:
-        """Join a chat's queued plain replies into one message.
-
-        A message carries one keyboard: the last reply's. So a reply with buttons ends
-        the group, unless a later reply of the run shows the same buttons (a step asked
-        again, e.g. "写好了" after each part under a flood): only then is its keyboard
-        superseded. A button nobody sees again is never dropped.
-        """
-        if len(queue) < 2 or not _is_plain(queue[0]):
-            return [queue[0]], None
-        channel = self.channels[queue[0].channel]
-        run = []
-        for r in queue:
-            if not _is_plain(r) or r.lane != queue[0].lane:
-                break
-            run.append(r)
-        group, texts, size = [], [], 0
-        for i, r in enumerate(run):
-            text = channel.render_text(r)
-            if size + len(text) + 2 > MERGE_LIMIT:
-                break
-            group.append(r)
-            texts.append(text)
-            size += len(text) + 2
-            kind = _keyboard_kind(r)
-            later = next((k for x in run[i + 1:] if (k := _keyboard_kind(x))), None)
-            if kind is not None and later != kind:
-                break
-        if len(group) < 2:
-            return [queue[0]], None
-        return group, "\n\n".join(texts)
+        return merge(self.channels[queue[0].channel], queue)
 
     def _start(self, chat: tuple[str, str], group: list[Outgoing], merged: str | None) -> None:
         self._busy_chats.add(chat)
@@ -235,12 +203,15 @@ class OutboxSender:
         ids = [r.id for r in group]
         recorded = False
         try:
+            if group[0].lane == Lane.BULK:  # at most once: a crash from here is "ambiguous"
+                await mark_sending(self.sf, ids)
             message_id = await self.channels[chat[0]].deliver(group, merged)
             crash_point("after_send")
             self._seal.update(remains(group))
             self._done.append((ids, message_id))
             recorded = True
-        except RetryAfter as exc:
+        except RetryAfter as exc:  # Telegram's flood control: the whole channel waits
+            self._paused[chat[0]] = time.monotonic() + exc.seconds
             self._next_allowed[chat] = time.monotonic() + exc.seconds
             await self._retry_later(ids, exc.seconds, count_attempt=False, error=str(exc))
         except Unreachable as exc:

@@ -17,6 +17,7 @@ from scheduler.calendar_refresh import REFRESH_MINUTES, refresh_calendar
 from scheduler.crisis_sweep import crisis_sweep
 from scheduler.ladder_sweep import ladder_sweep
 from scheduler.reception_reminders import reception_reminder_sweep
+from scheduler.survey_push import push_sweep
 from scheduler.reception_sweep import SWEEP_HOURS, reception_sweep
 from storage.inbox import REDELIVERY_WINDOW, purge_done
 from storage.uow import Sessions, unit_of_work
@@ -39,7 +40,8 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                     ladder_seconds: int = 60,
                     reception_expander: RecurrenceExpander | None = None,
                     reception_rules: ReceptionRules | None = None,
-                    reception_seconds: int = 60) -> AsyncIOScheduler:
+                    reception_seconds: int = 60,
+                    push_window: int | None = None) -> AsyncIOScheduler:
     """Interval sweeps only, in memory: the state they act on lives in the database."""
     sched = AsyncIOScheduler(timezone=timezone)
     if ladder_rules is not None:  # at once on start: notices that came due while down
@@ -69,6 +71,10 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                           "timezone": timezone, "default_locale": default_locale},
                       id="reception_reminders", coalesce=True, max_instances=1,
                       next_run_time=datetime.now(ZoneInfo(timezone)))
+    if push_window is not None:  # survey pushes: the bulk lane topped up every second
+        sched.add_job(push_sweep, "interval", seconds=1, args=[sf, clock], kwargs={
+            "window": push_window, "timezone": timezone, "default_locale": default_locale},
+            id="survey_push", coalesce=True, max_instances=1)
     return sched
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import CursorResult, Table, bindparam, func, or_, select, update
 
 from storage.tables import ChannelIdentity, OutboxRow
 from storage.uow import Sessions, UnitOfWork, read_only, unit_of_work
@@ -128,11 +128,30 @@ async def unreachable_people(sf: Sessions) -> list[tuple[str, str, datetime]]:
         return [(c, i, t) for c, i, t in rows]
 
 
+async def mark_sending(sf: Sessions, ids: list[int]) -> None:
+    """Bulk rows about to be sent: a crash before they are recorded leaves them
+    "sending", which the next start turns into "ambiguous" (``settle_in_flight``)."""
+    async with unit_of_work(sf) as uow:
+        await uow.session.execute(update(OutboxRow).where(
+            OutboxRow.id.in_(ids), OutboxRow.status == "pending").values(status="sending"))
+
+
+async def settle_in_flight(sf: Sessions) -> int:
+    """At the sender's start: rows still "sending" were in flight at a crash. They may or
+    may not have arrived; a bulk send is at most once, so they are not sent again."""
+    async with unit_of_work(sf) as uow:
+        done = await uow.session.execute(update(OutboxRow).where(
+            OutboxRow.status == "sending").values(status="ambiguous"))
+    return cast("CursorResult[tuple[()]]", done).rowcount or 0
+
+
 async def retry_later(sf: Sessions, ids: list[int], *, at: datetime, error: str,
                       count_attempt: bool) -> None:
-    """These rows wait until ``at``; ``count_attempt``: the failure uses up an attempt."""
+    """These rows wait until ``at`` (pending again if they were "sending");
+    ``count_attempt``: the failure uses up an attempt."""
     async with unit_of_work(sf) as uow:
-        values: dict[str, Any] = {"next_attempt_at": at, "last_error": error[:2000]}
+        values: dict[str, Any] = {"next_attempt_at": at, "last_error": error[:2000],
+                                  "status": "pending"}
         if count_attempt:
             values["attempts"] = OutboxRow.attempts + 1
         await uow.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids))

@@ -13,11 +13,15 @@ from bot.surveys.survey_file import SurveyFileError, list_reader, problem_file, 
 from core.clock import SystemClock
 from core.errors import DomainError
 from core.surveys.admin import Preview, SurveyFileInvalid, create_survey, preview
-from core.surveys.push import start_push
+from bot.surveys.progress import watch
+from core.surveys.push import control, start_push
 from locales import Catalog
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade_async
 from storage.uow import unit_of_work
+
+
+CODE_COMMANDS = ("preview", "push", "status", "pause", "resume", "cancel", "close")
 
 
 def add_parsers(ssub: argparse._SubParsersAction) -> None:
@@ -26,10 +30,19 @@ def add_parsers(ssub: argparse._SubParsersAction) -> None:
     create.add_argument("file", metavar="FILE")
     for name, text in (("preview", "the audience: how many it reaches, how many it cannot "
                                    "and why"),
-                       ("push", "send the survey to its audience (bulk lane)")):
+                       ("push", "start sending the survey to its audience (the running bot "
+                                "sends it at the platform's rate)"),
+                       ("status", "where a push stands: sent, failed, unreachable, "
+                                  "ambiguous, remaining, rate, ETA"),
+                       ("pause", "stop feeding the push (what is queued still goes)"),
+                       ("resume", "go on with a paused push"),
+                       ("cancel", "cancel what is not sent yet"),
+                       ("close", "end answering now (and any push still running)")):
         cmd = ssub.add_parser(name, help=text)
         cmd.add_argument("code", metavar="CODE")
-    for cmd in (create, *(ssub.choices[n] for n in ("preview", "push"))):
+    ssub.choices["status"].add_argument(
+        "--watch", action="store_true", help="a live progress bar until the push is done")
+    for cmd in (create, *(ssub.choices[n] for n in CODE_COMMANDS)):
         cmd.add_argument("--lang", choices=("zh_CN", "en"),
                          help="language of the messages (default: [app] default_locale)")
 
@@ -46,7 +59,6 @@ def _print_preview(catalog: Catalog, locale: str, found: Preview) -> None:
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     locale = args.lang or settings.app.default_locale
     catalog = Catalog.load(locale)
-    app = settings.app
     text = ""
     if args.survey_command == "create":
         try:
@@ -65,9 +77,16 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     person_id=None, now=now, max_reminders=settings.surveys.max_reminders)
             elif args.survey_command == "preview":
                 found = await preview(uow.store, args.code)
+            elif args.survey_command == "push":
+                found = await start_push(uow.store, args.code, person_id=None, now=now)
+            elif args.survey_command == "status":
+                return await watch(engine, catalog, locale, args.code, args.watch)
             else:
-                found = await start_push(uow.store, args.code, person_id=None, now=now,
-                                         tz=app.timezone, default_locale=app.default_locale)
+                status = await control(uow.store, args.code, args.survey_command,
+                                       person_id=None, now=now)
+                print(catalog.render_plain(locale, "survey_cli.controlled",
+                                           {"code": args.code, "status": status}))
+                return 0
     except SurveyFileInvalid as exc:
         print(catalog.render_plain(locale, exc.key, exc.params), file=sys.stderr)
         for p in exc.problems:

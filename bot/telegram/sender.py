@@ -30,6 +30,7 @@ from bot.files import resolve
 from bot.telegram.convert import CHANNEL
 from bot.telegram.render import CAPTION_LIMIT, fit, render_keyboard, render_plain, render_text
 from core.replies import is_sealed
+from core.model import Lane
 from locales import Catalog
 from storage.outbox import Outgoing
 
@@ -52,10 +53,13 @@ class _MediaArgs(TypedDict):
 class TelegramSender:
     name = CHANNEL
 
-    def __init__(self, bot: Bot, catalog: Catalog, upload_dir: Path | None = None) -> None:
+    def __init__(self, bot: Bot, catalog: Catalog, upload_dir: Path | None = None,
+                 paid_broadcast: bool = False) -> None:
         """``upload_dir``: the web chat's (``[web] upload_dir``); None: web photos are not
-        sent, a placeholder line is."""
+        sent, a placeholder line is. ``paid_broadcast``: bulk-lane texts go with Telegram's
+        ``allow_paid_broadcast`` (``[outbox] paid_broadcast``)."""
         self.bot, self.catalog, self.upload_dir = bot, catalog, upload_dir
+        self.paid_broadcast = paid_broadcast
         # Telegram file_ids of web files already uploaded, by web ref (content-addressed,
         # so a ref always names the same bytes).
         self._file_ids: dict[str, str] = {}
@@ -142,8 +146,10 @@ class TelegramSender:
                                        if att.get("kind") == "photo"
                                        else "shared_photo.file_unavailable")
             text = fit(f"{text}\n{line}")
+        paid = self.paid_broadcast and last.lane == Lane.BULK
         msg = await self.bot.send_message(chat_id=chat_id, text=text, parse_mode=ParseMode.HTML,
-                                          reply_markup=keyboard)
+                                          reply_markup=keyboard,
+                                          allow_paid_broadcast=True if paid else None)
         return str(msg.message_id)
 
     def _media(self, att: dict[str, Any]) -> str | FSInputFile | None:

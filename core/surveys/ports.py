@@ -2,6 +2,7 @@
 bases. This module imports nothing of ``core.ports``, which imports it."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -69,6 +70,53 @@ class Groups:
     grade: str | None
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery claimed for feeding: whom, and which round (0 invitation, n reminder)."""
+
+    delivery_id: int
+    survey_id: int
+    person_id: int
+    round: int
+
+
+@dataclass(frozen=True)
+class OutboxWrite:
+    """One bulk outbox row of a delivery (one per reachable chat of the person)."""
+
+    delivery_id: int
+    channel: str
+    chat_id: str
+    person_id: int
+    reply: JSONObject
+    locale: str
+
+
+class PushStore(Protocol):
+    async def bulk_backlog(self) -> int:
+        """Bulk-lane outbox rows waiting or being sent."""
+        ...
+
+    async def claim_deliveries(self, limit: int, now: datetime) -> list[Claimed]:
+        """Mark up to ``limit`` pending deliveries of pushing surveys queued."""
+        ...
+
+    async def write_push_rows(self, rows: Sequence[OutboxWrite], now: datetime) -> None: ...
+
+    async def set_deliveries(self, ids: Sequence[int], status: str, now: datetime, *,
+                             reason: str | None = None) -> None: ...
+
+    async def queued_outcomes(self, limit: int) -> dict[int, list[str]]:
+        """Queued deliveries and the states of their outbox rows."""
+        ...
+
+    async def finish_pushes(self, now: datetime) -> list[int]: ...
+
+    async def cancel_deliveries(self, survey_id: int, now: datetime) -> int: ...
+
+    async def push_sent_since(self, survey_id: int, since: datetime) -> int: ...
+
+
 class AnswerStore(Protocol):
     async def survey_access(self, survey_id: int, person_id: int) -> SurveyAccess | None: ...
 
@@ -93,13 +141,15 @@ class AnswerStore(Protocol):
         ...
 
 
-class SurveyStore(AnswerStore, Protocol):
+class SurveyStore(AnswerStore, PushStore, Protocol):
     """Surveys, audiences, deliveries (see also ``AnswerStore``)."""
 
     async def survey_roster_codes(self, units: list[str], buildings: list[str],
                                   numbers: list[str]) -> RosterCodes: ...
 
     async def survey_by_code(self, code: str) -> SurveyRow | None: ...
+
+    async def survey_row(self, survey_id: int) -> SurveyRow: ...
 
     async def add_survey(self, *, code: str, title: str, kind: str, anonymous: bool,
                          definition: JSONObject, source: str, opens_at: datetime,
@@ -111,7 +161,7 @@ class SurveyStore(AnswerStore, Protocol):
 
     async def add_survey_deliveries(self, survey_id: int, reachable: list[int],
                                     unreachable: dict[int, str], now: datetime) -> None:
-        """A delivery row per person: ``queued`` for the reachable, ``unreachable`` with
+        """A delivery row per person: ``pending`` for the reachable, ``unreachable`` with
         its reason for the others."""
         ...
 

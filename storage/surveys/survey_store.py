@@ -60,8 +60,16 @@ class SurveyStoreMixin:
                 _P.number.in_(numbers[i:i + 1000]))))
         return RosterCodes(found, known_buildings, frozenset(known))
 
+    async def survey_row(self, survey_id: int) -> SurveyRow:
+        row = await self._survey_row(await self.s.get(T.Survey, survey_id))
+        assert row is not None
+        return row
+
     async def survey_by_code(self, code: str) -> SurveyRow | None:
-        row = await self.s.scalar(select(T.Survey).where(T.Survey.code == code))
+        return await self._survey_row(
+            await self.s.scalar(select(T.Survey).where(T.Survey.code == code)))
+
+    async def _survey_row(self, row: T.Survey | None) -> SurveyRow | None:
         if row is None:
             return None
         counts = dict((await self.s.execute(
@@ -108,7 +116,7 @@ class SurveyStoreMixin:
 
     async def add_survey_deliveries(self, survey_id: int, reachable: list[int],
                                     unreachable: dict[int, str], now: datetime) -> None:
-        rows = [{"survey_id": survey_id, "person_id": p, "status": "queued", "reason": None,
+        rows = [{"survey_id": survey_id, "person_id": p, "status": "pending", "reason": None,
                  "reminders": 0, "created_at": now, "updated_at": now} for p in reachable]
         rows += [{"survey_id": survey_id, "person_id": p, "status": "unreachable",
                   "reason": why, "reminders": 0, "created_at": now, "updated_at": now}

@@ -74,7 +74,8 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_pending", "status", "lane", "id"),
-                      Index("ix_outbox_chat", "chat_id", "status"))
+                      Index("ix_outbox_chat", "chat_id", "status"),
+                      Index("ix_outbox_survey_delivery", "survey_delivery_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(64))
@@ -90,3 +91,7 @@ class OutboxRow(Base):
     merged_into: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # A survey push's row (core/surveys/push.py): its delivery, whose outcome it settles.
+    # Such bulk rows are marked "sending" before the API call; one still "sending" when
+    # the sender starts was in flight at a crash and becomes "ambiguous", never re-sent.
+    survey_delivery_id: Mapped[int | None] = mapped_column(Integer)

@@ -44,8 +44,9 @@ class Survey(Base):
 
 class SurveyDelivery(Base):
     """One recipient of a survey's push (and of its reminders). ``status``: pending →
-    queued (an outbox row written, ``outbox_id``) → sent | failed | unreachable; ``ambiguous``
-    when a crash left the send in flight (docs/decisions/0020)."""
+    queued (outbox rows written, each carrying this row's id) → sent | failed |
+    unreachable | ambiguous (a crash left the send in flight, docs/decisions/0020);
+    cancelled (the push was cancelled first)."""
 
     __tablename__ = "survey_deliveries"
     __table_args__ = (UniqueConstraint("survey_id", "person_id"),
@@ -57,6 +58,8 @@ class SurveyDelivery(Base):
     outbox_id: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(String(40))  # why unreachable or failed
     reminders: Mapped[int] = mapped_column(Integer, default=0)
+    #: what the current round sends: 0 the invitation, n the n-th reminder
+    round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.clock import SystemClock
 from core.surveys.admin import create_survey
 from core.surveys.push import start_push
+from scheduler.survey_push import push_sweep
 from storage.db import make_engine, session_factory
 from storage.tables import SurveyDraft, SurveyResponse
 from storage.uow import unit_of_work
@@ -42,8 +43,9 @@ async def _create_and_push(db_url: str, college: str = "ACC") -> None:
             await create_survey(uow.store, text=_now_survey(college), list_files=None, person_id=None,
                                 now=SystemClock().now(), max_reminders=3)
         async with unit_of_work(sf) as uow:
-            await start_push(uow.store, "canteen-2026", person_id=None,
-                             now=SystemClock().now(), tz="Asia/Shanghai", default_locale="zh_CN")
+            await start_push(uow.store, "canteen-2026", person_id=None, now=SystemClock().now())
+        await push_sweep(sf, SystemClock(), window=100, timezone="Asia/Shanghai",
+                         default_locale="zh_CN")
     finally:
         await engine.dispose()
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.errors import InputError
 from core.surveys import answering as A
 from core.surveys.admin import SurveyFileInvalid, create_survey, preview
-from core.surveys.push import start_push
+from core.surveys.push import feed_push, start_push
 from storage.tables import OutboxRow, SurveyDraft, SurveyParticipation, SurveyResponse
 from storage.uow import unit_of_work
 from tests.support.harness import seed_with_chats
@@ -64,8 +64,9 @@ async def _pushed(sf, anonymous: bool) -> tuple[dict[str, int], int]:  # noqa: A
     ids = await seed_with_chats(sf, NOW)
     made = await _run(sf, create_survey, text=SURVEY.format(anonymous=str(anonymous).lower()),
                       list_files=None, person_id=ids["9104000001"], now=NOW, max_reminders=3)
-    await _run(sf, start_push, "canteen-2026", person_id=ids["9104000001"], now=NOW,
-               tz="Asia/Shanghai", default_locale="zh_CN")
+    await _run(sf, start_push, "canteen-2026", person_id=ids["9104000001"], now=NOW)
+    await _run(sf, feed_push, window=10_000, now=NOW, tz="Asia/Shanghai",
+               default_locale="zh_CN")
     return ids, made.survey_id
 
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 import bot.sender as sender_mod
-from bot.sender import MERGE_LIMIT, OutboxSender, TokenBucket, _is_plain, _keyboard_kind
+from bot.sender import OutboxSender, TokenBucket
+from bot.sender_merge import MERGE_LIMIT, _is_plain, _keyboard_kind
 from core.clock import FixedClock
 from core.replies import Button, Reply
 from storage.outbox import Outgoing

@@ -45,6 +45,7 @@ def upgrade() -> None:
     sa.Column('outbox_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=40), nullable=True),
     sa.Column('reminders', sa.Integer(), nullable=False),
+    sa.Column('round', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_survey_deliveries_person_id_people')),
@@ -91,10 +92,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
         batch_op.create_index('ix_survey_responses_survey', ['survey_id'], unique=False)
+    # A plain ADD COLUMN (no table rebuild): the outbox is large.
+    op.add_column('outbox', sa.Column('survey_delivery_id', sa.Integer(), nullable=True))
+    op.create_index('ix_outbox_survey_delivery', 'outbox', ['survey_delivery_id'],
+                    unique=False)
 
 
 
 def downgrade() -> None:
+    op.drop_index('ix_outbox_survey_delivery', table_name='outbox')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_column('survey_delivery_id')
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_responses_survey')
 

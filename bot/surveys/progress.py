@@ -1,0 +1,48 @@
+"""``python -m bot survey status CODE [--watch]``: where a push stands, once or as a live
+progress bar (tqdm) until nothing is left to send."""
+from __future__ import annotations
+
+import asyncio
+
+from tqdm import tqdm
+
+from core.clock import SystemClock
+from core.surveys.push import Progress, progress
+from locales import Catalog
+from storage.db import Engine, session_factory
+from storage.uow import read_only
+
+
+async def _read(engine: Engine, code: str) -> Progress:
+    async with read_only(session_factory(engine)) as uow:
+        return await progress(uow.store, code, now=SystemClock().now())
+
+
+def _line(catalog: Catalog, locale: str, code: str, p: Progress) -> str:
+    c = p.counts
+    seconds = int(p.eta.total_seconds()) if p.eta else None
+    eta = f"{seconds // 60}:{seconds % 60:02d}" if seconds is not None else "—"
+    return catalog.render_plain(locale, "survey_cli.status", {
+        "code": code, "status": p.status, "sent": c["sent"], "failed": c["failed"],
+        "unreachable": c["unreachable"], "ambiguous": c["ambiguous"],
+        "cancelled": c["cancelled"], "remaining": p.remaining,
+        "rate": f"{p.per_second:.1f}", "eta": eta})
+
+
+async def watch(engine: Engine, catalog: Catalog, locale: str, code: str, live: bool) -> int:
+    p = await _read(engine, code)
+    if not live or not p.remaining:
+        print(_line(catalog, locale, code, p))
+        return 0
+    total = p.remaining + sum(v for k, v in p.counts.items() if k not in ("pending", "queued"))
+    with tqdm(total=total, unit="人", dynamic_ncols=True) as bar:
+        while True:
+            done = total - p.remaining
+            bar.update(done - bar.n)
+            bar.set_postfix_str(f"{p.per_second:.1f}/s")
+            if not p.remaining or p.status not in ("pushing", "paused"):
+                break
+            await asyncio.sleep(1)
+            p = await _read(engine, code)
+    print(_line(catalog, locale, code, p))
+    return 0

@@ -1,0 +1,96 @@
+"""The survey push's rows (a mixin of SqlStore): claiming deliveries to feed, writing
+their outbox rows, settling them from their rows' outcomes, and the counts ``survey
+status`` shows. The claim is the ladder's (storage/concerns/ladder_store.py): one
+``UPDATE ... WHERE id IN (SELECT ... [FOR UPDATE SKIP LOCKED]) RETURNING``."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from core.model import Lane
+from core.surveys.ports import Claimed, OutboxWrite
+from storage import tables as T
+
+_D, _Sv, _O = T.SurveyDelivery, T.Survey, T.OutboxRow
+#: outbox states a bulk row waits or travels in
+_WAITING = ("pending", "sending")
+
+
+class SurveyPushMixin:
+    s: Any  # the AsyncSession, set by SqlStore
+
+    @property
+    def _on_postgres(self) -> bool:
+        return bool(self.s.bind.dialect.name == "postgresql")
+
+    async def bulk_backlog(self) -> int:
+        return int(await self.s.scalar(select(func.count()).select_from(_O).where(
+            _O.lane == int(Lane.BULK), _O.status.in_(_WAITING))) or 0)
+
+    async def claim_deliveries(self, limit: int, now: datetime) -> list[Claimed]:
+        ids = (select(_D.id).join(_Sv, _Sv.id == _D.survey_id)
+               .where(_D.status == "pending", _Sv.status == "pushing")
+               .order_by(_D.survey_id, _D.id).limit(limit))
+        if self._on_postgres:
+            ids = ids.with_for_update(of=_D, skip_locked=True)
+            claim = update(_D).where(_D.id.in_(ids.scalar_subquery()), _D.status == "pending")
+        else:  # SQLite's single writer: every id the subquery picks is pending
+            claim = update(_D).where(_D.id.in_(ids.scalar_subquery()))
+        rows = (await self.s.execute(claim.values(status="queued", updated_at=now).returning(
+            _D.id, _D.survey_id, _D.person_id, _D.round))).all()
+        return sorted((Claimed(i, sid, pid, rnd) for i, sid, pid, rnd in rows),
+                      key=lambda c: c.delivery_id)
+
+    async def write_push_rows(self, rows: Sequence[OutboxWrite], now: datetime) -> None:
+        values = [{"channel": w.channel, "chat_id": w.chat_id, "person_id": w.person_id,
+                   "lane": int(Lane.BULK), "reply": w.reply, "locale": w.locale,
+                   "status": "pending", "attempts": 0, "created_at": now,
+                   "survey_delivery_id": w.delivery_id} for w in rows]
+        for i in range(0, len(values), 1000):
+            await self.s.execute(insert(_O), values[i:i + 1000])
+
+    async def set_deliveries(self, ids: Sequence[int], status: str, now: datetime, *,
+                             reason: str | None = None) -> None:
+        for i in range(0, len(ids), 1000):
+            await self.s.execute(update(_D).where(_D.id.in_(ids[i:i + 1000])).values(
+                status=status, reason=reason, updated_at=now))
+
+    async def queued_outcomes(self, limit: int) -> dict[int, list[str]]:
+        """Queued deliveries (the oldest ``limit``) and their outbox rows' states."""
+        queued = select(_D.id).where(_D.status == "queued").order_by(_D.id).limit(limit)
+        out: dict[int, list[str]] = {}
+        for did, status in await self.s.execute(
+                select(_O.survey_delivery_id, _O.status).where(
+                    _O.survey_delivery_id.in_(queued.scalar_subquery()))):
+            out.setdefault(int(did), []).append(status)
+        return out
+
+    async def finish_pushes(self, now: datetime) -> list[int]:
+        """Surveys pushing with nothing left to feed or settle become ``open``."""
+        busy = select(_D.survey_id).where(_D.status.in_(("pending", "queued")))
+        ids = list(await self.s.scalars(select(_Sv.id).where(
+            _Sv.status == "pushing", _Sv.id.not_in(busy))))
+        if ids:
+            await self.s.execute(update(_Sv).where(_Sv.id.in_(ids)).values(
+                status="open", updated_at=now))
+        return ids
+
+    async def cancel_deliveries(self, survey_id: int, now: datetime) -> int:
+        """Pending deliveries and their outbox rows not yet sending are cancelled."""
+        mine = select(_D.id).where(_D.survey_id == survey_id)
+        await self.s.execute(update(_O).where(
+            _O.survey_delivery_id.in_(mine.scalar_subquery()), _O.status == "pending")
+            .values(status="cancelled"))
+        done = await self.s.execute(update(_D).where(
+            _D.survey_id == survey_id, _D.status == "pending").values(
+            status="cancelled", updated_at=now))
+        return int(done.rowcount or 0)
+
+    async def push_sent_since(self, survey_id: int, since: datetime) -> int:
+        mine = select(_D.id).where(_D.survey_id == survey_id)
+        return int(await self.s.scalar(select(func.count()).select_from(_O).where(
+            _O.survey_delivery_id.in_(mine.scalar_subquery()), _O.status == "sent",
+            _O.sent_at >= since)) or 0)
