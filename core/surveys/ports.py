@@ -116,6 +116,17 @@ class PushStore(Protocol):
 
     async def push_sent_since(self, survey_id: int, since: datetime) -> int: ...
 
+    async def surveys_for_reminders(self, now: datetime,
+                                    ) -> list[tuple[SurveyRow, datetime, int]]:
+        """Open surveys (the push done, not closed) with their push time and the number
+        of reminder rounds started."""
+        ...
+
+    async def start_reminder_round(self, survey_id: int, round_: int, now: datetime) -> int:
+        """Deliveries sent to people who have not submitted become pending again for
+        ``round_``; the survey is pushing again; return how many."""
+        ...
+
 
 class AnswerStore(Protocol):
     async def survey_access(self, survey_id: int, person_id: int) -> SurveyAccess | None: ...

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from core.model import Lane
-from core.surveys.ports import Claimed, OutboxWrite
+from core.surveys.ports import Claimed, OutboxWrite, SurveyRow
 from storage import tables as T
 
 _D, _Sv, _O = T.SurveyDelivery, T.Survey, T.OutboxRow
@@ -94,3 +94,24 @@ class SurveyPushMixin:
         return int(await self.s.scalar(select(func.count()).select_from(_O).where(
             _O.survey_delivery_id.in_(mine.scalar_subquery()), _O.status == "sent",
             _O.sent_at >= since)) or 0)
+
+    async def surveys_for_reminders(self, now: datetime,
+                                    ) -> list[tuple[SurveyRow, datetime, int]]:
+        rows = list(await self.s.scalars(select(_Sv).where(
+            _Sv.status == "open", _Sv.pushed_at.is_not(None), _Sv.closes_at > now)))
+        out = []
+        for r in rows:
+            found = await self.survey_row(r.id)  # type: ignore[attr-defined]
+            out.append((found, r.pushed_at, r.reminders_sent))
+        return out
+
+    async def start_reminder_round(self, survey_id: int, round_: int, now: datetime) -> int:
+        answered = select(T.SurveyParticipation.person_id).where(
+            T.SurveyParticipation.survey_id == survey_id)
+        done = await self.s.execute(update(_D).where(
+            _D.survey_id == survey_id, _D.status == "sent",
+            _D.person_id.not_in(answered)).values(
+            status="pending", round=round_, reminders=_D.reminders + 1, updated_at=now))
+        await self.s.execute(update(_Sv).where(_Sv.id == survey_id).values(
+            status="pushing", reminders_sent=round_, updated_at=now))
+        return int(done.rowcount or 0)
