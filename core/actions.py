@@ -60,6 +60,8 @@ class Verb(str, enum.Enum):
     SV_BACK = "sbk"      # the previous question (arg: "<survey>.<question index>")
     SV_NEXT = "snx"      # on past an optional question or a multiple choice (same arg)
     SV_SUBMIT = "ssb"    # submit (arg: survey id)
+    SA_CONFIRM = "sac"   # an admin confirms /survey push, cancel or close (no arg: the
+                         # conversation holds the command; tied to its step)
 
 
 _ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline

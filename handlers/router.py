@@ -17,6 +17,7 @@ from handlers.reception import booking as reception
 from handlers.reception import feed as reception_feed
 from handlers.reception import outcome as reception_outcome
 from handlers.reception import visit as reception_visit
+from handlers.surveys import admin as survey_admin
 from handlers.surveys import answer as survey_answer
 from handlers.people import start
 from handlers.context import FlowConfig, FlowContext, callback_answer
@@ -39,6 +40,7 @@ COMMANDS = {
     "history": history.history_command,
     "reception": reception.reception_command,
     "receptions": reception_admin.receptions_admin,
+    "survey": survey_admin.survey_admin,
     "surveys": survey_answer.surveys_command,
     "visit": reception_visit.visit_command,
     "feed": reception_feed.feed_command,
@@ -95,6 +97,7 @@ CALLBACKS = {
     Verb.SV_BACK: lambda ctx, arg: survey_answer.move_pressed(ctx, arg, forward=False),
     Verb.SV_NEXT: lambda ctx, arg: survey_answer.move_pressed(ctx, arg, forward=True),
     Verb.SV_SUBMIT: survey_answer.submit_pressed,
+    Verb.SA_CONFIRM: survey_admin.confirm_pressed,
     Verb.RC_FEED_STOP: lambda ctx, arg: _no_arg(arg, reception_feed.stop_pressed(ctx)),
 }
 #: Buttons that work whatever step the conversation is at (they carry no step state).

@@ -10,6 +10,7 @@ import logging
 from core.clock import Clock
 from core.surveys.push import Fed, feed_push, settle_push
 from core.surveys.reminders import start_due_rounds
+from core.surveys.watch import refresh_progress
 from storage.uow import Sessions, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ async def push_sweep(sf: Sessions, clock: Clock, *, window: int, timezone: str,
                               default_locale=default_locale)
     async with unit_of_work(sf) as uow:
         settled = await settle_push(uow.store, now=now)
+    async with unit_of_work(sf) as uow:  # the admins' progress messages, edited in place
+        await refresh_progress(uow.store, now=now, default_locale=default_locale)
     if fed.claimed or settled:
         log.debug("push: fed %d deliveries as %d rows (%d unreachable), settled %d",
                   fed.claimed, fed.rows, fed.unreachable, settled)

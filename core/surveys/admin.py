@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.errors import InputError
-from core.model import UnitKind
+from core.model import Role, UnitKind
 from core.replies import t
 from core.ports import Store
 from core.surveys.data import survey_data, survey_of
@@ -97,3 +97,13 @@ async def preview(store: Store, code: str) -> Preview:
         raise InputError("survey_admin.unknown_survey", code=code)
     survey = survey_of(row.definition)
     return Preview(survey, row.id, row.status, await store.survey_reach(survey.audience))
+
+
+async def require_admin(store: Store, person_id: int | None, now: datetime) -> int:
+    """The person, if an admin (the Organisation Department); else refused and audited."""
+    roles = {r for r, _ in await store.roles_of(person_id)} if person_id is not None else set()
+    if person_id is None or Role.ADMIN.value not in roles:
+        await store.audit("refused", person_id, {"action": "survey_admin", "why": "not_admin"},
+                          now)
+        raise InputError("survey_admin.not_admin")
+    return person_id

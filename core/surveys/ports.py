@@ -116,6 +116,22 @@ class PushStore(Protocol):
 
     async def push_sent_since(self, survey_id: int, since: datetime) -> int: ...
 
+    async def watched_surveys(self) -> list[tuple[SurveyRow, str, str, datetime | None]]:
+        """Surveys whose progress an admin watches in chat: (row, channel, chat, last
+        edited)."""
+        ...
+
+    async def watch_survey(self, survey_id: int, channel: str | None, chat_id: str | None,
+                           now: datetime, *, done: bool = False) -> None:
+        """Watch from this chat (or note an edit); ``done``: stop watching."""
+        ...
+
+    async def progress_message_id(self, channel: str, chat_id: str, code: str) -> str | None:
+        """The channel's id of the last progress message of ``code`` sent to that chat."""
+        ...
+
+    async def recent_surveys(self, limit: int) -> list[SurveyRow]: ...
+
     async def surveys_for_reminders(self, now: datetime,
                                     ) -> list[tuple[SurveyRow, datetime, int]]:
         """Open surveys (the push done, not closed) with their push time and the number

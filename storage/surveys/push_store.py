@@ -115,3 +115,33 @@ class SurveyPushMixin:
         await self.s.execute(update(_Sv).where(_Sv.id == survey_id).values(
             status="pushing", reminders_sent=round_, updated_at=now))
         return int(done.rowcount or 0)
+
+    async def watched_surveys(self) -> list[tuple[SurveyRow, str, str, datetime | None]]:
+        rows = list(await self.s.scalars(select(_Sv).where(_Sv.status_chat_id.is_not(None))))
+        return [(await self.survey_row(r.id), r.status_channel or "", r.status_chat_id or "",  # type: ignore[attr-defined]
+                 r.status_edited_at) for r in rows]
+
+    async def watch_survey(self, survey_id: int, channel: str | None, chat_id: str | None,
+                           now: datetime, *, done: bool = False) -> None:
+        values: dict[str, Any] = {"status_edited_at": now}
+        if done:
+            values.update(status_channel=None, status_chat_id=None)
+        elif channel is not None:
+            values.update(status_channel=channel, status_chat_id=chat_id,
+                          status_edited_at=None)
+        await self.s.execute(update(_Sv).where(_Sv.id == survey_id).values(**values))
+
+    async def progress_message_id(self, channel: str, chat_id: str, code: str) -> str | None:
+        rows = await self.s.execute(
+            select(_O.reply, _O.message_id).where(
+                _O.channel == channel, _O.chat_id == chat_id, _O.status == "sent",
+                _O.message_id.is_not(None)).order_by(_O.id.desc()).limit(50))
+        for reply, message_id in rows:
+            if reply.get("key") == "survey_admin.progress" and not reply.get("edit_of") \
+                    and (reply.get("params") or {}).get("code") == code:
+                return str(message_id)
+        return None
+
+    async def recent_surveys(self, limit: int) -> list[SurveyRow]:
+        ids = list(await self.s.scalars(select(_Sv.id).order_by(_Sv.id.desc()).limit(limit)))
+        return [await self.survey_row(i) for i in ids]  # type: ignore[attr-defined]

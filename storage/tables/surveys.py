@@ -40,6 +40,10 @@ class Survey(Base):
     pushed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Pushed from chat: the admin's chat, whose progress message the push sweep edits.
+    status_channel: Mapped[str | None] = mapped_column(String(20))
+    status_chat_id: Mapped[str | None] = mapped_column(String(64))
+    status_edited_at: Mapped[datetime | None]
 
 
 class SurveyDelivery(Base):

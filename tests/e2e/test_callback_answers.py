@@ -225,6 +225,10 @@ async def _survey_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
     stu.say("太贵了")
     await p.press(stu, await stu.expect("已回答全部 3 题"), "✅ 提交问卷")              # SV_SUBMIT
     await stu.expect("✅ 已提交")
+    admin = await bound_chat(api, db_url, "9104000001", 7802)
+    admin.say("/survey close canteen-2026")
+    await p.press(admin, await admin.expect("确定结束问卷"), "确认")                    # SA_CONFIRM
+    await admin.expect("状态：closed")
 
 
 async def _reception_admin_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:

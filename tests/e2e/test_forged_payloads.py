@@ -112,6 +112,9 @@ CASES: dict[Verb, list[tuple[str, str]]] = {
     Verb.SV_BACK: [("student", "x1:sbk:99999.1:0"), ("member", "x1:sbk:1:0")],
     Verb.SV_NEXT: [("student", "x1:snx:99999.0:0"), ("student", "x1:snx:x.0:0")],
     Verb.SV_SUBMIT: [("student", "x1:ssb:99999:0"), ("stranger", "x1:ssb:1.1:0")],
+    # An admin's /survey confirmation: a student, a guest, with an argument.
+    Verb.SA_CONFIRM: [("student", "x1:sac::{v}"), ("stranger", "x1:sac::0"),
+                      ("student", "x1:sac:x:{v}")],
     # A leader's calendar-feed link: pressed by people who are no leader, or with an argument.
     Verb.RC_FEED_STOP: [("student", "x1:rfs::0"), ("stranger", "x1:rfs::0"),
                         ("student", "x1:rfs:1:0")],
@@ -128,7 +131,7 @@ for _name, _cases in {
 REFUSALS = ("您无权", "不能再操作", "按钮无效", "按钮已过期", "不在该危机个案的呼叫名单中",
             "当前状态下不能", "您没有权限", "找不到这条诉求", "已不存在",
             "只有花名册中的师生可以预约", "只有校领导可以获取", "只有本场接待的校领导",
-            "这份问卷不是发给您的")
+            "这份问卷不是发给您的", "只有组织部管理员可以管理问卷")
 
 
 def test_every_registered_verb_has_forged_cases() -> None:

@@ -33,6 +33,9 @@ def upgrade() -> None:
     sa.Column('pushed_at', sa.DateTime(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('reminders_sent', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('status_channel', sa.String(length=20), nullable=True),
+    sa.Column('status_chat_id', sa.String(length=64), nullable=True),
+    sa.Column('status_edited_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['people.id'], name=op.f('fk_surveys_created_by_people')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_surveys')),
     sa.UniqueConstraint('code', name=op.f('uq_surveys_code'))
