@@ -13,7 +13,7 @@ from bot.surveys.survey_file import SurveyFileError, list_reader, problem_file, 
 from core.clock import SystemClock
 from core.errors import DomainError
 from core.surveys.admin import Preview, SurveyFileInvalid, create_survey, preview
-from bot.surveys.progress import watch
+from bot.surveys.progress import print_results, survey_results, watch
 from core.surveys.push import control, start_push
 from locales import Catalog
 from storage.db import make_engine, session_factory
@@ -21,7 +21,8 @@ from storage.migrate import upgrade_async
 from storage.uow import unit_of_work
 
 
-CODE_COMMANDS = ("preview", "push", "status", "pause", "resume", "cancel", "close")
+CODE_COMMANDS = ("preview", "push", "status", "pause", "resume", "cancel", "close",
+                 "results")
 
 
 def add_parsers(ssub: argparse._SubParsersAction) -> None:
@@ -37,7 +38,8 @@ def add_parsers(ssub: argparse._SubParsersAction) -> None:
                        ("pause", "stop feeding the push (what is queued still goes)"),
                        ("resume", "go on with a paused push"),
                        ("cancel", "cancel what is not sent yet"),
-                       ("close", "end answering now (and any push still running)")):
+                       ("close", "end answering now (and any push still running)"),
+                       ("results", "the answers per question, as a plain table")):
         cmd = ssub.add_parser(name, help=text)
         cmd.add_argument("code", metavar="CODE")
     ssub.choices["status"].add_argument(
@@ -81,6 +83,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 found = await start_push(uow.store, args.code, person_id=None, now=now)
             elif args.survey_command == "status":
                 return await watch(engine, catalog, locale, args.code, args.watch)
+            elif args.survey_command == "results":
+                print_results(catalog, locale, *await survey_results(uow.store, args.code))
+                return 0
             else:
                 status = await control(uow.store, args.code, args.survey_command,
                                        person_id=None, now=now)

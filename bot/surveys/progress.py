@@ -7,6 +7,11 @@ import asyncio
 from tqdm import tqdm
 
 from core.clock import SystemClock
+from core.errors import InputError
+from core.ports import Store
+from core.surveys.data import survey_of
+from core.surveys.model import Survey
+from core.surveys.results import QuestionResult, results
 from core.surveys.push import Progress, progress
 from locales import Catalog
 from storage.db import Engine, session_factory
@@ -46,3 +51,26 @@ async def watch(engine: Engine, catalog: Catalog, locale: str, code: str, live: 
             p = await _read(engine, code)
     print(_line(catalog, locale, code, p))
     return 0
+
+
+async def survey_results(store: Store, code: str) -> tuple[Survey, int, list[QuestionResult]]:
+    row = await store.survey_by_code(code)
+    if row is None:
+        raise InputError("survey_admin.unknown_survey", code=code)
+    survey = survey_of(row.definition)
+    answers = await store.survey_answers(row.id)
+    return survey, len(answers), results(survey, answers)
+
+
+def print_results(catalog: Catalog, locale: str, survey: Survey, responses: int,
+                  found: list[QuestionResult]) -> None:
+    """One block per question: its text, how many answered, then one line per choice."""
+    print(catalog.render_plain(locale, "survey_cli.results", {
+        "code": survey.code, "title": survey.title, "responses": responses}))
+    for n, r in enumerate(found, 1):
+        mean = f"{r.mean:.2f}" if r.mean is not None else "—"
+        print(catalog.render_plain(locale, "survey_cli.results_question", {
+            "n": n, "text": r.question.text, "answered": r.answered, "mean": mean}))
+        for choice, count in r.counts.items():
+            share = f"{100 * count / r.answered:.1f}%" if r.answered else "—"
+            print(f"    {choice:<20} {count:>6} {share:>7}")

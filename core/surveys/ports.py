@@ -132,6 +132,10 @@ class PushStore(Protocol):
 
     async def recent_surveys(self, limit: int) -> list[SurveyRow]: ...
 
+    async def survey_answers(self, survey_id: int) -> list[JSONObject]:
+        """Every submitted response's answers (in no meaningful order)."""
+        ...
+
     async def surveys_for_reminders(self, now: datetime,
                                     ) -> list[tuple[SurveyRow, datetime, int]]:
         """Open surveys (the push done, not closed) with their push time and the number

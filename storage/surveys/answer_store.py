@@ -92,3 +92,7 @@ class SurveyAnswerMixin:
                                                _Dr.person_id == person_id))
         await self.s.flush()
         return True
+
+    async def survey_answers(self, survey_id: int) -> list[JSONObject]:
+        return list(await self.s.scalars(select(_R.answers).where(_R.survey_id == survey_id)
+                                         .order_by(_R.id)))

@@ -33,9 +33,6 @@ def upgrade() -> None:
     sa.Column('pushed_at', sa.DateTime(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('reminders_sent', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('status_channel', sa.String(length=20), nullable=True),
-    sa.Column('status_chat_id', sa.String(length=64), nullable=True),
-    sa.Column('status_edited_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['people.id'], name=op.f('fk_surveys_created_by_people')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_surveys')),
     sa.UniqueConstraint('code', name=op.f('uq_surveys_code'))
@@ -48,7 +45,6 @@ def upgrade() -> None:
     sa.Column('outbox_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=40), nullable=True),
     sa.Column('reminders', sa.Integer(), nullable=False),
-    sa.Column('round', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_survey_deliveries_person_id_people')),
@@ -95,17 +91,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
         batch_op.create_index('ix_survey_responses_survey', ['survey_id'], unique=False)
-    # A plain ADD COLUMN (no table rebuild): the outbox is large.
-    op.add_column('outbox', sa.Column('survey_delivery_id', sa.Integer(), nullable=True))
-    op.create_index('ix_outbox_survey_delivery', 'outbox', ['survey_delivery_id'],
-                    unique=False)
 
 
 
 def downgrade() -> None:
-    op.drop_index('ix_outbox_survey_delivery', table_name='outbox')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_column('survey_delivery_id')
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_responses_survey')
 
