@@ -248,7 +248,11 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                             reception_expander=RruleExpander(),
                             reception_rules=settings.reception.rules(),
                             reception_seconds=settings.reception.sweep_seconds,
-                            push_window=settings.surveys.push_window)
+                            # the sweep tops the bulk lane up once a second: at a paid
+                            # broadcast's rate the window must hold two seconds of it
+                            push_window=max(settings.surveys.push_window,
+                                            int(2 * settings.outbox.paid_broadcast_per_second)
+                                            if settings.outbox.paid_broadcast else 0))
     site = None
     try:
         if rt.web:

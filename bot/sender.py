@@ -88,6 +88,7 @@ class OutboxSender:
         self.bulk_bucket = TokenBucket(bulk_rate, burst=max(1.0, bulk_rate / 10)) \
             if bulk_rate else self.bucket
         self._paused: dict[str, float] = {}  # channel -> monotonic time a 429 lifts
+        self._to_mark: list[tuple[list[int], asyncio.Future[None]]] = []
         self.chat_interval = 1.0 / per_chat_rate
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self.default_locale = default_locale
@@ -116,15 +117,32 @@ class OutboxSender:
                     await asyncio.wait_for(self.wake.wait(), timeout=wait)
                 except TimeoutError:
                     pass
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        while self._tasks:  # sends still starting may wait to be marked
+            await self._mark()
+            await asyncio.wait(set(self._tasks), timeout=0.05)
         await flusher
         await self._flush()
 
     async def _flush_loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             await asyncio.sleep(0.01)
+            await self._mark()
             await self._flush()
+
+    async def _mark(self) -> None:
+        """Mark the bulk groups about to be sent "sending", all in one transaction (one
+        write per send held SQLite's write lock behind every other: docs/performance.md)."""
+        waiting, self._to_mark = self._to_mark, []
+        if not waiting:
+            return
+        try:
+            await mark_sending(self.sf, [i for ids, _ in waiting for i in ids])
+        except Exception as exc:  # noqa: BLE001 - each send fails as its own attempt
+            for _, fut in waiting:
+                fut.set_exception(exc)
+            return
+        for _, fut in waiting:
+            fut.set_result(None)
 
     async def _flush(self) -> None:
         (done, self._done), (seal, self._seal) = (self._done, []), (self._seal, {})
@@ -204,7 +222,9 @@ class OutboxSender:
         recorded = False
         try:
             if group[0].lane == Lane.BULK:  # at most once: a crash from here is "ambiguous"
-                await mark_sending(self.sf, ids)
+                marked: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                self._to_mark.append((ids, marked))
+                await marked
             message_id = await self.channels[chat[0]].deliver(group, merged)
             crash_point("after_send")
             self._seal.update(remains(group))
