@@ -75,7 +75,8 @@ class FlowContext:
 
     def redact_inbound(self) -> None:
         """Once this message is handled, its stored copy (the inbox row's payload: text,
-        caption, button data, file ids) keeps only what ordering and re-delivery need. Done
+        caption, button data, file ids) keeps only what ordering and re-delivery need, and
+        the chat's crisis memory forgets its text (the router, ``forget_redacted``). Done
         by the inbox worker in the transaction that marks the row handled, so a message
         whose handling fails or is cut short keeps it for the retry. Replies that echo the
         message should be ``sealed`` (``say(..., sealed=True)``)."""

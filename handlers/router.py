@@ -144,6 +144,8 @@ async def handle(inbound: Inbound, store: Store, *, now: datetime, config: FlowC
     except DomainError as err:
         ctx.toast()
         ctx.say_with(err.key, dict(err.params))
+    if ctx.inbound_redacted:
+        crisis.forget_redacted(ctx)  # nor does the chat's crisis memory keep the text
     await start.privacy_notice(ctx)
     await store.save_conversation(conv, now)
     locale = identity.locale or default_locale

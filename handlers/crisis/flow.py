@@ -22,6 +22,7 @@ from core.people.binding import bind_unverified
 from core.crisis.close import close_case, may_close
 from core.crisis.assess import RiskState, Verdict
 from core.crisis.case import acknowledge, open_crisis
+from core.crisis.state import MAX_TEXT
 from core.errors import InputError, check_length
 from core.replies import Button
 from core.types import as_int
@@ -93,6 +94,20 @@ async def intercept(ctx: FlowContext) -> bool:
     elif conv.flow == "intake":  # the draft stays; this message is not part of it
         ctx.say("crisis.kept_apart")
     return True
+
+
+def forget_redacted(ctx: FlowContext) -> None:
+    """A message whose stored copy is redacted (an anonymous survey's free-text answer)
+    leaves no copy in the chat's crisis memory either: ``intercept`` remembered its text
+    among the recent messages, beside the chat; it goes. The risk level it raised stays."""
+    state = RiskState.from_json(ctx.conv.crisis_state)
+    text = (ctx.inbound.text or "")[:MAX_TEXT]
+    if state is None or not text:
+        return
+    recent = tuple(m for m in state.recent if m[1] != text)
+    if recent != state.recent:
+        kept = RiskState(state.level, state.until, recent)
+        ctx.conv.crisis_state = kept.to_json() if state.level or recent else None
 
 
 def _case_id(arg: str) -> int:
