@@ -142,6 +142,10 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            # Deleted content is overwritten, not left in free pages: a survey draft (a
+            # person with their answers) must not outlive its deletion in the file
+            # (docs/decisions/0020); not every SQLite build defaults to it.
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine
