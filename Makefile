@@ -28,9 +28,11 @@ run: $(RUN_STAMP)
 	$(BIN)/python -m bot run --seed-if-empty examples/roster.xlsx
 
 # The type check ([tool.mypy] in pyproject.toml) runs first; pytest only if it passes.
+# Two worker processes, each taking whole test files (decision 0021); each has its own
+# SQLite files, free ports and PostgreSQL database.
 test: $(TEST_STAMP)
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/intake.py
