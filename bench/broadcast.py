@@ -65,12 +65,10 @@ import os
 import platform
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +81,27 @@ if str(ROOT) not in sys.path:
 RATE = 30.0  # Telegram's overall limit, messages/s (config.toml [outbox] global_per_second)
 QUICK_RATE = 1000.0
 MEMORY_AT = 1000  # the small run for the peak-memory comparison
-TALKERS = 8
 THINK = 2.0  # seconds a talker waits after a reply before its next /help
-BULK_BASE = 500_000_000  # recipient i's Telegram user and chat id: BULK_BASE + i
-TALK_BASE = 600_000_000
-CODE = "bench-push"
-CHUNK = 5000
+
+
+from bench.broadcast_db import (  # noqa: E402 - after the path set-up above
+    BULK_BASE,
+    TALK_BASE,
+    TALKERS,
+    pg_exec,
+    prepare,
+    push_survey,
+    settled,
+)
+
+
+from bench.broadcast_figures import (  # noqa: E402
+    Result,
+    peak_second,
+    percentile,
+    per_second,
+    show,
+)
 
 
 class BenchError(RuntimeError):
@@ -121,123 +134,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 # ----------------------------------------------------------------------- database
-async def pg_exec(url: str, sql: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
 
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = await asyncpg.connect(dsn, timeout=10)
-    await conn.execute(sql)
-    await conn.close()
-
-
-async def prepare(url: str, n: int) -> None:
-    """Migrate, seed the roster, add the recipients and the talkers with bound chats."""
-    from sqlalchemy import insert, select
-
-    from core.clock import SystemClock
-    from storage.db import make_engine, session_factory
-    from storage.migrate import upgrade_async
-    from storage.tables import ChannelIdentity, OrgUnit, Person
-    from tests.support.harness import seed_roster
-
-    await upgrade_async(url)
-    await seed_roster(url)
-    now = SystemClock().now() - timedelta(days=1)
-    engine = make_engine(url)
-    try:
-        async with session_factory(engine)() as s, s.begin():
-            university = (await s.execute(select(OrgUnit.id).where(
-                OrgUnit.kind == "university"))).scalars().first()
-            other = (await s.execute(select(OrgUnit.id).where(
-                OrgUnit.kind == "branch", OrgUnit.unit_class == "student")
-                .order_by(OrgUnit.id))).scalars().first()
-            college = (await s.execute(insert(OrgUnit).values(
-                code="BENCH", name="压测学院", kind="college", parent_id=university,
-                active=True).returning(OrgUnit.id))).scalar_one()
-            branch = (await s.execute(insert(OrgUnit).values(
-                code="BENCH-S1", name="压测学院学生党支部", kind="branch",
-                unit_class="student", parent_id=college, active=True)
-                .returning(OrgUnit.id))).scalar_one()
-            people = [(f"BC{i:07d}", BULK_BASE + i, branch) for i in range(n)]
-            people += [(f"BT{j:03d}", TALK_BASE + j, other) for j in range(TALKERS)]
-            for k in range(0, len(people), CHUNK):
-                part = people[k:k + CHUNK]
-                await s.execute(insert(Person), [dict(
-                    number=number, name=f"压测同学{number[2:]}", kind="student", unit_id=unit,
-                    grade="2024", verified=True, active=True, created_at=now,
-                    updated_at=now) for number, _, unit in part])
-                ids = dict((await s.execute(select(Person.number, Person.id).where(
-                    Person.number.in_([p[0] for p in part])))).all())
-                await s.execute(insert(ChannelIdentity), [dict(
-                    channel="telegram", external_id=str(chat), chat_id=str(chat),
-                    person_id=ids[number], display_name=None, username=None, locale=None,
-                    unreachable_at=None, privacy_noticed_at=now, created_at=now)
-                    for number, chat, _ in part])
-    finally:
-        await engine.dispose()
-
-
-def survey_text() -> str:
-    from core.clock import SystemClock
-
-    now = SystemClock().now()
-    return f"""
-code = "{CODE}"
-title = "压测问卷：宿舍网络满意度"
-intro = "请根据本学期的体验作答。"
-anonymous = true
-opens = {(now - timedelta(hours=1)).isoformat(timespec="seconds")}
-closes = {(now + timedelta(days=7)).isoformat(timespec="seconds")}
-
-[audience]
-colleges = ["BENCH"]
-
-[[questions]]
-id = "overall"
-kind = "rating"
-text = "您对宿舍网络的总体满意度？"
-"""
-
-
-async def push_survey(url: str) -> int:
-    """``python -m bot survey create`` and ``survey push``; return the reachable count."""
-    from core.clock import SystemClock
-    from core.surveys.admin import create_survey
-    from core.surveys.push import start_push
-    from storage.db import make_engine, session_factory
-    from storage.uow import unit_of_work
-
-    engine = make_engine(url)
-    try:
-        sf = session_factory(engine)
-        async with unit_of_work(sf) as uow:
-            await create_survey(uow.store, text=survey_text(), list_files=None,
-                                person_id=None, now=SystemClock().now(), max_reminders=3)
-        async with unit_of_work(sf) as uow:
-            found = await start_push(uow.store, CODE, person_id=None, now=SystemClock().now())
-    finally:
-        await engine.dispose()
-    return found.counts()["reachable"]
-
-
-async def settled(url: str) -> tuple[str, dict[str, int]]:
-    """The survey's status and its deliveries by state."""
-    from sqlalchemy import func, select
-
-    from storage.db import make_engine, session_factory
-    from storage.tables import Survey, SurveyDelivery
-
-    engine = make_engine(url)
-    try:
-        async with session_factory(engine)() as s:
-            status = (await s.execute(select(Survey.status).where(
-                Survey.code == CODE))).scalar_one()
-            counts = dict((await s.execute(select(SurveyDelivery.status, func.count())
-                                           .group_by(SurveyDelivery.status))).all())
-    finally:
-        await engine.dispose()
-    return status, {str(k): int(v) for k, v in counts.items()}
 
 
 # ------------------------------------------------------------------------ the fake
@@ -315,39 +212,6 @@ async def talk(api: Any, tally: Tally, user: int, stop: asyncio.Event,
 
 
 # --------------------------------------------------------------------------- a run
-@dataclass
-class Result:
-    recipients: int
-    setup: float  # seconds, untimed work before the bot starts
-    span: float  # first -> last invitation, s
-    bulk_rate: float  # invitations / s over the span
-    all_rate: float  # every message / s over the span
-    mid_rate: float  # invitations / s between the 10th and the 90th percentile
-    ratio: float  # all_rate / limit
-    peak_second: int  # most messages in any 1 s window
-    refused: int  # 429s
-    replies: list[float]  # interactive latencies during the push, s
-    rss_mib: float  # the bot process's peak RSS
-    bot_cpu: float  # the bot's CPU seconds per message sent, from the push to the last one
-    fake_cpu: float  # this process's (the fake's, mostly), the same way
-    #: every message's arrival at the fake, sorted (not printed: for looking at clumps)
-    sends: list[float] = field(default_factory=list, repr=False)
-
-
-def _rate(times: list[float]) -> float:
-    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and \
-        times[-1] > times[0] else 0.0
-
-
-def _peak_second(times: list[float]) -> int:
-    best, j = 0, 0
-    for i, t in enumerate(times):
-        while times[j] <= t - 1.0:
-            j += 1
-        best = max(best, i - j + 1)
-    return best
-
-
 async def measure(n: int, url: str, rate: float, window: int,
                   profile: str | None) -> Result:
     from tests.support.fake_bot_api import FakeBotAPI
@@ -429,28 +293,10 @@ async def measure(n: int, url: str, rate: float, window: int,
     during = [lat for pushed, lat in latencies if first <= pushed <= last]
     span = sorted(t for t in tally.sends if first <= t <= last)
     mid = bulk[len(bulk) // 10: len(bulk) * 9 // 10 + 1]
-    return Result(n, setup, last - first, _rate(bulk), _rate(span), _rate(mid),
-                  _rate(span) / rate, _peak_second(sorted(tally.sends)), tally.refused,
+    return Result(n, setup, last - first, per_second(bulk), per_second(span), per_second(mid),
+                  per_second(span) / rate, peak_second(sorted(tally.sends)), tally.refused,
                   during, rss, (bot_cpu - cpu0[0]) / len(tally.sends),
                   (fake_cpu - cpu0[1]) / len(tally.sends), sorted(tally.sends))
-
-
-def _pct(values: list[float], p: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
-
-
-def show(r: Result, rate: float) -> str:
-    lat = r.replies
-    return (f"{r.recipients:6d} recipients: setup {r.setup:5.1f} s (untimed)  push "
-            f"{r.span:7.1f} s  invitations {r.bulk_rate:7.2f}/s (middle 80% "
-            f"{r.mid_rate:7.2f}/s)  all messages {r.all_rate:7.2f}/s = {r.ratio:.3f} x "
-            f"{rate:g}/s  busiest second {r.peak_second}  429s {r.refused}  replies during "
-            f"the push {len(lat)}: p50 {_pct(lat, 50) * 1000:6.1f} ms p99 "
-            f"{_pct(lat, 99) * 1000:6.1f} ms max {max(lat, default=0) * 1000:6.1f} ms  "
-            f"peak RSS {r.rss_mib:6.1f} MiB  CPU per message: bot {r.bot_cpu * 1000:.2f} ms, "
-            f"fake and driver {r.fake_cpu * 1000:.2f} ms")
 
 
 async def bench(args: argparse.Namespace) -> int:
@@ -487,7 +333,7 @@ async def bench(args: argparse.Namespace) -> int:
     main = results[-1]
     lat = main.replies
     print(f"interactive replies during the {main.recipients:,}-recipient push: {len(lat)}, "
-          f"p50 {_pct(lat, 50) * 1000:.1f} ms, p99 {_pct(lat, 99) * 1000:.1f} ms "
+          f"p50 {percentile(lat, 50) * 1000:.1f} ms, p99 {percentile(lat, 99) * 1000:.1f} ms "
           f"(target p99 < 1000 ms)")
     if len(results) > 1:
         small = results[0]
