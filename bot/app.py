@@ -8,6 +8,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, StartupError
@@ -18,6 +19,7 @@ from bot.inbox_worker import InboxWorker
 from bot.sender import ChannelSender, OutboxSender
 from bot.web.runtime import WebChannel, start_web, web_channel
 from bot.reception.recurrence import RruleExpander
+from bot.surveys.survey_file import FolderSurveyFiles
 from bot.workcalendar import ChinaWorkCalendar
 from core.clock import Clock, SystemClock
 from core.concerns.deadlines import Subject
@@ -75,6 +77,8 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
         feed_base_url=settings.web.public_url if settings.web.enabled else None,
         reception_expander=RruleExpander(),
         reception=settings.reception.rules(),
+        survey_files=FolderSurveyFiles(Path(settings.surveys.folder)),
+        survey_max_reminders=settings.surveys.max_reminders,
     )
 
 

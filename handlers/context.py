@@ -14,6 +14,7 @@ from core.model import Lane
 from core.reception.ports import RecurrenceExpander
 from core.reception.reminders import ReceptionRules
 from core.ports import ConversationState, IdentityView, Store
+from core.surveys.ports import SurveyFiles
 from core.replies import Button, Reply
 from core.types import JSON
 from handlers.inbound import Inbound
@@ -41,6 +42,10 @@ class FlowConfig:
     feed_base_url: str | None = None
     #: reception schedules' recurrence (bot/reception/recurrence.py) for /receptions
     reception_expander: RecurrenceExpander | None = None
+    #: the survey files admins may create surveys from in chat ([surveys] folder);
+    #: None: creating is the CLI's only
+    survey_files: SurveyFiles | None = None
+    survey_max_reminders: int = 3
 
 
 @dataclass

@@ -13,6 +13,7 @@ from bot.surveys.survey_file import SurveyFileError, list_reader, problem_file, 
 from core.clock import SystemClock
 from core.errors import DomainError
 from core.surveys.admin import Preview, SurveyFileInvalid, create_survey, preview
+from core.surveys.model import state_name
 from bot.surveys.progress import print_results, survey_results, watch
 from core.surveys.push import control, start_push
 from locales import Catalog
@@ -52,7 +53,8 @@ def add_parsers(ssub: argparse._SubParsersAction) -> None:
 def _print_preview(catalog: Catalog, locale: str, found: Preview) -> None:
     c = found.counts()
     print(catalog.render_plain(locale, "survey_cli.preview", {
-        "code": found.survey.code, "title": found.survey.title, "status": found.status,
+        "code": found.survey.code, "title": found.survey.title,
+        "status": state_name(found.status),
         "audience": c["audience"], "reachable": c["reachable"],
         "never_bound": c["never_bound"], "blocked": c["blocked"],
         "deactivated": c["deactivated"], "unknown": c["unknown"]}))
@@ -90,7 +92,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 status = await control(uow.store, args.code, args.survey_command,
                                        person_id=None, now=now)
                 print(catalog.render_plain(locale, "survey_cli.controlled",
-                                           {"code": args.code, "status": status}))
+                                           {"code": args.code, "status": state_name(status)}))
                 return 0
     except SurveyFileInvalid as exc:
         print(catalog.render_plain(locale, exc.key, exc.params), file=sys.stderr)

@@ -10,7 +10,7 @@ from core.clock import SystemClock
 from core.errors import InputError
 from core.ports import Store
 from core.surveys.data import survey_of
-from core.surveys.model import Survey
+from core.surveys.model import Survey, state_name
 from core.surveys.results import QuestionResult, results
 from core.surveys.push import Progress, progress
 from locales import Catalog
@@ -28,7 +28,8 @@ def _line(catalog: Catalog, locale: str, code: str, p: Progress) -> str:
     seconds = int(p.eta.total_seconds()) if p.eta else None
     eta = f"{seconds // 60}:{seconds % 60:02d}" if seconds is not None else "—"
     return catalog.render_plain(locale, "survey_cli.status", {
-        "code": code, "status": p.status, "sent": c["sent"], "failed": c["failed"],
+        "code": code, "status": state_name(p.status), "sent": c["sent"],
+        "failed": c["failed"],
         "unreachable": c["unreachable"], "ambiguous": c["ambiguous"],
         "cancelled": c["cancelled"], "remaining": p.remaining,
         "rate": f"{p.per_second:.1f}", "eta": eta})

@@ -8,8 +8,11 @@ absolute path, ``..`` or a link leading out of the folder is refused), UTF-8, at
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+
+from core.errors import InputError
 
 from core.surveys.definition import MAX_REMINDERS, ListFileError, Problem, parse_survey
 from core.surveys.model import Survey
@@ -77,3 +80,36 @@ def load_survey(path: Path, *, max_reminders: int = MAX_REMINDERS
 def problem_file(survey_path: Path, problem: Problem) -> Path:
     """The file a problem's line belongs to: the survey, or one of its list files."""
     return survey_path if problem.file is None else survey_path.parent / problem.file
+
+
+#: a survey file's name as an admin types it in chat: one file of the folder, no path
+_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,120}\.toml$")
+#: at most this many names are listed in chat
+MAX_LISTED = 50
+
+
+class FolderSurveyFiles:
+    """``core.surveys.ports.SurveyFiles`` over one folder (``[surveys] folder``): its
+    ``*.toml`` files by name; a name with a path, another suffix or a link out of the
+    folder is refused like a missing file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def names(self) -> list[str]:
+        try:
+            found = sorted(p.name for p in self.folder.glob("*.toml") if p.is_file())
+        except OSError:
+            return []
+        return found[:MAX_LISTED]
+
+    def read(self, name: str) -> tuple[str, Callable[[str], str]]:
+        root = self.folder.resolve()
+        path = (root / name).resolve() if _NAME.match(name) else None
+        if path is None or path.parent != root:
+            raise InputError("survey_file.not_in_folder", name=name)
+        try:
+            text = read_survey_text(path)
+        except SurveyFileError as exc:
+            raise InputError(exc.key) from None
+        return text, list_reader(root)

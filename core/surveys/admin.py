@@ -68,11 +68,10 @@ async def roster_problems(store: Store, audience: Audience) -> list[Problem]:
     return out
 
 
-async def create_survey(store: Store, *, text: str, list_files: Callable[[str], str] | None,
-                        person_id: int | None, now: datetime,
-                        max_reminders: int) -> Preview:
-    """Check the file and the roster, store the survey (status ``created``, nobody told
-    yet), audit it; return its preview."""
+async def check_survey(store: Store, *, text: str, list_files: Callable[[str], str] | None,
+                       now: datetime, max_reminders: int) -> Preview:
+    """Check the file and the roster as ``create_survey`` does, storing nothing; the
+    preview's ``survey_id`` is 0 and its status ``draft``."""
     survey, problems = parse_survey(text, list_files=list_files, max_reminders=max_reminders)
     if survey is None or problems:
         raise SurveyFileInvalid(problems)
@@ -83,12 +82,23 @@ async def create_survey(store: Store, *, text: str, list_files: Callable[[str], 
         raise InputError("survey_admin.code_exists", code=survey.code)
     if survey.closes_at <= now:
         raise InputError("survey_admin.closes_in_past", closes=survey.closes_at.isoformat())
+    return Preview(survey, 0, "draft", await store.survey_reach(survey.audience))
+
+
+async def create_survey(store: Store, *, text: str, list_files: Callable[[str], str] | None,
+                        person_id: int | None, now: datetime,
+                        max_reminders: int) -> Preview:
+    """Check the file and the roster, store the survey (status ``created``, nobody told
+    yet), audit it; return its preview."""
+    checked = await check_survey(store, text=text, list_files=list_files, now=now,
+                                 max_reminders=max_reminders)
+    survey = checked.survey
     sid = await store.add_survey(code=survey.code, title=survey.title, kind=survey.kind,
                                  anonymous=survey.anonymous, definition=survey_data(survey),
                                  source=text, opens_at=survey.opens_at,
                                  closes_at=survey.closes_at, created_by=person_id, now=now)
     await store.audit("survey_created", person_id, {"survey": survey.code, "id": sid}, now)
-    return Preview(survey, sid, "created", await store.survey_reach(survey.audience))
+    return Preview(survey, sid, "created", checked.reach)
 
 
 async def preview(store: Store, code: str) -> Preview:

@@ -25,6 +25,15 @@ class QuestionKind(StrEnum):
 
 RATINGS = ("1", "2", "3", "4", "5")
 
+#: A survey's states: draft (a file checked in chat, not stored yet), created (stored, nobody told), pushing, paused, open (pushed, being
+#: answered), cancelled (the push stopped before the end), closed (answering ended).
+STATES = ("draft", "created", "pushing", "paused", "open", "cancelled", "closed")
+
+
+def state_name(status: str) -> dict[str, str]:
+    """A survey state as words to show (locale ``survey_state.*``), never the raw code."""
+    return {"t": f"survey_state.{status if status in STATES else 'other'}"}
+
 
 @dataclass(frozen=True)
 class ShowIf:

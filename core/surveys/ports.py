@@ -2,7 +2,7 @@
 bases. This module imports nothing of ``core.ports``, which imports it."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -12,6 +12,18 @@ from core.types import JSONObject
 
 #: Why a person of the audience cannot be reached (``survey preview`` counts each).
 NEVER_BOUND, BLOCKED, DEACTIVATED = "never_bound", "blocked", "deactivated"
+
+
+class SurveyFiles(Protocol):
+    """The survey files an admin may create a survey from in chat: the files of the
+    configured folder (``[surveys] folder``), by name; implemented by
+    ``bot/surveys/survey_file.py``. Errors are ``InputError`` with a ``survey_file.*`` key."""
+
+    def names(self) -> list[str]: ...
+
+    def read(self, name: str) -> tuple[str, Callable[[str], str]]:
+        """The file's text and the reader of its list files (by name, beside it)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,17 @@ class Groups:
     branch: str | None
     kind: str | None
     grade: str | None
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """One submitted response for the results: its answers and its respondent's groups;
+    ``number`` and ``name`` only for a named survey (an anonymous one keeps no person)."""
+
+    answers: JSONObject
+    groups: Groups
+    number: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +157,15 @@ class PushStore(Protocol):
 
     async def survey_answers(self, survey_id: int) -> list[JSONObject]:
         """Every submitted response's answers (in no meaningful order)."""
+        ...
+
+    async def survey_responses(self, survey_id: int, *, named: bool) -> list[ResponseRow]:
+        """Every submitted response with its groups (in no meaningful order); the person
+        only when ``named`` (the caller passes ``not survey.anonymous``)."""
+        ...
+
+    async def survey_unit_names(self, codes: Sequence[str]) -> dict[str, str]:
+        """The roster's names of these unit codes (codes it does not know are left out)."""
         ...
 
     async def surveys_for_reminders(self, now: datetime,

@@ -29,7 +29,7 @@ from core.ports import Store
 from core.replies import Button, Reply, t
 from core.surveys.admin import Preview, preview
 from core.surveys.data import survey_of
-from core.surveys.model import Survey
+from core.surveys.model import Survey, state_name
 from core.surveys.ports import OutboxWrite
 
 #: delivery states that are final
@@ -44,7 +44,8 @@ async def start_push(store: Store, code: str, *, person_id: int | None, now: dat
     """Write the deliveries; the push sweep sends them from now on."""
     found = await preview(store, code)
     if found.status != "created":
-        raise InputError("survey_admin.already_pushed", code=code, status=found.status)
+        raise InputError("survey_admin.already_pushed", code=code,
+                         status=state_name(found.status))
     if found.survey.closes_at <= now:
         raise InputError("survey_admin.closes_in_past",
                          closes=found.survey.closes_at.isoformat())
@@ -147,15 +148,15 @@ async def control(store: Store, code: str, action: str, *, person_id: int | None
     if action in _NEXT:
         was, becomes = _NEXT[action]
         if row.status != was:
-            raise InputError(_CANNOT[action], code=code, status=row.status)
+            raise InputError(_CANNOT[action], code=code, status=state_name(row.status))
     elif action == "cancel":
         if row.status not in ("created", "pushing", "paused"):
-            raise InputError(_CANNOT["cancel"], code=code, status=row.status)
+            raise InputError(_CANNOT["cancel"], code=code, status=state_name(row.status))
         becomes = "cancelled"
         await store.cancel_deliveries(row.id, now)
     else:
         if row.status in ("closed", "cancelled"):
-            raise InputError(_CANNOT["close"], code=code, status=row.status)
+            raise InputError(_CANNOT["close"], code=code, status=state_name(row.status))
         becomes = "closed"
         await store.cancel_deliveries(row.id, now)
     await store.set_survey_status(row.id, becomes, now)

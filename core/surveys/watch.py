@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from core.model import Lane
 from core.ports import Store
 from core.replies import Reply
+from core.surveys.model import state_name
 from core.surveys.push import Progress, progress
 
 #: how often the progress message is edited (Telegram allows 1 message/s per chat)
@@ -19,7 +20,7 @@ def progress_reply(code: str, title: str, p: Progress, *, edit_of: str | None = 
     seconds = int(p.eta.total_seconds()) if p.eta else None
     c = p.counts
     return Reply("survey_admin.progress", {
-        "code": code, "title": title, "status": p.status, "sent": c["sent"],
+        "code": code, "title": title, "status": state_name(p.status), "sent": c["sent"],
         "failed": c["failed"], "unreachable": c["unreachable"], "ambiguous": c["ambiguous"],
         "remaining": p.remaining, "rate": f"{p.per_second:.1f}",
         "eta": f"{seconds // 60}:{seconds % 60:02d}" if seconds is not None else "—"},

@@ -1,21 +1,24 @@
-"""/survey for admins: list, preview, push, status, pause, resume, cancel, close; push,
-cancel and close ask for a confirmation button first. A push from chat is watched there:
-one progress message the push sweep edits in place (core.surveys.watch). Creating a
-survey is the CLI's (`python -m bot survey create FILE`)."""
+"""/survey for admins: list, files, create, preview, push, status, pause, resume, cancel,
+close; create, push, cancel and close ask for a confirmation button first (creating from
+a file of the configured folder: handlers/surveys/admin_create.py). A push from chat is
+watched there: one progress message the push sweep edits in place (core.surveys.watch)."""
 from __future__ import annotations
 
 from core.actions import Verb, encode
 from core.errors import InputError
-from core.replies import Button
+from core.replies import Button, t
 from core.types import JSON
 from core.surveys.admin import preview, require_admin
 from core.surveys.push import control, progress, start_push
+from core.surveys.model import state_name
 from core.surveys.watch import progress_reply
 from handlers.context import FlowContext
+from handlers.surveys.admin_create import create_asked, create_confirmed, list_files
 
 FLOW = "survey_admin"
 ACTIONS = ("preview", "push", "status", "pause", "resume", "cancel", "close")
 CONFIRMED = ("push", "cancel", "close")
+ALL_CONFIRMED = (*CONFIRMED, "create")
 _ASK = {"push": "survey_admin.confirm_push", "cancel": "survey_admin.confirm_cancel",
         "close": "survey_admin.confirm_close"}
 
@@ -29,8 +32,15 @@ async def survey_admin(ctx: FlowContext) -> None:
     words = ctx.inbound.command_arg.split()
     if not words or words[0] == "list":
         rows = await ctx.store.recent_surveys(20)
-        lines = [f"{r.code}　{r.title}（{r.status}）" for r in rows]
-        ctx.say("survey_admin.list", lines="\n".join(lines) or "—")
+        lines = [t("survey_admin.list_line", code=r.code, title=r.title,
+                   status=state_name(r.status)) for r in rows]
+        ctx.say("survey_admin.list", lines=lines or "—")
+        return
+    if words[0] == "files" and len(words) == 1:
+        list_files(ctx)
+        return
+    if words[0] == "create" and len(words) == 2:
+        await create_asked(ctx, words[1])
         return
     if len(words) != 2 or words[0] not in ACTIONS:
         raise InputError("survey_admin.usage")
@@ -56,7 +66,7 @@ async def _act(ctx: FlowContext, action: str, code: str, *, edit: bool = False) 
             "audience", "reachable", "never_bound", "blocked", "deactivated", "unknown")}
         ctx.say_with("survey_admin.preview", {**params, "code": code,
                                               "title": found.survey.title,
-                                              "status": found.status})
+                                              "status": state_name(found.status)})
         return
     if action == "push":
         found = await start_push(ctx.store, code, person_id=me, now=ctx.now)
@@ -75,9 +85,15 @@ async def confirm_pressed(ctx: FlowContext, arg: str) -> None:
         raise InputError("error.forged")
     await _admin(ctx)
     action, code = ctx.conv.data.get("action"), ctx.conv.data.get("code")
-    if ctx.conv.flow != FLOW or ctx.conv.step != "confirm" or action not in CONFIRMED \
+    if ctx.conv.flow != FLOW or ctx.conv.step != "confirm" or action not in ALL_CONFIRMED \
             or not isinstance(code, str) or not isinstance(action, str):
         raise InputError("error.stale")
+    file, digest = ctx.conv.data.get("file"), ctx.conv.data.get("digest")
     ctx.conv.goto("idle")
     ctx.toast()
+    if action == "create":
+        if not isinstance(file, str) or not isinstance(digest, str):
+            raise InputError("error.stale")
+        await create_confirmed(ctx, file, digest)
+        return
     await _act(ctx, action, code)

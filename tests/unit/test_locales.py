@@ -20,6 +20,8 @@ from bot.web.errors import CODES as WEB_ERRORS
 from core.concerns.categories import CATEGORY_CODES
 from core.model import ConcernStatus, ConcernType
 from core.replies import t
+from core.surveys.definition import SURVEY_KINDS
+from core.surveys.model import STATES as SURVEY_STATES
 from handlers.inbound import CONTENT_NAMES
 from handlers.router import MENU
 from handlers.people.start import LOCALE_CHOICES
@@ -44,6 +46,8 @@ DYNAMIC = {
     "revisit.": {"cy", "cn", "sy", "sn", "rs", "rb", "ru"},
     "content.": set(CONTENT_NAMES) | {"other"},
     "web_error.": set(WEB_ERRORS),
+    "survey_state.": set(SURVEY_STATES) | {"other"},
+    "survey_kind.": set(SURVEY_KINDS),
 }
 
 
