@@ -256,7 +256,8 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                             # broadcast's rate the window must hold two seconds of it
                             push_window=max(settings.surveys.push_window,
                                             int(2 * settings.outbox.paid_broadcast_per_second)
-                                            if settings.outbox.paid_broadcast else 0))
+                                            if settings.outbox.paid_broadcast else 0),
+                            mix_seconds=settings.surveys.mix_seconds)
     site = None
     try:
         if rt.web:

@@ -183,7 +183,7 @@ class InboxWorker:
                 now = self.clock.now()
                 for at, (row, inbound) in enumerate(zip(rows, inbounds)):
                     redact = await self.handler.handle(inbound, store, now)
-                    mark_done(row, now, redact_as=inbound.kind if redact else None)
+                    mark_done(row, now, redact=bool(redact))
                     crash_point("mid_handling")
                 at = -1
         except Exception as exc:  # noqa: BLE001 - isolated below, recorded on the row
@@ -223,7 +223,7 @@ class InboxWorker:
             now = self.clock.now()
             inbound = self._convert(row)
             redact = await self.handler.handle(inbound, uow.store, now)
-            mark_done(row, now, redact_as=inbound.kind if redact else None)
+            mark_done(row, now, redact=bool(redact))
             crash_point("mid_handling")
         self.handled += 1
         self.on_committed()

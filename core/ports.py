@@ -5,12 +5,14 @@ availability, binding, zones, concerns, lists, crisis, chats, messages; some in 
 area's ports.py); ``Store`` is all of them (SqlStore, uow.py)."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NotRequired, Protocol, TypedDict
 
 from core.concerns.history_ports import HistoryStore
+from core.crisis.store_ports import CrisisCase, CrisisPageView, CrisisStore, CrisisSubject
 from core.calendar.ports import CalendarStore
 from core.reception.ports import ReceptionStore
 from core.surveys.ports import SurveyStore
@@ -51,6 +53,11 @@ class ConversationState:
             self.data = {}
         self.data.update(data)
         self.version += 1
+
+    def forget_steps(self) -> None:
+        """A fresh random version that stops counting the steps so far (an anonymous
+        survey's, docs/decisions/0023); older buttons become stale as with goto."""
+        self.version = 1 + secrets.randbelow(10**6)
 
 
 @dataclass(frozen=True)
@@ -103,44 +110,6 @@ class ConcernRow(TypedDict):
     # the earliest limit still open (core.concerns.deadlines.next_due), its 督办 level 0-3
     next_due: NotRequired[datetime | None]
     level: NotRequired[int]
-
-
-@dataclass(frozen=True)
-class CrisisPageView:
-    id: int
-    concern_id: int
-    level: int
-    person_id: int
-    paged_at: datetime
-    escalate_at: datetime | None
-    acked_at: datetime | None
-    acked_by: int | None
-    escalated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class CrisisSubject:
-    """Who the case is about, as the crisis team sees it (identity escrow overridden)."""
-
-    person_id: int
-    name: str
-    number: str | None
-    college: str | None
-    dorm: str | None
-    phone: str | None
-
-
-@dataclass(frozen=True)
-class CrisisCase:
-    id: int
-    number: str
-    requester_id: int
-    text: str
-    parent_concern_id: int | None
-    parent_number: str | None = None
-    status: str = ""  # the concern's status (core.model.ConcernStatus value)
-    tier: str = "crisis"  # "crisis" (P0) or "review" (a needs-review item)
-    created_at: datetime | None = None
 
 
 class IdentityStore(Protocol):
@@ -243,25 +212,6 @@ class ConcernListStore(Protocol):
     async def merged_followers(self, concern_id: int) -> list[int]: ...
     async def due_revisits(self, now: datetime) -> list[int]: ...
     async def unanswered_revisits(self, sent_before: datetime) -> list[int]: ...
-
-
-class CrisisStore(Protocol):
-    """Crisis (P0) cases and their pages."""
-
-    async def crisis_subject(self, person_id: int) -> CrisisSubject | None: ...
-    async def crisis_case(self, concern_id: int) -> CrisisCase | None: ...
-    async def open_crisis_case_of(self, requester_id: int) -> int | None: ...
-    async def add_crisis_page(self, concern_id: int, level: int, person_id: int,
-                              paged_at: datetime, escalate_at: datetime | None) -> int: ...
-    async def crisis_pages(self, concern_id: int) -> list[CrisisPageView]: ...
-    async def unacked_crisis_pages(self) -> list[CrisisPageView]: ...
-    async def claim_crisis_escalation(self, concern_id: int, level: int,
-                                      now: datetime) -> bool: ...
-    async def ack_crisis(self, concern_id: int, person_id: int, now: datetime) -> bool: ...
-    async def close_crisis(self, concern_id: int, now: datetime) -> bool: ...
-    # untaken review items nobody was paged about yet (held at night); a new page limit
-    async def held_reviews(self) -> list[CrisisCase]: ...
-    async def reset_crisis_deadline(self, concern_id: int, escalate_at: datetime) -> None: ...
 
 
 class ConversationStore(Protocol):

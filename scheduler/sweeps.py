@@ -17,6 +17,7 @@ from scheduler.calendar_refresh import REFRESH_MINUTES, refresh_calendar
 from scheduler.crisis_sweep import crisis_sweep
 from scheduler.ladder_sweep import ladder_sweep
 from scheduler.reception_reminders import reception_reminder_sweep
+from scheduler.survey_mix import mix_sweep
 from scheduler.survey_push import push_sweep
 from scheduler.reception_sweep import SWEEP_HOURS, reception_sweep
 from storage.inbox import REDELIVERY_WINDOW, purge_done
@@ -41,7 +42,8 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                     reception_expander: RecurrenceExpander | None = None,
                     reception_rules: ReceptionRules | None = None,
                     reception_seconds: int = 60,
-                    push_window: int | None = None) -> AsyncIOScheduler:
+                    push_window: int | None = None,
+                    mix_seconds: int = 60) -> AsyncIOScheduler:
     """Interval sweeps only, in memory: the state they act on lives in the database."""
     sched = AsyncIOScheduler(timezone=timezone)
     if ladder_rules is not None:  # at once on start: notices that came due while down
@@ -75,6 +77,9 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
         sched.add_job(push_sweep, "interval", seconds=1, args=[sf, clock], kwargs={
             "window": push_window, "timezone": timezone, "default_locale": default_locale},
             id="survey_push", coalesce=True, max_instances=1)
+    # anonymous answers rewritten in key order (docs/decisions/0023); at once on start
+    sched.add_job(mix_sweep, "interval", seconds=mix_seconds, args=[sf], id="survey_mix",
+                  coalesce=True, max_instances=1, next_run_time=datetime.now(ZoneInfo(timezone)))
     return sched
 
 

@@ -1,6 +1,7 @@
 """The inbox: raw updates stored before they are acknowledged, handled in order per chat."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, cast
@@ -52,6 +53,14 @@ async def store_new_updates(sf: Sessions, channel: str, bot_id: str,
     ids = [u.update_id for u in updates]
     async with unit_of_work(sf) as uow:
         session = uow.session
+        hashed = {redacted_update_id(channel, bot_id, i): i for i in ids}
+        handled = {hashed[h] for (h,) in (await session.execute(select(InboxRow.update_id).where(
+            InboxRow.channel == channel, InboxRow.bot_id == bot_id,
+            InboxRow.update_id.in_(list(hashed))))).all()}
+        updates = [u for u in updates if u.update_id not in handled]  # redacted re-deliveries
+        ids = [u.update_id for u in updates]
+        if not updates:
+            return set()
         old = (await session.execute(select(InboxRow.id, InboxRow.update_id).where(
             InboxRow.channel == channel, InboxRow.bot_id == bot_id,
             InboxRow.update_id.in_(ids), InboxRow.received_at < now - REDELIVERY_WINDOW))).all()
@@ -109,21 +118,40 @@ async def lock_pending_row(uow: UnitOfWork, row_id: int) -> InboxRow | None:
     return row
 
 
-def mark_done(row: InboxRow, now: datetime, *, redact_as: str | None = None) -> None:
+def mark_done(row: InboxRow, now: datetime, *, redact: bool = False) -> None:
     """The row is handled; written when its unit of work commits, with the row's effects.
 
-    ``redact_as`` (the message's kind): its payload is replaced by ``redacted_payload``
-    and any error of an earlier attempt dropped, in that same commit; the columns that
-    order the chat's rows and recognise a re-delivery (channel, bot, update id, chat
-    key, times) stay as they are."""
+    ``redact``: in that same commit the row stops saying whose message it was and what
+    (docs/decisions/0023): the payload becomes ``REDACTED``, the error of an earlier
+    attempt is dropped, the chat key becomes ``REDACTED_CHAT``, the update id its hash
+    (``redacted_update_id``: a re-delivery is still recognised, ``store_new_updates``)
+    and both times the day's start. A handled row orders nothing any more, so nothing
+    needs its chat; kept rows of a person would otherwise count their survey steps."""
     row.status, row.handled_at = "done", now
-    if redact_as is not None:
-        row.payload, row.last_error = redacted_payload(redact_as), None
+    if redact:
+        day = day_start(now)
+        row.payload, row.last_error = dict(REDACTED), None
+        row.chat_key = REDACTED_CHAT
+        row.update_id = redacted_update_id(row.channel, row.bot_id, row.update_id)
+        row.received_at = row.handled_at = day
 
 
-def redacted_payload(kind: str) -> dict[str, Any]:
-    """What a redacted row keeps of its message: that it was one, and of which kind."""
-    return {"redacted": True, "kind": kind}
+#: what a redacted row keeps of its message: that it was one
+REDACTED: dict[str, Any] = {"redacted": True}
+#: the chat key of every redacted row
+REDACTED_CHAT = "-"
+
+
+def redacted_update_id(channel: str, bot_id: str, update_id: str) -> str:
+    """A redacted row's update id: a hash that recognises a re-delivery of that update
+    and does not give back the original (a web update id names its person; the page
+    makes its part random, 128 bits, so the hash cannot be searched)."""
+    digest = hashlib.sha256(f"{channel}:{bot_id}:{update_id}".encode()).hexdigest()
+    return "r:" + digest[:40]
+
+
+def day_start(at: datetime) -> datetime:
+    return at.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 async def record_failure(

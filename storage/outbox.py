@@ -1,8 +1,13 @@
 """Outbox queries: what is due to send, and recording what happened to each row.
 
-A sealed reply's row (``core.replies.is_sealed``) has its ``reply`` replaced by what the
-caller passes as ``seal`` (``core.replies.sealed_remains``) in the transaction that
-records it sent, dead or unreachable: never before (a retry needs the text), never later.
+A sealed reply's row (``core.replies.is_sealed``) is scrubbed in the transaction that
+records it sent (``SCRUBBED``: no chat, channel, person, kind, message id or time finer
+than the day; its chat and kind would count a person's survey steps, docs/decisions/
+0023). It is kept, not deleted, so that row ids are never reused (SQLite gives a new row
+the highest id plus one; the web chat's messages are named by row id). One that ends dead
+or unreachable has its ``reply`` replaced by what the caller
+passes as ``seal`` (``core.replies.sealed_remains``) in the transaction that records it:
+never before (a retry needs the text), never later.
 """
 from __future__ import annotations
 
@@ -84,17 +89,23 @@ async def record_sent(sf: Sessions, results: list[tuple[list[int], str | None]],
                       now: datetime, seal: Mapping[int, dict[str, Any]] | None = None) -> None:
     """Record a batch of deliveries: (row ids merged into one message, message id).
 
-    ``seal``: the sealed rows among them, by id, with the ``reply`` each keeps now."""
+    ``seal``: the sealed rows among them (by id; their remains are not needed here): these
+    rows are scrubbed (``SCRUBBED``), not kept as sent."""
     if not results:
         return
+    gone = set(seal or {})
     params = [{"row_id": i, "status": "sent", "message_id": message_id, "sent_at": now,
                "merged_into": ids[0] if len(ids) > 1 else None}
-              for ids, message_id in results for i in ids]
+              for ids, message_id in results for i in ids if i not in gone]
     async with unit_of_work(sf) as uow:
         # One executemany UPDATE ... WHERE id = ? for the whole batch, not one per message;
         # on the Core table, as ORM bulk UPDATE re-processes every value of every row.
-        await uow.session.execute(_RECORD_SENT, params)
-        await seal_rows(uow, seal or {})
+        if params:
+            await uow.session.execute(_RECORD_SENT, params)
+        if gone:
+            day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+            await uow.session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(sorted(gone)))
+                                      .values(**SCRUBBED, created_at=day, sent_at=day))
 
 
 async def seal_rows(uow: UnitOfWork, remains: Mapping[int, dict[str, Any]]) -> None:
@@ -102,6 +113,13 @@ async def seal_rows(uow: UnitOfWork, remains: Mapping[int, dict[str, Any]]) -> N
     if remains:
         await uow.session.execute(_SEAL, [{"row_id": i, "reply": r}
                                           for i, r in sorted(remains.items())])
+
+
+#: what a sealed row keeps once sent: that a message was sent that day
+SCRUBBED: dict[str, Any] = {
+    "channel": "-", "chat_id": "-", "person_id": None, "lane": 0, "reply": {"sealed": True},
+    "locale": "-", "status": "sent", "attempts": 0, "next_attempt_at": None,
+    "last_error": None, "message_id": None, "merged_into": None}
 
 
 # The stubs type ``__table__`` as a FromClause; a mapped class's is its Table.

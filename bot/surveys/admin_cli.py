@@ -14,7 +14,7 @@ from core.clock import SystemClock
 from core.errors import DomainError
 from core.surveys.admin import Preview, SurveyFileInvalid, create_survey, preview
 from core.surveys.model import state_name
-from bot.surveys.progress import print_results, survey_results, watch
+from bot.surveys.progress import results_command, watch
 from core.surveys.push import control, start_push
 from locales import Catalog
 from storage.db import make_engine, session_factory
@@ -40,9 +40,13 @@ def add_parsers(ssub: argparse._SubParsersAction) -> None:
                        ("resume", "go on with a paused push"),
                        ("cancel", "cancel what is not sent yet"),
                        ("close", "end answering now (and any push still running)"),
-                       ("results", "the answers per question, as a plain table")):
+                       ("results", "the answers per question, as a plain table or, with "
+                                   "--out, as an Excel workbook")):
         cmd = ssub.add_parser(name, help=text)
         cmd.add_argument("code", metavar="CODE")
+    ssub.choices["results"].add_argument(
+        "--out", metavar="FILE.xlsx", help="write the workbook (summary, a sheet per "
+        "question, raw answers) to this file instead of printing the table")
     ssub.choices["status"].add_argument(
         "--watch", action="store_true", help="a live progress bar until the push is done")
     for cmd in (create, *(ssub.choices[n] for n in CODE_COMMANDS)):
@@ -86,8 +90,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             elif args.survey_command == "status":
                 return await watch(engine, catalog, locale, args.code, args.watch)
             elif args.survey_command == "results":
-                print_results(catalog, locale, *await survey_results(uow.store, args.code))
-                return 0
+                return await results_command(uow.store, catalog, locale, args.code,
+                                             out=args.out,
+                                             min_group=settings.surveys.min_group)
             else:
                 status = await control(uow.store, args.code, args.survey_command,
                                        person_id=None, now=now)

@@ -1,17 +1,22 @@
 """``python -m bot survey status CODE [--watch]``: where a push stands, once or as a live
-progress bar (tqdm) until nothing is left to send."""
+progress bar (tqdm) until nothing is left to send. ``survey results CODE [--out FILE]``:
+the figures (core/surveys/figures.py) as a plain table, or as a workbook (workbook.py)."""
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 
 from tqdm import tqdm
 
+from bot.surveys.workbook import OutError, build, check_out, display_width, save
 from core.clock import SystemClock
 from core.errors import InputError
 from core.ports import Store
 from core.surveys.data import survey_of
-from core.surveys.model import Survey, state_name
-from core.surveys.results import QuestionResult, results
+from core.surveys.figures import NONE, OTHER, SurveyFigures, figures
+from core.surveys.model import state_name
+from core.surveys.ports import SurveyRow
 from core.surveys.push import Progress, progress
 from locales import Catalog
 from storage.db import Engine, session_factory
@@ -54,24 +59,67 @@ async def watch(engine: Engine, catalog: Catalog, locale: str, code: str, live: 
     return 0
 
 
-async def survey_results(store: Store, code: str) -> tuple[Survey, int, list[QuestionResult]]:
+async def survey_figures(store: Store, code: str, *, min_group: int,
+                         ) -> tuple[SurveyRow, SurveyFigures, dict[str, str]]:
+    """The survey's row, its figures and the names of the units its breakdowns show."""
     row = await store.survey_by_code(code)
     if row is None:
         raise InputError("survey_admin.unknown_survey", code=code)
     survey = survey_of(row.definition)
-    answers = await store.survey_answers(row.id)
-    return survey, len(answers), results(survey, answers)
+    named = not (row.anonymous or survey.anonymous)
+    responses = await store.survey_responses(row.id, named=named)
+    found = figures(survey, responses, audience=sum(row.counts.values()),
+                    min_group=min_group)
+    codes = [k for k in (*found.colleges, *found.branches) if k not in (OTHER, NONE)]
+    return row, found, await store.survey_unit_names(codes)
 
 
-def print_results(catalog: Catalog, locale: str, survey: Survey, responses: int,
-                  found: list[QuestionResult]) -> None:
-    """One block per question: its text, how many answered, then one line per choice."""
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(width - display_width(text), 0)
+    return space + text if right else text + space
+
+
+def print_results(catalog: Catalog, locale: str, found: SurveyFigures) -> None:
+    """The totals, then one block per question: its text, how many answered, its mean,
+    then a table of its choices (count, share), aligned by display width."""
+    sv = found.survey
     print(catalog.render_plain(locale, "survey_cli.results", {
-        "code": survey.code, "title": survey.title, "responses": responses}))
-    for n, r in enumerate(found, 1):
-        mean = f"{r.mean:.2f}" if r.mean is not None else "—"
+        "code": sv.code, "title": sv.title, "responses": found.responses}))
+    rate = found.response_rate
+    print(catalog.render_plain(locale, "survey_results.rate_line", {
+        "audience": found.audience, "rate": "—" if rate is None else f"{rate:.1%}"}))
+    head = [catalog.render_plain(locale, k) for k in (
+        "survey_results.choice", "survey_results.count", "survey_results.share")]
+    for n, q in enumerate(found.questions, 1):
+        mean = f"{q.mean:.2f}" if q.mean is not None else "—"
         print(catalog.render_plain(locale, "survey_cli.results_question", {
-            "n": n, "text": r.question.text, "answered": r.answered, "mean": mean}))
-        for choice, count in r.counts.items():
-            share = f"{100 * count / r.answered:.1f}%" if r.answered else "—"
-            print(f"    {choice:<20} {count:>6} {share:>7}")
+            "n": n, "text": q.question.text, "answered": q.answered, "mean": mean}))
+        if not q.counts:
+            continue
+        rows = [[c, str(k), "—" if q.share(c) is None else f"{q.share(c):.1%}"]
+                for c, k in q.counts.items()]
+        widths = [max(display_width(r[i]) for r in [head, *rows]) for i in range(3)]
+        for r in [head, *rows]:
+            print("    " + "  ".join([_pad(r[0], widths[0]), _pad(r[1], widths[1], True),
+                                      _pad(r[2], widths[2], True)]))
+
+
+async def results_command(store: Store, catalog: Catalog, locale: str, code: str, *,
+                          out: str | None, min_group: int) -> int:
+    """``survey results CODE [--out FILE.xlsx]``: 0 done; 2 the file cannot be written
+    (one line on stderr, no file); an unknown survey raises ``InputError``."""
+    path = Path(out) if out else None
+    try:
+        if path is not None:
+            check_out(path)
+        row, found, units = await survey_figures(store, code, min_group=min_group)
+        if path is None:
+            print_results(catalog, locale, found)
+            return 0
+        save(build(found, status=row.status, units=units, catalog=catalog, locale=locale),
+             path)
+    except OutError as exc:
+        print(catalog.render_plain(locale, exc.key, exc.params), file=sys.stderr)
+        return 2
+    print(catalog.render_plain(locale, "survey_results.written", {"path": str(path)}))
+    return 0

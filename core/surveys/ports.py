@@ -116,6 +116,11 @@ class OutboxWrite:
 
 
 class PushStore(Protocol):
+    async def mix_next_survey(self) -> tuple[int, int] | None:
+        """Rewrite one survey's responses in id order if it has unmixed ones (docs/
+        decisions/0023): (survey id, responses), or None."""
+        ...
+
     async def bulk_backlog(self) -> int:
         """Bulk-lane outbox rows waiting or being sent."""
         ...

@@ -1,13 +1,14 @@
-"""A survey's results as plain figures per question (``survey results CODE``): how many
-answered, the count of each rating or option, a rating's mean, how many wrote text.
-Issue 15 adds the breakdowns, charts and the workbook."""
+"""A survey's results as plain figures per question: how many answered, the count of each
+rating or option, a rating's mean. A narrow view of ``core/surveys/figures.py`` (which
+has the rules, the breakdowns and the response rate) for callers that need only this."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.surveys.model import Question, QuestionKind, Survey
+from core.surveys.figures import figures
+from core.surveys.model import Question, Survey
+from core.surveys.ports import Groups, ResponseRow
 from core.types import JSONObject
 
 
@@ -20,16 +21,6 @@ class QuestionResult:
 
 
 def results(survey: Survey, answers: Sequence[JSONObject]) -> list[QuestionResult]:
-    out = []
-    for q in survey.questions:
-        given = [a.get(q.id) for a in answers if a.get(q.id) not in (None, "", [])]
-        tally: Counter[str] = Counter()
-        for value in given:
-            for v in value if isinstance(value, list) else [value]:
-                tally[str(v)] += 1
-        counts = {c: tally[c] for c in q.choices()}
-        mean = None
-        if q.kind is QuestionKind.RATING and given:
-            mean = sum(int(str(v)) for v in given) / len(given)
-        out.append(QuestionResult(q, len(given), counts, mean))
-    return out
+    rows = [ResponseRow(a, Groups(None, None, None, None)) for a in answers]
+    return [QuestionResult(f.question, f.answered, f.counts, f.mean)
+            for f in figures(survey, rows, audience=0).questions]

@@ -152,6 +152,8 @@ async def submit_pressed(ctx: FlowContext, arg: str) -> None:
     survey = await submit(ctx.store, ctx.identity.person_id, sid, now=ctx.now,
                           tz=ctx.config.rules.timezone)
     ctx.conv.goto("idle")
+    if survey.anonymous:
+        ctx.conv.forget_steps()
     ctx.toast("survey.submitted_toast")
     ctx.say("survey.submitted", (), edit=True, title=survey.title,
             how=t("survey.anonymous_kept" if survey.anonymous else "survey.named_kept"))

@@ -1,4 +1,5 @@
-"""``core.surveys.ports.AnswerStore`` (a mixin of SqlStore): access, drafts, submitting.
+"""``core.surveys.ports.AnswerStore`` (a mixin of SqlStore): access, drafts, submitting;
+the responses read back for the results (a person only for a named survey).
 
 Submitting writes participation and the response in the caller's transaction and deletes
 the draft. Participation's primary key refuses a second submission. Nothing here writes a
@@ -6,14 +7,15 @@ time finer than the day, or touches the person's delivery row (its ``updated_at`
 tell when they answered)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from core.surveys.ports import Groups, SurveyAccess
+from core.surveys.ports import Groups, ResponseRow, SurveyAccess
 from core.types import JSONObject
 from storage import tables as T
 
@@ -90,9 +92,31 @@ class SurveyAnswerMixin:
                       branch=groups.branch, person_kind=groups.kind, grade=groups.grade))
         await self.s.execute(delete(_Dr).where(_Dr.survey_id == survey_id,
                                                _Dr.person_id == person_id))
+        await self.s.execute(update(T.Survey).where(T.Survey.id == survey_id)
+                             .values(unmixed=T.Survey.unmixed + 1))  # for the mix sweep
         await self.s.flush()
         return True
 
     async def survey_answers(self, survey_id: int) -> list[JSONObject]:
         return list(await self.s.scalars(select(_R.answers).where(_R.survey_id == survey_id)
                                          .order_by(_R.id)))
+
+    async def survey_responses(self, survey_id: int, *, named: bool) -> list[ResponseRow]:
+        cols = (_R.answers, _R.college, _R.branch, _R.person_kind, _R.grade)
+        if not named:  # no person is read, whatever a row holds
+            rows = await self.s.execute(select(*cols).where(_R.survey_id == survey_id)
+                                        .order_by(_R.id))
+            return [ResponseRow(a, Groups(c, b, k, g)) for a, c, b, k, g in rows]
+        rows = await self.s.execute(
+            select(*cols, T.Person.number, T.Person.name)
+            .outerjoin(T.Person, T.Person.id == _R.person_id)
+            .where(_R.survey_id == survey_id).order_by(_R.id))
+        return [ResponseRow(a, Groups(c, b, k, g), number, name)
+                for a, c, b, k, g, number, name in rows]
+
+    async def survey_unit_names(self, codes: Sequence[str]) -> dict[str, str]:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        return dict((await self.s.execute(
+            select(T.OrgUnit.code, T.OrgUnit.name).where(T.OrgUnit.code.in_(wanted)))).all())

@@ -92,7 +92,8 @@ class SurveyStoreMixin:
     async def survey_reach(self, audience: Audience) -> Reach:
         chosen = _matches(audience)
         if audience.excluded is not None:
-            chosen = and_(chosen, not_(_matches(audience.excluded)))
+            # NULL-safe: a person without the excluded field (no class, say) is not excluded
+            chosen = and_(chosen, not_(func.coalesce(_matches(audience.excluded), false())))
         ident = aliased(T.ChannelIdentity)
         rows = (await self.s.execute(
             select(_P.id, _P.number, _P.active, func.count(ident.id),

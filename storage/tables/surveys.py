@@ -44,6 +44,9 @@ class Survey(Base):
     status_channel: Mapped[str | None] = mapped_column(String(20))
     status_chat_id: Mapped[str | None] = mapped_column(String(64))
     status_edited_at: Mapped[datetime | None]
+    # Responses submitted since the mix sweep last rewrote this survey's responses in key
+    # order (storage/surveys/mix_store.py, docs/decisions/0023).
+    unmixed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SurveyDelivery(Base):

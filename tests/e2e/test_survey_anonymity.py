@@ -13,24 +13,26 @@ pairs responses with people, an answer echoed anywhere, a group of one.
 - The anonymous run: the scan finds nothing at all (not even an echo without a person),
   and the same scan, given that snapshot with one leak planted (a log line, an inbox
   payload kept, a conversation's crisis memory, a time on a response, a person on a
-  response, a group of one, the responses in submission order), finds each. Two known
-  residuals are pinned apart: the number and kinds of a person's redacted inbox and
-  sealed outbox rows tell the shape of their answers (``shape_attack``), and the
-  database file keeps the insertion order in its pages (``page_order_attack``).
+  response, a group of one, the responses in submission order), finds each. Three
+  attacks of ``anonymity_residue`` find nothing either (docs/decisions/0023): the shape
+  of a person's traffic (redacted inbox rows keep no chat or kind, sealed outbox rows
+  none once sent), the steps a conversation's version counted (an anonymous submit
+  draws a fresh random version), and the order of cells in the database file's pages
+  (the mix sweep rewrote the responses in key order; the file copied before the mix
+  shows the attack pairs everyone there).
 - The control: the same people answer the same survey, named, on a schema whose
   ``survey_responses`` and ``survey_participation`` keep SQLite's rowid (the protection
   against insertion order removed). The scan must pair every person with their own
   response three ways: a row (the response's ``person_id`` beside its answers), a key
   (that ``person_id`` in participation, deliveries, outbox, ...) and an order (responses
-  by rowid against participation by rowid, and against each person's last inbox row).
+  by rowid against participation by rowid).
   So the row, key and order attacks are shown to see a link that exists; the echo, time
   and group attacks are shown to by the planted leaks (a named survey's flow is sealed
-  and redacted too, so it echoes nothing either).
+  and redacted too, so it echoes nothing either); the version attack by the named
+  survey's versions, which still count steps.
 
-SQLite only: on PostgreSQL every heap row has ``ctid`` (its physical place: insertion
-order in a table never updated) and ``xmin`` (the transaction that wrote it: the same for
-a submission's participation row, its response and the inbox row of the press), which
-this schema cannot hide; the attacker here does not read them.
+SQLite only: PostgreSQL's system columns (``xmin``, ``ctid``) are attacked by
+tests/integration/test_survey_mixing.py.
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ from sqlalchemy import func, select
 from bot.web.tokens import issue_tokens
 from core.surveys.admin import create_survey
 from core.surveys.push import start_push
+from scheduler.survey_mix import mix_sweep
 from scheduler.survey_push import push_sweep
 from storage.db import make_engine, session_factory
 from storage.people.roster import issue_codes
@@ -62,8 +65,10 @@ from tests.support.anonymity_walk import (
     Stream,
     TITLE,
     TURNS,
+    copy_checkpointed,
     db_path,
     steps_of,
+    submission_order,
     survey_file,
     unique_shapes,
     with_rowid,
@@ -74,6 +79,9 @@ from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, MovableClock, seed_roster
 from tests.support.reception import TZ, local
 from tests.support.web import WebBot, WebUser
+
+#: the anonymous run's database file as it was before the mix sweep
+BEFORE_MIX = "before-mix.db"
 
 async def _settled(db_url: str, timeout: float = 20) -> None:
     """Every outbox row delivered (its sealed remains written) and every inbox row handled
@@ -94,7 +102,8 @@ async def _settled(db_url: str, timeout: float = 20) -> None:
 async def _answer_all(db_url: str, tmp_path: Path, *, anonymous: bool
                       ) -> tuple[A.Snapshot, dict[int, str]]:
     """Seed, push, let everyone answer in turns; the attacker's snapshot and the truth
-    (person id -> their response's id)."""
+    (person id -> their response's id). The anonymous run ends with the mix sweep, the
+    database file as it was before it copied to ``tmp_path / BEFORE_MIX``."""
     await seed_roster(db_url)
     clock = MovableClock(local(2026, 12, 1, 8, 10))
     engine = make_engine(db_url)
@@ -152,6 +161,9 @@ async def _answer_all(db_url: str, tmp_path: Path, *, anonymous: bool
     finally:
         root.removeHandler(records)
         root.setLevel(level)
+    if anonymous:  # the running bot's mix sweep, at its next turn
+        copy_checkpointed(db_path(db_url), tmp_path / BEFORE_MIX)
+        assert await mix_sweep(sf) == 1
     (survey_id,), = await query(db_url, select(Survey.id))
     ids = dict(await query(db_url, select(Person.number, Person.id).where(
         Person.number.in_(numbers))))
@@ -195,21 +207,25 @@ async def test_the_attacker_links_nobody_to_an_anonymous_answer(db_url: str,
     assert findings == [], _shown(findings)
     _planted_leaks_are_found(snap, truth)
 
-    # KNOWN RESIDUAL, reported and not fixed here: the traffic's shape. Each person's
-    # redacted inbox rows (kept INBOX_KEEP) and sealed outbox rows (kept) still count
-    # their presses and typed answers, which a response's answers imply: whoever answered
-    # in a way nobody else did is linked. When that is closed, this becomes "== set()".
-    shaped = R.shape_attack(snap, truth)
-    assert all(truth[f.person] == f.response for f in shaped), _shown(shaped)
+    # The traffic's shape: five people answered in a way nobody else did, and their
+    # redacted inbox rows and sealed outbox rows used to count it. Nothing counts it now.
     unique = unique_shapes({p["number"]: p["id"] for p in snap.tables["people"].rows})
-    assert len(unique) == 5 and A.linked(shaped, truth) == unique
-    assert {f.where for f in shaped} == {"inbox", "outbox"}
-    # KNOWN RESIDUAL, reported and not fixed here: the file. WITHOUT ROWID hides the
-    # insertion order from SQL, not from whoever reads the database file (or a backup):
-    # the cells' places in a page keep it, in both tables. When that is closed (say, the
-    # responses rewritten in key order), this becomes "== set()".
-    paged = R.page_order_attack(db_path(db_url), snap, truth)
-    assert A.linked(paged, truth) == set(truth), _shown(paged)
+    assert len(unique) == 5
+    assert R.shape_attack(snap, truth) == []
+    assert not [r for r in snap.tables["inbox"].rows if r["payload"].get("redacted")
+                and (r["chat_key"] != "-" or set(r["payload"]) != {"redacted"})]
+    assert not [r for r in snap.tables["outbox"].rows if r["reply"].get("sealed")
+                and (r["chat_id"] != "-" or r["reply"] != {"sealed": True})]
+    # The conversations' versions: each submit drew a fresh one, so they do not line up
+    # with the responses' step counts (in the named control they all do).
+    versions = R.version_attack(snap)
+    assert sorted(n for n, _ in versions.values()) == [2, 8]  # web, Telegram
+    assert all(len(lined) <= 2 for _, lined in versions.values()), versions
+    # The file: before the mix its pages paired every response with its person (the
+    # attack works); after it, nothing.
+    before = R.page_order_attack(str(tmp_path / BEFORE_MIX), snap, truth)
+    assert A.linked(before, truth) == set(truth), _shown(before)
+    assert R.page_order_attack(db_path(db_url), snap, truth) == []
 
 
 def _planted_leaks_are_found(snap: A.Snapshot, truth: dict[int, str]) -> None:
@@ -229,10 +245,10 @@ def _planted_leaks_are_found(snap: A.Snapshot, truth: dict[int, str]) -> None:
                            snap.web_events)
     finds(leaky_log, "row")
     finds(leaky_log, "echo")
-    inbox = snap.tables["inbox"]
-    at = next(i for i, r in enumerate(inbox.rows) if chat in r["chat_key"]
-              and r["payload"].get("redacted"))
-    finds(A.with_row(snap, "inbox", at, payload={"text": marker, "client_id": "m9"}), "row")
+    inbox = snap.tables["inbox"]  # a redacted row given back its chat and text
+    at = next(i for i, r in enumerate(inbox.rows) if r["payload"].get("redacted"))
+    finds(A.with_row(snap, "inbox", at, chat_key=chat,
+                     payload={"text": marker, "client_id": "m9"}), "row")
     convs = snap.tables["conversations"]
     at = next(i for i, r in enumerate(convs.rows) if r["chat_id"] == chat)
     finds(A.with_row(snap, "conversations", at, crisis_state={
@@ -249,9 +265,10 @@ def _planted_leaks_are_found(snap: A.Snapshot, truth: dict[int, str]) -> None:
     finds(A.with_row(alone, "people", next(i for i, r in enumerate(people_rows)
                                            if r["id"] == pid), grade="2031"), "group")
     # The responses in submission order, as a rowid table would keep them.
-    order = A.person_orders(snap, people, A.Identifier(people))["last inbox row by id"]
-    rows = sorted(resp.rows, key=lambda r: order.index(next(p for p, x in truth.items()
-                                                            if x == r["id"])))
+    number = {p["id"]: p["number"] for p in snap.tables["people"].rows}
+    order = submission_order()
+    rows = sorted(resp.rows, key=lambda r: order.index(number[next(
+        p for p, x in truth.items() if x == r["id"])]))
     tables = dict(snap.tables)
     tables["survey_responses"] = A.Table(resp.name, resp.types, rows,
                                          list(range(1, len(rows) + 1)), resp.refs)
@@ -274,7 +291,18 @@ async def test_the_scan_finds_every_link_of_a_named_survey_with_rowids(
     assert A.linked(findings, truth, "order") == everyone, orders
     assert any("survey_responses rowid" in w and "survey_participation rowid" in w
                for w in orders), orders
-    assert any("survey_responses rowid" in w and "last inbox row" in w for w in orders), orders
+    # Each person's last inbox row no longer orders them: a handled answer's row keeps
+    # no chat (docs/decisions/0023), named survey or not.
+    assert not any("last inbox row" in w for w in orders), orders
+    # A named survey's versions still count its steps: the version attack lines up every
+    # respondent of each channel, each with candidates that hold their own response and
+    # fewer than all (here the step counts 5, 7 and 8 split the ten responses 6/2/2).
+    versions = R.version_attack(snap)
+    assert sorted(n for n, _ in versions.values()) == [2, 8]
+    for n, lined in versions.values():
+        assert len(lined) == n and all(truth[p] in c for p, c in lined.items()), versions
+    sizes = sorted(len(c) for _, lined in versions.values() for c in lined.values())
+    assert max(sizes) < len(truth) and sizes.count(2) >= 2, sizes
     # Nothing of the answers outside the responses: the named flow is sealed as well.
     assert [f for f in findings if f.category in ("echo", "time", "group")] == []
     # A link the scan reports is a true one: no finding pairs a person with another's answer.

@@ -142,7 +142,7 @@ async def test_kill_9_mid_push_then_restart(db_url: str, launcher: BotLauncher) 
     unreachable = BLOCKED - in_flight  # a blocked chat's row in flight is ambiguous too
     assert unreachable <= {int(c.params["chat_id"]) for c in refused(api, 403)} <= BLOCKED
     assert not refused(api, 429), "the bot kept to the limits"
-    assert status == {"code": CODE, "status": "open",
+    assert status == {"code": CODE, "status": "作答中",
                       "sent": str(len(reachable - in_flight)), "failed": "0",
                       "unreachable": str(len(unreachable)), "ambiguous": str(len(in_flight)),
                       "cancelled": "0", "remaining": "0"}

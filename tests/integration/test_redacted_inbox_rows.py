@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 import bot.inbox_worker as inbox_worker
 from handlers.inbound import Inbound
+from storage.inbox import REDACTED_CHAT, NewUpdate, day_start, redacted_update_id, \
+    store_new_updates
 from storage.store import SqlStore
 from storage.tables import InboxRow
 from core.clock import FixedClock
@@ -52,13 +54,23 @@ async def test_a_handled_message_is_redacted_in_its_commit_and_an_ordinary_one_i
     after = await _inbox(sf)
     for key, row in after.items():
         old = before[key]
-        assert (row.update_id, row.chat_key, row.received_at) == \
-            (old.update_id, old.chat_key, old.received_at)  # ordering and re-delivery keys
-        if "!" in old.payload["text"]:
-            assert _kept(row) == ("done", {"redacted": True, "kind": "text"})
-        else:
-            assert _kept(row) == ("done", old.payload)  # the control keeps its text
+        if "!" in old.payload["text"]:  # nothing says whose, what kind, or when exactly
+            assert _kept(row) == ("done", {"redacted": True})
+            assert (row.update_id, row.chat_key, row.received_at, row.handled_at) == (
+                redacted_update_id("telegram", "1", old.update_id), REDACTED_CHAT,
+                day_start(T0), day_start(T0))
+        else:  # the control keeps its text, chat, update id and times
+            assert _kept(row) == ("done", old.payload)
+            assert (row.update_id, row.chat_key, row.received_at) == \
+                (old.update_id, old.chat_key, old.received_at)
     assert w.commits == 1
+    # A re-delivery of a redacted update (Telegram after a crash, a page's retry) is still
+    # known and not stored again; a new update is.
+    redacted = [old for key, old in before.items() if "!" in old.payload["text"]]
+    again = [NewUpdate(old.update_id, old.chat_key, dict(old.payload)) for old in redacted]
+    fresh = NewUpdate("9999", "telegram:z", {"chat": "z", "text": "z1"})
+    assert await store_new_updates(sf, "telegram", "1", [*again, fresh], T0) == {"9999"}
+    assert len(await _inbox(sf)) == len(texts) + 1
 
 
 @pytest.mark.parametrize("texts", [["a!"], ["b1", "a!", "c!"]], ids=["alone", "batch"])
@@ -85,7 +97,7 @@ async def test_a_crash_before_the_commit_leaves_the_message_whole_for_the_retry(
     await w.drain()  # after the restart: handled again, then redacted
     rows = await _inbox(sf)
     assert [_kept(r) for r in rows.values()] == [
-        ("done", {"redacted": True, "kind": "text"} if "!" in t else
+        ("done", {"redacted": True} if "!" in t else
          {"chat": t[0], "text": t}) for t in texts]
 
 
@@ -106,7 +118,7 @@ async def test_a_failed_attempt_keeps_the_message_and_the_successful_retry_drops
     await w.drain()
     (row,) = (await _inbox(sf)).values()
     assert (row.status, row.payload, row.last_error) == \
-        ("done", {"redacted": True, "kind": "text"}, None)
+        ("done", {"redacted": True}, None)
 
 
 async def test_a_batch_rolled_back_by_a_later_row_redacts_the_earlier_one_only_on_its_redo(
@@ -119,5 +131,5 @@ async def test_a_batch_rolled_back_by_a_later_row_redacts_the_earlier_one_only_o
     await w.drain()
     assert handler.groups() == [["a!", "b1"], ["a!"], ["b1"]]
     a, b = (await _inbox(sf)).values()
-    assert _kept(a) == ("done", {"redacted": True, "kind": "text"})
+    assert _kept(a) == ("done", {"redacted": True})
     assert _kept(b) == ("dead", {"chat": "b", "text": "b1"})

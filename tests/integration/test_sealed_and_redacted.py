@@ -147,17 +147,20 @@ async def test_on_telegram_a_sealed_exchange_is_seen_whole_and_kept_nowhere(
     assert "TelegramConflictError" in _logged(caplog)  # the sealed failure, by its type
     engine = make_engine(db_url)
     async with session_factory(engine)() as s:
-        inbox = (await s.execute(select(InboxRow).where(InboxRow.chat_key == "telegram:501")
-                                 .order_by(InboxRow.id))).scalars().all()
-        outbox = (await s.execute(select(OutboxRow).where(OutboxRow.chat_id == "501")
-                                  .order_by(OutboxRow.id))).scalars().all()
+        inbox = (await s.execute(select(InboxRow.chat_key, InboxRow.payload)
+                                 .order_by(InboxRow.id))).all()
+        outbox = (await s.execute(select(OutboxRow.chat_id, OutboxRow.reply)
+                                  .order_by(OutboxRow.id))).all()
     await engine.dispose()
-    assert [r.payload for r in inbox] == [{"redacted": True, "kind": "command"},
-                                          {"redacted": True, "kind": "callback"}]
-    kept = [r.reply for r in outbox if r.reply.get("sealed")]
-    assert [(r["kind"], r["edit_of"] is not None) for r in kept] == [
-        ("message", False), ("callback_answer", False), ("message", True)]
-    assert all(set(r) == {"key", "sealed", "kind", "edit_of"} for r in kept)
+    # The sealed exchange's two messages are kept only as "a message was handled", its
+    # three sent replies (card, toast, edit) as "a message was sent", in no chat. The
+    # control's stay whole.
+    assert [p for c, p in inbox if c == "-"] == [{"redacted": True}] * 2
+    assert [c for c, _ in inbox].count("telegram:501") == 0
+    assert [r["key"] for c, r in outbox if c == "501"] == ["start.privacy"]  # not sealed
+    assert [r for c, r in outbox if c == "-"] == [{"sealed": True}] * 3
+    assert [c for c, _ in inbox].count("telegram:502") == 2
+    assert [c for c, _ in outbox].count("502") == 4
 
 
 async def _stream_until(stream: Any, pred: Callable[[dict], bool]) -> dict:
@@ -195,12 +198,11 @@ async def test_on_the_web_chat_a_sealed_exchange_is_seen_whole_and_after_only_as
         assert web.bot.rt and web.bot.rt.web
         replayed = json.dumps({k: list(v) for k, v in web.bot.rt.web.hub._recent.items()},
                               ensure_ascii=False)
-    # After a reload the page shows a neutral line where the sealed messages were, none
-    # of the person's own redacted messages, and the control exchange whole.
+    # After a reload the page shows nothing of the sealed exchange (its rows keep no chat
+    # once sent, docs/decisions/0023), none of the person's own redacted messages, and
+    # the control exchange whole.
     assert sealed not in json.dumps(seen_a, ensure_ascii=False)
-    card, edit = [e for e in seen_a["events"] if e["key"] == SEALED_KEY]
-    assert (card["html"], card["buttons"], edit["html"], edit["edit_of"]) == \
-        (PLACEHOLDER, [], PLACEHOLDER, card["message_id"])
+    assert [e for e in seen_a["events"] if e["key"] == SEALED_KEY] == []
     assert not any(m["text"].startswith("/xqsay") for m in seen_a["mine"])
     assert f"{control}P" in json.dumps(seen_b, ensure_ascii=False)
     assert f"/xqsay {control}" in [m["text"] for m in seen_b["mine"]]

@@ -1,6 +1,6 @@
 """Sealed replies in the outbox sender against the fake Bot API, beyond a plain delivery
 (tests/integration/test_sealed_and_redacted.py): a flood's merged message that includes
-one is sealed whole; one that dies (400) or cannot reach its chat (403) keeps only its
+one is sealed whole (its rows scrubbed once sent); one that dies (400) or cannot reach its chat (403) keeps only its
 remains and its error's type; its keyboard is not cached. Each beside a control that
 keeps what it had, so the search is shown to find what exists."""
 from __future__ import annotations
@@ -58,10 +58,15 @@ async def test_a_merged_message_with_a_sealed_reply_is_sealed_whole_and_its_keyb
     assert all(f"{t}P" in merged.params["text"] for t in ("CONTROLm1", "SEALEDm", "CONTROLm2"))
     (keyboard,) = [c for c in api.sent(102) if c.ok]
     assert keyboard.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "SEALEDkL"
-    first = _of(rows, 100)[0].id
-    assert [(r.reply, r.merged_into) for r in _of(rows, 100)] == [(REMAINS, first)] * 3
+    # Sent, the sealed message's rows keep no chat (the plain ones merged into it with
+    # them; docs/decisions/0023): nothing counts a person's steps; the plain chats' stay.
+    assert _of(rows, 100) == [] and _of(rows, 102) == []
+    scrubbed = [r for r in rows if r.chat_id == "-"]
+    assert len(scrubbed) == 4 and all(
+        (r.reply, r.person_id, r.message_id, r.channel, r.status) ==
+        ({"sealed": True}, None, None, "-", "sent") for r in scrubbed)
     assert [r.reply["params"]["command"] for r in _of(rows, 101)] == ["CONTROLn1P", "CONTROLn2P"]
-    assert [r.reply for r in _of(rows, 102)] == [REMAINS]
+    assert [r.reply["params"]["command"] for r in _of(rows, 103)] == ["CONTROLkP"]
     cached = repr(sender.channels["telegram"]._keyboards)
     assert "SEALEDk" not in cached and "CONTROLkL" in cached
     dump, logged = await _dump(db_url), caplog.text

@@ -15,9 +15,11 @@ from core.errors import InputError
 from core.surveys import answering as A
 from core.surveys.admin import SurveyFileInvalid, create_survey, preview
 from core.surveys.push import feed_push, start_push
-from storage.tables import OutboxRow, SurveyDraft, SurveyParticipation, SurveyResponse
+from core.surveys.definition import parse_survey
+from storage.tables import OrgUnit, OutboxRow, Person, SurveyDraft, SurveyParticipation, \
+    SurveyResponse
 from storage.uow import unit_of_work
-from tests.support.harness import seed_with_chats
+from tests.support.harness import ROOT, seed_with_chats
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
 SURVEY = """
@@ -152,3 +154,27 @@ async def test_people_outside_the_audience_and_closed_surveys_are_refused(sf) ->
         with pytest.raises(InputError) as err:
             await _run(sf, A.current_step, ids[number], sid, at)
         assert err.value.key == key
+
+
+async def test_an_exception_by_class_keeps_the_people_who_have_no_class(sf) -> None:  # noqa: ANN001
+    """satisfaction.toml: the three colleges' students and staff except class 会计2201.
+    Staff have no class: ``class_name IN (...)`` is NULL for them, and NOT NULL is not
+    true; the exception must not drop them (it did: 20 of 35 were asked)."""
+    await seed_with_chats(sf, NOW)
+    text = (ROOT / "examples/surveys/satisfaction.toml").read_text(encoding="utf-8")
+    survey, problems = parse_survey(text, list_files=None)
+    assert survey is not None and problems == []
+    reach = await _run(sf, lambda store: store.survey_reach(survey.audience))
+    async with sf() as s:
+        people = (await s.execute(select(Person.id, Person.kind, Person.class_name,
+                                         OrgUnit.code, OrgUnit.parent_id)
+                                  .join(OrgUnit, OrgUnit.id == Person.unit_id))).all()
+        colleges = dict((await s.execute(select(OrgUnit.id, OrgUnit.code))).all())
+    expected = {pid for pid, kind, cls, code, parent in people
+                if (code in ("ACC", "ECO", "INF") or colleges.get(parent) in (
+                    "ACC", "ECO", "INF")) and kind in ("student", "staff")
+                and cls != "会计2201"}
+    asked = set(reach.reachable) | set(reach.unreachable)
+    assert asked == expected
+    assert any(kind == "staff" and pid in asked for pid, kind, *_ in people)
+    assert not any(cls == "会计2201" and pid in asked for pid, _, cls, *_ in people)

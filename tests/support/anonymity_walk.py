@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -173,6 +175,13 @@ def steps_of(r: Respondent, s: Screen) -> list[Any]:
         what, then) for act, what, then in actions(r)]
 
 
+def submission_order() -> list[str]:
+    """The respondents' numbers in the order they submit: turn by turn, each person's
+    k-th step in ``TURNS`` order, so the last step (the submit) decides."""
+    return [PEOPLE[i].number for i in sorted(
+        range(len(PEOPLE)), key=lambda i: (len(actions(PEOPLE[i])) - 1, TURNS.index(i)))]
+
+
 def unique_shapes(ids: dict[str, int]) -> set[int]:
     """The people whose number of presses and of typed answers nobody else has."""
     shape = {ids[r.number]: tuple(sum(a == k for a, _, _ in actions(r))
@@ -182,6 +191,16 @@ def unique_shapes(ids: dict[str, int]) -> set[int]:
 
 def db_path(db_url: str) -> str:
     return make_url(db_url).database or ""
+
+
+def copy_checkpointed(path: str, to: Path) -> None:
+    """The database file as it is now (its write-ahead log checkpointed into it first)."""
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    shutil.copyfile(path, to)
 
 
 def with_rowid(path: str) -> None:

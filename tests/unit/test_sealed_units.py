@@ -3,7 +3,8 @@ flow says, the web chat's replay memory. The whole path (outbox, senders, inbox 
 is in tests/integration/test_sealed_and_redacted.py and test_redacted_inbox_rows.py."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from bot.delivery import Permanent
@@ -14,7 +15,8 @@ from core.replies import SEALED_KEY, Button, Reply, is_sealed, sealed_remains
 from handlers.context import FlowContext
 from handlers.inbound import Inbound
 from locales import Catalog
-from storage.inbox import redacted_payload
+from storage.inbox import mark_done, redacted_update_id
+from storage.tables import InboxRow
 from storage.outbox import Outgoing
 
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
@@ -89,8 +91,24 @@ def test_a_flow_seals_one_reply_or_all_of_them_and_asks_for_the_inbound_to_be_re
     assert [r.sealed for r in whole.outgoing()] == [True, True, True]  # the press's answer too
 
 
-def test_a_redacted_payload_keeps_only_that_it_was_a_message_and_its_kind() -> None:
-    assert redacted_payload("callback") == {"redacted": True, "kind": "callback"}
+def test_a_redacted_row_keeps_only_that_it_was_a_message_and_a_hash_to_know_it_again(
+        ) -> None:
+    now = datetime(2026, 12, 1, 10, 17, 43, 120, tzinfo=timezone.utc)
+    kept, gone = (InboxRow(channel="web", bot_id="local", update_id="41:0f9c2e7a1b3d4c5e",
+                           chat_key="web:41", payload={"text": "很差", "client_id": "0f9c"},
+                           received_at=now - timedelta(seconds=2), last_error="boom")
+                  for _ in range(2))
+    mark_done(kept, now)
+    assert (kept.payload["text"], kept.chat_key, kept.update_id, kept.handled_at) == (
+        "很差", "web:41", "41:0f9c2e7a1b3d4c5e", now)
+    mark_done(gone, now, redact=True)
+    day = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    assert (gone.status, gone.payload, gone.chat_key, gone.last_error) == (
+        "done", {"redacted": True}, "-", None)
+    assert (gone.received_at, gone.handled_at) == (day, day)
+    assert gone.update_id == redacted_update_id("web", "local", "41:0f9c2e7a1b3d4c5e")
+    assert re.fullmatch(r"r:[0-9a-f]{40}", gone.update_id)  # nothing of the person's id
+    assert redacted_update_id("web", "local", "42:0f9c2e7a1b3d4c5e") != gone.update_id
 
 
 def test_the_web_chat_replays_a_sealed_message_only_as_what_its_row_keeps() -> None:
