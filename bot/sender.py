@@ -19,6 +19,7 @@ from typing import Protocol
 
 from bot.crashpoints import crash_point
 from bot.delivery import Permanent, RetryAfter, Transient, Unreachable
+from bot.rate_limits import ChatWindows, TokenBucket
 from bot.sealing import error_text, remains, sealed
 from bot.sender_merge import merge
 from core.clock import Clock
@@ -48,30 +49,14 @@ DEAD_REASONS = {
 
 
 class ChannelSender(Protocol):
+    # A sender may set ``chat_limits`` (bot/rate_limits.py: WeCom's 30 a minute and 1,000
+    # an hour to one person); without, one message per ``per_chat_rate`` interval.
     # A sender may set ``rate_limited = False`` (the local web chat): then neither the
-    # global token bucket nor the per-chat interval applies to it; it may then have
+    # global token bucket nor the per-chat limits apply to it; it may then have
     # ``pause_after(chat_id) -> seconds`` to hold a flooded chat back and
     # ``flooded(chat_id) -> bool`` to say when its queued replies are merged.
     def render_text(self, row: Outgoing) -> str: ...
     async def deliver(self, rows: list[Outgoing], merged_text: str | None) -> str | None: ...
-
-
-class TokenBucket:
-    def __init__(self, rate: float, burst: float | None = None) -> None:
-        self.rate = rate
-        self.capacity = burst if burst is not None else max(1.0, rate)
-        self.tokens = self.capacity
-        self.stamp = time.monotonic()
-
-    async def acquire(self) -> None:
-        while True:
-            now = time.monotonic()
-            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-            self.stamp = now
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return
-            await asyncio.sleep((1 - self.tokens) / self.rate)
 
 
 class OutboxSender:
@@ -90,12 +75,15 @@ class OutboxSender:
         self._paused: dict[str, float] = {}  # channel -> monotonic time a 429 lifts
         self._to_mark: list[tuple[list[int], asyncio.Future[None]]] = []
         self.chat_interval = 1.0 / per_chat_rate
+        # per channel: how often one chat may be sent to (ChannelSender.chat_limits)
+        self._windows: dict[str, ChatWindows] = {}
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self.default_locale = default_locale
         self.wake = asyncio.Event()
         self._in_flight: set[int] = set()
         self._rows: dict[int, Outgoing] = {}  # pending rows read before (see due_rows)
         self._busy_chats: set[tuple[str, str]] = set()
+        # a chat held back: a 429's retry_after, the web chat's flood pause
         self._next_allowed: dict[tuple[str, str], float] = {}
         self._tasks: set[asyncio.Task] = set()
         self._done: list[tuple[list[int], str | None]] = []
@@ -189,8 +177,10 @@ class OutboxSender:
                 continue
             channel = self.channels[head.channel]
             limited = getattr(channel, "rate_limited", True)
-            wait = max(self._next_allowed.get(chat, 0),
-                       self._paused.get(chat[0], 0)) - time.monotonic()
+            now = time.monotonic()
+            wait = max(self._next_allowed.get(chat, 0), self._paused.get(chat[0], 0),
+                       self._window(chat[0]).next_allowed(chat[1], now)
+                       if limited else 0) - now
             if wait > 0:
                 soonest = min(soonest, wait)
                 continue
@@ -199,12 +189,18 @@ class OutboxSender:
             group, merged = self._merge(queue) if merging else ([head], None)
             if limited:  # Telegram's limits; the local web chat has none
                 await (self.bulk_bucket if head.lane == Lane.BULK else self.bucket).acquire()
-                self._next_allowed[chat] = time.monotonic() + self.chat_interval
+                self._window(chat[0]).record(chat[1], time.monotonic())
             elif hasattr(channel, "pause_after"):  # the web chat pauses a flooded chat only
                 self._next_allowed[chat] = time.monotonic() + channel.pause_after(chat[1])
             self._start(chat, group, merged)
             started += 1
         return min(soonest, 0.5)
+
+    def _window(self, channel: str) -> ChatWindows:
+        if channel not in self._windows:
+            limits = getattr(self.channels[channel], "chat_limits", None)
+            self._windows[channel] = ChatWindows(limits or ((1, self.chat_interval),))
+        return self._windows[channel]
 
     def _merge(self, queue: list[Outgoing]) -> tuple[list[Outgoing], str | None]:
         return merge(self.channels[queue[0].channel], queue)

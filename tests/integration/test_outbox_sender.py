@@ -211,3 +211,29 @@ async def test_rows_of_a_channel_that_is_not_running_stay_pending(sf) -> None:  
         await asyncio.sleep(0.01)
         await sender._flush()
     assert len(limited.delivered) == 1  # control: the per-chat interval holds the rest back
+
+
+async def test_a_channel_s_own_per_chat_limits_pace_it(sf) -> None:  # noqa: ANN001
+    """A channel with ``chat_limits`` (WeCom: 30 a minute, 1,000 an hour to one person)
+    is paced by them instead of the one-per-interval default: here 2 in any 100 s, so
+    two of one person's four messages go now and the others wait; another person's goes."""
+    wecom_like = _Recorder(rate_limited=True)
+    wecom_like.chat_limits = ((2, 100.0),)  # type: ignore[attr-defined]
+    async with sf() as s, s.begin():
+        for chat, n in (("zhang", 4), ("li", 1)):
+            for i in range(n):  # edits: never merged, each its own delivery
+                await SqlStore(s).enqueue("wecom", chat, Reply("help.text", edit_of=str(i + 1)),
+                                          lane=Lane.INTERACTIVE, locale="zh_CN",
+                                          person_id=None, now=NOW)
+    sender = OutboxSender(sf, SystemClock(), {"wecom": wecom_like}, global_rate=1000,
+                          per_chat_rate=1000, concurrency=8, max_attempts=3,
+                          default_locale="zh_CN")
+    for _ in range(30):
+        await sender.step()
+        await asyncio.sleep(0.01)
+        await sender._flush()
+    rows = await _rows(sf)
+    assert [r.status for r in rows if r.chat_id == "zhang"] == ["sent", "sent", "pending",
+                                                                "pending"]
+    assert [r.status for r in rows if r.chat_id == "li"] == ["sent"]
+    assert len(wecom_like.delivered) == 3

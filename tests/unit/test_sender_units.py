@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-import bot.sender as sender_mod
-from bot.sender import OutboxSender, TokenBucket
+import bot.rate_limits as sender_mod
+from bot.rate_limits import TokenBucket
+from bot.sender import OutboxSender
 from bot.sender_merge import MERGE_LIMIT, _is_plain, _keyboard_kind
 from core.clock import FixedClock
 from core.replies import Button, Reply
