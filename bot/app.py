@@ -19,6 +19,7 @@ from bot.inbox_worker import InboxWorker
 from bot.sender import ChannelSender, OutboxSender
 from bot.web.runtime import WebChannel, start_web, web_channel
 from bot.reception.recurrence import RruleExpander
+from bot.surveys.chart_files import FolderCharts
 from bot.surveys.survey_file import FolderSurveyFiles
 from bot.workcalendar import ChinaWorkCalendar
 from core.clock import Clock, SystemClock
@@ -79,6 +80,9 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
         reception=settings.reception.rules(),
         survey_files=FolderSurveyFiles(Path(settings.surveys.folder)),
         survey_max_reminders=settings.surveys.max_reminders,
+        survey_min_group=settings.surveys.min_group,
+        result_charts=FolderCharts(Path(settings.web.upload_dir), Catalog.load(
+            settings.app.default_locale)),
     )
 
 
@@ -188,9 +192,11 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         from bot.telegram.convert import CHANNEL, to_inbound
         from bot.telegram.sender import TelegramSender
 
-        # Photos sent from the web chat are uploaded to Telegram from the web upload dir.
+        # Photos sent from the web chat, and survey charts (drawn into the same folder with
+        # or without the web chat), are uploaded to Telegram from the web upload dir.
         channels[CHANNEL] = TelegramSender(bot, catalog,
-                                           upload_dir=web.deps.upload_dir if web else None,
+                                           upload_dir=web.deps.upload_dir if web
+                                           else Path(settings.web.upload_dir),
                                            paid_broadcast=settings.outbox.paid_broadcast)
         converters[CHANNEL] = lambda row: to_inbound(
             row.payload, f"{row.channel}:{row.bot_id}:{row.update_id}", username)

@@ -15,6 +15,7 @@ from core.reception.ports import RecurrenceExpander
 from core.reception.reminders import ReceptionRules
 from core.ports import ConversationState, IdentityView, Store
 from core.surveys.ports import SurveyFiles
+from core.surveys.results import ResultCharts
 from core.replies import Button, Reply
 from core.types import JSON
 from handlers.inbound import Inbound
@@ -46,6 +47,9 @@ class FlowConfig:
     #: None: creating is the CLI's only
     survey_files: SurveyFiles | None = None
     survey_max_reminders: int = 3
+    #: [surveys] min_group; the charts /survey results sends (None: text only)
+    survey_min_group: int = 5
+    result_charts: ResultCharts | None = None
 
 
 @dataclass

@@ -11,12 +11,10 @@ from tqdm import tqdm
 
 from bot.surveys.workbook import OutError, build, check_out, display_width, save
 from core.clock import SystemClock
-from core.errors import InputError
 from core.ports import Store
-from core.surveys.data import survey_of
-from core.surveys.figures import NONE, OTHER, SurveyFigures, figures
+from core.surveys.figures import SurveyFigures
+from core.surveys.results import survey_figures
 from core.surveys.model import state_name
-from core.surveys.ports import SurveyRow
 from core.surveys.push import Progress, progress
 from locales import Catalog
 from storage.db import Engine, session_factory
@@ -57,21 +55,6 @@ async def watch(engine: Engine, catalog: Catalog, locale: str, code: str, live: 
             p = await _read(engine, code)
     print(_line(catalog, locale, code, p))
     return 0
-
-
-async def survey_figures(store: Store, code: str, *, min_group: int,
-                         ) -> tuple[SurveyRow, SurveyFigures, dict[str, str]]:
-    """The survey's row, its figures and the names of the units its breakdowns show."""
-    row = await store.survey_by_code(code)
-    if row is None:
-        raise InputError("survey_admin.unknown_survey", code=code)
-    survey = survey_of(row.definition)
-    named = not (row.anonymous or survey.anonymous)
-    responses = await store.survey_responses(row.id, named=named)
-    found = figures(survey, responses, audience=sum(row.counts.values()),
-                    min_group=min_group)
-    codes = [k for k in (*found.colleges, *found.branches) if k not in (OTHER, NONE)]
-    return row, found, await store.survey_unit_names(codes)
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:

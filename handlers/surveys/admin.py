@@ -1,5 +1,5 @@
 """/survey for admins: list, files, create, preview, push, status, pause, resume, cancel,
-close; create, push, cancel and close ask for a confirmation button first (creating from
+close, results (results also for the roles a survey names: admin_results.py); create, push, cancel and close ask for a confirmation button first (creating from
 a file of the configured folder: handlers/surveys/admin_create.py). A push from chat is
 watched there: one progress message the push sweep edits in place (core.surveys.watch)."""
 from __future__ import annotations
@@ -14,6 +14,7 @@ from core.surveys.model import state_name
 from core.surveys.watch import progress_reply
 from handlers.context import FlowContext
 from handlers.surveys.admin_create import create_asked, create_confirmed, list_files
+from handlers.surveys.admin_results import show_results
 
 FLOW = "survey_admin"
 ACTIONS = ("preview", "push", "status", "pause", "resume", "cancel", "close")
@@ -28,8 +29,13 @@ async def _admin(ctx: FlowContext) -> int:
 
 
 async def survey_admin(ctx: FlowContext) -> None:
-    await _admin(ctx)
     words = ctx.inbound.command_arg.split()
+    if words[:1] == ["results"]:  # for its readers too, not only admins
+        if len(words) != 2:
+            raise InputError("survey_results.usage")
+        await show_results(ctx, words[1])
+        return
+    await _admin(ctx)
     if not words or words[0] == "list":
         rows = await ctx.store.recent_surveys(20)
         lines = [t("survey_admin.list_line", code=r.code, title=r.title,

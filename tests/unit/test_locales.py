@@ -292,7 +292,9 @@ LABELLED = {("intake.confirm", "files"),
             # a topic's ordinal label ("#2", "2.")
             ("reception.record_line", "n"), ("reception.agenda_line", "n"),
             ("reception.answered_button", "n"), ("reception.follow_button", "n"),
-            ("reception.agenda_more", "part"), ("reception.agenda_more", "parts")}  # "2/3"
+            ("reception.agenda_more", "part"), ("reception.agenda_more", "parts"),  # "2/3"
+            # a question's ordinal label ("3.")
+            ("survey_results.chat_question", "n"), ("survey_results.chart_caption", "n")}
 _NUMERIC_NAME = re.compile(r"(^|_)(max|count|total|length|limit|days|minutes|told|n)($|_)|max_")
 
 
