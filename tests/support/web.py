@@ -41,9 +41,11 @@ class WebBot:
     """RunningBot with [web] enabled, plus its web server on a free local port."""
 
     def __init__(self, db_url: str, api: FakeBotAPI, tmp_path: Path, *,
-                 clock: Clock | None = None, **web: Any) -> None:
+                 clock: Clock | None = None, sections: dict[str, dict[str, Any]] | None = None,
+                 **web: Any) -> None:
         """``web``: more [web] settings (e.g. ``max_upload_mb=1``); ``clock``: the bot's
-        and the web server's ``now`` (a test's MovableClock), the system clock if None."""
+        and the web server's ``now`` (a test's MovableClock), the system clock if None;
+        ``sections``: settings of other sections (e.g. ``{"surveys": {"folder": ...}}``)."""
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.bot = RunningBot(bot_settings(
@@ -51,7 +53,7 @@ class WebBot:
             # Tokens checked on every request, so a revocation shows at once in tests
             # (the cache itself: tests/integration/test_web_tokens.py).
             web={"enabled": True, "port": self.port, "upload_dir": str(tmp_path / "up"),
-                 "token_check_seconds": 0, **web}), clock)
+                 "token_check_seconds": 0, **web}, **(sections or {})), clock)
         self.stop = asyncio.Event()
 
     async def __aenter__(self) -> WebBot:
