@@ -62,9 +62,11 @@ async def results_reader(store: Store, person_id: int | None, survey: Survey,
 
 
 class ResultCharts(Protocol):
-    """Draws a survey's figures as pictures for the chat: one photo attachment per
-    question with choices (``{"kind": "photo", "refs": {...}}``), in question order, at
-    most ``limit``; its words in ``locale``."""
+    """Draws a survey's figures as pictures for the chat: photo attachments
+    (``{"kind": "photo", "refs": {...}, "n": question number, "by": "college" for a
+    breakdown}``), one per question with choices and one per rating's college
+    breakdown, in question order, at most ``limit``; its words in ``locale``; ``units``
+    names the unit codes of the breakdowns."""
 
-    async def draw(self, found: SurveyFigures, locale: str,
+    async def draw(self, found: SurveyFigures, units: dict[str, str], locale: str,
                    limit: int) -> list[JSONObject]: ...

@@ -21,16 +21,18 @@ async def show_results(ctx: FlowContext, code: str) -> None:
     if row is None:
         raise InputError("survey_admin.unknown_survey", code=code)
     await results_reader(ctx.store, ctx.identity.person_id, survey_of(row.definition), ctx.now)
-    row, found, _ = await survey_figures(ctx.store, code, min_group=ctx.config.survey_min_group)
+    row, found, units = await survey_figures(ctx.store, code,
+                                             min_group=ctx.config.survey_min_group)
     ctx.replies.extend(result_replies(found, status=state_name(row.status)))
     if ctx.config.result_charts is None or not found.responses:
         return
-    drawn = await ctx.config.result_charts.draw(found, ctx.identity.locale or
-                                                ctx.config.rules.default_locale, MAX_CHARTS)
+    drawn = await ctx.config.result_charts.draw(
+        found, units, ctx.identity.locale or ctx.config.rules.default_locale, MAX_CHARTS)
     for chart in drawn:
         n = int(str(chart.get("n", 0)))
-        ctx.replies.append(Reply("survey_results.chart_caption", {
-            "n": n, "text": found.questions[n - 1].question.text}, attachments=(chart,)))
-    more = sum(1 for q in found.questions if q.counts) - len(drawn)
-    if more > 0:
-        ctx.say("survey_results.charts_more", count=more)
+        ctx.replies.append(Reply(
+            "survey_results.chart_by_college" if chart.get("by") == "college"
+            else "survey_results.chart_caption",
+            {"n": n, "text": found.questions[n - 1].question.text}, attachments=(chart,)))
+    if len(drawn) >= MAX_CHARTS and len(drawn) < sum(1 for q in found.questions if q.counts):
+        ctx.say("survey_results.charts_more", count=MAX_CHARTS)

@@ -294,7 +294,9 @@ LABELLED = {("intake.confirm", "files"),
             ("reception.answered_button", "n"), ("reception.follow_button", "n"),
             ("reception.agenda_more", "part"), ("reception.agenda_more", "parts"),  # "2/3"
             # a question's ordinal label ("3.")
-            ("survey_results.chat_question", "n"), ("survey_results.chart_caption", "n")}
+            ("survey_results.chat_question", "n"), ("survey_results.chart_caption", "n"),
+            ("survey_results.chart_by_college", "n"),
+            ("survey_results.chart_by_college_title", "n")}
 _NUMERIC_NAME = re.compile(r"(^|_)(max|count|total|length|limit|days|minutes|told|n)($|_)|max_")
 
 
