@@ -28,6 +28,7 @@ from storage.reception.outcome_store import ReceptionOutcomeMixin
 from storage.reception.reminder_store import ReceptionReminderMixin
 from storage.surveys.answer_store import SurveyAnswerMixin
 from storage.surveys.mix_store import SurveyMixMixin
+from storage.surveys.evaluation_store import SurveyEvaluationMixin
 from storage.surveys.push_store import SurveyPushMixin
 from storage.surveys.survey_store import SurveyStoreMixin
 from storage.reception.feed_store import ReceptionFeedMixin
@@ -37,7 +38,8 @@ class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingS
                CrisisStoreMixin, HistoryStoreMixin, LadderStoreMixin, CalendarStoreMixin,
                ReceptionStoreMixin, ReceptionFeedMixin, ReceptionReminderMixin,
                ReceptionOutcomeMixin, SurveyStoreMixin,
-               SurveyAnswerMixin, SurveyPushMixin, SurveyMixMixin, ReceptionAdminMixin):
+               SurveyAnswerMixin, SurveyPushMixin, SurveyMixMixin, SurveyEvaluationMixin,
+               ReceptionAdminMixin):
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         # The session's identity map holds rows weakly: without this reference the row

@@ -13,7 +13,9 @@ from bot.surveys.workbook import OutError, build, check_out, display_width, save
 from core.clock import SystemClock
 from core.ports import Store
 from core.surveys.figures import SurveyFigures
+from core.surveys.evaluation_figures import read_evaluations
 from core.surveys.results import survey_figures
+from bot.surveys.evaluation_table import print_evaluations
 from core.surveys.model import state_name
 from core.surveys.push import Progress, progress
 from locales import Catalog
@@ -96,11 +98,14 @@ async def results_command(store: Store, catalog: Catalog, locale: str, code: str
         if path is not None:
             check_out(path)
         row, found, units = await survey_figures(store, code, min_group=min_group)
+        evaluations = await read_evaluations(store, row.id, found.survey,
+                                             min_group=min_group)
         if path is None:
             print_results(catalog, locale, found)
+            print_evaluations(catalog, locale, found.survey, evaluations)
             return 0
-        save(build(found, status=row.status, units=units, catalog=catalog, locale=locale),
-             path)
+        save(build(found, status=row.status, units=units, catalog=catalog, locale=locale,
+                   evaluations=evaluations), path)
     except OutError as exc:
         print(catalog.render_plain(locale, exc.key, exc.params), file=sys.stderr)
         return 2

@@ -1,7 +1,8 @@
 """``survey results CODE --out FILE.xlsx``: a survey's figures (core/surveys/figures.py)
 as a workbook a 组织部 officer files as it is (openpyxl): a summary sheet, one sheet per
-question (counts and shares per choice, a rating's mean, per college and per branch), and
-the raw answers (an anonymous survey's with no person, sorted by content). Headers come
+question (counts and shares per choice, a rating's mean, per college and per branch; an
+evaluation's 民主测评 sheet per subject, ``workbook_evaluation.py``), and the raw answers
+(an anonymous survey's with no person and no evaluation, sorted by content). Headers come
 from the locale (``[survey_results]``); header rows are frozen, shares are ``0.0%``, means
 ``0.00``, columns as wide as their text (a CJK character counts 2).
 
@@ -25,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.surveys.evaluation_figures import EvaluationFigures
 from core.surveys.figures import NONE, OTHER, GroupFigures, QuestionFigures, SurveyFigures
 from core.surveys.model import QuestionKind, state_name
 from locales import Catalog
@@ -34,7 +36,8 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _KIND_KEYS = {QuestionKind.RATING: "survey_results.kind_rating",
               QuestionKind.SINGLE: "survey_results.kind_single",
               QuestionKind.MULTIPLE: "survey_results.kind_multiple",
-              QuestionKind.TEXT: "survey_results.kind_text"}
+              QuestionKind.TEXT: "survey_results.kind_text",
+              QuestionKind.EVALUATION: "survey_eval.kind"}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _MAX_WIDTH, _MIN_WIDTH = 60, 6
 
@@ -258,34 +261,40 @@ def _question(s: _Sheets, n: int, q: QuestionFigures) -> None:
     _fit(ws, 4)
 
 
-def _raw(s: _Sheets, f: SurveyFigures) -> None:
+def _raw(s: _Sheets, f: SurveyFigures, subjects: dict[str, Any]) -> None:
+    from bot.surveys.workbook_evaluation import raw_grades  # it builds on this module
     t, named = s.t, not f.survey.anonymous
     ws = s.sheet(t("survey_results.sheet_raw"))
     head = ([t("survey_results.person_number"), t("survey_results.person_name")] if named
             else []) + [t("survey_results.college"), t("survey_results.branch")]
+    shown = [named or q.kind is not QuestionKind.EVALUATION for q in f.survey.questions]
     head += [f"{t('survey_results.sheet_question', count=n)} {q.text}"
-             for n, q in enumerate(f.survey.questions, 1)]
+             for n, q in enumerate(f.survey.questions, 1) if shown[n - 1]]
     _row(ws, 1, head, header=True)
-    sep = t("survey_results.separator")
     for i, r in enumerate(f.raw, 2):
         cells: list[Any] = [r.number, r.name] if named else []
-        cells += [s.group(r.college), s.group(r.branch)]
-        for q, values in zip(f.survey.questions, r.values, strict=True):
-            cells.append(None if not values else int(values[0])
-                         if q.kind is QuestionKind.RATING else sep.join(values))
+        cells += [s.group(r.college), s.group(r.branch)] + [
+            None if not values else int(values[0]) if q.kind is QuestionKind.RATING
+            else raw_grades(s, values, subjects) if q.kind is QuestionKind.EVALUATION
+            else t("survey_results.separator").join(values)
+            for q, values, show in zip(f.survey.questions, r.values, shown, strict=True) if show]
         _row(ws, i, cells)
     ws.freeze_panes = "A2"
     _fit(ws, 1)
 
 
 def build(f: SurveyFigures, *, status: str, units: dict[str, str], catalog: Catalog,
-          locale: str) -> Workbook:
-    """The workbook of ``f``; ``units`` names the unit codes of the breakdowns."""
+          locale: str, evaluations: tuple[EvaluationFigures, ...] = ()) -> Workbook:
+    """The workbook of ``f``; ``units`` names the unit codes of the breakdowns; an
+    evaluation's sheet is its 民主测评 per subject (``evaluations``; none: no sheet)."""
+    from bot.surveys.workbook_evaluation import evaluation_sheet  # it builds on this module
     s = _Sheets(catalog, locale, units)
     _summary(s, f, status)
+    per = {e.question.id: e for e in evaluations}
     for n, q in enumerate(f.questions, 1):
-        _question(s, n, q)
-    # 民主测评 (issue 15, next): its per-subject sheet goes here, before the raw answers,
-    # from figures per subject computed in core beside ``SurveyFigures.questions``.
-    _raw(s, f)
+        if q.question.id in per:
+            evaluation_sheet(s, n, per[q.question.id])
+        elif q.question.kind is not QuestionKind.EVALUATION:
+            _question(s, n, q)
+    _raw(s, f, {sub.key: sub for e in evaluations for sub in e.subjects})
     return s.wb

@@ -5,10 +5,12 @@ opening and closing times, not cancelled or closed), once. Their answers so far 
 draft (resumable after a restart, days later); back goes to the previous question asked
 (answers kept, editable); a required question needs an answer, an optional one can be
 skipped; a question whose skip rule no longer holds (an earlier answer changed) is
-dropped from the answers. Submitting records participation and the response together
-and deletes the draft; for an anonymous survey the response carries no person, a random
-id and the day only. Refusals raise ``InputError`` with the key the flow says; no answer
-text is audited.
+dropped from the answers. An evaluation question (民主测评) is one step per subject found
+for the respondent when they start (``core/surveys/evaluation.py``). Submitting records
+participation, the response and an evaluation's ratings together and deletes the draft;
+for an anonymous survey the response carries no person, a random id and the day only,
+and the ratings nothing of the response. Refusals raise ``InputError`` with the key the
+flow says; no answer text is audited.
 """
 from __future__ import annotations
 
@@ -20,7 +22,10 @@ from zoneinfo import ZoneInfo
 from core.errors import InputError
 from core.replies import t
 from core.surveys.data import survey_of
-from core.surveys.model import Answers, Question, QuestionKind, Survey, visible
+from core.surveys.evaluation import SUBJECTS, Subjects, evaluations, find_subjects, \
+    graded, grades_of, ratings, slot_answer, slots, stored, subjects_data, subjects_of
+from core.surveys.evaluation_ports import Subject
+from core.surveys.model import Answers, Question, QuestionKind, Survey
 from core.ports import Store
 from core.surveys.ports import SurveyAccess
 from core.types import JSON, JSONObject, is_str_list
@@ -32,8 +37,9 @@ _WHY = {"not_for_you": "survey.not_for_you", "already_answered": "survey.already
 
 @dataclass(frozen=True)
 class Step:
-    """What to show: question ``index`` (0-based) of ``total`` asked so far, its current
-    answer; ``question`` None means every question is answered: the submit step."""
+    """What to show: step ``index`` (0-based) of ``total`` asked so far, its question
+    (and the subject it rates, for an evaluation), its current answer; ``question`` None
+    means every question is answered: the submit step."""
 
     survey: Survey
     survey_id: int
@@ -41,6 +47,7 @@ class Step:
     index: int
     total: int
     current: str | list[str] | None
+    subject: Subject | None = None
 
 
 async def _refuse(store: Store, person_id: int | None, survey_id: int, why: str,
@@ -66,34 +73,63 @@ async def _access(store: Store, person_id: int | None, survey_id: int,
 def _answers(data: JSONObject) -> Answers:
     out: Answers = {}
     for qid, value in data.items():
+        if qid == SUBJECTS:
+            continue
         if isinstance(value, str):
             out[qid] = value
         elif is_str_list(value):
             out[qid] = list(value)
+        elif (grades := grades_of(value)) is not None:
+            out[qid] = grades
     return out
 
 
-def _step(survey: Survey, survey_id: int, answers: Answers, position: int) -> Step:
-    asked = visible(survey, answers)
-    if position >= len(asked):
-        return Step(survey, survey_id, None, len(asked), len(asked), None)
-    q = asked[position]
-    return Step(survey, survey_id, q, position, len(asked), answers.get(q.id))
+@dataclass
+class _Draft:
+    access: SurveyAccess
+    person_id: int
+    survey: Survey
+    answers: Answers
+    position: int
+    subjects: Subjects
+
+
+def _step(d: _Draft, survey_id: int) -> Step:
+    asked = slots(d.survey, d.answers, d.subjects)
+    if d.position >= len(asked):
+        return Step(d.survey, survey_id, None, len(asked), len(asked), None)
+    q, subject = asked[d.position]
+    return Step(d.survey, survey_id, q, d.position, len(asked),
+                slot_answer(d.answers, asked[d.position]), subject)
 
 
 async def _load(store: Store, person_id: int | None, survey_id: int,
-                now: datetime) -> tuple[SurveyAccess, int, Survey, Answers, int]:
+                now: datetime) -> _Draft:
+    """The person's draft; on their first step the subjects of the survey's evaluation
+    questions are found and kept in it, so they stay the same until submit."""
     access, pid = await _access(store, person_id, survey_id, now)
     draft = await store.survey_draft(survey_id, pid)
     answers, position = (_answers(draft[0]), draft[1]) if draft else ({}, 0)
-    return access, pid, survey_of(access.definition), answers, position
+    survey = survey_of(access.definition)
+    subjects = subjects_of(draft[0].get(SUBJECTS)) if draft else None
+    d = _Draft(access, pid, survey, answers, position, subjects or {})
+    if subjects is None and evaluations(survey):
+        d.subjects = await find_subjects(store, pid, survey)
+        await _save(store, survey_id, d, now)
+    return d
+
+
+async def _save(store: Store, survey_id: int, d: _Draft, now: datetime) -> None:
+    data = _data(d.answers)
+    if evaluations(d.survey):
+        data[SUBJECTS] = subjects_data(d.subjects)
+    await store.save_survey_draft(survey_id, d.person_id, data, d.position, now)
 
 
 async def current_step(store: Store, person_id: int | None, survey_id: int,
                        now: datetime) -> Step:
     """Where the person is (the first question when they start)."""
-    _, _, survey, answers, position = await _load(store, person_id, survey_id, now)
-    return _step(survey, survey_id, answers, position)
+    return _step(await _load(store, person_id, survey_id, now), survey_id)
 
 
 def _checked(q: Question, value: str, current: str | list[str] | None) -> str | list[str]:
@@ -121,27 +157,32 @@ def _checked(q: Question, value: str, current: str | list[str] | None) -> str | 
 
 async def answer(store: Store, person_id: int | None, survey_id: int, index: int,
                  value: str, now: datetime) -> Step:
-    """Answer question ``index`` (the one shown; a stale index is refused). A choice or a
-    rating moves on; a multiple choice toggles and stays until "next"; text moves on."""
-    _, pid, survey, answers, position = await _load(store, person_id, survey_id, now)
-    step = _step(survey, survey_id, answers, position)
+    """Answer step ``index`` (the one shown; a stale index is refused). A choice, a rating
+    or a subject's grade moves on; a multiple choice toggles and stays until "next"; text
+    moves on."""
+    d = await _load(store, person_id, survey_id, now)
+    step = _step(d, survey_id)
     if step.question is None or index != step.index:
         raise InputError("error.stale")
     q = step.question
-    answers[q.id] = _checked(q, value, step.current)
+    checked = _checked(q, value, step.current)
+    if step.subject is not None and isinstance(checked, str):
+        d.answers[q.id] = graded(d.answers, q, step.subject, checked)
+    else:
+        d.answers[q.id] = checked
     if q.kind is not QuestionKind.MULTIPLE:
-        position += 1
-    answers = _pruned(survey, answers)
-    await store.save_survey_draft(survey_id, pid, _data(answers), position, now)
-    return _step(survey, survey_id, answers, position)
+        d.position += 1
+    d.answers = _pruned(d)
+    await _save(store, survey_id, d, now)
+    return _step(d, survey_id)
 
 
 async def move(store: Store, person_id: int | None, survey_id: int, index: int,
                forward: bool, now: datetime) -> Step:
     """Back to the previous question, or on to the next: past an optional question or a
     finished multiple choice (a required one needs an answer first)."""
-    _, pid, survey, answers, position = await _load(store, person_id, survey_id, now)
-    step = _step(survey, survey_id, answers, position)
+    d = await _load(store, person_id, survey_id, now)
+    step = _step(d, survey_id)
     if index != step.index:
         raise InputError("error.stale")
     if forward:
@@ -150,35 +191,42 @@ async def move(store: Store, person_id: int | None, survey_id: int, index: int,
             raise InputError("error.stale")
         if q.required and not step.current:
             raise InputError("survey.required")
-        position += 1
+        d.position += 1
     else:
-        position = max(position - 1, 0)
-    await store.save_survey_draft(survey_id, pid, _data(answers), position, now)
-    return _step(survey, survey_id, answers, position)
+        d.position = max(d.position - 1, 0)
+    await _save(store, survey_id, d, now)
+    return _step(d, survey_id)
 
 
-def _pruned(survey: Survey, answers: Answers) -> Answers:
+def _pruned(d: _Draft) -> Answers:
     """Only the answers of questions still asked (an earlier answer may hide some)."""
-    asked = {q.id for q in visible(survey, answers)}
-    return {qid: v for qid, v in answers.items() if qid in asked}
+    asked = {q.id for q, _ in slots(d.survey, d.answers, d.subjects)}
+    return {qid: v for qid, v in d.answers.items() if qid in asked}
 
 
 def _data(answers: Answers) -> dict[str, JSON]:
-    return {qid: (list(v) if isinstance(v, list) else v) for qid, v in answers.items()}
+    return {qid: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+            for qid, v in answers.items()}
 
 
 async def submit(store: Store, person_id: int | None, survey_id: int, *,
                  now: datetime, tz: str) -> Survey:
-    """Record the answers once; the draft goes, an anonymous response keeps no person."""
-    access, pid, survey, answers, _ = await _load(store, person_id, survey_id, now)
-    answers = _pruned(survey, answers)
-    missing = [q for q in visible(survey, answers) if q.required and not answers.get(q.id)]
-    if missing:
+    """Record the answers once; the draft goes, an anonymous response keeps no person and
+    an evaluation's ratings go apart from the response."""
+    d = await _load(store, person_id, survey_id, now)
+    answers = _pruned(d)
+    asked = slots(d.survey, answers, d.subjects)
+    if any(q.required and not slot_answer(answers, (q, s)) for q, s in asked):
         raise InputError("survey.missing")
-    groups = await store.respondent_groups(pid)
-    if not await store.submit_survey(survey_id, pid, response_id=secrets.token_hex(16),
-                                     answers=_data(answers),
+    given = ratings(d.survey, answers, d.subjects)
+    anonymous = d.access.anonymous or d.survey.anonymous
+    groups = await store.respondent_groups(d.person_id)
+    if not await store.submit_survey(survey_id, d.person_id,
+                                     response_id=secrets.token_hex(16),
+                                     answers=_data(stored(answers, given, anonymous=anonymous)),
                                      day=now.astimezone(ZoneInfo(tz)).date(), groups=groups,
-                                     named=not access.anonymous):
+                                     named=not d.access.anonymous):
         raise InputError("survey.already_answered")
-    return survey
+    if given:
+        await store.add_survey_ratings(survey_id, given)
+    return d.survey

@@ -40,24 +40,34 @@ def survey_data(s: Survey) -> dict[str, JSON]:
         "opens": s.opens_at.isoformat(), "closes": s.closes_at.isoformat(),
         "reminders": [r.total_seconds() for r in s.reminders],
         "results_for": list(s.results_for),
-        "questions": [{
-            "id": q.id, "kind": q.kind.value, "text": q.text, "required": q.required,
-            "options": list(q.options), "max": q.max_choices, "max_chars": q.max_chars,
-            "show_if": ({"question": q.show_if.question, "is": list(q.show_if.values)}
-                        if q.show_if else None)} for q in s.questions],
+        "questions": [_question_data(q) for q in s.questions],
     }
+
+
+def _question_data(q: Question) -> dict[str, JSON]:
+    out: dict[str, JSON] = {
+        "id": q.id, "kind": q.kind.value, "text": q.text, "required": q.required,
+        "options": list(q.options), "max": q.max_choices, "max_chars": q.max_chars,
+        "show_if": ({"question": q.show_if.question, "is": list(q.show_if.values)}
+                    if q.show_if else None)}
+    if q.kind is QuestionKind.EVALUATION:  # a survey without one is stored as before
+        out.update(subjects=q.subjects, scopes=list(q.scopes), grades=list(q.grades))
+    return out
 
 
 def _question(q: JSON) -> Question:
     assert is_object(q)
     cond = q.get("show_if")
     limit = q.get("max")
+    subjects = q.get("subjects")
     return Question(id=str(q["id"]), kind=QuestionKind(str(q["kind"])), text=str(q["text"]),
                     required=bool(q["required"]), options=_texts(q["options"]),
                     max_choices=None if limit is None else as_int(limit),
                     max_chars=as_int(q["max_chars"]),
                     show_if=(ShowIf(str(cond["question"]), _texts(cond["is"]))
-                             if is_object(cond) else None))
+                             if is_object(cond) else None),
+                    subjects=None if subjects is None else str(subjects),
+                    scopes=_texts(q.get("scopes")), grades=_texts(q.get("grades")))
 
 
 def survey_of(data: JSONObject) -> Survey:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from core.replies import t
+from core.surveys.definition_evaluation import EVALUATION_KEYS, read_evaluation
 from core.surveys.definition_fields import Fields, Table
 from core.surveys.model import Question, QuestionKind, ShowIf
 from core.surveys.toml_lines import Path
@@ -18,7 +19,8 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 10
 MAX_OPTION = 40         # an option is a button's label
 MAX_ANSWER = 4000       # a free-text answer's limit can be at most this (one chat message)
 DEFAULT_ANSWER = Question.max_chars
-QUESTION_KEYS = ("id", "kind", "text", "required", "options", "max", "max_chars", "show_if")
+QUESTION_KEYS = ("id", "kind", "text", "required", "options", "max", "max_chars", "show_if",
+                 *EVALUATION_KEYS)
 SHOW_IF_KEYS = ("question", "is")
 _ID = re.compile(r"[a-z0-9_]{1,20}")
 _KINDS = tuple(k.value for k in QuestionKind)
@@ -57,11 +59,13 @@ def _question(f: Fields, raw: object, path: Path, n: int, ids: set[str],
     text = f.text(table, path, "text", limit=MAX_TEXT)
     required = f.flag(table, path, "required", True)
     options, max_choices, max_chars = _answers(f, table, path, kind)
+    subjects, scopes, grades = read_evaluation(f, table, path, kind)
     show_if = _show_if(f, table, path, earlier, earlier_ids)
     if len(f.problems) > before or kind is None or text is None or required is None:
         return None
     return Question(qid, kind, text, required=required, options=options,
-                    max_choices=max_choices, max_chars=max_chars, show_if=show_if)
+                    max_choices=max_choices, max_chars=max_chars, show_if=show_if,
+                    subjects=subjects, scopes=scopes, grades=grades)
 
 
 def _id(f: Fields, table: Table, path: Path, n: int, ids: set[str]) -> str:
@@ -153,6 +157,9 @@ def _show_if(f: Fields, table: Table, path: Path, earlier: list[Question],
         return None
     if before.kind is QuestionKind.TEXT:
         f.bad(where + ("question",), "survey_file.show_if_text", question=target)
+        return None
+    if before.kind is QuestionKind.EVALUATION:
+        f.bad(where + ("question",), "survey_file.show_if_evaluation", question=target)
         return None
     for value, at in given:
         if value not in before.choices():

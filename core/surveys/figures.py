@@ -20,13 +20,18 @@ charts show them. The rules are written down in docs/surveys.md, "Results":
   included, is a sum over cells, so no difference of two figures isolates fewer than
   ``min_group`` people; when everything has to merge, a breakdown is only ``OTHER`` (the
   total). A named survey shows every group as it is.
+- An evaluation question (民主测评) is *answered* by a response that graded a subject;
+  its grades are counted per subject, from the ratings stored apart
+  (``core/surveys/evaluation_figures.py``), never here: its ``counts`` are empty, and
+  the raw answers list its grades only in a named survey (``subject key=grade``).
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from core.surveys.evaluation import RATED
 from core.surveys.model import RATINGS, Question, QuestionKind, Survey
 from core.surveys.ports import ResponseRow
 from core.types import JSON
@@ -107,6 +112,10 @@ def _given(q: Question, value: JSON | None) -> tuple[str, ...]:
     """A stored answer as its values: the known scores or options, or the text."""
     if value is None:
         return ()
+    if q.kind is QuestionKind.EVALUATION:
+        if isinstance(value, Mapping):  # a named response keeps its grades
+            return tuple(f"{k}={v}" for k, v in sorted(value.items()) if v in q.grades)
+        return (RATED,) if value == RATED else ()
     values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
     if q.kind is QuestionKind.TEXT:
         return tuple(v for v in values if v.strip())
@@ -123,7 +132,8 @@ def _group(q: Question, given: Iterable[tuple[str, ...]]) -> GroupFigures:
             tally.update(values)
             if q.kind is QuestionKind.RATING:
                 scores += int(values[0])
-    counts = {c: tally[c] for c in q.choices()}
+    counts = {c: tally[c] for c in q.choices()} if q.kind is not QuestionKind.EVALUATION \
+        else {}
     mean = scores / answered if q.kind is QuestionKind.RATING and answered else None
     return GroupFigures(respondents, answered, counts, mean)
 
@@ -183,7 +193,10 @@ def figures(survey: Survey, responses: Sequence[ResponseRow], *, audience: int,
               for d in (0, 1)]
         out.append(QuestionFigures(q, total.answered, len(responses) - total.answered,
                                    total.counts, total.mean, by[0], by[1], texts))
-    rows = [RawRow(p[0], p[1], tuple(v[i] for v in given),
+    # an anonymous response's evaluations are never shown one by one (decision 0024)
+    hide = [survey.anonymous and q.kind is QuestionKind.EVALUATION for q in survey.questions]
+    rows = [RawRow(p[0], p[1],
+                   tuple(() if h else v[i] for v, h in zip(given, hide, strict=True)),
                    None if survey.anonymous else r.number,
                    None if survey.anonymous else r.name)
             for i, (r, p) in enumerate(zip(responses, pairs))]

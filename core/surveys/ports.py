@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
+from core.surveys.evaluation_ports import EvaluationStore
 from core.surveys.model import Audience
 from core.types import JSONObject
 
@@ -209,8 +210,8 @@ class AnswerStore(Protocol):
         ...
 
 
-class SurveyStore(AnswerStore, PushStore, Protocol):
-    """Surveys, audiences, deliveries (see also ``AnswerStore``)."""
+class SurveyStore(AnswerStore, PushStore, EvaluationStore, Protocol):
+    """Surveys, audiences, deliveries (see also ``AnswerStore``, ``EvaluationStore``)."""
 
     async def survey_roster_codes(self, units: list[str], buildings: list[str],
                                   numbers: list[str]) -> RosterCodes: ...

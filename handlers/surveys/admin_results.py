@@ -9,7 +9,8 @@ from core.replies import Reply
 from core.surveys.data import survey_of
 from core.surveys.model import state_name
 from core.surveys.results import results_reader, survey_figures
-from core.surveys.results_text import result_replies
+from core.surveys.evaluation_figures import read_evaluations
+from core.surveys.results_text import evaluation_replies, result_replies
 from handlers.context import FlowContext
 
 #: charts sent per request (Telegram sends one message a second to a chat)
@@ -24,6 +25,11 @@ async def show_results(ctx: FlowContext, code: str) -> None:
     row, found, units = await survey_figures(ctx.store, code,
                                              min_group=ctx.config.survey_min_group)
     ctx.replies.extend(result_replies(found, status=state_name(row.status)))
+    evaluations = await read_evaluations(ctx.store, row.id, found.survey,
+                                         min_group=ctx.config.survey_min_group)
+    ids = [q.id for q in found.survey.questions]
+    for e in evaluations:
+        ctx.replies.extend(evaluation_replies(ids, e))
     if ctx.config.result_charts is None or not found.responses:
         return
     drawn = await ctx.config.result_charts.draw(

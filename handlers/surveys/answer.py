@@ -1,6 +1,7 @@
 """Answering a survey in chat: /surveys lists the open ones; each question is one message
-with its buttons ("3/8"), free text is a reply; back, next (past an optional question or a
-finished multiple choice), submit. Thin: the checks and writes are in
+with its buttons ("3/8"), free text is a reply; an evaluation (民主测评) is one message per
+subject with the grades as buttons, each a step of its own; back, next (past an optional
+question or subject, or a finished multiple choice), submit. Thin: the checks and writes are in
 core.surveys.answering. For an anonymous survey every message of the flow is sealed and
 every inbound redacted (docs/decisions/0020): nothing of an answer stays in the outbox or
 the inbox."""
@@ -10,6 +11,7 @@ from core.actions import Verb, encode
 from core.errors import InputError
 from core.surveys.answering import Step, answer, current_step, move, submit
 from core.surveys.data import survey_of
+from core.surveys.evaluation_ports import Subject
 from core.surveys.model import QuestionKind
 from core.replies import Button, t
 from core.types import JSON
@@ -58,6 +60,8 @@ def _buttons(step: Step) -> tuple[tuple[Button, ...], ...]:
                    for k, c in enumerate(q.choices())]
         if q.kind is QuestionKind.RATING:
             rows.append(tuple(choices))
+        elif q.kind is QuestionKind.EVALUATION:  # grades two a row
+            rows += [tuple(choices[k:k + 2]) for k in range(0, len(choices), 2)]
         else:
             rows += [(b,) for b in choices]
     nav: list[Button] = []
@@ -79,7 +83,27 @@ def _hint(step: Step) -> JSON:
         return t("survey.hint_multiple", most=t("unit.choices", count=q.max_choices or len(q.options)))
     if q.kind is QuestionKind.TEXT:
         return t("survey.hint_text_answered" if step.current else "survey.hint_text")
+    if q.kind is QuestionKind.EVALUATION:
+        return t("survey.hint_evaluation")
     return t("survey.hint_single")
+
+
+def _subject(subject: Subject) -> JSON:
+    """A subject as the respondent sees it: 张三（负责 3号楼、会计2301）, or a branch's name."""
+    if not subject.about:
+        return subject.name
+    about: JSON = subject.about[0]
+    for more in subject.about[1:]:
+        about = t("survey.about_and", a=about, b=more)
+    return t("survey.subject_about", name=subject.name, about=about)
+
+
+def _text(step: Step) -> JSON:
+    q = step.question
+    assert q is not None
+    if step.subject is None:
+        return q.text
+    return t("survey.evaluate", text=q.text, subject=_subject(step.subject))
 
 
 def show(ctx: FlowContext, step: Step, *, edit: bool = False, lead: JSON = "") -> None:
@@ -97,7 +121,8 @@ def show(ctx: FlowContext, step: Step, *, edit: bool = False, lead: JSON = "") -
     else:
         ctx.conv.goto("idle")
     ctx.say_with("survey.question", {
-        "lead": lead, "title": s.title, "n": step.index + 1, "total": step.total, "text": q.text,
+        "lead": lead, "title": s.title, "n": step.index + 1, "total": step.total,
+        "text": _text(step),
         "optional": t("survey.optional") if not q.required else "", "hint": _hint(step)},
         _buttons(step), edit=edit)
 

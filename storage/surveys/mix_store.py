@@ -8,9 +8,10 @@ gives both rows the transaction's ``xmin`` and appends them in ``ctid`` order. S
 reading the database file or its system columns could pair the two tables up.
 
 So the mix sweep rewrites the responses of every survey that has new ones: all of that
-survey's responses deleted and inserted again in the order of their random ids, in one
-transaction. Afterwards their places in the pages and their ``xmin`` say nothing about
-when each was submitted. Responses submitted since the last mix (``surveys.unmixed``)
+survey's responses, and the ratings of its evaluation questions (docs/decisions/0024),
+deleted and inserted again in the order of their random ids, in one transaction.
+Afterwards their places in the pages and their ``xmin`` say nothing about when each was
+submitted. Responses submitted since the last mix (``surveys.unmixed``)
 keep their order until the next one (``[surveys] mix_seconds``)."""
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from storage import tables as T
 
 _Sv = T.Survey
 _RESPONSES = cast(Table, T.SurveyResponse.__table__)
+_RATINGS = cast(Table, T.SurveyRating.__table__)
 
 
 class SurveyMixMixin:
@@ -37,12 +39,18 @@ class SurveyMixMixin:
         survey_id = await self.s.scalar(due)
         if survey_id is None:
             return None
-        cols = [c.name for c in _RESPONSES.columns]
-        rows = [dict(zip(cols, r, strict=True)) for r in (await self.s.execute(
-            select(*_RESPONSES.columns).where(_RESPONSES.c.survey_id == survey_id)
-            .order_by(_RESPONSES.c.id))).all()]
-        await self.s.execute(delete(_RESPONSES).where(_RESPONSES.c.survey_id == survey_id))
-        if rows:  # inserted in this list's order: the ids' (random) order
-            await self.s.execute(insert(_RESPONSES), rows)
+        rows = await self._rewrite(_RESPONSES, survey_id)
+        await self._rewrite(_RATINGS, survey_id)
         await self.s.execute(update(_Sv).where(_Sv.id == survey_id).values(unmixed=0))
-        return survey_id, len(rows)
+        return survey_id, rows
+
+    async def _rewrite(self, table: Table, survey_id: int) -> int:
+        """Delete the survey's rows of ``table`` and insert them again in id order."""
+        cols = [c.name for c in table.columns]
+        rows = [dict(zip(cols, r, strict=True)) for r in (await self.s.execute(
+            select(*table.columns).where(table.c.survey_id == survey_id)
+            .order_by(table.c.id))).all()]
+        await self.s.execute(delete(table).where(table.c.survey_id == survey_id))
+        if rows:  # inserted in this list's order: the ids' (random) order
+            await self.s.execute(insert(table), rows)
+        return len(rows)

@@ -23,6 +23,7 @@ from storage.tables.surveys import (
     SurveyDelivery,
     SurveyDraft,
     SurveyParticipation,
+    SurveyRating,
     SurveyResponse,
 )
 from storage.tables.reception import (
@@ -44,5 +45,5 @@ __all__ = [
     "ReceptionBooking", "ReceptionFeed", "ReceptionNotice", "ReceptionOverride", "ReceptionSchedule",
     "ReceptionSession", "ReceptionTopic",
     "Reminder", "RoleAssignment", "Survey", "SurveyDelivery", "SurveyDraft",
-    "SurveyParticipation", "SurveyResponse", "UTCDateTime",
+    "SurveyParticipation", "SurveyRating", "SurveyResponse", "UTCDateTime",
 ]

@@ -109,3 +109,21 @@ class SurveyResponse(Base):
     branch: Mapped[str | None] = mapped_column(String(40))
     person_kind: Mapped[str | None] = mapped_column(String(20))
     grade: Mapped[str | None] = mapped_column(String(20))
+
+
+class SurveyRating(Base):
+    """One grade given to one subject of an evaluation question (民主测评, docs/decisions/
+    0024): the question's id, the subject's key (``p:<person number>``, ``u:<unit
+    code>``) and the grade. ``id`` is random; no person, no response, no time: a
+    respondent's ratings of several subjects cannot be put together again, so the set of
+    subjects a person rates (where they live, their class) singles nobody out. ``WITHOUT
+    ROWID`` on SQLite; the mix sweep rewrites them in id order with the responses."""
+
+    __tablename__ = "survey_ratings"
+    __table_args__ = (Index("ix_survey_ratings_survey", "survey_id"),
+                      {"sqlite_with_rowid": False})
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    question: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(80))
+    grade: Mapped[str] = mapped_column(String(40))

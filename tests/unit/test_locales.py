@@ -296,7 +296,7 @@ LABELLED = {("intake.confirm", "files"),
             # a question's ordinal label ("3.")
             ("survey_results.chat_question", "n"), ("survey_results.chart_caption", "n"),
             ("survey_results.chart_by_college", "n"),
-            ("survey_results.chart_by_college_title", "n")}
+            ("survey_results.chart_by_college_title", "n"), ("survey_results.eval_head", "n")}
 _NUMERIC_NAME = re.compile(r"(^|_)(max|count|total|length|limit|days|minutes|told|n)($|_)|max_")
 
 
