@@ -228,7 +228,7 @@ async def _survey_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
     admin = await bound_chat(api, db_url, "9104000001", 7802)
     admin.say("/survey close canteen-2026")
     await p.press(admin, await admin.expect("确定结束问卷"), "确认")                    # SA_CONFIRM
-    await admin.expect("状态：closed")
+    await admin.expect("状态：已结束")
 
 
 async def _reception_admin_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
