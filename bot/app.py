@@ -20,6 +20,7 @@ from bot.sender import ChannelSender, OutboxSender
 from bot.web.runtime import WebChannel, start_web, web_channel
 from bot.reception.recurrence import RruleExpander
 from bot.surveys.chart_files import FolderCharts
+from bot.privacy_files import folder_files
 from bot.surveys.survey_file import FolderSurveyFiles
 from bot.workcalendar import ChinaWorkCalendar
 from core.clock import Clock, SystemClock
@@ -83,6 +84,9 @@ def flow_config(settings: Settings, calendar: WorkCalendar | None = None) -> Flo
         survey_min_group=settings.surveys.min_group,
         result_charts=FolderCharts(Path(settings.web.upload_dir), Catalog.load(
             settings.app.default_locale)),
+        privacy=settings.privacy.rules(),
+        data_exports=folder_files(settings),
+        privacy_files=folder_files(settings),
     )
 
 
@@ -263,7 +267,9 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                             push_window=max(settings.surveys.push_window,
                                             int(2 * settings.outbox.paid_broadcast_per_second)
                                             if settings.outbox.paid_broadcast else 0),
-                            mix_seconds=settings.surveys.mix_seconds)
+                            mix_seconds=settings.surveys.mix_seconds,
+                            privacy=(settings.privacy.rules(), folder_files(settings),
+                                     settings.privacy.sweep_hours))
     site = None
     try:
         if rt.web:

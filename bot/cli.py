@@ -5,11 +5,11 @@ import argparse
 import asyncio
 import logging
 import sys
-from pathlib import Path
 
-from bot import calendar_cli
+from bot import calendar_cli, roster_cli, roster_export
 from bot.reception import cli as reception_cli
 from bot.surveys import cli as survey_cli
+from bot import privacy_cli
 from bot.config import ConfigError, Settings, StartupError, load_settings
 from bot.crisis.model import CrisisModelMissing
 
@@ -25,17 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed-if-empty", metavar="ROSTER",
                      help="import this roster first when the database has no people")
     sub.add_parser("migrate", help="upgrade the database schema to the latest revision")
-    roster = sub.add_parser("roster", help="import the roster; issue binding codes")
-    rsub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
-    imp = rsub.add_parser("import", help="import an XLSX file or a folder of CSV files")
-    imp.add_argument("file")
-    imp.add_argument("--codes", metavar="CSV",
-                     help="also issue binding codes to unbound people and write them here")
-    codes = rsub.add_parser("codes", help="issue one-time binding codes as CSV")
-    codes.add_argument("--out", required=True, metavar="CSV")
-    codes.add_argument("--person", action="append", metavar="NUMBER",
-                       help="only these people (repeat); re-issues to rebind an account")
-    codes.add_argument("--bot-username", default="", help="for t.me deep links")
+    roster_cli.add_parser(sub)
+    roster_export.add_parser(sub.choices["roster"])
     sweep = sub.add_parser(
         "sweep", help="run the periodic sweeps once (follow-ups, crisis escalation, "
                       "the 催办/督办 ladder, reception sessions and reminders)",
@@ -53,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     calendar_cli.add_parser(sub)
     reception_cli.add_parser(sub)
     survey_cli.add_parser(sub)
+    privacy_cli.add_parser(sub)
     hist = sub.add_parser("history", help="print every event of one concern, oldest first")
     hist.add_argument("number", metavar="NUMBER",
                       help="the concern's number, e.g. DEMO-2026-000001")
@@ -105,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return survey_cli.validate(args.file, locale=args.lang or settings.app.default_locale,
                                    max_reminders=settings.surveys.max_reminders)
 
-    from storage.db import DatabaseFolderError, ensure_sqlite_folder
+    from storage.db import DatabaseFolderError, DatabaseUnavailable, ensure_sqlite_folder
 
     try:
         ensure_sqlite_folder(settings.database.url)
@@ -120,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot create the folder {exc.folder} for the SQLite database ({exc.reason}): "
               f"set [database] url (XQ_DATABASE__URL) to a file in a folder that exists or "
               f"can be created.", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as exc:  # one sentence: which database, what to do
+        from locales import Catalog
+
+        locale = getattr(args, "lang", None) or settings.app.default_locale
+        print(Catalog.load(locale).render_plain(locale, exc.key, exc.params), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -138,6 +136,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await calendar_cli.run(settings, args)
     if args.command == "reception":
         return await reception_cli.run(settings, args)
+    if args.command == "privacy":
+        return await privacy_cli.run(settings, args)
     if args.command == "survey":
         from bot.surveys import admin_cli as survey_admin_cli
 
@@ -146,11 +146,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.concern_history import history
 
         return await history(settings, args.number, args.lang)
+    if args.command == "roster" and args.roster_command == "export":
+        return await roster_export.run(settings, args)
     if args.command == "roster":
-        if args.roster_command == "import":
-            return await commands.roster_import(settings, Path(args.file), args.codes)
-        return await commands.roster_codes(settings, Path(args.out), args.person,
-                                           args.bot_username)
+        return await roster_cli.run(settings, args)
     if args.command == "web":
         if args.web_command == "revoke":
             return await commands.web_revoke(settings, args.person)

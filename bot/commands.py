@@ -1,123 +1,23 @@
-"""The operator's commands behind `python -m bot`. Each prints what it did or why not."""
+"""The operator's commands behind `python -m bot`. Each prints what it did or why not.
+The roster's commands are bot/roster_cli.py."""
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from pathlib import Path
-
-from tqdm import tqdm
 
 from bot.config import Settings
 from core.clock import Clock, SystemClock
-from core.people.roster import RosterInvalid
-from core.people.roster_validation import validate_roster
 from core.workdays import WorkCalendar
 from storage import inbox, outbox
 from storage.db import Engine, make_engine, session_factory
 from storage.migrate import upgrade_async
-from storage.people.roster import (
-    RosterFileError,
-    UnknownPeople,
-    apply_roster,
-    issue_codes,
-    read_roster,
-    roster_is_empty,
-    write_codes_csv,
-)
+from storage.people.roster import roster_is_empty
 
 
 async def migrate(settings: Settings) -> int:
     await upgrade_async(settings.database.url)
     print(f"Database is at the latest schema: {settings.database.url}")
     return 0
-
-
-async def _import(settings: Settings, file: Path) -> bool:
-    try:
-        roster = validate_roster(read_roster(file))
-    except RosterFileError as exc:
-        print(f"Cannot read the roster: {exc}", file=sys.stderr)
-        return False
-    except RosterInvalid as exc:
-        print(f"The roster {file} has {len(exc.problems)} problem(s); nothing was imported:",
-              file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return False
-    total = len(roster.units) + len(roster.people) + len(roster.roles) + len(roster.zones)
-    engine = make_engine(settings.database.url)
-    try:
-        with tqdm(total=total, desc="importing", unit="row", disable=total < 500,
-                  file=sys.stderr) as bar:
-            report = await apply_roster(session_factory(engine), roster,
-                                        now=SystemClock().now(),
-                                        progress=lambda done, _t: bar.update(done - bar.n),
-                                        source=str(file),
-                                        default_locale=settings.app.default_locale)
-    finally:
-        await engine.dispose()
-    for name, counts in report.as_dict().items():
-        print(f"{name:6}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    print("Roster imported." if report.changed else "Roster imported: nothing changed.")
-    return True
-
-
-async def roster_import(settings: Settings, file: Path, codes_csv: str | None) -> int:
-    await upgrade_async(settings.database.url)
-    if not await _import(settings, file):
-        return 1
-    if codes_csv:
-        return await roster_codes(settings, Path(codes_csv), None, "")
-    return 0
-
-
-async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
-                       bot_username: str) -> int:
-    await upgrade_async(settings.database.url)
-    engine = make_engine(settings.database.url)
-    try:
-        codes = await issue_codes(session_factory(engine), now=SystemClock().now(),
-                                  ttl=timedelta(hours=settings.binding.code_ttl_hours),
-                                  person_numbers=people, only_unbound=people is None)
-    except UnknownPeople as exc:
-        print(f"No codes issued: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        await engine.dispose()
-    username = bot_username or settings.telegram.bot_username or await _username_from_telegram(
-        settings)
-    write_codes_csv(out, codes, username)
-    print(f"Issued {len(codes)} binding code(s), valid {settings.binding.code_ttl_hours} h: {out}")
-    if not username and not settings.telegram.token.get_secret_value():
-        print("No bot username known, so the CSV has no t.me links: pass --bot-username "
-              "or set [telegram] bot_username.")
-    return 0
-
-
-async def _username_from_telegram(settings: Settings) -> str:
-    """The bot's username from Telegram's getMe when a token is set; "" (saying why in one
-    sentence) when there is no token or getMe fails."""
-    if not settings.telegram.token.get_secret_value():
-        return ""
-    import asyncio
-
-    from aiogram.exceptions import TelegramAPIError
-
-    from bot.app import make_bot
-
-    bot = make_bot(settings)
-    try:
-        me = await asyncio.wait_for(bot.get_me(), timeout=30)
-    except (TelegramAPIError, TimeoutError) as exc:
-        print(f"Could not ask Telegram for the bot's username (getMe at "
-              f"{settings.telegram.api_base}: {exc or 'no answer in 30 s'}), so the CSV has no "
-              f"t.me links: pass --bot-username or set [telegram] bot_username.",
-              file=sys.stderr)
-        return ""
-    finally:
-        await bot.session.close()
-    print(f"Bot username from Telegram (getMe): @{me.username}")
-    return me.username or ""
 
 
 async def status(settings: Settings) -> int:
@@ -151,8 +51,9 @@ async def run(settings: Settings, seed: str | None) -> int:
         finally:
             await engine.dispose()
         if empty:
-            print(f"Empty database: seeding the demo roster from {seed}")
-            if not await _import(settings, Path(seed)):
+            from bot.roster_cli import seed as seed_roster
+
+            if not await seed_roster(settings, Path(seed)):
                 return 1
     await serve(settings)
     return 0

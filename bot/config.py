@@ -18,6 +18,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -32,6 +33,7 @@ from bot.surveys.settings import SurveysSection
 from bot.web_settings import WebSection
 from core.concerns.categories import CATEGORY_CODES
 from core.concerns.numbering import valid_university_code
+from core.privacy.policy import PrivacyRules
 
 LOCALES = ("zh_CN", "en")
 
@@ -137,13 +139,37 @@ class BindingSection(_Section):
     max_failed_attempts: int = Field(default=5, ge=1)
 
 
+class RosterSection(_Section):
+    # An import or deactivation taking away more than this share of the active people,
+    # units or zones also needs --allow-mass-deactivation (docs/decisions/0025).
+    max_deactivate_share: float = Field(default=0.10, gt=0, le=1)
+
+
 class FollowupSection(_Section):
     delay_working_days: int = Field(default=1, ge=0, le=10)
     answer_working_days: int = Field(default=3, ge=1, le=30)
 
 
 class PrivacySection(_Section):
+    """``[privacy]`` (docs/decisions/0027) -> ``core.privacy.policy.PrivacyRules``."""
+
     retention_days: int = Field(default=1095, ge=30)
+    # sent messages (the web chat's history too) and handled inbox rows; never longer
+    # than concerns are kept, never shorter than Telegram may re-deliver an update
+    message_days: int = Field(default=30, ge=3)
+    export_hours: int = Field(default=24, ge=1, le=720)
+    sweep_hours: int = Field(default=6, ge=1, le=168)
+
+    @model_validator(mode="after")
+    def _messages_within_retention(self) -> PrivacySection:
+        if self.message_days > self.retention_days:
+            raise ValueError(f"message_days ({self.message_days}) must not exceed "
+                             f"retention_days ({self.retention_days})")
+        return self
+
+    def rules(self) -> PrivacyRules:
+        return PrivacyRules(retention_days=self.retention_days, message_days=self.message_days,
+                            export_hours=self.export_hours)
 
 
 class CrisisSection(_Section):
@@ -207,6 +233,7 @@ class Settings(BaseSettings):
     flood: FloodSection = FloodSection()
     intake: IntakeSection = IntakeSection()
     binding: BindingSection = BindingSection()
+    roster: RosterSection = RosterSection()
     privacy: PrivacySection = PrivacySection()
     followup: FollowupSection = FollowupSection()
     categories: dict[str, CategorySection] = {}

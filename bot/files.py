@@ -29,8 +29,10 @@ class DownloadFailed(Exception):
 
 IMAGE_TYPES = ((b"\xff\xd8\xff", "jpg", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "png", "image/png"))
 #: Every ref the channels hand out; anything else is refused before the file system is asked.
-# ``web/`` for uploads; ``<person id>/`` from before uploads stopped naming their person.
-REF = re.compile(r"^(?:[0-9]{1,20}|tg|web)/[0-9a-f]{64}\.(?:jpg|png)$")
+# ``web/`` for uploads; ``<person id>/`` from before uploads stopped naming their person;
+# ``export/`` a person's /mydata files (random names, removed after [privacy] export_hours).
+REF = re.compile(r"^(?:(?:[0-9]{1,20}|tg|web)/[0-9a-f]{64}\.(?:jpg|png)"
+                 r"|export/[0-9a-f]{32}\.(?:json|txt))$")
 #: How long copying in another channel's photo may take.
 DOWNLOAD_SECONDS = 20.0
 

@@ -62,6 +62,10 @@ class Verb(str, enum.Enum):
     SV_SUBMIT = "ssb"    # submit (arg: survey id)
     SA_CONFIRM = "sac"   # an admin confirms /survey push, cancel or close (no arg: the
                          # conversation holds the command; tied to its step)
+    # Personal information (core/privacy/erasure.py)
+    PV_ERASE = "pve"     # a person confirms their erasure request (no arg; tied to its step)
+    PV_APPROVE = "pva"   # an admin approves an erasure request (arg: the request's token)
+    PV_REFUSE = "pvr"    # an admin refuses it, a reason follows (arg: the request's token)
 
 
 _ARG = re.compile(r"^[A-Za-z0-9_\-\.]{0,40}\Z")  # \Z: "$" would allow a trailing newline

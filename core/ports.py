@@ -16,6 +16,7 @@ from core.crisis.store_ports import CrisisCase, CrisisPageView, CrisisStore, Cri
 from core.calendar.ports import CalendarStore
 from core.reception.ports import ReceptionStore
 from core.surveys.ports import SurveyStore
+from core.privacy.ports import PrivacyStore
 from core.model import ConcernStatus, Lane, RequesterProfile, Zone
 from core.replies import Reply
 from core.types import JSON, JSONObject, Scalar
@@ -81,6 +82,7 @@ class BindingCodeView:
     expires_at: datetime
     used_at: datetime | None
     revoked_at: datetime | None
+    person_active: bool = True  # a deactivated person's code binds nobody
 
 
 @dataclass(frozen=True)
@@ -245,5 +247,5 @@ class HandlingStore(ConcernStore, OrgStore, PeopleStore, MessageStore, Protocol)
 
 class Store(IdentityStore, PeopleStore, OrgStore, AvailabilityStore, BindingStore, ZoneStore,
             ConcernStore, ConcernListStore, CrisisStore, ConversationStore, MessageStore,
-            HistoryStore, CalendarStore, ReceptionStore, SurveyStore, Protocol):
+            HistoryStore, CalendarStore, ReceptionStore, SurveyStore, PrivacyStore, Protocol):
     """Everything a use case or a flow may touch inside one unit of work."""

@@ -14,6 +14,8 @@ from core.model import Lane
 from core.reception.ports import RecurrenceExpander
 from core.reception.reminders import ReceptionRules
 from core.ports import ConversationState, IdentityView, Store
+from core.privacy.policy import PrivacyRules
+from core.privacy.ports import DataExports, StoredFiles
 from core.surveys.ports import SurveyFiles
 from core.surveys.results import ResultCharts
 from core.replies import Button, Reply
@@ -50,6 +52,11 @@ class FlowConfig:
     #: [surveys] min_group; the charts /survey results sends (None: text only)
     survey_min_group: int = 5
     result_charts: ResultCharts | None = None
+    #: [privacy] (the notice and /mydata say its times); the upload folder's files for
+    #: /mydata and for erasure (None: /mydata is unavailable, erasure leaves files)
+    privacy: PrivacyRules = PrivacyRules()
+    data_exports: DataExports | None = None
+    privacy_files: StoredFiles | None = None
 
 
 @dataclass

@@ -20,6 +20,8 @@ from handlers.reception import visit as reception_visit
 from handlers.surveys import admin as survey_admin
 from handlers.surveys import answer as survey_answer
 from handlers.people import start
+from handlers.privacy import erasure as privacy_erasure
+from handlers.privacy import mydata as privacy_mydata
 from handlers.context import FlowConfig, FlowContext, callback_answer
 from handlers.inbound import Inbound, content_name
 
@@ -44,6 +46,8 @@ COMMANDS = {
     "surveys": survey_answer.surveys_command,
     "visit": reception_visit.visit_command,
     "feed": reception_feed.feed_command,
+    "mydata": privacy_mydata.mydata_command,
+    "erase": privacy_erasure.erase_command,
 }
 
 #: The commands menu each channel shows (Telegram: setMyCommands), as locale keys.
@@ -99,6 +103,9 @@ CALLBACKS = {
     Verb.SV_SUBMIT: survey_answer.submit_pressed,
     Verb.SA_CONFIRM: survey_admin.confirm_pressed,
     Verb.RC_FEED_STOP: lambda ctx, arg: _no_arg(arg, reception_feed.stop_pressed(ctx)),
+    Verb.PV_ERASE: privacy_erasure.erase_confirmed,
+    Verb.PV_APPROVE: privacy_erasure.approve_pressed,
+    Verb.PV_REFUSE: privacy_erasure.refuse_pressed,
 }
 #: Buttons that work whatever step the conversation is at (they carry no step state).
 #: Concern buttons name their concern; core checks the presser's relation to it instead.
@@ -107,7 +114,7 @@ STATELESS = {Verb.NEW, Verb.LANG, Verb.CANCEL, Verb.ACCEPT, Verb.RETURN, Verb.CO
              Verb.REVISIT, Verb.CRISIS_ACK, Verb.CRISIS_CLOSE, Verb.RC_BOOK, Verb.RC_TOPICS,
              Verb.RC_JOIN, Verb.RC_CANCEL, Verb.RC_FEED_STOP, Verb.RC_RECORD, Verb.RC_ANSWERED,
              Verb.RC_FOLLOW, Verb.RC_UNIT, Verb.SV_OPEN, Verb.SV_PICK, Verb.SV_BACK,
-             Verb.SV_NEXT, Verb.SV_SUBMIT}
+             Verb.SV_NEXT, Verb.SV_SUBMIT, Verb.PV_APPROVE, Verb.PV_REFUSE}
 
 
 async def handle(inbound: Inbound, store: Store, *, now: datetime, config: FlowConfig,
@@ -188,6 +195,8 @@ async def _dispatch(ctx: FlowContext) -> None:
         await survey_answer.text_input(ctx)
     elif ib.kind in ("text", "attachment") and ctx.conv.flow == crisis.FLOW:
         await crisis.close_note(ctx)
+    elif ib.kind in ("text", "attachment") and ctx.conv.flow == privacy_erasure.FLOW:
+        await privacy_erasure.text_input(ctx)
     elif ib.kind == "text":
         await _text(ctx)
     elif ib.kind == "attachment":

@@ -18,6 +18,9 @@ from scheduler.crisis_sweep import crisis_sweep
 from scheduler.ladder_sweep import ladder_sweep
 from scheduler.reception_reminders import reception_reminder_sweep
 from scheduler.survey_mix import mix_sweep
+from scheduler.privacy_sweep import privacy_sweep
+from core.privacy.policy import PrivacyRules
+from core.privacy.ports import StoredFiles
 from scheduler.survey_push import push_sweep
 from scheduler.reception_sweep import SWEEP_HOURS, reception_sweep
 from storage.inbox import REDELIVERY_WINDOW, purge_done
@@ -43,7 +46,9 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
                     reception_rules: ReceptionRules | None = None,
                     reception_seconds: int = 60,
                     push_window: int | None = None,
-                    mix_seconds: int = 60) -> AsyncIOScheduler:
+                    mix_seconds: int = 60,
+                    privacy: tuple[PrivacyRules, StoredFiles, int] | None = None,
+                    ) -> AsyncIOScheduler:
     """Interval sweeps only, in memory: the state they act on lives in the database."""
     sched = AsyncIOScheduler(timezone=timezone)
     if ladder_rules is not None:  # at once on start: notices that came due while down
@@ -80,6 +85,11 @@ def build_scheduler(sf: Sessions, clock: Clock, timezone: str, *,
     # anonymous answers rewritten in key order (docs/decisions/0023); at once on start
     sched.add_job(mix_sweep, "interval", seconds=mix_seconds, args=[sf], id="survey_mix",
                   coalesce=True, max_instances=1, next_run_time=datetime.now(ZoneInfo(timezone)))
+    if privacy is not None:  # retention (docs/decisions/0027): (rules, files, hours); at start
+        rules, files, hours = privacy
+        sched.add_job(privacy_sweep, "interval", hours=hours, args=[sf, clock],
+                      kwargs={"rules": rules, "files": files}, id="privacy", coalesce=True,
+                      max_instances=1, next_run_time=datetime.now(ZoneInfo(timezone)))
     return sched
 
 

@@ -105,6 +105,43 @@ class DatabaseFolderError(Exception):
         self.folder, self.reason = folder, reason
 
 
+class DatabaseUnavailable(Exception):
+    """The database of ``[database] url`` cannot be used, for a reason the operator can fix:
+    ``key`` (a locale key of ``[database_error]``) and ``params`` say which and what to do."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key, params)
+        self.key, self.params = key, params
+
+
+def unavailable(exc: BaseException, url: str) -> DatabaseUnavailable | None:
+    """``exc`` (or an error it wraps) as a missing PostgreSQL database, a refused login or
+    an unreachable server; None when it is anything else."""
+    from asyncpg import exceptions as pg
+
+    u = make_url(url)
+    if u.get_backend_name() != "postgresql":
+        return None
+    host = f"{u.host or 'localhost'}:{u.port or 5432}"
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, pg.InvalidCatalogNameError):
+            return DatabaseUnavailable("database_error.missing", database=u.database or "")
+        if isinstance(e, (pg.InvalidPasswordError, pg.InvalidAuthorizationSpecificationError)):
+            return DatabaseUnavailable("database_error.login", host=host, user=u.username or "")
+        if isinstance(e, OSError):  # refused, unknown host, timed out
+            return DatabaseUnavailable("database_error.refused", host=host,
+                                       reason=e.strerror or str(e) or type(e).__name__)
+        orig = getattr(e, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
+        todo += [e.__cause__, e.__context__, orig if isinstance(orig, BaseException) else None]
+    return None
+
+
 def ensure_sqlite_folder(url: str) -> None:
     """Create the folder of a SQLite database file (``var/`` on a fresh clone), so the
     first connection can create the file. Anything but a SQLite file: nothing to do.

@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from storage.db import unavailable
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -57,7 +59,15 @@ def downgrade(url: str, revision: str) -> None:
 
 
 async def upgrade_async(url: str, revision: str = "head") -> None:
-    await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
+    """Upgrade; the first connection of every command, so a database that cannot be used
+    raises storage.db.DatabaseUnavailable (one sentence for the operator)."""
+    try:
+        await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
+    except Exception as exc:
+        problem = unavailable(exc, url)
+        if problem is None:
+            raise
+        raise problem from exc
 
 
 async def downgrade_async(url: str, revision: str) -> None:

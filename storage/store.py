@@ -27,11 +27,12 @@ from storage.reception.booking_store import ReceptionStoreMixin
 from storage.reception.outcome_store import ReceptionOutcomeMixin
 from storage.reception.reminder_store import ReceptionReminderMixin
 from storage.surveys.answer_store import SurveyAnswerMixin
-from storage.surveys.mix_store import SurveyMixMixin
 from storage.surveys.evaluation_store import SurveyEvaluationMixin
+from storage.surveys.mix_store import SurveyMixMixin
 from storage.surveys.push_store import SurveyPushMixin
 from storage.surveys.survey_store import SurveyStoreMixin
 from storage.reception.feed_store import ReceptionFeedMixin
+from storage.privacy.privacy_store import PrivacyStoreMixin
 
 
 class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingStoreMixin,
@@ -39,7 +40,7 @@ class SqlStore(PeopleStoreMixin, ConcernStoreMixin, HandlingStoreMixin, RoutingS
                ReceptionStoreMixin, ReceptionFeedMixin, ReceptionReminderMixin,
                ReceptionOutcomeMixin, SurveyStoreMixin,
                SurveyAnswerMixin, SurveyPushMixin, SurveyMixMixin, SurveyEvaluationMixin,
-               ReceptionAdminMixin):
+               ReceptionAdminMixin, PrivacyStoreMixin):
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
         # The session's identity map holds rows weakly: without this reference the row

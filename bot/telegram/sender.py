@@ -167,7 +167,8 @@ class TelegramSender:
             log.warning("web file %r cannot be sent to Telegram (no upload dir, outside it, "
                         "or missing)", ref[:100])
             return None
-        return FSInputFile(path, filename=path.name)
+        # a /mydata file goes under its readable name (bot/privacy_files.py)
+        return FSInputFile(path, filename=str(att.get("send_as") or path.name))
 
     async def _renamed(self, file_id: str, name: str) -> str | BufferedInputFile | None:
         """An anonymous requester's document, to be re-sent under a neutral name: a

@@ -31,7 +31,8 @@ async def bind_identity(store: Store, identity: IdentityView, code: str, *, now:
     """Bind ``identity`` to the person the code was issued for; return the person id.
 
     Raises BindingError with a specific key: too many attempts, unknown, used, revoked
-    or expired code. Failed attempts are counted per account to stop guessing.
+    or expired code, or the code of a person the roster has deactivated (whatever the
+    code's state). Failed attempts are counted per account to stop guessing.
 
     An account bound to a roster person is never moved to someone else by that person's
     code (``bind.bound_to_other``, audited as ``binding_refused``; the code stays
@@ -50,6 +51,8 @@ async def bind_identity(store: Store, identity: IdentityView, code: str, *, now:
     problem = None
     if found is None:
         problem = "bind.invalid"
+    elif not found.person_active:  # before "revoked": deactivation cancels the codes
+        problem = "bind.inactive"
     elif found.revoked_at is not None:
         problem = "bind.revoked"
     elif found.used_at is not None:

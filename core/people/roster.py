@@ -6,12 +6,14 @@ writes the result (``storage.people.roster.apply``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from core.errors import DomainError
 from core.model import PersonKind, Role, UnitClass, UnitKind, ZoneScope
 from core.reception.schedule import DateOverride, Schedule
+from core.types import JSON
 
 #: sheet -> (columns the header must have, columns it may have)
 SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -50,18 +52,39 @@ class RosterRow:
     sheet: str  # the sheet (or CSV file) name as the admin sees it
     line: int   # the row number in the file; the header is line 1
     values: dict[str, str]
+    #: columns whose cell the file typed as a number (a workbook's; a CSV has no types)
+    numeric: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class RosterProblem:
+    """One thing wrong in a roster file: where (``sheet`` as the file names it, ``line``,
+    ``column``) and what (a locale key of ``[roster_problem]`` or ``[roster_file]`` and
+    its parameters; the CLI renders it in the officer's language)."""
+
     sheet: str
     line: int    # 0: the whole sheet
     column: str  # "" when no single column is at fault
-    reason: str
+    key: str
+    params: dict[str, JSON] = field(default_factory=dict)
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # for logs and test failures, not for officers
         where = f"{self.sheet}:{self.line}" + (f" [{self.column}]" if self.column else "")
-        return f"{where}: {self.reason}"
+        return f"{where}: {self.key} {self.params}"
+
+
+class RosterSheets(dict[str, list[RosterRow]]):
+    """A roster file's rows by sheet key ("units", "people", ...), and what the reader
+    found about the file itself: ``problems`` (errors: an import stops) and ``warnings``
+    (the import proceeds); ``headers[sheet][column]`` is a header as the file wrote it,
+    when it differs from the column's code (messages name the column as the officer
+    sees it)."""
+
+    def __init__(self, sheets: Mapping[str, list[RosterRow]] | None = None) -> None:
+        super().__init__(sheets or {})
+        self.problems: list[RosterProblem] = []
+        self.warnings: list[RosterProblem] = []
+        self.headers: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -127,13 +150,18 @@ class Roster:
     reception_dates: tuple[DateOverride, ...] = ()
     #: (leader number, unit code); None: the roles sheet has no contact_units column
     contact_units: tuple[tuple[str, str], ...] | None = None
+    #: what the officer should know although the import proceeds (not part of the data)
+    warnings: tuple[RosterProblem, ...] = field(default=(), compare=False)
 
 
 class RosterInvalid(DomainError):
-    """The roster has problems; ``problems`` lists every one, in file order."""
+    """The roster has problems; ``problems`` lists every one, in file order, and
+    ``warnings`` what would only have been noted."""
 
     key = "roster.invalid"
 
-    def __init__(self, problems: list[RosterProblem]) -> None:
+    def __init__(self, problems: list[RosterProblem],
+                 warnings: list[RosterProblem] | None = None) -> None:
         super().__init__(count=len(problems))
         self.problems = problems
+        self.warnings = warnings or []

@@ -8,14 +8,20 @@ by an earlier row are problems naming their line.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from core.calendar.days import MAX_LABEL, MAX_RANGE_DAYS, days_of, parse_day, parse_status
 from core.people.roster import OPTIONAL_SHEET_COLUMNS, CalendarEntry, RosterProblem, RosterRow
+from core.people.roster_aliases import chinese_column
+from core.types import JSON
 
 SHEET = "calendar"
-_Bad = Callable[[RosterRow, str, str], None]
+
+
+class _Bad(Protocol):
+    def __call__(self, row: RosterRow, column: str, key: str, /, **params: JSON) -> None: ...
 
 
 def calendar_problems_of_structure(rows: Sequence[RosterRow]) -> list[RosterProblem]:
@@ -23,7 +29,8 @@ def calendar_problems_of_structure(rows: Sequence[RosterRow]) -> list[RosterProb
     required = OPTIONAL_SHEET_COLUMNS[SHEET][0]
     if not rows:
         return []
-    return [RosterProblem(rows[0].sheet, 1, c, f"missing column '{c}'")
+    return [RosterProblem(rows[0].sheet, 1, c, "roster_problem.missing_column",
+                          {"value": c, "chinese": chinese_column(SHEET, c)})
             for c in required if c not in rows[0].values]
 
 
@@ -34,8 +41,8 @@ def calendar_entries(rows: Sequence[RosterRow]) -> tuple[list[CalendarEntry],
     entries: list[CalendarEntry] = []
     covered: dict[date, int] = {}  # day -> the line that set it
 
-    def bad(row: RosterRow, column: str, reason: str) -> None:
-        problems.append(RosterProblem(row.sheet, row.line, column, reason))
+    def bad(row: RosterRow, column: str, key: str, /, **params: JSON) -> None:
+        problems.append(RosterProblem(row.sheet, row.line, column, key, params))
 
     for row in rows:
         text = {c: row.values.get(c, "").strip() for c in ("from", "to", "status", "label")}
@@ -43,23 +50,23 @@ def calendar_entries(rows: Sequence[RosterRow]) -> tuple[list[CalendarEntry],
         last = _day(row, "to", text["to"], bad, required=False) if text["to"] else first
         working = parse_status(text["status"]) if text["status"] else None
         if not text["status"]:
-            bad(row, "status", "required value is empty")
+            bad(row, "status", "roster_problem.empty")
         elif working is None:
-            bad(row, "status", f"unknown status '{text['status']}' (expected closed, 停课, "
-                               f"放假, open, 上班 or 补班)")
+            bad(row, "status", "roster_problem.unknown_status", value=text["status"])
         if len(text["label"]) > MAX_LABEL:
-            bad(row, "label", f"too long (at most {MAX_LABEL} characters)")
+            bad(row, "label", "roster_problem.too_long", count=MAX_LABEL)
         if first is None or last is None:
             continue
         if last < first:
-            bad(row, "to", f"the range ends ({last}) before it starts ({first})")
+            bad(row, "to", "roster_problem.range_reversed", first=first.isoformat(),
+                last=last.isoformat())
             continue
         if (last - first).days + 1 > MAX_RANGE_DAYS:
-            bad(row, "to", f"the range is longer than {MAX_RANGE_DAYS} days")
+            bad(row, "to", "roster_problem.range_too_long", count=MAX_RANGE_DAYS)
             continue
         overlap = next((covered[d] for d in days_of(first, last) if d in covered), None)
         if overlap is not None:
-            bad(row, "from", f"these days overlap the range on line {overlap}")
+            bad(row, "from", "roster_problem.overlap", first=overlap)
             continue
         covered.update(dict.fromkeys(days_of(first, last), row.line))
         if working is not None and len(text["label"]) <= MAX_LABEL:
@@ -70,9 +77,9 @@ def calendar_entries(rows: Sequence[RosterRow]) -> tuple[list[CalendarEntry],
 def _day(row: RosterRow, column: str, text: str, bad: _Bad, *, required: bool) -> date | None:
     if not text:
         if required:
-            bad(row, column, "required value is empty")
+            bad(row, column, "roster_problem.empty")
         return None
     day = parse_day(text)
     if day is None:
-        bad(row, column, f"'{text}' is not a date (write it as 2027-01-18)")
+        bad(row, column, "roster_problem.bad_date", value=text)
     return day

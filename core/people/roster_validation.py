@@ -1,19 +1,20 @@
 """Roster validation: rows read from a spreadsheet become a checked Roster, or a list of problems.
 
 Every bad row is reported, not just the first, so an admin can fix the whole file in one
-pass. The shapes (rows, entries, problems) are core.people.roster.
+pass. The shapes (rows, entries, problems) are core.people.roster; each problem is a locale
+key of ``[roster_problem]`` with its parameters. File-wide checks (numbers typed as
+numbers, unknown columns, empty zones) are core.people.roster_checks.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from enum import Enum
-from typing import TypeVar
 
 from core.concerns.categories import ANY_CATEGORY, CATEGORY_CODES
 from core.model import PersonKind, Role, UnitClass, UnitKind, ZoneScope
+from core.people import roster_checks as rc
+from core.people import roster_reception as rr
 from core.people.roster import (
-    MAX_LENGTH,
     SHEET_COLUMNS,
     PersonEntry,
     RoleEntry,
@@ -21,11 +22,14 @@ from core.people.roster import (
     RosterInvalid,
     RosterProblem,
     RosterRow,
+    RosterSheets,
     UnitEntry,
     ZoneEntry,
 )
+from core.people.roster_aliases import SHEET_NAMES, chinese_column, fold_width, known_words
 from core.people.roster_calendar import calendar_entries, calendar_problems_of_structure
-from core.people import roster_reception as rr
+from core.replies import t
+from core.types import JSON
 
 _NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 # What Excel makes of a long number in a General-formatted column: 2.02301E+09.
@@ -43,49 +47,14 @@ _NEEDS_CLASS = (UnitKind.BRANCH, UnitKind.FUNCTIONAL)  # ranked by unit class (å
 
 
 
-E = TypeVar("E", bound=Enum)
-
-
-class _Check:
-    """Collects problems while rows are parsed; one instance per validation."""
-
-    def __init__(self) -> None:
-        self.problems: list[RosterProblem] = []
-
-    def bad(self, row: RosterRow, column: str, reason: str) -> None:
-        self.problems.append(RosterProblem(row.sheet, row.line, column, reason))
-
-    def text(self, row: RosterRow, column: str, *, required: bool = False) -> str:
-        value = row.values.get(column, "").strip()
-        if required and not value:
-            self.bad(row, column, "required value is empty")
-        return value
-
-    def enum(self, row: RosterRow, column: str, cls: type[E], label: str,
-             *, required: bool = True) -> E | None:
-        raw = self.text(row, column, required=required)
-        if not raw:
-            return None
-        try:
-            return cls(raw.lower())
-        except ValueError:
-            allowed = ", ".join(str(e.value) for e in cls)
-            self.bad(row, column, f"unknown {label} '{raw}' (expected one of: {allowed})")
-            return None
-
-    def unique(self, row: RosterRow, column: str, seen: dict[str, int], label: str) -> None:
-        value = row.values.get(column, "").strip()
-        if not value:
-            return
-        if value in seen:
-            self.bad(row, column, f"duplicate {label} '{value}' (first on line {seen[value]})")
-        else:
-            seen[value] = row.line
-
-    def lengths(self, sheet: str, row: RosterRow) -> None:
-        for column, limit in MAX_LENGTH[sheet].items():
-            if len(row.values.get(column, "").strip()) > limit:
-                self.bad(row, column, f"too long (at most {limit} characters)")
+KIND_WORDS = rc.KIND_WORDS
+_PARENT_WORDS: dict[UnitKind, JSON] = {
+    UnitKind.COLLEGE: t("roster_problem.kind_university"),
+    UnitKind.BRANCH: t("roster_problem.kind_college"),
+    UnitKind.FUNCTIONAL: t("roster_problem.kind_university_or_functional"),
+}
+_Check = rc.Check
+SHEET_CHINESE = {sheet: names[0] for sheet, names in SHEET_NAMES.items()}
 
 
 def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
@@ -94,12 +63,17 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
 
     Raises RosterInvalid listing every problem. A missing sheet (line 0) or a missing
     column (line 1) stops the check there, since the rows cannot be read without it.
+    What the reader found (``RosterSheets``) joins the problems and the warnings; the
+    warnings of a good file are ``Roster.warnings``.
     """
+    read = sheets if isinstance(sheets, RosterSheets) else RosterSheets()
+    warnings = [*read.warnings, *rc.unknown_columns(sheets)]
     structural = _structure_problems(sheets)
     structural += calendar_problems_of_structure(sheets.get("calendar", ()))
     structural += rr.structure_problems(dict(sheets))
     if structural:
-        raise RosterInvalid(structural)
+        raise RosterInvalid(rc.as_written([*structural, *read.problems], read.headers),
+                            rc.as_written(warnings, read.headers))
     check = _Check()
     units, kinds = _units(check, sheets["units"])
     people = _people(check, sheets["people"], kinds)
@@ -121,28 +95,33 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
     schedules, dates, found = rr.reception_entries(sheets.get(rr.SHEET, ()),
                                                    sheets.get(rr.DATES, ()), numbers, leaders, kinds)
     contacts, more = rr.contact_units(sheets["roles"], kinds)
-    check.problems += more + found
+    numeric, typed = rc.numeric_ids(sheets)
+    check.problems += more + found + numeric + read.problems
+    warnings += typed + rc.empty_zones(sheets["zones"], zones, people)
     if check.problems:
         # Sheets were checked in order; only the hierarchy pass reports units out of line order.
         first: dict[str, int] = {}
         for i, p in enumerate(check.problems):
             first.setdefault(p.sheet, i)
         check.problems.sort(key=lambda p: (first[p.sheet], p.line))
-        raise RosterInvalid(check.problems)
+        raise RosterInvalid(rc.as_written(check.problems, read.headers),
+                            rc.as_written(warnings, read.headers))
     reception = tuple(schedules) if rr.SHEET in sheets else None
     return Roster(tuple(units), tuple(people), tuple(roles), tuple(zones), calendar,
-                  reception, tuple(dates), contacts)
+                  reception, tuple(dates), contacts, tuple(rc.as_written(warnings, read.headers)))
 
 
 def _structure_problems(sheets: Mapping[str, Sequence[RosterRow]]) -> list[RosterProblem]:
     problems = []
     for name, (required, _optional) in SHEET_COLUMNS.items():
         if name not in sheets:
-            problems.append(RosterProblem(name, 0, "", f"missing sheet '{name}'"))
+            problems.append(RosterProblem(name, 0, "", "roster_problem.missing_sheet",
+                                          {"value": name, "chinese": SHEET_CHINESE[name]}))
             continue
         rows = sheets[name]
         if rows:  # the reader gives every row every header column
-            problems += [RosterProblem(rows[0].sheet, 1, c, f"missing column '{c}'")
+            problems += [RosterProblem(rows[0].sheet, 1, c, "roster_problem.missing_column",
+                                       {"value": c, "chinese": chinese_column(name, c)})
                          for c in required if c not in rows[0].values]
     return problems
 
@@ -152,11 +131,12 @@ def _units(check: _Check, rows: Sequence[RosterRow]) -> tuple[list[UnitEntry], d
     kinds: dict[str, UnitKind] = {}
     parsed: list[tuple[RosterRow, UnitEntry | None]] = []
     for row in rows:
-        check.unique(row, "code", seen, "unit code")
+        check.unique(row, "code", seen, "roster_problem.duplicate_unit")
         check.lengths("units", row)
         code, name = check.text(row, "code", required=True), check.text(row, "name", required=True)
-        kind = check.enum(row, "kind", UnitKind, "unit kind")
-        unit_class = check.enum(row, "unit_class", UnitClass, "unit class", required=False)
+        kind = check.enum(row, "units", "kind", UnitKind, "roster_problem.unknown_unit_kind")
+        unit_class = check.enum(row, "units", "unit_class", UnitClass,
+                                "roster_problem.unknown_unit_class", required=False)
         if code and kind and code not in kinds:
             kinds[code] = kind
         entry = None
@@ -167,11 +147,11 @@ def _units(check: _Check, rows: Sequence[RosterRow]) -> tuple[list[UnitEntry], d
     universities = [(row, e) for row, e in parsed if e and e.kind is UnitKind.UNIVERSITY]
     if not universities:
         sheet = rows[0].sheet if rows else "units"
-        check.problems.append(RosterProblem(sheet, 0, "kind", "no unit of kind 'university'"))
+        check.problems.append(RosterProblem(sheet, 0, "kind", "roster_problem.no_university"))
     for row, e in universities[1:]:
         first_row, first = universities[0]
-        check.bad(row, "kind", f"only one university unit is allowed "
-                               f"(first: '{first.code}' on line {first_row.line})")
+        check.bad(row, "kind", "roster_problem.one_university", value=first.code,
+                  first=first_row.line)
     parents = {e.code: e.parent_code for _, e in parsed if e}
     for row, entry in parsed:
         if entry is not None:
@@ -183,28 +163,29 @@ def _unit_place(check: _Check, row: RosterRow, e: UnitEntry, kinds: dict[str, Un
                 parents: dict[str, str | None]) -> None:
     """Hierarchy rules for one unit: parent kind, no loops, a ranking class where needed."""
     if e.kind in _NEEDS_CLASS and not row.values.get("unit_class", "").strip():
-        check.bad(row, "unit_class", f"a {e.kind} needs a unit class (student, staff or admin_logistics)")
+        check.bad(row, "unit_class", "roster_problem.needs_unit_class", kind=KIND_WORDS[e.kind],
+                  known=known_words("units", "unit_class", tuple(UnitClass)))
     if e.kind is UnitKind.UNIVERSITY:
         if e.parent_code:
-            check.bad(row, "parent_code", "the university cannot have a parent")
+            check.bad(row, "parent_code", "roster_problem.university_parent")
         return
     if not e.parent_code:
-        check.bad(row, "parent_code", f"required value is empty (a {e.kind} needs a parent)")
+        check.bad(row, "parent_code", "roster_problem.needs_parent", kind=KIND_WORDS[e.kind])
         return
     parent_kind = kinds.get(e.parent_code)
     if parent_kind is None:
-        check.bad(row, "parent_code", f"unknown parent code '{e.parent_code}'")
+        check.bad(row, "parent_code", "roster_problem.unknown_parent", value=e.parent_code)
     elif parent_kind not in _PARENT_KINDS[e.kind]:
-        allowed = " or ".join(str(k) for k in _PARENT_KINDS[e.kind])
-        check.bad(row, "parent_code", f"a {e.kind}'s parent must be a {allowed}, "
-                                      f"but '{e.parent_code}' is a {parent_kind}")
+        check.bad(row, "parent_code", "roster_problem.wrong_parent", kind=KIND_WORDS[e.kind],
+                  allowed=_PARENT_WORDS[e.kind], value=e.parent_code,
+                  actual=KIND_WORDS[parent_kind])
     else:
         # Only functional units may nest in their own kind, so only they can form a loop.
         seen = {e.code}
         cur: str | None = e.parent_code
         while cur is not None and kinds.get(cur) is UnitKind.FUNCTIONAL:
             if cur in seen:
-                check.bad(row, "parent_code", f"the parent chain of '{e.code}' loops back on itself")
+                check.bad(row, "parent_code", "roster_problem.parent_loop", value=e.code)
                 break
             seen.add(cur)
             cur = parents.get(cur)
@@ -214,19 +195,18 @@ def _people(check: _Check, rows: Sequence[RosterRow], kinds: dict[str, UnitKind]
     seen: dict[str, int] = {}
     people = []
     for row in rows:
-        check.unique(row, "number", seen, "person number")
+        check.unique(row, "number", seen, "roster_problem.duplicate_person")
         check.lengths("people", row)
         number = check.text(row, "number", required=True)
         if number and _SCIENTIFIC.match(number):
-            check.bad(row, "number", f"number '{number}' was reformatted by Excel; "
-                                     "format the column as text and type the number again")
+            check.bad(row, "number", "roster_problem.scientific", value=number)
         elif number and not _NUMBER.match(number):
-            check.bad(row, "number", f"number '{number}' may hold only letters, digits, '-' and '_'")
+            check.bad(row, "number", "roster_problem.bad_number", value=number)
         name = check.text(row, "name", required=True)
-        kind = check.enum(row, "kind", PersonKind, "person kind")
+        kind = check.enum(row, "people", "kind", PersonKind, "roster_problem.unknown_person_kind")
         unit_code = check.text(row, "unit_code", required=True)
         if unit_code and unit_code not in kinds:
-            check.bad(row, "unit_code", f"unknown unit code '{unit_code}'")
+            check.bad(row, "unit_code", "roster_problem.unknown_unit", value=unit_code)
         if number and kind:
             optional = {c: check.text(row, c) or None for c in SHEET_COLUMNS["people"][1]}
             people.append(PersonEntry(number, name, kind, unit_code, **optional))
@@ -239,20 +219,21 @@ def _roles(check: _Check, rows: Sequence[RosterRow], numbers: set[str],
     roles = []
     for row in rows:
         number = check.text(row, "number", required=True)
-        role = check.enum(row, "role", Role, "role")
+        role = check.enum(row, "roles", "role", Role, "roster_problem.unknown_role")
         unit_code = check.text(row, "unit_code", required=True)
         if number and number not in numbers:
-            check.bad(row, "number", f"unknown person number '{number}'")
+            check.bad(row, "number", "roster_problem.unknown_person", value=number)
         if unit_code and unit_code not in kinds:
-            check.bad(row, "unit_code", f"unknown unit code '{unit_code}'")
+            check.bad(row, "unit_code", "roster_problem.unknown_unit", value=unit_code)
         elif role in _ROLE_UNIT_KIND and kinds.get(unit_code) not in (None, _ROLE_UNIT_KIND[role]):
-            check.bad(row, "unit_code", f"a {role} must sit on a {_ROLE_UNIT_KIND[role]}, "
-                                        f"but '{unit_code}' is a {kinds[unit_code]}")
+            check.bad(row, "unit_code", "roster_problem.role_unit", role=role,
+                      kind=KIND_WORDS[_ROLE_UNIT_KIND[role]], value=unit_code,
+                      actual=KIND_WORDS[kinds[unit_code]])
         if number and role and unit_code:
             key = f"{number} {role} {unit_code}"
             if key in seen:
-                check.bad(row, "role", f"duplicate role {role} of '{number}' on '{unit_code}' "
-                                       f"(first on line {seen[key]})")
+                check.bad(row, "role", "roster_problem.duplicate_role", role=role, value=number,
+                          unit=unit_code, first=seen[key])
                 continue
             seen[key] = row.line
             roles.append(RoleEntry(number, role, unit_code))
@@ -264,31 +245,38 @@ def _zones(check: _Check, rows: Sequence[RosterRow], kinds: dict[str, UnitKind],
     seen: dict[str, int] = {}
     zones = []
     for row in rows:
-        check.unique(row, "code", seen, "zone code")
+        check.unique(row, "code", seen, "roster_problem.duplicate_zone")
         check.lengths("zones", row)
         code, name = check.text(row, "code", required=True), check.text(row, "name", required=True)
         category = check.text(row, "category", required=True).lower()
         if category and category != ANY_CATEGORY and category not in CATEGORY_CODES:
-            check.bad(row, "category", f"unknown category '{category}' "
-                                       f"(expected '*' or one of: {', '.join(CATEGORY_CODES)})")
-        scope = check.enum(row, "scope", ZoneScope, "zone scope")
+            check.bad(row, "category", "roster_problem.unknown_category", value=category,
+                      known=known_words("zones", "category", (ANY_CATEGORY, *CATEGORY_CODES)))
+        scope = check.enum(row, "zones", "scope", ZoneScope, "roster_problem.unknown_scope")
         value = check.text(row, "value", required=True)
+        if scope in (ZoneScope.BRANCH, ZoneScope.COLLEGE):
+            value = fold_width(value)  # a unit code (the reader folded only letters and digits)
         if scope in (ZoneScope.BRANCH, ZoneScope.COLLEGE) and value:
             wanted = UnitKind(scope.value)
             if value not in kinds:
-                check.bad(row, "value", f"unknown {wanted} code '{value}'")
+                check.bad(row, "value", "roster_problem.unknown_scope_unit", kind=KIND_WORDS[wanted],
+                          value=value)
             elif kinds[value] is not wanted:
-                check.bad(row, "value", f"'{value}' is a {kinds[value]}, not a {wanted}")
+                check.bad(row, "value", "roster_problem.scope_kind", value=value,
+                          actual=KIND_WORDS[kinds[value]], kind=KIND_WORDS[wanted])
         member = check.text(row, "member_number", required=True)
         deputy = check.text(row, "deputy_number") or None
-        for column, who in (("member_number", member), ("deputy_number", deputy)):
-            label = column.removesuffix("_number")
+        for column, who, unknown, not_party in (
+                ("member_number", member, "roster_problem.unknown_member",
+                 "roster_problem.member_not_party"),
+                ("deputy_number", deputy, "roster_problem.unknown_deputy",
+                 "roster_problem.deputy_not_party")):
             if who and who not in numbers:
-                check.bad(row, column, f"unknown {label} number '{who}'")
+                check.bad(row, column, unknown, value=who)
             elif who and who not in party:
-                check.bad(row, column, f"{label} '{who}' does not hold the party_member role")
+                check.bad(row, column, not_party, value=who)
         if deputy and deputy == member:
-            check.bad(row, "deputy_number", "the deputy is the same person as the member")
+            check.bad(row, "deputy_number", "roster_problem.deputy_is_member")
         if code and scope:
             zones.append(ZoneEntry(code, name, category, scope, value, member, deputy))
     return zones

@@ -216,7 +216,7 @@ async def _checked(store: ReceptionAdminUseStore, values: dict[str, str]) -> Sch
         {code: UnitKind(kind) for code, kind in refs.unit_kinds.items()})
     if problems:
         raise InputError("receptions.bad_row", problems=[
-            t("receptions.problem", column=p.column or "—", reason=p.reason)
+            t("receptions.problem", column=p.column or "—", reason=t(p.key, **p.params))
             for p in problems])
     return schedules[0]
 

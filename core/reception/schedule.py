@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 
+from core.types import JSON
+
 
 class Frequency(StrEnum):
     WEEKLY = "weekly"
@@ -49,35 +51,45 @@ class Recurrence:
     def __post_init__(self) -> None:
         problem = recurrence_problem(self)
         if problem:
-            raise ValueError(problem)
+            raise RecurrenceInvalid(*problem)
 
 
-def recurrence_problem(r: Recurrence) -> str | None:
-    """Why ``r`` is not a usable rule, in English for the roster's row errors; None if fine."""
+class RecurrenceInvalid(ValueError):
+    """A rule that cannot be used: ``key`` (a locale key of ``[roster_problem]``) and its
+    ``params`` say why, for the roster sheet's row problems."""
+
+    def __init__(self, key: str, params: dict[str, JSON]) -> None:
+        super().__init__(key, params)
+        self.key, self.params = key, params
+
+
+def recurrence_problem(r: Recurrence) -> tuple[str, dict[str, JSON]] | None:
+    """Why ``r`` is not a usable rule, as (locale key, parameters); None if fine."""
     if r.interval < 1 or r.interval > 12:
-        return f"the interval must be 1..12, not {r.interval}"
+        return "roster_problem.interval_range", {"value": r.interval}
     if r.interval > 1 and r.starts_on is None:
-        return "an interval above 1 needs a first date to count from"
+        return "roster_problem.interval_needs_from", {}
     if any(d not in range(7) for d in r.weekdays) or len(set(r.weekdays)) != len(r.weekdays):
-        return "weekdays must be distinct, 0 (Monday) to 6 (Sunday)"
+        return "roster_problem.weekdays_distinct", {}
     if r.starts_on and r.ends_on and r.ends_on < r.starts_on:
-        return f"the rule ends ({r.ends_on}) before it starts ({r.starts_on})"
+        return "roster_problem.rule_reversed", {"first": r.starts_on.isoformat(),
+                                                "last": r.ends_on.isoformat()}
     if r.frequency is Frequency.WEEKLY:
         if not r.weekdays:
-            return "a weekly rule needs at least one weekday"
+            return "roster_problem.weekly_needs_weekday", {}
         if r.nths or r.month_day is not None:
-            return "a weekly rule takes no nth weekday and no day of the month"
+            return "roster_problem.weekly_not_monthly", {}
         return None
     if r.month_day is not None:
         if r.weekdays or r.nths:
-            return "a monthly rule takes either a day of the month or nth weekdays, not both"
+            return "roster_problem.monthly_either", {}
         if r.month_day == 0 or not -1 <= r.month_day <= 31:
-            return f"the day of the month must be 1..31 or -1 (the last), not {r.month_day}"
+            return "roster_problem.month_day_range", {"value": r.month_day}
         return None
     if not r.weekdays or not r.nths:
-        return "a monthly rule needs a day of the month, or weekdays with their nth (1..5, -1)"
+        return "roster_problem.monthly_needs_day", {}
     if any(n not in (1, 2, 3, 4, 5, -1) for n in r.nths) or len(set(r.nths)) != len(r.nths):
-        return "nth weekdays must be distinct, 1..5 or -1 (the last)"
+        return "roster_problem.nths_range", {}
     return None
 
 

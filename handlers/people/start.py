@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from core.actions import ForgedAction, Verb, decode, encode
 from core.people.binding import bind_identity
+from core.privacy.notice import privacy_notice as generated_notice
 from core.errors import InputError
-from core.replies import Button, Reply, t
+from core.replies import Button, t
 from handlers.context import FlowContext
 
 LOCALE_CHOICES = ("zh_CN", "en")
@@ -62,8 +63,7 @@ async def privacy_notice(ctx: FlowContext) -> None:
         return
     await ctx.store.mark_privacy_noticed(ctx.identity.id, ctx.now)
     ctx.identity.privacy_noticed = True
-    kept = t("unit.days", count=ctx.config.retention_days)
-    notice = Reply("start.privacy", {"days": kept})
+    notice = generated_notice(ctx.config.privacy)  # generated from [privacy]
     if _could_start_concern(ctx):
         ctx.replies.insert(0, notice)
     else:

@@ -160,10 +160,14 @@ class PeopleStoreMixin:
 
     # -- binding ----------------------------------------------------------------------
     async def find_binding_code(self, code_hash: str) -> BindingCodeView | None:
-        r = (await self.s.execute(select(T.BindingCode).where(
-            T.BindingCode.code_hash == code_hash))).scalar_one_or_none()
-        return None if r is None else BindingCodeView(r.id, r.person_id, r.expires_at,
-                                                      r.used_at, r.revoked_at)
+        found = (await self.s.execute(select(T.BindingCode, T.Person.active).join(
+            T.Person, T.Person.id == T.BindingCode.person_id).where(
+            T.BindingCode.code_hash == code_hash))).one_or_none()
+        if found is None:
+            return None
+        r, active = found
+        return BindingCodeView(r.id, r.person_id, r.expires_at, r.used_at, r.revoked_at,
+                               bool(active))
 
     async def mark_code_used(self, code_id: int, now: datetime) -> None:
         await self.s.execute(update(T.BindingCode).where(T.BindingCode.id == code_id)

@@ -231,6 +231,25 @@ async def _survey_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
     await admin.expect("状态：已结束")
 
 
+async def _privacy_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
+    """Two erasure requests of a person with nothing held: one refused, one approved."""
+    stu = await bound_chat(api, db_url, "2023030101", 7803)
+    admin = await bound_chat(api, db_url, "9104000001", 7804)
+    for decide in ("拒绝", "同意删除"):
+        stu.say("/erase")
+        await p.press(stu, await stu.expect("申请删除个人信息"), "确认申请删除")     # PV_ERASE
+        await stu.expect("删除申请已提交")
+        await p.press(admin, await admin.expect("个人信息删除申请"), decide)  # PV_REFUSE, PV_APPROVE
+        if decide == "拒绝":
+            await admin.expect("请输入拒绝的理由")
+            admin.say("测试：请先办结诉求")
+            await admin.expect("已拒绝该删除申请")
+            await stu.expect("您的删除申请未获同意")
+        else:
+            await admin.expect("已同意并执行该删除申请")
+            await stu.expect("您的删除申请已获同意")
+
+
 async def _reception_admin_walk(api: FakeBotAPI, db_url: str, p: Presser) -> None:
     """An admin adds a schedule by command and removes it, confirming by button."""
     admin = await bound_chat(api, db_url, "9104000001", 7399)
@@ -254,6 +273,7 @@ async def test_every_button_press_is_answered_exactly_once(db_url: str) -> None:
             await _reception_walk(api, db_url, p)
             await _reception_admin_walk(api, db_url, p)
             await _survey_walk(api, db_url, p)
+            await _privacy_walk(api, db_url, p)
             assert p.verbs == set(Verb), f"not pressed: {set(Verb) - p.verbs}"
             with contextlib.suppress(TimeoutError):  # the assertion below says which
                 await api.wait_for(lambda a: all(a.callback_answers().values()), timeout=10)

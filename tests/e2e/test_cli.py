@@ -222,22 +222,22 @@ def test_roster_import_cli_all_or_nothing_then_codes_and_status(db_url: str,
                "gb18030")
     out = _bot("roster", "import", str(bad), db_url=db_url)
     assert out.returncode == 1
-    assert "nothing was imported" in out.stderr
-    assert "units.csv:4 [parent_code]: unknown parent code 'C9'" in out.stderr
-    assert "people.csv:3 [number]: duplicate person number" in out.stderr
-    assert "roles.csv:2 [role]: unknown role 'wizard'" in out.stderr
+    assert "花名册有 3 处问题，未导入任何内容。" in out.stderr
+    assert "units.csv 第 4 行" in out.stderr and "C9" in out.stderr
+    assert "people.csv 第 3 行" in out.stderr and "2023000001" in out.stderr
+    assert "roles.csv 第 2 行" in out.stderr and "wizard" in out.stderr
 
     codes = tmp_path / "codes.csv"
     ok = _bot("roster", "import", str(ROOT / "examples" / "roster.xlsx"), "--codes", str(codes),
               db_url=db_url, XQ_TELEGRAM__BOT_USERNAME="xinqiao_demo_bot")
     assert ok.returncode == 0, ok.stderr
-    assert "people: created 50" in ok.stdout
+    assert "人员：新增 50" in ok.stdout
     with open(codes, encoding="utf-8-sig") as f:
         issued = list(csv.DictReader(f))
     assert len(issued) == 50
     assert issued[0]["link"] == f"https://t.me/xinqiao_demo_bot?start={issued[0]['code']}"
     again = _bot("roster", "import", str(ROOT / "examples" / "roster.xlsx"), db_url=db_url)
-    assert "nothing changed" in again.stdout
+    assert "没有任何变化" in again.stdout
 
     status = _bot("status", db_url=db_url)
     assert status.returncode == 0
@@ -246,10 +246,9 @@ def test_roster_import_cli_all_or_nothing_then_codes_and_status(db_url: str,
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (["roster", "import", "/no/such/file.xlsx"],
-     "Cannot read the roster: roster file not found: /no/such/file.xlsx"),
+    (["roster", "import", "/no/such/file.xlsx"], "无法读取花名册：找不到花名册文件 /no/such/file.xlsx"),
     (["roster", "codes", "--out", "{tmp}/x.csv", "--person", "000"],
-     "No codes issued: unknown or inactive person numbers: 000"),
+     "有 1 个学号/工号不是在册人员（不存在或已停用），没有发放任何绑定码：000"),
 ], ids=["import-missing-file", "codes-unknown-person"])
 def test_roster_commands_refuse_bad_input(args: list[str], said: str, tmp_path: Path) -> None:
     out = _bot(*(a.format(tmp=tmp_path) for a in args),

@@ -45,7 +45,7 @@ async def test_codes_carry_links_with_the_username_from_get_me(tmp_path: Path) -
             XQ_DATABASE__URL=db, XQ_TELEGRAM__TOKEN=TOKEN, XQ_TELEGRAM__API_BASE=api.base_url,
             XQ_TELEGRAM__BOT_USERNAME="")
         assert rc == 0, err
-        assert "@campus_helper_bot" in out and "No bot username" not in out + err
+        assert "@campus_helper_bot" in out and "不知道机器人的用户名" not in out + err
         links = _links(tmp_path / "all.csv")
         assert len(links) == 50
         assert all(link.startswith("https://t.me/campus_helper_bot?start=") for link in links)
@@ -57,7 +57,7 @@ async def test_codes_carry_links_with_the_username_from_get_me(tmp_path: Path) -
             XQ_DATABASE__URL=db, XQ_TELEGRAM__TOKEN="999:wrong-token",
             XQ_TELEGRAM__API_BASE=api.base_url)
     assert rc == 0, err
-    assert "Issued 1 binding code(s)" in out
+    assert "已发放 1 个绑定码" in out
     assert len(err.strip().splitlines()) == 1 and "getMe" in err and "Traceback" not in err
     assert "--bot-username" in err and "[telegram] bot_username" in err
     assert _links(tmp_path / "one.csv") == [""]

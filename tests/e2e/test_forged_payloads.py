@@ -124,6 +124,12 @@ for _name, _cases in {
     "ABOUT": [("student", "x1:abm::9999"), ("student", "x1:abm:x:{v}"),
               ("student", "x1:abm::{v}")],
     "ABOUT_BRANCH": [("student", "x1:abb:0:9999"), ("student", "x1:abb:99:{v}")],
+    # Erasure (docs/decisions/0027): the person's confirmation stale, with an argument or
+    # out of its step; an admin's decision pressed by people who are no admin.
+    "PV_ERASE": [("student", "x1:pve::9999"), ("student", "x1:pve:x:{v}"),
+                 ("stranger", "x1:pve::{v}")],
+    "PV_APPROVE": [("student", "x1:pva:0123456789abcdef:0"), ("stranger", "x1:pva:zz:0")],
+    "PV_REFUSE": [("member", "x1:pvr:0123456789abcdef:0")],
 }.items():
     if hasattr(Verb, _name):
         CASES[Verb[_name]] = _cases
@@ -131,7 +137,8 @@ for _name, _cases in {
 REFUSALS = ("您无权", "不能再操作", "按钮无效", "按钮已过期", "不在该危机个案的呼叫名单中",
             "当前状态下不能", "您没有权限", "找不到这条诉求", "已不存在",
             "只有花名册中的师生可以预约", "只有校领导可以获取", "只有本场接待的校领导",
-            "这份问卷不是发给您的", "只有组织部管理员可以管理问卷")
+            "这份问卷不是发给您的", "只有组织部管理员可以管理问卷",
+            "只有组织部管理员可以审核删除申请")
 
 
 def test_every_registered_verb_has_forged_cases() -> None:

@@ -154,7 +154,7 @@ async def test_the_same_conversation_on_web_and_telegram(db_url: str, tmp_path: 
     web_keys = await _keys_of_chat(db_url, "web", f"web:{person}", web_after)
     # The web account's first message brings its privacy notice first (the Telegram
     # account had its notice when it bound).
-    assert web_keys[0] == "start.privacy" and web_keys[1:] == tg_keys
+    assert web_keys[0] == "privacy.notice" and web_keys[1:] == tg_keys
     assert tg_keys == ["intake.ask_category", "intake.ask_type", "intake.confirm",
                         "intake.submitted"]
 

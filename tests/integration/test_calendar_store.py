@@ -129,7 +129,7 @@ async def test_a_calendar_sheet_with_a_bad_row_changes_nothing(sf, tmp_path) -> 
         validate_roster(read_roster(bad))
     assert [(p.sheet, p.line, p.column) for p in caught.value.problems] == \
         [("calendar", 3, "from")]
-    assert "2027-02-30" in caught.value.problems[0].reason
+    assert caught.value.problems[0].params["value"] == "2027-02-30"
     assert await _rows(sf) == before
 
 

@@ -232,8 +232,8 @@ def test_missing_sheet_is_a_problem_on_line_0(tmp_path):
     path = edited(tmp_path, lambda book: book.remove(book["zones"]))
     with pytest.raises(RosterInvalid) as caught:
         load(path)
-    assert [(p.sheet, p.line, p.reason) for p in caught.value.problems] == \
-        [("zones", 0, "missing sheet 'zones'")]
+    assert [(p.sheet, p.line, p.key, p.params) for p in caught.value.problems] == \
+        [("zones", 0, "roster_problem.missing_sheet", {"value": "zones", "chinese": "责任区"})]
 
 
 def test_unreadable_files_raise_roster_file_error(tmp_path):
@@ -241,12 +241,12 @@ def test_unreadable_files_raise_roster_file_error(tmp_path):
     fake.write_text("number,name\n")
     with pytest.raises(RosterFileError, match="roster.xlsx"):
         read_roster(fake)
-    with pytest.raises(RosterFileError, match="not found"):
+    with pytest.raises(RosterFileError, match="roster_file.not_found"):
         read_roster(tmp_path / "nope.xlsx")
     with pytest.raises(RosterFileError, match="people.csv"):
         read_roster(tmp_path)  # a folder without any roster CSV
     (tmp_path / "people.csv").write_text("number,name\n")
-    with pytest.raises(RosterFileError, match="the folder"):
+    with pytest.raises(RosterFileError, match="roster_file.single_csv"):
         read_roster(tmp_path / "people.csv")
 
 

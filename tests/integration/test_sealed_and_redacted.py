@@ -157,7 +157,7 @@ async def test_on_telegram_a_sealed_exchange_is_seen_whole_and_kept_nowhere(
     # control's stay whole.
     assert [p for c, p in inbox if c == "-"] == [{"redacted": True}] * 2
     assert [c for c, _ in inbox].count("telegram:501") == 0
-    assert [r["key"] for c, r in outbox if c == "501"] == ["start.privacy"]  # not sealed
+    assert [r["key"] for c, r in outbox if c == "501"] == ["privacy.notice"]  # not sealed
     assert [r for c, r in outbox if c == "-"] == [{"sealed": True}] * 3
     assert [c for c, _ in inbox].count("telegram:502") == 2
     assert [c for c, _ in outbox].count("502") == 4

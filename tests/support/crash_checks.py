@@ -38,8 +38,10 @@ def render(key: str, **params: Any) -> str:
 
 def notice() -> str:
     """The privacy notice every account gets once, with its first reply."""
-    days = load_settings(ROOT / "config.toml").privacy.retention_days
-    return render("start.privacy", days=t("unit.days", count=days))
+    from core.privacy.notice import privacy_notice
+
+    reply = privacy_notice(load_settings(ROOT / "config.toml").privacy.rules())
+    return render(reply.key, **reply.params)
 
 
 # ----------------------------------------------------------------------------- database

@@ -134,7 +134,8 @@ def test_roster_calendar_sheet_reports_every_bad_row_by_line() -> None:
     found = [(p.sheet, p.line, p.column) for p in caught.value.problems]
     assert found == [("calendar", 3, "from"), ("calendar", 4, "to"), ("calendar", 5, "status"),
                      ("calendar", 6, "from"), ("calendar", 7, "status"), ("calendar", 7, "label")]
-    assert "overlap the range on line 2" in caught.value.problems[3].reason
+    overlap = caught.value.problems[3]
+    assert (overlap.key, overlap.params) == ("roster_problem.overlap", {"first": 2})
 
 
 def test_roster_calendar_sheet_needs_its_columns() -> None:

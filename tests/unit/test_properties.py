@@ -161,7 +161,7 @@ def test_any_roster_content_gives_problems_or_a_roster_never_an_exception(
     except RosterInvalid as exc:
         assert exc.problems
         for p in exc.problems:
-            assert p.reason and p.sheet and p.line >= 0
+            assert p.key.startswith("roster_problem.") and p.sheet and p.line >= 0
             # Every problem points at a row that exists (or at the sheet or header).
             assert p.line in (0, 1) or any(r.line == p.line for r in data.get(p.sheet, []))
         return

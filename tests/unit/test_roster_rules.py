@@ -1,4 +1,7 @@
-"""Roster validation rules (core.people.roster_validation): every bad row is reported with sheet, line and column."""
+"""Roster validation rules (core.people.roster_validation): every bad row is reported with sheet, line and column.
+
+Problems are locale keys with parameters; these tests read them as the English catalogue
+renders them."""
 from __future__ import annotations
 
 import copy
@@ -8,6 +11,9 @@ import pytest
 from core.model import PersonKind, Role, UnitClass, UnitKind, ZoneScope
 from core.people.roster import RosterInvalid, RosterProblem, RosterRow
 from core.people.roster_validation import validate_roster
+from locales import Catalog
+
+CATALOG = Catalog.load()
 
 M1, M2, S3 = "2023000001", "2023000002", "2023000003"  # two party members, one student
 
@@ -50,7 +56,8 @@ def sheets(data: dict[str, list[dict[str, str]]]) -> dict[str, list[RosterRow]]:
 def problems(data: dict[str, list[dict[str, str]]]) -> list[tuple[str, int, str, str]]:
     with pytest.raises(RosterInvalid) as caught:
         validate_roster(sheets(data))
-    return [(p.sheet, p.line, p.column, p.reason) for p in caught.value.problems]
+    return [(p.sheet, p.line, p.column, CATALOG.render_plain("en", p.key, p.params))
+            for p in caught.value.problems]
 
 
 def changed(sheet: str, index: int, **values: str) -> dict[str, list[dict[str, str]]]:
@@ -88,18 +95,21 @@ def test_enum_values_are_case_insensitive():
     ("units", 1, {"parent_code": ""}, ("units", 3, "parent_code",
                                        "required value is empty (a college needs a parent)")),
     ("units", 0, {"parent_code": "C1"}, ("units", 2, "parent_code", "the university cannot have a parent")),
-    ("units", 3, {"kind": "campus"}, ("units", 5, "kind", "unknown unit kind 'campus' "
-                                      "(expected one of: university, college, branch, functional)")),
+    ("units", 3, {"kind": "campus"}, ("units", 5, "kind", "unknown unit kind 'campus' (expected "
+                                      "one of: university 学校, college 学院, branch 党支部, "
+                                      "functional 职能部门)")),
     ("units", 2, {"unit_class": "mixed"}, ("units", 4, "unit_class", "unknown unit class 'mixed' "
-                                           "(expected one of: student, staff, admin_logistics)")),
+                                           "(expected one of: student 学生支部, staff 教工支部, "
+                                           "admin_logistics 机关后勤)")),
     ("units", 2, {"unit_class": ""}, ("units", 4, "unit_class",
-                                      "a branch needs a unit class (student, staff or admin_logistics)")),
+                                      "a branch needs a unit class (student 学生支部, staff 教工支部, "
+                                      "admin_logistics 机关后勤)")),
     ("units", 3, {"code": "C1"}, ("units", 5, "code", "duplicate unit code 'C1' (first on line 3)")),
     ("units", 1, {"name": "学" * 201}, ("units", 3, "name", "too long (at most 200 characters)")),
     # people
     ("people", 2, {"number": M1}, ("people", 4, "number", f"duplicate person number '{M1}' (first on line 2)")),
-    ("people", 2, {"kind": "teacher"}, ("people", 4, "kind",
-                                        "unknown person kind 'teacher' (expected one of: student, staff)")),
+    ("people", 2, {"kind": "teacher"}, ("people", 4, "kind", "unknown person kind 'teacher' "
+                                        "(expected one of: student 学生, staff 教职工)")),
     ("people", 2, {"unit_code": "X9"}, ("people", 4, "unit_code", "unknown unit code 'X9'")),
     ("people", 2, {"number": "2.02301E+09"}, ("people", 4, "number", "number '2.02301E+09' was "
                                               "reformatted by Excel; format the column as text and type the number again")),
@@ -108,9 +118,10 @@ def test_enum_values_are_case_insensitive():
     # roles
     ("roles", 2, {"number": "999"}, ("roles", 4, "number", "unknown person number '999'")),
     ("roles", 2, {"role": "boss"}, ("roles", 4, "role", "unknown role 'boss' (expected one of: student, staff, "
-                                    "party_member, branch_secretary, college_committee, counsellor, psych_centre, "
-                                    "crisis_team, functional_contact, discipline_contact, identity_supervisor, "
-                                    "leader, admin)")),
+                                    "party_member 党员, branch_secretary 支部书记, college_committee 学院党委, "
+                                    "counsellor 辅导员, psych_centre 心理中心, crisis_team 危机干预小组, "
+                                    "functional_contact 职能部门联系人, discipline_contact 纪委联系人, "
+                                    "identity_supervisor 身份监督人, leader 校领导, admin 组织部管理员)")),
     ("roles", 0, {"unit_code": "X9"}, ("roles", 2, "unit_code", "unknown unit code 'X9'")),
     ("roles", 2, {"unit_code": "C1"}, ("roles", 4, "unit_code",
                                        "a branch_secretary must sit on a branch, but 'C1' is a college")),
@@ -118,11 +129,14 @@ def test_enum_values_are_case_insensitive():
                                             f"duplicate role party_member of '{M2}' on 'B1' (first on line 3)")),
     # zones
     ("zones", 1, {"code": "Z1"}, ("zones", 3, "code", "duplicate zone code 'Z1' (first on line 2)")),
-    ("zones", 0, {"category": "food"}, ("zones", 2, "category", "unknown category 'food' (expected '*' or one of: "
-                                        "logistics, academic, student_affairs, employment, safety, it, health, "
-                                        "psych, staff_affairs, finance, policy, party, suggestion, report)")),
-    ("zones", 0, {"scope": "floor"}, ("zones", 2, "scope", "unknown zone scope 'floor' "
-                                      "(expected one of: dorm_building, class, branch, college)")),
+    ("zones", 0, {"category": "food"}, ("zones", 2, "category", "unknown category 'food' (expected one of: "
+                                        "* 全部, logistics 后勤生活, academic 教学教务, student_affairs 学生事务, "
+                                        "employment 就业实习, safety 校园安全, it 网络与信息化, health 医疗健康, "
+                                        "psych 心理健康, staff_affairs 教职工事务, finance 财务报销, "
+                                        "policy 校务公开/政策咨询, party 党务, suggestion 意见建议/表扬, "
+                                        "report 举报)")),
+    ("zones", 0, {"scope": "floor"}, ("zones", 2, "scope", "unknown zone scope 'floor' (expected one of: "
+                                      "dorm_building 宿舍楼, class 班级, branch 支部, college 学院)")),
     ("zones", 1, {"value": "X9"}, ("zones", 3, "value", "unknown college code 'X9'")),
     ("zones", 1, {"scope": "branch"}, ("zones", 3, "value", "'C1' is a college, not a branch")),
     ("zones", 0, {"member_number": "999"}, ("zones", 2, "member_number", "unknown member number '999'")),
@@ -154,14 +168,15 @@ def test_every_bad_row_is_reported_in_file_order():
 def test_a_bad_person_row_is_not_reported_again_where_it_is_referenced():
     # M1's row is bad, but roles and zones naming M1 must not add "unknown person" noise.
     assert problems(changed("people", 0, kind="teacher")) == [
-        ("people", 2, "kind", "unknown person kind 'teacher' (expected one of: student, staff)")]
+        ("people", 2, "kind", "unknown person kind 'teacher' (expected one of: student 学生, "
+                              "staff 教职工)")]
 
 
 def test_missing_sheet_is_reported_on_line_0():
     data = copy.deepcopy(BASE)
     del data["zones"], data["roles"]
-    assert problems(data) == [("roles", 0, "", "missing sheet 'roles'"),
-                              ("zones", 0, "", "missing sheet 'zones'")]
+    assert problems(data) == [("roles", 0, "", "missing sheet 'roles' (or '角色')"),
+                              ("zones", 0, "", "missing sheet 'zones' (or '责任区')")]
 
 
 def test_missing_column_is_reported_on_the_header_line():
@@ -170,7 +185,7 @@ def test_missing_column_is_reported_on_the_header_line():
         del row["kind"]
     for row in data["people"]:
         del row["phone"]  # optional: its absence is fine
-    assert problems(data) == [("people", 1, "kind", "missing column 'kind'")]
+    assert problems(data) == [("people", 1, "kind", "missing column 'kind' (or '人员类别')")]
 
 
 def test_exactly_one_university():
@@ -194,7 +209,8 @@ def test_functional_units_may_nest_but_not_in_a_loop():
         ("units", 6, "parent_code", "the parent chain of 'F2' loops back on itself")]
 
 
-def test_problems_print_as_sheet_line_column_reason():
-    problem = RosterProblem("people", 7, "kind", "unknown person kind 'x'")
-    assert str(problem) == "people:7 [kind]: unknown person kind 'x'"
-    assert str(RosterProblem("zones", 0, "", "missing sheet 'zones'")) == "zones:0: missing sheet 'zones'"
+def test_problems_print_as_sheet_line_column_key_for_logs():
+    problem = RosterProblem("people", 7, "kind", "roster_problem.unknown_person_kind", {"value": "x"})
+    assert str(problem) == "people:7 [kind]: roster_problem.unknown_person_kind {'value': 'x'}"
+    assert str(RosterProblem("zones", 0, "", "roster_problem.missing_sheet")) == \
+        "zones:0: roster_problem.missing_sheet {}"

@@ -8,7 +8,7 @@
 // reload shows what was shown live, in the same order.
 "use strict";
 const UI = {
-  zh: { title: "心桥", send: "发送", photo: "图片", other: "English", noToken: "链接无效或已过期：请向管理员索取新的链接。",
+  zh: { title: "心桥", send: "发送", photo: "图片", file: "文件", other: "English", noToken: "链接无效或已过期：请向管理员索取新的链接。",
         offline: "连接中断，正在重连…", retrying: "发送失败，正在重试…", placeholder: "输入消息…",
         notSent: "未能发送（网络问题），请稍后再试。", rejected: "消息未被接受。",
         actAs: "演示模式·扮演：", pick: "选择一个人…", demoFailed: "无法切换身份。",
@@ -21,7 +21,7 @@ const UI = {
                  college_committee: "学院党委", counsellor: "辅导员", psych_centre: "心理中心",
                  crisis_team: "危机干预小组", functional_contact: "职能部门", discipline_contact: "纪检",
                  identity_supervisor: "身份监督员", leader: "校领导", admin: "组织部管理员" } },
-  en: { title: "Xinqiao", send: "Send", photo: "Photo", other: "中文", noToken: "This link is not valid or has expired: ask the administrator for a new one.",
+  en: { title: "Xinqiao", send: "Send", photo: "Photo", file: "File", other: "中文", noToken: "This link is not valid or has expired: ask the administrator for a new one.",
         offline: "Disconnected, reconnecting…", retrying: "Sending failed, retrying…", placeholder: "Type a message…",
         notSent: "Not sent (network problem); please try again later.", rejected: "The message was not accepted.",
         actAs: "Demo mode, act as:", pick: "Pick a person…", demoFailed: "Could not switch person.",
@@ -181,7 +181,26 @@ function notice(text) {
 // in a URL) and shown from a blob; a placeholder the server sends is plain text.
 function showAttachments(div, ev) {
   for (const a of ev.attachments || []) {
-    if (typeof a.url === "string" && a.url.startsWith("/api/files/")) {
+    if (a.kind === "document" && typeof a.url === "string" && a.url.startsWith("/api/files/")) {
+      // a file to save (a /mydata file): fetched with the token, saved under its name
+      const link = document.createElement("a");
+      link.className = "file";
+      link.href = "#";
+      link.textContent = "📄 " + (a.name || t("file"));
+      link.addEventListener("click", e => {
+        e.preventDefault();
+        api(a.url).then(r => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
+          .then(blob => {
+            const save = document.createElement("a");
+            save.href = URL.createObjectURL(blob);
+            save.download = a.name || "file";
+            save.click();
+            setTimeout(() => URL.revokeObjectURL(save.href), 1000);
+          })
+          .catch(() => { link.textContent = "📄 " + (a.name || t("file")) + " ✕"; });
+      });
+      div.appendChild(link);
+    } else if (typeof a.url === "string" && a.url.startsWith("/api/files/")) {
       const img = document.createElement("img");
       img.alt = t("photo");
       div.appendChild(img);

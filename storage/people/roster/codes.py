@@ -2,19 +2,21 @@
 
 Only the sha256 of a code is stored (core.people.binding.hash_code), so a database dump cannot
 be used to bind someone else's account. The plain codes exist once: in the returned list
-and in the CSV the admin hands out.
+and in the file the admin hands out, which ``before_commit`` writes inside the transaction:
+a file that cannot be written leaves every earlier code as it was.
 """
 from __future__ import annotations
 
 import csv
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.people.binding import hash_code
@@ -48,6 +50,29 @@ class UnknownPeople(LookupError):
         self.numbers = list(numbers)
 
 
+@dataclass(frozen=True)
+class CodeIssue:
+    codes: list[IssuedCode]
+    #: earlier unused codes of these people, cancelled by this issue
+    cancelled: int
+
+
+async def cancel_unused_codes(session: AsyncSession, person_ids: Sequence[int],
+                              now: datetime) -> int:
+    """Cancel (revoke) the unused, unrevoked codes of these people; return how many."""
+    cancelled = 0
+    for start in range(0, len(person_ids), _CHUNK):
+        result = await session.execute(
+            update(BindingCode)
+            .where(BindingCode.person_id.in_(person_ids[start:start + _CHUNK]),
+                   BindingCode.used_at.is_(None), BindingCode.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False))
+        # an UPDATE's result is a CursorResult (the stubs say Result)
+        cancelled += cast("CursorResult[tuple[()]]", result).rowcount or 0
+    return cancelled
+
+
 def new_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -58,11 +83,25 @@ def new_code() -> str:
 async def issue_codes(session_factory: async_sessionmaker[AsyncSession], *, now: datetime,
                       ttl: timedelta, person_numbers: Iterable[str] | None = None,
                       only_unbound: bool = True) -> list[IssuedCode]:
+    """``issue_and_write`` without a file: the codes only."""
+    return (await issue_and_write(session_factory, now=now, ttl=ttl,
+                                  person_numbers=person_numbers,
+                                  only_unbound=only_unbound)).codes
+
+
+async def issue_and_write(session_factory: async_sessionmaker[AsyncSession], *,
+                          now: datetime, ttl: timedelta,
+                          person_numbers: Iterable[str] | None = None,
+                          only_unbound: bool = True,
+                          before_commit: Callable[[CodeIssue], None] | None = None
+                          ) -> CodeIssue:
     """Issue a fresh code to each active roster person; their older unused codes are revoked.
 
     With ``person_numbers`` only those people get codes, bound or not (to rebind a lost
     account); an unknown or inactive number raises UnknownPeople and nothing is issued.
     Otherwise everyone gets one, except people already bound when ``only_unbound``.
+    ``before_commit`` (writing the codes' file) runs last inside the transaction: if it
+    raises, nothing is issued and nothing is cancelled.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -82,14 +121,7 @@ async def issue_codes(session_factory: async_sessionmaker[AsyncSession], *, now:
             people = [p for p in people if p.id not in bound]
         people.sort(key=lambda p: p.number or "")
 
-        ids = [p.id for p in people]
-        for start in range(0, len(ids), _CHUNK):
-            await session.execute(
-                update(BindingCode)
-                .where(BindingCode.person_id.in_(ids[start:start + _CHUNK]),
-                       BindingCode.used_at.is_(None), BindingCode.revoked_at.is_(None))
-                .values(revoked_at=now)
-                .execution_options(synchronize_session=False))
+        cancelled = await cancel_unused_codes(session, [p.id for p in people], now)
 
         expires_at = now + ttl
         issued, hashes = [], set()
@@ -105,8 +137,13 @@ async def issue_codes(session_factory: async_sessionmaker[AsyncSession], *, now:
             issued.append(IssuedCode(person.number or "", person.name, code, expires_at))
         session.add(AuditLog(kind="binding_codes_issued", created_at=now, detail={
             "count": len(issued), "explicit": person_numbers is not None,
-            "only_unbound": only_unbound, "expires_at": expires_at.isoformat()}))
-    return issued
+            "only_unbound": only_unbound, "expires_at": expires_at.isoformat(),
+            "cancelled": cancelled}))
+        result = CodeIssue(issued, cancelled)
+        if before_commit is not None:
+            await session.flush()  # a clash of hashes fails here, before the file is written
+            before_commit(result)
+    return result
 
 
 def deep_link(bot_username: str, code: str) -> str:

@@ -2,37 +2,41 @@
 
 Every cell comes out as stripped text, because numbers such as student numbers are
 identifiers: Excel stores 2023010101 as the float 2023010101.0, and it must come back as
-"2023010101". Unknown sheets (a README sheet, say) are ignored.
+"2023010101" (the row remembers that the cell was a number: core.people.roster_checks).
+Sheet names, headers and coded values may be English or Chinese
+(core.people.roster_aliases): each cell is cleaned as its column says. Unknown sheets (a
+README sheet, say) are ignored. A file that cannot be read at all raises RosterFileError
+with a locale key saying what the officer should do; the workbook's own checks (hidden
+sheets, merged cells, formulas without a value) are storage/people/roster/xlsx.py.
 """
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from core.people.roster import OPTIONAL_SHEET_COLUMNS, SHEET_COLUMNS, RosterRow
+from core.people.roster import OPTIONAL_SHEET_COLUMNS, SHEET_COLUMNS, RosterRow, RosterSheets
+from core.people.roster_aliases import cell_cleaner, column_key, sheet_key
 
-#: Sheet names an admin may use, mapped to the sheet keys of core.people.roster.
-SHEET_ALIASES: dict[str, str] = {
-    "units": "units", "单位": "units",
-    "people": "people", "人员": "people",
-    "roles": "roles", "角色": "roles",
-    "zones": "zones", "责任区": "zones",
-    "calendar": "calendar", "校历调整": "calendar",  # optional
-    "reception": "reception", "接待安排": "reception",  # optional
-    "reception_dates": "reception_dates", "接待日调整": "reception_dates",  # optional
-}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads UTF-8 without a BOM
+_NO_TYPES: frozenset[str] = frozenset()
 
-Sheets = dict[str, list[RosterRow]]
+Sheets = RosterSheets
 
 
 class RosterFileError(Exception):
-    """The roster file cannot be read at all; the message names the file."""
+    """The roster file cannot be read at all: ``key`` (a locale key of ``[roster_file]``)
+    and ``params`` (the file's path, ...) say why and what to do."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key, params)
+        self.key, self.params = key, params
+
+    def __str__(self) -> str:  # for logs and test failures, not for officers
+        return f"{self.key} {self.params}"
 
 
 def cell_text(value: Any) -> str:
@@ -52,9 +56,9 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_roster(path: str | Path) -> Sheets:
+def read_roster(path: str | Path) -> RosterSheets:
     """Read an .xlsx workbook, or a folder holding units.csv, people.csv, roles.csv, zones.csv
-    (and optionally calendar.csv).
+    (and optionally calendar.csv, ...; Chinese file names such as 人员.csv work too).
 
     Returns rows keyed by sheet ("units", "people", "roles", "zones"); a sheet that is
     absent is simply not a key (core.people.roster reports it). Raises RosterFileError.
@@ -63,54 +67,32 @@ def read_roster(path: str | Path) -> Sheets:
     if path.is_dir():
         return read_csv_folder(path)
     if not path.exists():
-        raise RosterFileError(f"roster file not found: {path}")
+        raise RosterFileError("roster_file.not_found", path=str(path))
     if path.suffix.lower() == ".csv":
-        raise RosterFileError(f"{path}: give the folder that holds units.csv, people.csv, "
-                              "roles.csv and zones.csv, not a single CSV file")
+        raise RosterFileError("roster_file.single_csv", path=str(path))
+    from storage.people.roster.xlsx import read_xlsx  # openpyxl only for workbooks
+
     return read_xlsx(path)
 
 
-def read_xlsx(path: Path) -> Sheets:
-    import openpyxl  # imported here so the CSV path works without it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise RosterFileError(f"{path} is not a readable Excel .xlsx workbook ({exc}); "
-                              "save it from Excel as .xlsx") from exc
-    try:
-        sheets: Sheets = {}
-        for ws in book.worksheets:
-            key = SHEET_ALIASES.get(ws.title.strip().lower())
-            if key is None:
-                continue
-            if key in sheets:
-                raise RosterFileError(f"{path}: two sheets hold '{key}' (use either the "
-                                      "English or the Chinese name, not both)")
-            # Files written by some tools carry wrong dimensions; without this reset
-            # read-only mode could silently drop columns or rows.
-            ws.reset_dimensions()
-            sheets[key] = _numbered_rows(path.name, ws.title,
-                                         enumerate(ws.iter_rows(values_only=True), start=1))
-        return sheets
-    finally:
-        book.close()  # read-only workbooks keep the file open until closed
-
-
-def read_csv_folder(folder: Path) -> Sheets:
-    sheets: Sheets = {}
-    for key in (*SHEET_COLUMNS, *OPTIONAL_SHEET_COLUMNS):
-        file = folder / f"{key}.csv"
-        if file.exists():
-            sheets[key] = _csv_rows(file)
+def read_csv_folder(folder: Path) -> RosterSheets:
+    sheets = RosterSheets()
+    for file in sorted(folder.glob("*.csv")):
+        key = sheet_key(file.stem)
+        if key is None:
+            continue
+        if key in sheets:
+            raise RosterFileError("roster_file.two_sheets", path=str(folder), value=key,
+                                  names=", ".join(f.name for f in sorted(folder.glob("*.csv"))
+                                                  if sheet_key(f.stem) == key))
+        sheets[key] = _csv_rows(file, key, sheets)
     if not sheets:
-        names = ", ".join(f"{k}.csv" for k in SHEET_COLUMNS)
-        raise RosterFileError(f"{folder} holds none of the roster files ({names})")
+        names = ", ".join(f"{k}.csv" for k in (*SHEET_COLUMNS, *OPTIONAL_SHEET_COLUMNS))
+        raise RosterFileError("roster_file.no_csv", path=str(folder), names=names)
     return sheets
 
 
-def _csv_rows(file: Path) -> list[RosterRow]:
+def _csv_rows(file: Path, key: str, found: RosterSheets) -> list[RosterRow]:
     data = file.read_bytes()
     for encoding in CSV_ENCODINGS:
         try:
@@ -119,37 +101,64 @@ def _csv_rows(file: Path) -> list[RosterRow]:
         except UnicodeDecodeError:
             continue
     else:
-        raise RosterFileError(f"{file} is neither UTF-8 nor GB18030 text; "
-                              "save it from Excel as 'CSV UTF-8' or plain CSV")
+        raise RosterFileError("roster_file.csv_encoding", path=str(file))
     reader = csv.reader(io.StringIO(text, newline=""))
 
-    def lines():  # (first physical line, cells): a quoted cell may span lines
+    def lines() -> Iterable[tuple[int, Sequence[Any]]]:  # a quoted cell may span lines
         end = 0
         for cells in reader:
             yield end + 1, cells
             end = reader.line_num
 
-    return _numbered_rows(file.name, file.name, lines())
+    return numbered_rows(str(file), file.name, key, lines(), found)[0]
 
 
-def _numbered_rows(file: str, sheet: str,
-                   numbered: Iterable[tuple[int, Sequence[Any]]]) -> list[RosterRow]:
-    """Turn (line, cells) pairs into RosterRows keyed by the header (line 1)."""
+def numbered_rows(path: str, sheet: str, key: str,
+                  numbered: Iterable[tuple[int, Sequence[Any]]],
+                  found: RosterSheets) -> tuple[list[RosterRow], list[str]]:
+    """Turn (line, cells) pairs of the sheet ``key`` into RosterRows keyed by the header
+    (line 1), each cell cleaned for its column, and the header's column codes by position
+    ("" for a blank header cell); headers as written go to ``found``."""
     header: list[str] | None = None
+    cleaners: list[tuple[str, Callable[[str], str]]] = []
     out: list[RosterRow] = []
     for line, cells in numbered:
-        texts = [cell_text(c) for c in cells]
+        texts: list[str] = []
+        typed: list[int] | None = None  # positions of number cells: rare, so a list on demand
+        for i, c in enumerate(cells):
+            if type(c) is str:  # the usual cell: no call
+                texts.append(c.strip())
+                continue
+            if type(c) in (int, float):
+                typed = [*typed, i] if typed else [i]
+            texts.append(cell_text(c))
         if header is None:
-            header = [t.lower() for t in texts]
-            while header and not header[-1]:
-                header.pop()
-            dupes = sorted({h for h in header if h and header.count(h) > 1})
-            if dupes:
-                raise RosterFileError(f"{file}, sheet '{sheet}': column '{dupes[0]}' appears twice")
+            header = _header(path, sheet, key, texts, found)
+            cleaners = [(h, clean) for h in header if h and (clean := cell_cleaner(key, h))]
             continue
         if not any(texts):
             continue  # blank rows (often just formatting) are not data
         texts += [""] * (len(header) - len(texts))
         values = {h: t for h, t in zip(header, texts) if h}
-        out.append(RosterRow(sheet, line, values))
-    return out
+        for column, clean in cleaners:
+            if values[column]:
+                values[column] = clean(values[column])
+        numeric = _NO_TYPES if typed is None else \
+            frozenset(header[i] for i in typed if i < len(header) and header[i])
+        out.append(RosterRow(sheet, line, values, numeric))
+    return out, header or []
+
+
+def _header(path: str, sheet: str, key: str, texts: list[str],
+            found: RosterSheets) -> list[str]:
+    header = [column_key(key, t) if t else "" for t in texts]
+    while header and not header[-1]:
+        header.pop()
+    dupes = sorted({h for h in header if h and header.count(h) > 1})
+    if dupes:
+        raise RosterFileError("roster_file.duplicate_column", path=path, sheet=sheet,
+                              value=dupes[0])
+    written = {h: t for h, t in zip(header, texts) if h and t != h}
+    if written:
+        found.headers[sheet] = written
+    return header

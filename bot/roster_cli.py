@@ -1,0 +1,294 @@
+"""`python -m bot roster import|deactivate|codes`: the Organisation Department's roster
+commands. Output follows ``[app] default_locale`` or ``--lang``.
+
+An import that only creates and updates is applied at once. One that would deactivate
+or remove anything shows its diff and changes nothing unless ``--apply`` is given or the
+officer types yes at a terminal; more than ``[roster] max_deactivate_share`` of the
+people, units or zones also needs ``--allow-mass-deactivation`` (docs/decisions/0025).
+Exit codes: 0 done (or a dry run), 1 a bad file or list, 2 bad arguments, 3 held back.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.config import Settings
+from bot.roster_codes import roster_codes
+from bot.roster_diff_text import DiffText
+from bot.roster_report import save_report, writable
+from core.clock import SystemClock
+from core.people.roster import Roster, RosterInvalid, RosterProblem
+from core.people.roster_validation import validate_roster
+from locales import Catalog
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade_async
+from storage.people.roster import (
+    ImportReport,
+    NumberListError,
+    RosterFileError,
+    UnknownPeople,
+    apply_roster,
+    deactivate_people,
+    read_numbers,
+    read_roster,
+)
+from storage.people.roster.diff import Decide
+from storage.uow import Sessions
+
+HELD = 3
+YES = {"yes", "y", "是", "确认"}
+#: How many unknown numbers a refusal names.
+SHOWN = 10
+
+Run = Callable[[Sessions, Decide], Awaitable[ImportReport]]
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    roster = sub.add_parser("roster", help="import the roster; deactivate people; issue "
+                            "binding codes")
+    rsub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    imp = rsub.add_parser(
+        "import", help="import an XLSX file or a folder of CSV files",
+        description="Import the roster. Creating and updating is done at once; an import "
+                    "that would deactivate or remove anything shows its diff and changes "
+                    "nothing without --apply (or yes typed at a terminal).")
+    imp.add_argument("file")
+    imp.add_argument("--partial", action="store_true",
+                     help="add and update only: deactivate and remove nothing (a file of "
+                          "some people, e.g. freshmen)")
+    imp.add_argument("--codes", metavar="FILE",
+                     help="also issue binding codes to unbound people (.xlsx or .csv)")
+    deact = rsub.add_parser(
+        "deactivate", help="deactivate exactly the people listed in FILE (graduates, "
+                           "leavers): one number a line, or a column of an .xlsx/.csv")
+    deact.add_argument("file")
+    for cmd in (imp, deact):
+        when = cmd.add_mutually_exclusive_group()
+        when.add_argument("--apply", action="store_true",
+                          help="make a change that deactivates or removes something")
+        when.add_argument("--dry-run", action="store_true",
+                          help="only show what would change")
+        cmd.add_argument("--allow-mass-deactivation", action="store_true",
+                         help="allow deactivating more than [roster] max_deactivate_share")
+        cmd.add_argument("--report", metavar="FILE.xlsx",
+                         help="also write the diff as a workbook (everyone deactivated, "
+                              "moved, roles and zones removed)")
+    codes = rsub.add_parser("codes", help="issue one-time binding codes (.xlsx by default)")
+    codes.add_argument("--out", required=True, metavar="FILE",
+                       help="FILE.xlsx (text ID column, headers in the locale) or FILE.csv")
+    codes.add_argument("--format", choices=("xlsx", "csv"),
+                       help="the file's format when its name ends otherwise")
+    codes.add_argument("--person", action="append", metavar="NUMBER",
+                       help="only these people (repeat); re-issues to rebind an account")
+    codes.add_argument("--bot-username", default="", help="for t.me deep links")
+    for cmd in (imp, deact, codes):
+        cmd.add_argument("--lang", choices=("zh_CN", "en"),
+                         help="language of the messages (default: [app] default_locale)")
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    locale = args.lang or settings.app.default_locale
+    if args.roster_command == "codes":
+        return await roster_codes(settings, Path(args.out), args.person, args.bot_username,
+                                  args.format, locale)
+    officer = Officer(settings, locale, args)
+    if args.roster_command == "import":
+        return await officer.import_file(Path(args.file), args.codes)
+    return await officer.deactivate_file(Path(args.file))
+
+
+async def seed(settings: Settings, file: Path) -> bool:
+    """``run --seed-if-empty``: the roster into an empty database, applied as it is."""
+    officer = Officer(settings, settings.app.default_locale, None)
+    officer.say("roster_cli.seeding", {"file": str(file)})
+    return await officer.import_file(file, None) == 0
+
+
+class Officer:
+    """One roster command: its flags, its language, and what it says."""
+
+    def __init__(self, settings: Settings, locale: str,
+                 args: argparse.Namespace | None) -> None:
+        self.settings, self.locale = settings, locale
+        self.words = DiffText(Catalog.load(locale), locale)
+        self.max_share = settings.roster.max_deactivate_share
+        self.apply = args is None or args.apply  # seeding: an empty database, as before
+        self.dry_run = bool(args and args.dry_run)
+        self.partial = bool(args and getattr(args, "partial", False))
+        self.allow_mass = args is None or args.allow_mass_deactivation
+        self.report_path = Path(args.report) if args and args.report else None
+        self.held: str | None = None
+
+    def say(self, key: str, params: Mapping[str, object] | None = None, *,
+            err: bool = False) -> None:
+        print(self.words.text(key, params), file=sys.stderr if err else sys.stdout)
+
+    # -- import ---------------------------------------------------------------------
+    async def import_file(self, file: Path, codes: str | None) -> int:
+        roster = self._read(file)
+        if roster is None:
+            return 1
+        for check in (self.report_path, Path(codes) if codes else None):
+            if check is not None and not self._writable(check):
+                return 1
+        total = len(roster.units) + len(roster.people) + len(roster.roles) + len(roster.zones)
+
+        async def apply(sf: Sessions, decide: Decide) -> ImportReport:
+            with tqdm(total=total, desc="importing", unit="row", disable=total < 500,
+                      file=sys.stderr) as bar:
+                return await apply_roster(
+                    sf, roster, now=SystemClock().now(), source=str(file),
+                    progress=lambda done, _t: bar.update(done - bar.n), partial=self.partial,
+                    default_locale=self.settings.app.default_locale, decide=decide)
+
+        rc = await self._change(file, apply, only=None)
+        if rc == 0 and codes and not self.dry_run:
+            return await roster_codes(self.settings, Path(codes), None, "", None, self.locale)
+        return rc
+
+    def _read(self, file: Path) -> Roster | None:
+        try:
+            roster = validate_roster(read_roster(file))
+        except RosterFileError as exc:
+            self.say("roster_cli.cannot_read", {"reason": {"t": exc.key, "p": exc.params}},
+                     err=True)
+            return None
+        except RosterInvalid as exc:
+            self.say("roster.invalid", {"count": len(exc.problems), "file": str(file)},
+                     err=True)
+            for problem in exc.problems:
+                print(self._problem(problem), file=sys.stderr)
+            return None
+        for warning in roster.warnings:
+            print(self._problem(warning), file=sys.stderr)
+        return roster
+
+    def _problem(self, p: RosterProblem) -> str:
+        key = ("roster_cli.where_sheet" if not p.line else
+               "roster_cli.where_line" if not p.column else "roster_cli.where_cell")
+        where = self.words.text(key, {"sheet": p.sheet, "line": p.line, "column": p.column})
+        return self.words.text("roster_cli.problem_line", {
+            "where": where, "text": self.words.text(p.key, p.params)})
+
+    # -- deactivate -----------------------------------------------------------------
+    async def deactivate_file(self, file: Path) -> int:
+        try:
+            listed = read_numbers(file)
+        except NumberListError as exc:
+            self.say(exc.key, exc.params, err=True)
+            return 1
+        if self.report_path and not self._writable(self.report_path):
+            return 1
+
+        async def deactivate(sf: Sessions, decide: Decide) -> ImportReport:
+            return await deactivate_people(sf, listed.numbers, now=SystemClock().now(),
+                                           decide=decide, source=str(file),
+                                           default_locale=self.settings.app.default_locale)
+        try:
+            return await self._change(file, deactivate, only=("people",))
+        except UnknownPeople as exc:
+            self.say("roster_cli.unknown_numbers", {
+                "count": len(exc.numbers), "numbers": "、".join(exc.numbers[:SHOWN])}, err=True)
+            if listed.numeric_cells:
+                self.say("roster_cli.list_numeric_hint", {"count": listed.numeric_cells},
+                         err=True)
+            return 1
+
+    # -- the rule -------------------------------------------------------------------
+    def _verdict(self, report: ImportReport) -> str | None:
+        """Why this change may not be committed now, or None."""
+        if self.dry_run:
+            return "dry_run"
+        if self.partial and report.takes_away:
+            return "partial"
+        if report.over_share(self.max_share) and not self.allow_mass:
+            return "mass"
+        if report.takes_away and not self.apply:
+            return "confirm"
+        return None
+
+    def _decide(self, report: ImportReport) -> bool:
+        self.held = self._verdict(report)
+        return self.held is None
+
+    async def _change(self, file: Path, run: Run, *, only: Sequence[str] | None) -> int:
+        await upgrade_async(self.settings.database.url)
+        engine = make_engine(self.settings.database.url)
+        try:
+            sf = session_factory(engine)
+            report = await run(sf, self._decide)
+            if report.applied:
+                return self._done(file, report, only)
+            self.say("roster_cli.heading_plan", {"file": str(file)})
+            for line in self.words.lines(report, only=only):
+                print(line)
+            rc = self._refusal(report)
+            if rc is None:  # a terminal: the officer said yes
+                planned = report.fingerprint()
+                report = await run(sf, lambda r: r.fingerprint() == planned)
+                if not report.applied:
+                    self.say("roster_cli.moved_meanwhile", err=True)
+                    rc = HELD
+                else:
+                    rc = self._done(file, report, only, shown=True)
+            self._write_report(report)
+            return rc
+        finally:
+            await engine.dispose()
+
+    def _refusal(self, report: ImportReport) -> int | None:
+        """Say why nothing changed and return the exit code; None when the officer
+        confirmed at a terminal."""
+        if self.held == "dry_run":
+            self.say("roster_cli.dry_run")
+            return 0
+        if self.held == "partial":
+            sheets = [self.words.sheet_name(s) for s, c in report.sheets() if c.takes_away]
+            self.say("roster_cli.partial_takes_away", {
+                "sheets": self.words.text("roster_cli.list_separator").join(sheets)}, err=True)
+            return HELD
+        if self.held == "mass":
+            self.say("roster_cli.mass", {"what": self.words.shares(report, self.max_share),
+                                         "share": f"{self.max_share:g}"}, err=True)
+            return HELD
+        if not sys.stdin.isatty():
+            self.say("roster_cli.held", err=True)
+            return HELD
+        print(self.words.text("roster_cli.confirm"), end="", flush=True)
+        try:
+            answer = input().strip().lower()
+        except EOFError:
+            answer = ""
+        if answer in YES:
+            return None
+        self.say("roster_cli.cancelled", err=True)
+        return HELD
+
+    def _done(self, file: Path, report: ImportReport, only: Sequence[str] | None, *,
+              shown: bool = False) -> int:
+        listing = only is not None  # `roster deactivate`: only the people's line
+        if not shown:
+            self.say("roster_cli.heading_listed" if listing else "roster_cli.heading_done",
+                     {"file": str(file)})
+            for line in self.words.lines(report, only=only):
+                print(line)
+        if report.changes.codes_cancelled:
+            self.say("roster_cli.codes_cancelled", {"count": report.changes.codes_cancelled})
+        if listing:
+            self.say("roster_cli.deactivated", {"count": report.people.deactivated})
+        else:
+            self.say("roster_cli.applied" if report.changed else "roster_cli.unchanged")
+        if not shown:
+            self._write_report(report)
+        return 0
+
+    def _writable(self, path: Path) -> bool:
+        return writable(path, self.say, "roster_cli.out_problem")
+
+    def _write_report(self, report: ImportReport) -> None:
+        if self.report_path is not None:
+            save_report(self.report_path, report, self.words, self.say)

@@ -1,0 +1,96 @@
+"""A roster change (storage/people/roster/diff.py ImportReport) as lines for the officer:
+the counts of every sheet, then who and what for the first few of each list.
+
+Every line goes through the locale files (``roster_cli.*``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from locales import Catalog
+from storage.people.roster.diff import ImportReport, PersonRef
+
+#: How many names each list shows on screen (the report workbook has them all).
+SHOWN = 10
+
+SHEET_KEYS = {
+    "units": "roster_cli.sheet_units", "people": "roster_cli.sheet_people",
+    "roles": "roster_cli.sheet_roles", "zones": "roster_cli.sheet_zones",
+    "calendar": "roster_cli.sheet_calendar", "reception": "roster_cli.sheet_reception",
+    "contact_units": "roster_cli.sheet_contact_units",
+}
+
+
+class DiffText:
+    def __init__(self, catalog: Catalog, locale: str) -> None:
+        self.catalog, self.locale = catalog, locale
+
+    def text(self, key: str, params: Mapping[str, object] | None = None) -> str:
+        return self.catalog.render_plain(self.locale, key, params)
+
+    def sheet_name(self, sheet: str) -> str:
+        return self.text(SHEET_KEYS[sheet])
+
+    def lines(self, report: ImportReport, *, only: Sequence[str] | None = None) -> list[str]:
+        """The counts of each sheet (``only`` these), then the lists."""
+        out = []
+        for sheet, c in report.sheets():
+            if only is not None and sheet not in only:
+                continue
+            params: dict[str, object] = {
+                "sheet": self.sheet_name(sheet), "created": c.created, "updated": c.updated,
+                "unchanged": c.unchanged, "deactivated": c.deactivated, "removed": c.removed}
+            if sheet == "people":
+                out.append(self.text("roster_cli.people_line",
+                                     {**params, "moved": len(report.changes.moved)}))
+            else:
+                out.append(self.text("roster_cli.sheet_line", params))
+        return out + self.lists(report)
+
+    def lists(self, report: ImportReport) -> list[str]:
+        ch = report.changes
+        out: list[str] = []
+        created = report.people.created
+        if created:
+            out.append(self.text("roster_cli.created_people", {"count": created}))
+            out += self._people(ch.created_people, created)
+        if ch.moved:
+            out.append(self.text("roster_cli.moved_people", {"count": len(ch.moved)}))
+            out += [self.text("roster_cli.move_line", {
+                "number": m.number, "name": m.name, "old": m.old_unit, "new": m.new_unit})
+                for m in ch.moved[:SHOWN]]
+            out += self._more(len(ch.moved))
+        if ch.deactivated_people:
+            out.append(self.text("roster_cli.deactivated_people",
+                                 {"count": len(ch.deactivated_people)}))
+            out += self._people(ch.deactivated_people, len(ch.deactivated_people))
+        if ch.removed_roles:
+            out.append(self.text("roster_cli.removed_roles", {"count": len(ch.removed_roles)}))
+            out += [self.text("roster_cli.role_line", {
+                "number": r.number, "name": r.name, "role": r.role, "unit": r.unit})
+                for r in ch.removed_roles[:SHOWN]]
+            out += self._more(len(ch.removed_roles))
+        for key, named in (("roster_cli.deactivated_units", ch.deactivated_units),
+                           ("roster_cli.deactivated_zones", ch.deactivated_zones)):
+            if named:
+                out.append(self.text(key, {"count": len(named)}))
+                out += [self.text("roster_cli.named_line", {"code": n.code, "name": n.name})
+                        for n in named[:SHOWN]]
+                out += self._more(len(named))
+        return out
+
+    def _people(self, people: Sequence[PersonRef], total: int) -> list[str]:
+        lines = [self.text("roster_cli.person_line", {
+            "number": p.number, "name": p.name, "unit": p.unit}) for p in people[:SHOWN]]
+        return lines + self._more(total)
+
+    def _more(self, total: int) -> list[str]:
+        return [self.text("roster_cli.more", {"count": total - SHOWN})] if total > SHOWN else []
+
+    def shares(self, report: ImportReport, max_share: float) -> str:
+        """The kinds over the share, e.g. "人员 32500/32800（99%）、单位 …"."""
+        return self.text("roster_cli.list_separator").join(
+            self.text("roster_cli.share_item", {
+                "kind": self.sheet_name(kind), "n": n, "total": total,
+                "percent": f"{n / total:.0%}" if total else "100%"})
+            for kind, n, total in report.over_share(max_share))

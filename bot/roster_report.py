@@ -1,0 +1,84 @@
+"""The roster diff as a workbook (``roster import|deactivate --report FILE.xlsx``): a
+summary sheet with every sheet's counts, then one sheet per list, complete (the screen
+shows the first few): who is deactivated, moved, which roles are removed, which units and
+zones are deactivated, who is new. Headers follow the locale; ID columns are
+typed text so Excel keeps leading zeros.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from bot.output_files import OutputProblem, reserve
+from bot.roster_codes import Say
+from bot.roster_diff_text import DiffText
+from storage.people.roster.diff import ImportReport
+
+
+def writable(path: Path, say: Say, key: str) -> bool:
+    """Whether ``path`` can be written (checked before any database work); if not, say
+    why with ``key`` (its ``file`` and ``reason``)."""
+    try:
+        reserve(path).abandon()
+    except OutputProblem as exc:
+        say(key, {"file": str(path), "reason": {"t": exc.reason, "p": exc.params}}, err=True)
+        return False
+    return True
+
+
+def save_report(path: Path, report: ImportReport, words: DiffText, say: Say) -> None:
+    """Write the workbook (through a temporary file) and say where."""
+    try:
+        reserve(path).publish(lambda tmp: write_report(tmp, report, words))
+    except OutputProblem as exc:
+        say("roster_cli.out_problem", {"file": str(path), "reason": {
+            "t": exc.reason, "p": exc.params}}, err=True)
+        return
+    say("roster_cli.report_written", {"file": str(path)})
+
+
+def write_report(path: Path, report: ImportReport, words: DiffText) -> None:
+    book = Workbook(write_only=True)  # streamed: a mass deactivation lists everyone
+    summary = book.create_sheet(words.text("roster_cli.report_summary"))
+    summary.column_dimensions["A"].width = 16
+    summary.append([words.text(k) for k in (
+        "roster_cli.col_sheet", "roster_cli.col_created", "roster_cli.col_updated",
+        "roster_cli.col_unchanged", "roster_cli.col_deactivated", "roster_cli.col_removed")])
+    for sheet, c in report.sheets():
+        summary.append([words.sheet_name(sheet), c.created, c.updated, c.unchanged,
+                        c.deactivated, c.removed])
+    summary.append([])
+    summary.append([words.text("roster_cli.report_applied" if report.applied
+                               else "roster_cli.report_not_applied")])
+    ch = report.changes
+    number, name, unit = ("roster_cli.col_number", "roster_cli.col_name", "roster_cli.col_unit")
+    _sheet(book, words, "roster_cli.report_deactivated", (number, name, unit),
+           ((p.number, p.name, p.unit) for p in ch.deactivated_people))
+    _sheet(book, words, "roster_cli.report_moved",
+           (number, name, "roster_cli.col_old_unit", "roster_cli.col_new_unit"),
+           ((m.number, m.name, m.old_unit, m.new_unit) for m in ch.moved))
+    _sheet(book, words, "roster_cli.report_roles", (number, name, "roster_cli.col_role", unit),
+           ((r.number, r.name, r.role, r.unit) for r in ch.removed_roles))
+    _sheet(book, words, "roster_cli.report_units", ("roster_cli.col_key", name),
+           ((n.code, n.name) for n in ch.deactivated_units))
+    _sheet(book, words, "roster_cli.report_zones", ("roster_cli.col_key", name),
+           ((n.code, n.name) for n in ch.deactivated_zones))
+    _sheet(book, words, "roster_cli.report_created", (number, name, unit),
+           ((p.number, p.name, p.unit) for p in ch.created_people))
+    book.save(path)
+
+
+def _sheet(book: Workbook, words: DiffText, title: str, headers: Sequence[str],
+           rows: Iterable[tuple[str, ...]]) -> None:
+    ws = book.create_sheet(words.text(title))
+    for column, width in zip("ABCD", (16, 14, 18, 18)):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+    ws.append([words.text(h) for h in headers])
+    for first, *rest in rows:
+        cell = WriteOnlyCell(ws, value=first)  # numbers and codes are identifiers: text
+        cell.number_format = "@"
+        ws.append([cell, *rest])

@@ -1,0 +1,137 @@
+"""What a roster import or a deactivation changes: counts per sheet and, for the parts
+that take something away, who and what (so the officer reads the diff before it counts).
+
+The diff is not computed beside the import: it is what ``apply_roster`` (and
+``deactivate_people``) did inside their transaction, collected while writing, before the
+``decide`` callback says whether to commit (docs/decisions/0025).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+#: The sheets whose rows are counted, in the order a report shows them.
+SHEETS = ("units", "people", "roles", "zones", "calendar", "reception")
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    removed: int = 0  # roles and calendar days: deleted, not deactivated
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deactivated or self.removed)
+
+    @property
+    def takes_away(self) -> bool:
+        return bool(self.deactivated or self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    number: str
+    name: str
+    unit: str  # the unit's code; "" for none
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    number: str
+    name: str
+    old_unit: str
+    new_unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRef:
+    number: str
+    name: str
+    role: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    code: str
+    name: str
+
+
+@dataclass
+class RosterChanges:
+    """Who and what, beside the counts (every list complete)."""
+
+    created_people: list[PersonRef] = field(default_factory=list)
+    moved: list[Move] = field(default_factory=list)
+    deactivated_people: list[PersonRef] = field(default_factory=list)
+    removed_roles: list[RoleRef] = field(default_factory=list)
+    deactivated_units: list[Named] = field(default_factory=list)
+    deactivated_zones: list[Named] = field(default_factory=list)
+    #: active rows before the change ("people", "units", "zones"): the base of the share
+    active_before: dict[str, int] = field(default_factory=dict)
+    #: leaders' contact units (the roles sheet's column); None when the file has none
+    contact_units: Counts | None = None
+    #: unused binding codes of the deactivated people, cancelled when applied
+    codes_cancelled: int = 0
+
+
+@dataclass
+class ImportReport:
+    units: Counts = field(default_factory=Counts)
+    people: Counts = field(default_factory=Counts)
+    roles: Counts = field(default_factory=Counts)
+    zones: Counts = field(default_factory=Counts)
+    #: days of the calendar sheet; None when the file has no such sheet
+    calendar: Counts | None = None
+    #: schedules of the reception sheet; None when the file has no such sheet
+    reception: Counts | None = None
+    changes: RosterChanges = field(default_factory=RosterChanges)
+    #: False when ``decide`` held it back (nothing was written)
+    applied: bool = False
+
+    def sheets(self) -> list[tuple[str, Counts]]:
+        """(sheet, counts) of every sheet the change covers, contact units included."""
+        found = [(name, getattr(self, name)) for name in SHEETS]
+        found.append(("contact_units", self.changes.contact_units))
+        return [(name, c) for name, c in found if c is not None]
+
+    @property
+    def changed(self) -> bool:
+        return any(c.changed for _, c in self.sheets())
+
+    @property
+    def takes_away(self) -> bool:
+        """Something would be deactivated or removed (the officer must confirm it)."""
+        return any(c.takes_away for _, c in self.sheets())
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {name: asdict(c) for name in SHEETS if (c := getattr(self, name)) is not None}
+
+    def over_share(self, max_share: float) -> list[tuple[str, int, int]]:
+        """(kind, deactivated, active before) of each kind whose deactivated share is
+        above ``max_share``."""
+        before = self.changes.active_before
+        return [(kind, counts.deactivated, before.get(kind, 0))
+                for kind, counts in (("people", self.people), ("units", self.units),
+                                     ("zones", self.zones))
+                if counts.deactivated and counts.deactivated > max_share * before.get(kind, 0)]
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """Equal for two runs that change the same things (a confirmation's check that
+        the database did not move between the diff and the apply)."""
+        c = self.changes
+        return (sorted((k, sorted(v.items())) for k, v in self.as_dict().items()),
+                tuple(c.moved), tuple(c.deactivated_people), tuple(c.removed_roles),
+                tuple(c.deactivated_units), tuple(c.deactivated_zones),
+                asdict(c.contact_units) if c.contact_units else None)
+
+
+#: Called with the finished report inside the transaction: True commits, False rolls back.
+Decide = Callable[[ImportReport], bool]
+
+
+class HeldBack(Exception):
+    """Raised inside the transaction when ``decide`` says no, so nothing is written."""
