@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.tables import Person, ReceptionSchedule, ReceptionSession
-from tests.support.browser import IN_CI, chromium, cjk_fonts, cjk_rendering
+from tests.support.browser import chromium, cjk_rendering, require_glyphs
 from tests.support.db import materialise_reception, query
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, seed_roster
@@ -162,10 +162,4 @@ async def test_a_student_books_and_the_leader_reads_the_agenda_in_the_browser(
         assert me.errors == []
         await context.close()
     assert SHOT.stat().st_size > 10_000
-    if not glyphs["renders"]:
-        fonts = cjk_fonts()
-        if fonts == [] and not IN_CI:
-            pytest.skip("the walk passed, but no CJK font is installed, so Chinese renders "
-                        "as boxes (apt-get install fonts-noto-cjk)")
-        pytest.fail(f"Chinese does not render as glyphs in {glyphs['family']}: ink "
-                    f"{glyphs['ink']} for 中, 文, U+10FFFD; CJK fonts: {fonts}")
+    require_glyphs(glyphs)

@@ -23,7 +23,7 @@ from core.clock import SystemClock
 from scheduler.survey_push import push_sweep
 from storage.tables import SurveyResponse
 from tests.e2e.test_reception_browser import PHONE, WAIT, Page1
-from tests.support.browser import IN_CI, chromium, cjk_fonts, cjk_rendering
+from tests.support.browser import chromium, cjk_rendering, require_glyphs
 from tests.support.db import query
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, seed_roster
@@ -131,10 +131,4 @@ async def test_a_survey_created_pushed_answered_and_read_in_the_browser(
         await context.close()
     assert await query(db_url, select(SurveyResponse.answers)) == [
         ({"overall": "2", "why": ["价格", "口味"], "say": "希望增加夜宵窗口"},)]
-    if not glyphs["renders"]:
-        fonts = cjk_fonts()
-        if fonts == [] and not IN_CI:
-            pytest.skip("the walk passed, but no CJK font is installed, so Chinese renders "
-                        "as boxes (apt-get install fonts-noto-cjk)")
-        pytest.fail(f"Chinese does not render as glyphs in {glyphs['family']}: ink "
-                    f"{glyphs['ink']} for 中, 文, U+10FFFD; CJK fonts: {fonts}")
+    require_glyphs(glyphs)

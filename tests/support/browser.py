@@ -109,6 +109,19 @@ async def cjk_rendering(page: Page) -> dict[str, Any]:
     return result
 
 
+def require_glyphs(glyphs: dict[str, Any]) -> None:
+    """After a walk that passed: fail if Chinese drew as boxes (``cjk_rendering``), or
+    skip saying why when no CJK font is installed outside CI."""
+    if glyphs["renders"]:
+        return
+    fonts = cjk_fonts()
+    if fonts == [] and not IN_CI:
+        pytest.skip("the walk passed, but no CJK font is installed, so Chinese renders "
+                    "as boxes (apt-get install fonts-noto-cjk)")
+    pytest.fail(f"Chinese does not render as glyphs in {glyphs['family']}: ink "
+                f"{glyphs['ink']} for 中, 文, U+10FFFD; CJK fonts: {fonts}")
+
+
 def cjk_fonts() -> list[str] | None:
     """Font files fontconfig offers for Chinese, or None when fc-list is not there."""
     fc_list = shutil.which("fc-list")
