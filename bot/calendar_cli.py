@@ -5,13 +5,15 @@ one of workday, weekend, holiday, makeup-workday and SOURCE one of package
 (chinese_calendar), fallback (the holidays package or weekends only) or override (an
 admin's correction). ``set`` and ``clear`` change the overrides in one transaction; a bad
 date, a reversed or too long range is refused (exit 2) before anything is written, with
-the message of the locale files in ``[app] default_locale``. A running bot picks changes
-up within ``scheduler.calendar_refresh.REFRESH_MINUTES``.
+the message of the locale files in ``--lang`` or ``[app] default_locale`` (the help texts
+too, ``[cli_help]``). A running bot picks changes up within
+``scheduler.calendar_refresh.REFRESH_MINUTES``.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 
 from bot.config import Settings
@@ -30,30 +32,29 @@ from storage.migrate import upgrade_async
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # what the holidays package covers; weekends beyond
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    cal = sub.add_parser("calendar", help="the working-day calendar: show a year, correct days")
+def add_parser(sub: argparse._SubParsersAction, h: Callable[[str], str]) -> None:
+    """``h``: a ``[cli_help]`` key's text in the chosen language."""
+    cal = sub.add_parser("calendar", help=h("cli_help.calendar"))
     csub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
-    show = csub.add_parser("show", help="one line per day: DATE KIND SOURCE",
-                           description="Print one line per day of YEAR: YYYY-MM-DD, then "
-                           "workday|weekend|holiday|makeup-workday, then package|fallback|"
-                           "override (where the answer comes from).")
+    show = csub.add_parser("show", help=h("cli_help.calendar_show"),
+                           description=h("cli_help.calendar_show_desc"))
     show.add_argument("year", type=int, metavar="YEAR")
-    setp = csub.add_parser("set", help="close or open the days FROM..TO (both included)")
-    setp.add_argument("first", metavar="FROM", help="e.g. 2027-01-18")
-    setp.add_argument("last", nargs="?", metavar="TO", help="default: FROM")
+    setp = csub.add_parser("set", help=h("cli_help.calendar_set"))
+    setp.add_argument("first", metavar="FROM", help=h("cli_help.calendar_set_first"))
+    setp.add_argument("last", nargs="?", metavar="TO", help=h("cli_help.calendar_set_last"))
     how = setp.add_mutually_exclusive_group(required=True)
-    how.add_argument("--closed", action="store_true", help="not working days (停课/放假)")
-    how.add_argument("--open", action="store_true", help="working days (上班/补班)")
-    setp.add_argument("--label", default="", help="why, e.g. 寒假")
-    clear = csub.add_parser("clear", help="remove the corrections of FROM..TO")
+    how.add_argument("--closed", action="store_true", help=h("cli_help.calendar_set_closed"))
+    how.add_argument("--open", action="store_true", help=h("cli_help.calendar_set_open"))
+    setp.add_argument("--label", default="", help=h("cli_help.calendar_set_label"))
+    clear = csub.add_parser("clear", help=h("cli_help.calendar_clear"))
     clear.add_argument("first", metavar="FROM")
     clear.add_argument("last", nargs="?", metavar="TO")
-    csub.add_parser("list", help="every correction: DATE closed|open sheet|command LABEL")
+    csub.add_parser("list", help=h("cli_help.calendar_list"))
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     catalog = Catalog.load(settings.app.default_locale)
-    locale = settings.app.default_locale
+    locale = getattr(args, "lang", None) or settings.app.default_locale
 
     def say(key: str, params: dict[str, JSON], *, error: bool = False) -> None:
         print(catalog.render_plain(locale, key, params), file=sys.stderr if error else sys.stdout)

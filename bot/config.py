@@ -219,7 +219,6 @@ class CrisisSection(_Section):
         return v
 
 
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="XQ_", env_nested_delimiter="__", extra="forbid", toml_file="config.toml"
@@ -263,7 +262,13 @@ class Settings(BaseSettings):
 
 
 class ConfigError(Exception):
-    """A configuration problem, phrased for the person who runs the bot."""
+    """A configuration problem, phrased for the person who runs the bot; bot/cli.py says it
+    in a locale from ``kind`` (missing, unreadable, invalid), ``file`` and ``detail``."""
+
+    def __init__(self, text: str, kind: str = "", file: Path | None = None,
+                 detail: Any = None) -> None:
+        super().__init__(text)
+        self.kind, self.file, self.detail = kind, file, detail
 
 
 class StartupError(Exception):
@@ -276,7 +281,8 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
     """Read config.toml (or ``XQ_CONFIG``) plus the environment; explain any bad key."""
     file = Path(path or os.environ.get("XQ_CONFIG", "config.toml"))
     if not file.is_file():
-        raise ConfigError(f"config file {file} not found (set XQ_CONFIG to its path)")
+        raise ConfigError(f"config file {file} not found (set XQ_CONFIG to its path)",
+                          "missing", file)
 
     class _FileSettings(Settings):
         model_config = SettingsConfigDict(toml_file=file)
@@ -284,11 +290,11 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
     try:
         return _FileSettings(**overrides)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"])
-            env = "XQ_" + "__".join(str(p).upper() for p in err["loc"])
-            lines.append(f"{key} (in {file} or {env}): {err['msg']}")
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None
+        found = [(".".join(str(p) for p in err["loc"]),  # the key, its variable, the error
+                  "XQ_" + "__".join(str(p).upper() for p in err["loc"]), err)
+                 for err in exc.errors()]
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(
+            f"{key} (in {file} or {env}): {err['msg']}" for key, env, err in found),
+            "invalid", file, found) from None
     except Exception as exc:  # a TOML syntax error, for example
-        raise ConfigError(f"cannot read {file}: {exc}") from None
+        raise ConfigError(f"cannot read {file}: {exc}", "unreadable", file, exc) from None

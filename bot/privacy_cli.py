@@ -5,18 +5,24 @@ sweep_hours``; ``--dry-run`` changes nothing and prints what it would touch, one
 kind (in the locale files' words: ``--lang``, default ``[app] default_locale``).
 ``export PERSON`` prints everything held about the person with that roster number as
 JSON (or writes it to ``--out FILE``, readable by its owner only); each export is audited.
+It leaves out the person's anonymous concerns (docs/decisions/0008: only the identity
+supervisor may learn who wrote one) and says how many on stderr; the person gets them
+with /mydata. A file that cannot be written, or an upload folder the sweep cannot
+handle, is one sentence and exit 2, never a traceback, and leaves no file.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
+from pathlib import Path
 
 from bot.config import Settings
+from bot.output_files import OutputFile, OutputProblem, reserve
 from bot.privacy_files import folder_files
+from bot.privacy_summary import localised
 from core.clock import SystemClock
-from core.privacy.mydata import export_by_number
+from core.privacy.mydata import ANONYMOUS_CONCERNS, export_by_number
 from core.replies import t
 from locales import Catalog
 from scheduler.privacy_sweep import privacy_sweep
@@ -30,6 +36,8 @@ KINDS = {"concerns": "privacy.kind_concerns", "attachments": "privacy.kind_attac
          "relay_messages": "privacy.kind_relay_messages", "events": "privacy.kind_events",
          "outbox_rows": "privacy.kind_outbox_rows", "inbox_rows": "privacy.kind_inbox_rows",
          "reception_topics": "privacy.kind_reception_topics",
+         "reception_bookings": "privacy.kind_reception_bookings",
+         "survey_drafts": "privacy.kind_survey_drafts",
          "accounts": "privacy.kind_accounts", "survey_answers": "privacy.kind_survey_answers",
          "files": "privacy.kind_files", "sent_messages": "privacy.kind_sent_messages",
          "handled_inbox": "privacy.kind_handled_inbox", "exports": "privacy.kind_exports"}
@@ -43,9 +51,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "sweep", help="anonymise concerns past [privacy] retention_days; delete old "
                       "messages and /mydata files",
         description="Run the privacy sweep once: concerns closed more than [privacy] "
-                    "retention_days ago are anonymised, sent messages and handled inbox "
-                    "rows older than message_days deleted, /mydata files older than "
-                    "export_hours removed. Prints one count per kind.")
+                    "retention_days ago are anonymised, and reception topics and bookings "
+                    "that long after their session; sent messages, handled inbox rows and "
+                    "abandoned survey drafts older than message_days deleted (drafts of "
+                    "surveys that are over at once); /mydata files older than export_hours "
+                    "removed, and upload files no row names any more. Prints one count per "
+                    "kind.")
     sweep.add_argument("--dry-run", action="store_true",
                        help="change nothing: print what the sweep would touch now")
     sweep.add_argument("--lang", choices=LANGS, help="language of the lines "
@@ -59,35 +70,97 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     catalog = Catalog.load(settings.app.default_locale)
     locale = args.lang or settings.app.default_locale
+    if args.privacy_command == "sweep":
+        return await _sweep(settings, args, catalog, locale)
+    return await _export(settings, args, catalog, locale)
+
+
+async def _sweep(settings: Settings, args: argparse.Namespace, catalog: Catalog,
+                 locale: str) -> int:
     await upgrade_async(settings.database.url)
     engine = make_engine(settings.database.url)
-    sf = session_factory(engine)
     try:
-        if args.privacy_command == "sweep":
-            files = folder_files(settings)
-            report = await privacy_sweep(sf, SystemClock(), rules=settings.privacy.rules(),
-                                         files=files, dry_run=args.dry_run)
-            print(catalog.render_plain(locale, "privacy.cli_dry_run" if args.dry_run
-                                       else "privacy.cli_done"))
-            for kind, count in report.counts().items():
-                print(catalog.render_plain(locale, "privacy.cli_line", {
-                    "what": t(KINDS[kind]), "count": count}))
-            return 0
-        async with unit_of_work(sf) as uow:
-            data = await export_by_number(uow.store, args.person, now=SystemClock().now())
+        files = folder_files(settings)
+        report = await privacy_sweep(session_factory(engine), SystemClock(),
+                                     rules=settings.privacy.rules(), files=files,
+                                     dry_run=args.dry_run)
+    except OSError as exc:  # the upload folder: unreadable, a file that cannot go
+        if exc.filename is None:  # not a file's (a connection's): not the folder's fault
+            raise
+        print(catalog.render_plain(locale, "privacy.cli_folder_error", {
+            "folder": settings.web.upload_dir, "error": exc.strerror or str(exc)}),
+            file=sys.stderr)
+        return 2
     finally:
         await engine.dispose()
+    print(catalog.render_plain(locale, "privacy.cli_dry_run" if args.dry_run
+                               else "privacy.cli_done"))
+    for kind, count in report.counts().items():
+        print(catalog.render_plain(locale, "privacy.cli_line", {
+            "what": t(KINDS[kind]), "count": count}))
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _left_out(not_included: object) -> int:
+    """How many anonymous concerns an officer's export left out."""
+    for item in not_included if isinstance(not_included, list) else []:
+        if isinstance(item, dict) and item.get("code") == ANONYMOUS_CONCERNS:
+            return int(item.get("count") or 0)
+    return 0
+
+
+def _cannot_write(catalog: Catalog, locale: str, problem: OutputProblem) -> int:
+    print(catalog.render_plain(locale, "privacy.cli_cannot_write", {
+        "path": str(problem.path),
+        "reason": t(problem.reason, **problem.params)}), file=sys.stderr)
+    return 2
+
+
+async def _export(settings: Settings, args: argparse.Namespace, catalog: Catalog,
+                  locale: str) -> int:
+    """The person's data as JSON on stdout or in ``--out`` (checked before anything is
+    read, written before the export's audit row commits: a failure leaves neither)."""
+    target: OutputFile | None = None
+    if args.out:
+        try:
+            target = reserve(args.out)
+        except OutputProblem as problem:
+            return _cannot_write(catalog, locale, problem)
+    text, committed = "", False
+    try:
+        await upgrade_async(settings.database.url)
+        engine = make_engine(settings.database.url)
+        try:
+            async with unit_of_work(session_factory(engine)) as uow:
+                data = await export_by_number(uow.store, args.person, now=SystemClock().now())
+                if data is not None:
+                    text = json.dumps(localised(catalog, locale, data), ensure_ascii=False,
+                                      indent=2, sort_keys=True) + "\n"
+                    if target is not None:
+                        target.publish(lambda path: _write(path, text))
+            committed = True
+        finally:
+            await engine.dispose()
+    except OutputProblem as problem:
+        return _cannot_write(catalog, locale, problem)
+    finally:  # a file written for an export whose audit row did not commit goes too
+        if target is not None and not (committed and target.published):
+            target.abandon()
     if data is None:
         print(catalog.render_plain(locale, "privacy.cli_unknown_person",
                                    {"number": args.person}), file=sys.stderr)
         return 1
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    if not args.out:
+    left_out = _left_out(data.get("not_included"))
+    if left_out:
+        print(catalog.render_plain(locale, "privacy.cli_left_out", {"count": left_out}),
+              file=sys.stderr)
+    if target is None:
         sys.stdout.write(text)
         return 0
-    fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
     print(catalog.render_plain(locale, "privacy.cli_written", {"path": args.out}),
           file=sys.stderr)
     return 0

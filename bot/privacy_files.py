@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,13 +19,15 @@ from pathlib import Path
 
 from bot.channels import TELEGRAM, WEB
 from bot.config import Settings
-from bot.files import IMAGE_TYPES, resolve
-from bot.privacy_summary import render_summary
+from bot.files import IMAGE_TYPES, REF, resolve
+from bot.privacy_summary import localised, render_summary
 from core.privacy.ports import StoredFile
 from core.types import JSONObject
 from locales import Catalog
 
 EXPORTS = "export"
+#: what ``write_once`` leaves behind when it dies between writing and renaming
+_PART = re.compile(r"^(?:[0-9]{1,20}|tg|web)/\.[0-9a-f]{64}\.(?:jpg|png)\.[0-9a-f]{8}\.part$")
 
 
 class FolderFiles:
@@ -42,7 +45,8 @@ class FolderFiles:
     async def remove(self, files: Sequence[StoredFile]) -> int:
         return await asyncio.to_thread(self._remove, list(files))
 
-    def _paths(self, f: StoredFile) -> list[Path]:
+    def _paths(self, f: StoredFile, *, existing: bool = True) -> list[Path]:
+        """The files of the folder ``f`` names (``existing``: only those there now)."""
         if f.channel == WEB:
             refs = [f.ref]
         elif f.channel == TELEGRAM:
@@ -50,6 +54,8 @@ class FolderFiles:
             refs = [f"tg/{digest}.{ext}" for _, ext, _ in IMAGE_TYPES]
         else:
             refs = []
+        if not existing:
+            return [self.upload_dir / r for r in refs if REF.match(r)]
         return [p for p in (resolve(self.upload_dir, r) for r in refs) if p is not None]
 
     def _unlink(self, path: Path) -> int:
@@ -67,6 +73,32 @@ class FolderFiles:
     async def purge_exports(self, before: datetime) -> int:
         return await asyncio.to_thread(self._purge_exports, before.timestamp())
 
+    async def remove_orphans(self, named: Sequence[StoredFile], before: datetime) -> int:
+        return await asyncio.to_thread(self._remove_orphans, list(named), before.timestamp())
+
+    def _remove_orphans(self, named: list[StoredFile], before: float) -> int:
+        """The folder's photos (and a crashed write's leftovers, bot/files.py
+        ``write_once``) that no row names, written before ``before``. /mydata files have
+        their own time (``purge_exports``); a file of another shape is not the bot's."""
+        if not self.upload_dir.is_dir():
+            return 0
+        root = self.upload_dir.resolve()
+        kept = {p.resolve() for f in named for p in self._paths(f, existing=False)}
+        gone = 0
+        for path in sorted(root.glob("*/*")):
+            rel = path.relative_to(root).as_posix()
+            ours = REF.match(rel) or _PART.match(rel)
+            if not ours or rel.startswith(f"{EXPORTS}/") or path in kept or \
+                    not path.is_file() or path.is_symlink():
+                continue
+            try:
+                if path.stat().st_mtime >= before:
+                    continue  # perhaps being uploaded: its row is not stored yet
+            except FileNotFoundError:
+                continue
+            gone += self._unlink(path)
+        return gone
+
     def _purge_exports(self, before: float) -> int:
         folder = self.upload_dir / EXPORTS
         if not folder.is_dir():
@@ -77,7 +109,8 @@ class FolderFiles:
     # -- DataExports ----------------------------------------------------------------------
     async def export(self, data: JSONObject, locale: str) -> list[JSONObject]:
         summary = render_summary(self.catalog, locale, self.timezone, data)
-        complete = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        complete = json.dumps(localised(self.catalog, locale, data), ensure_ascii=False,
+                              indent=2, sort_keys=True) + "\n"
         day = str(data.get("generated_at") or "")[:10].replace("-", "")
         out: list[JSONObject] = []
         for text, ext, mime in ((summary, "txt", "text/plain"),

@@ -1,5 +1,7 @@
 """A person's data (core/privacy/mydata.py) as a readable text, in the locale files' words:
-the /mydata summary file beside the complete JSON. Times in the configured zone."""
+the /mydata summary file beside the complete JSON. Times in the configured zone; roles,
+channels, categories, types, states and 回访 ratings by their names, never their codes.
+``localised`` gives the JSON's ``not_included`` codes their words too."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -7,9 +9,37 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.channels import TELEGRAM, WEB
+from core.privacy.mydata import ANONYMOUS_ANSWERS, ANONYMOUS_CONCERNS
+from core.privacy.notice import ROLE_NAMES
 from core.replies import t
 from core.types import JSON
 from locales import Catalog
+
+#: the chat channels' names
+CHANNEL_NAMES = {TELEGRAM: "privacy.channel_telegram", WEB: "privacy.channel_web"}
+#: a 回访 rating's words: the answer buttons' (core/concerns/followup.py)
+RATING_NAMES = {"satisfied": "revisit.rs", "basic": "revisit.rb", "unsatisfied": "revisit.ru"}
+#: what an export leaves out, in words (core/privacy/mydata.py ``NOT_INCLUDED``)
+NOT_INCLUDED = {ANONYMOUS_ANSWERS: "privacy.not_included_anonymous_survey_answers",
+                ANONYMOUS_CONCERNS: "privacy.not_included_anonymous_concerns"}
+
+
+def _named(names: Mapping[str, str], code: Any) -> JSON:
+    """A code by its name; an unknown code (or none) as it is."""
+    return t(names[code]) if isinstance(code, str) and code in names else _text(code)
+
+
+def localised(catalog: Catalog, locale: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with each ``not_included`` entry's words (``text``) beside its code."""
+    left_out = []
+    for item in data.get("not_included") or []:
+        code = item.get("code") if isinstance(item, dict) else None
+        if code in NOT_INCLUDED:
+            item = {**item, "text": catalog.render_plain(locale, NOT_INCLUDED[code], {
+                "count": item.get("count", 0)})}
+        left_out.append(item)
+    return {**data, "not_included": left_out}
 
 
 class Summary:
@@ -55,11 +85,12 @@ def render_summary(catalog: Catalog, locale: str, timezone: str,
             building=_text(p.get("dorm_building")), room=_text(p.get("dorm_room")),
             phone=_text(p.get("phone")))
     for role in p.get("roles") or []:
-        out.say("privacy.summary_role", role=_text(role.get("role")), unit=_text(role.get("unit")))
+        out.say("privacy.summary_role", role=_named(ROLE_NAMES, role.get("role")),
+                unit=_text(role.get("unit")))
     accounts = data.get("accounts") or []
     out.section("privacy.summary_accounts", accounts)
     for a in accounts:
-        out.say("privacy.summary_account", channel=_text(a.get("channel")),
+        out.say("privacy.summary_account", channel=_named(CHANNEL_NAMES, a.get("channel")),
                 name=_text(a.get("display_name") or a.get("username")),
                 since=out.when(a.get("since")))
     concerns = data.get("concerns") or []
@@ -102,5 +133,5 @@ def _concern(out: Summary, c: Mapping[str, Any]) -> None:
         out.say("privacy.summary_reply", text=_text(c.get("reply")))
     revisit = c.get("revisit") or {}
     if revisit.get("rating"):
-        out.say("privacy.summary_revisit", rating=_text(revisit.get("rating")),
+        out.say("privacy.summary_revisit", rating=_named(RATING_NAMES, revisit.get("rating")),
                 comment=_text(revisit.get("comment")))

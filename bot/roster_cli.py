@@ -21,7 +21,7 @@ from bot.roster_codes import roster_codes
 from bot.roster_diff_text import DiffText
 from bot.roster_report import save_report, writable
 from core.clock import SystemClock
-from core.people.roster import Roster, RosterInvalid, RosterProblem
+from core.people.roster import SHEET_COLUMNS, KnownRoster, Roster, RosterInvalid
 from core.people.roster_validation import validate_roster
 from locales import Catalog
 from storage.db import make_engine, session_factory
@@ -33,6 +33,7 @@ from storage.people.roster import (
     UnknownPeople,
     apply_roster,
     deactivate_people,
+    known_roster,
     read_numbers,
     read_roster,
 )
@@ -48,8 +49,7 @@ Run = Callable[[Sessions, Decide], Awaitable[ImportReport]]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    roster = sub.add_parser("roster", help="import the roster; deactivate people; issue "
-                            "binding codes")
+    roster = sub.add_parser("roster", help="import the roster; deactivate people; codes")
     rsub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
     imp = rsub.add_parser(
         "import", help="import an XLSX file or a folder of CSV files",
@@ -57,26 +57,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "that would deactivate or remove anything shows its diff and changes "
                     "nothing without --apply (or yes typed at a terminal).")
     imp.add_argument("file")
-    imp.add_argument("--partial", action="store_true",
-                     help="add and update only: deactivate and remove nothing (a file of "
-                          "some people, e.g. freshmen)")
+    imp.add_argument("--partial", action="store_true", help="add and update only: "
+                     "deactivate and remove nothing (a file of some people, e.g. freshmen)")
     imp.add_argument("--codes", metavar="FILE",
                      help="also issue binding codes to unbound people (.xlsx or .csv)")
-    deact = rsub.add_parser(
-        "deactivate", help="deactivate exactly the people listed in FILE (graduates, "
-                           "leavers): one number a line, or a column of an .xlsx/.csv")
+    deact = rsub.add_parser("deactivate", help="deactivate exactly the people listed in "
+                            "FILE: one number a line, or a column of an .xlsx/.csv")
     deact.add_argument("file")
     for cmd in (imp, deact):
         when = cmd.add_mutually_exclusive_group()
         when.add_argument("--apply", action="store_true",
                           help="make a change that deactivates or removes something")
-        when.add_argument("--dry-run", action="store_true",
-                          help="only show what would change")
+        when.add_argument("--dry-run", action="store_true", help="only show the diff")
         cmd.add_argument("--allow-mass-deactivation", action="store_true",
                          help="allow deactivating more than [roster] max_deactivate_share")
         cmd.add_argument("--report", metavar="FILE.xlsx",
-                         help="also write the diff as a workbook (everyone deactivated, "
-                              "moved, roles and zones removed)")
+                         help="also write the whole diff as a workbook")
     codes = rsub.add_parser("codes", help="issue one-time binding codes (.xlsx by default)")
     codes.add_argument("--out", required=True, metavar="FILE",
                        help="FILE.xlsx (text ID column, headers in the locale) or FILE.csv")
@@ -129,7 +125,7 @@ class Officer:
 
     # -- import ---------------------------------------------------------------------
     async def import_file(self, file: Path, codes: str | None) -> int:
-        roster = self._read(file)
+        roster = await self._read(file)
         if roster is None:
             return 1
         for check in (self.report_path, Path(codes) if codes else None):
@@ -138,7 +134,8 @@ class Officer:
         total = len(roster.units) + len(roster.people) + len(roster.roles) + len(roster.zones)
 
         async def apply(sf: Sessions, decide: Decide) -> ImportReport:
-            with tqdm(total=total, desc="importing", unit="row", disable=total < 500,
+            with tqdm(total=total, desc=self.words.text("roster_cli.progress"),
+                      unit=self.words.text("roster_cli.progress_unit"), disable=total < 500,
                       file=sys.stderr) as bar:
                 return await apply_roster(
                     sf, roster, now=SystemClock().now(), source=str(file),
@@ -150,9 +147,12 @@ class Officer:
             return await roster_codes(self.settings, Path(codes), None, "", None, self.locale)
         return rc
 
-    def _read(self, file: Path) -> Roster | None:
+    async def _read(self, file: Path) -> Roster | None:
+        """The file's roster; a main sheet it lacks is checked against the database's."""
         try:
-            roster = validate_roster(read_roster(file))
+            sheets = read_roster(file)
+            missing = set(SHEET_COLUMNS) - set(sheets)
+            roster = validate_roster(sheets, await self._known() if missing else None)
         except RosterFileError as exc:
             self.say("roster_cli.cannot_read", {"reason": {"t": exc.key, "p": exc.params}},
                      err=True)
@@ -161,18 +161,19 @@ class Officer:
             self.say("roster.invalid", {"count": len(exc.problems), "file": str(file)},
                      err=True)
             for problem in exc.problems:
-                print(self._problem(problem), file=sys.stderr)
+                print(self.words.problem(problem), file=sys.stderr)
             return None
         for warning in roster.warnings:
-            print(self._problem(warning), file=sys.stderr)
+            print(self.words.problem(warning), file=sys.stderr)
         return roster
 
-    def _problem(self, p: RosterProblem) -> str:
-        key = ("roster_cli.where_sheet" if not p.line else
-               "roster_cli.where_line" if not p.column else "roster_cli.where_cell")
-        where = self.words.text(key, {"sheet": p.sheet, "line": p.line, "column": p.column})
-        return self.words.text("roster_cli.problem_line", {
-            "where": where, "text": self.words.text(p.key, p.params)})
+    async def _known(self) -> KnownRoster:
+        await upgrade_async(self.settings.database.url)
+        engine = make_engine(self.settings.database.url)
+        try:
+            return await known_roster(session_factory(engine))
+        finally:
+            await engine.dispose()
 
     # -- deactivate -----------------------------------------------------------------
     async def deactivate_file(self, file: Path) -> int:
@@ -180,6 +181,11 @@ class Officer:
             listed = read_numbers(file)
         except NumberListError as exc:
             self.say(exc.key, exc.params, err=True)
+            return 1
+        for problem in [*listed.problems, *listed.warnings]:
+            print(self.words.problem(problem), file=sys.stderr)
+        if listed.problems:
+            self.say("roster_cli.list_numeric_refused", err=True)
             return 1
         if self.report_path and not self._writable(self.report_path):
             return 1

@@ -9,8 +9,9 @@ a BOM and fixed English headers (docs/decisions/0025).
 """
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
@@ -46,11 +47,50 @@ def codes_format(out: Path, chosen: str | None) -> str | None:
     return suffix if suffix in FORMATS else None
 
 
+def refuse_control_chars(path: Path, rows: Iterable[Sequence[object]]) -> None:
+    """Excel cannot store control characters (a name copied from another system may hold
+    one): the first row with one is refused by its first cell (a number or a code),
+    before the library has begun the file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for row in rows:
+        if any(isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v) for v in row):
+            raise OutputProblem(path, "roster_cli.out_control_char", key=str(row[0]))
+
+
+def guarded(write: Callable[[Path], None]) -> Callable[[Path], None]:
+    """``write`` (a workbook's) with the library's own failures as OutputProblem, one
+    sentence for the officer (an OSError is OutputFile.publish's to tell). A write-only
+    workbook abandoned half-way complains when it is collected; that happens here,
+    quietly, so nothing but the sentence reaches the officer."""
+    def run(path: Path) -> None:
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda _unraisable: None
+        try:
+            try:
+                write(path)
+            except (OSError, OutputProblem):
+                raise
+            except Exception:  # noqa: BLE001 - openpyxl refuses values anywhere in a row
+                failed = True  # leaving this block frees the library's half-written file
+            else:
+                failed = False
+            if failed:
+                gc.collect()  # in case the half-written file sits in a reference cycle
+                raise OutputProblem(path, "roster_cli.out_library")
+        finally:
+            sys.unraisablehook = hook
+    return run
+
+
 def write_codes_xlsx(path: Path, codes: list[IssuedCode], bot_username: str,
                      catalog: Catalog, locale: str, tz: ZoneInfo) -> None:
-    """Streamed (openpyxl's write-only mode), so a whole university's codes stay small."""
+    """Streamed (openpyxl's write-only mode), so a whole university's codes stay small.
+    A name Excel cannot store (a control character) is refused naming its number."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+
+    refuse_control_chars(path, ((c.person_number, c.name) for c in codes))
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(catalog.render_plain(locale, "roster_cli.codes_sheet"))
@@ -100,7 +140,8 @@ async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
             if fmt == "csv":
                 write_codes_csv(path, codes, username, tz=tz)
             else:
-                write_codes_xlsx(path, codes, username, catalog, locale, tz)
+                guarded(lambda p: write_codes_xlsx(p, codes, username, catalog, locale, tz))(
+                    path)
 
         await upgrade_async(settings.database.url)
         issue = await issue_and_write(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from core.people.roster import RosterProblem
 from locales import Catalog
 from storage.people.roster.diff import ImportReport, PersonRef
 
@@ -17,8 +18,12 @@ SHEET_KEYS = {
     "units": "roster_cli.sheet_units", "people": "roster_cli.sheet_people",
     "roles": "roster_cli.sheet_roles", "zones": "roster_cli.sheet_zones",
     "calendar": "roster_cli.sheet_calendar", "reception": "roster_cli.sheet_reception",
+    "reception_dates": "roster_cli.sheet_reception_dates",
     "contact_units": "roster_cli.sheet_contact_units",
 }
+#: A reception date override's action as the officer reads it.
+ACTION_KEYS = {"cancel": "roster_cli.action_cancel", "move": "roster_cli.action_move",
+               "extra": "roster_cli.action_extra"}
 
 
 class DiffText:
@@ -31,11 +36,20 @@ class DiffText:
     def sheet_name(self, sheet: str) -> str:
         return self.text(SHEET_KEYS[sheet])
 
+    def problem(self, p: RosterProblem) -> str:
+        """A file's problem or warning as one line: where, then what."""
+        key = ("roster_cli.where_sheet" if not p.line else
+               "roster_cli.where_line" if not p.column else "roster_cli.where_cell")
+        where = self.text(key, {"sheet": p.sheet, "line": p.line, "column": p.column})
+        return self.text("roster_cli.problem_line", {
+            "where": where, "text": self.text(p.key, p.params)})
+
     def lines(self, report: ImportReport, *, only: Sequence[str] | None = None) -> list[str]:
-        """The counts of each sheet (``only`` these), then the lists."""
+        """The counts of each sheet (``only`` these, and any other that changed), then
+        the lists."""
         out = []
         for sheet, c in report.sheets():
-            if only is not None and sheet not in only:
+            if only is not None and sheet not in only and not c.changed:
                 continue
             params: dict[str, object] = {
                 "sheet": self.sheet_name(sheet), "created": c.created, "updated": c.updated,
@@ -71,13 +85,24 @@ class DiffText:
                 for r in ch.removed_roles[:SHOWN]]
             out += self._more(len(ch.removed_roles))
         for key, named in (("roster_cli.deactivated_units", ch.deactivated_units),
-                           ("roster_cli.deactivated_zones", ch.deactivated_zones)):
+                           ("roster_cli.deactivated_zones", ch.deactivated_zones),
+                           ("roster_cli.cleared_deputies", ch.cleared_deputies)):
             if named:
                 out.append(self.text(key, {"count": len(named)}))
                 out += [self.text("roster_cli.named_line", {"code": n.code, "name": n.name})
                         for n in named[:SHOWN]]
                 out += self._more(len(named))
+        if ch.removed_dates:
+            out.append(self.text("roster_cli.removed_dates", {"count": len(ch.removed_dates)}))
+            out += [self.text("roster_cli.date_line", {
+                "schedule": d.schedule, "day": d.day, "action": self.action(d.action)})
+                for d in ch.removed_dates[:SHOWN]]
+            out += self._more(len(ch.removed_dates))
         return out
+
+    def action(self, action: str) -> str:
+        """cancel / move / extra in the officer's words."""
+        return self.text(ACTION_KEYS[action]) if action in ACTION_KEYS else action
 
     def _people(self, people: Sequence[PersonRef], total: int) -> list[str]:
         lines = [self.text("roster_cli.person_line", {

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.output_files import OutputProblem, reserve
+from bot.roster_codes import guarded, refuse_control_chars
 from locales import Catalog
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade_async
@@ -61,8 +62,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             tables = await roster_tables(session_factory(engine))
         finally:
             await engine.dispose()
-        target.publish(lambda tmp: write_roster_workbook(
-            tmp, {sheet: (COLUMNS[sheet], rows) for sheet, rows in tables.items()}))
+        for rows in tables.values():
+            refuse_control_chars(path, rows)
+        target.publish(guarded(lambda tmp: write_roster_workbook(
+            tmp, {sheet: (COLUMNS[sheet], rows) for sheet, rows in tables.items()})))
     except OutputProblem as exc:
         say("roster_export.cannot_write", {"path": str(path),
                                            "reason": {"t": exc.reason, "p": exc.params}},

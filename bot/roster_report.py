@@ -1,7 +1,8 @@
 """The roster diff as a workbook (``roster import|deactivate --report FILE.xlsx``): a
 summary sheet with every sheet's counts, then one sheet per list, complete (the screen
 shows the first few): who is deactivated, moved, which roles are removed, which units and
-zones are deactivated, who is new. Headers follow the locale; ID columns are
+zones are deactivated, which zones lost their deputy, which reception dates are removed,
+who is new. Headers follow the locale; ID columns are
 typed text so Excel keeps leading zeros.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from bot.output_files import OutputProblem, reserve
-from bot.roster_codes import Say
+from bot.roster_codes import Say, guarded, refuse_control_chars
 from bot.roster_diff_text import DiffText
 from storage.people.roster.diff import ImportReport
 
@@ -31,16 +32,43 @@ def writable(path: Path, say: Say, key: str) -> bool:
 
 def save_report(path: Path, report: ImportReport, words: DiffText, say: Say) -> None:
     """Write the workbook (through a temporary file) and say where."""
+    target = None
     try:
-        reserve(path).publish(lambda tmp: write_report(tmp, report, words))
+        target = reserve(path)
+        target.publish(guarded(lambda tmp: write_report(tmp, report, words)))
     except OutputProblem as exc:
-        say("roster_cli.out_problem", {"file": str(path), "reason": {
+        if target is not None:
+            target.abandon()
+        # After the change (or its refusal): whatever the database did stands.
+        say("roster_cli.report_failed", {"file": str(path), "reason": {
             "t": exc.reason, "p": exc.params}}, err=True)
         return
     say("roster_cli.report_written", {"file": str(path)})
 
 
 def write_report(path: Path, report: ImportReport, words: DiffText) -> None:
+    ch = report.changes
+    number, name, unit = ("roster_cli.col_number", "roster_cli.col_name", "roster_cli.col_unit")
+    key = "roster_cli.col_key"
+    lists: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = [
+        ("roster_cli.report_deactivated", (number, name, unit),
+         [(p.number, p.name, p.unit) for p in ch.deactivated_people]),
+        ("roster_cli.report_moved",
+         (number, name, "roster_cli.col_old_unit", "roster_cli.col_new_unit"),
+         [(m.number, m.name, m.old_unit, m.new_unit) for m in ch.moved]),
+        ("roster_cli.report_roles", (number, name, "roster_cli.col_role", unit),
+         [(r.number, r.name, r.role, r.unit) for r in ch.removed_roles]),
+        ("roster_cli.report_units", (key, name), [(n.code, n.name) for n in ch.deactivated_units]),
+        ("roster_cli.report_zones", (key, name), [(n.code, n.name) for n in ch.deactivated_zones]),
+        ("roster_cli.report_deputies", (key, name),
+         [(n.code, n.name) for n in ch.cleared_deputies]),
+        ("roster_cli.report_dates",
+         ("roster_cli.col_schedule", "roster_cli.col_day", "roster_cli.col_action"),
+         [(d.schedule, d.day, words.action(d.action)) for d in ch.removed_dates]),
+        ("roster_cli.report_created", (number, name, unit),
+         [(p.number, p.name, p.unit) for p in ch.created_people])]
+    for _title, _headers, rows in lists:  # before the library has begun the file
+        refuse_control_chars(path, rows)
     book = Workbook(write_only=True)  # streamed: a mass deactivation lists everyone
     summary = book.create_sheet(words.text("roster_cli.report_summary"))
     summary.column_dimensions["A"].width = 16
@@ -53,21 +81,8 @@ def write_report(path: Path, report: ImportReport, words: DiffText) -> None:
     summary.append([])
     summary.append([words.text("roster_cli.report_applied" if report.applied
                                else "roster_cli.report_not_applied")])
-    ch = report.changes
-    number, name, unit = ("roster_cli.col_number", "roster_cli.col_name", "roster_cli.col_unit")
-    _sheet(book, words, "roster_cli.report_deactivated", (number, name, unit),
-           ((p.number, p.name, p.unit) for p in ch.deactivated_people))
-    _sheet(book, words, "roster_cli.report_moved",
-           (number, name, "roster_cli.col_old_unit", "roster_cli.col_new_unit"),
-           ((m.number, m.name, m.old_unit, m.new_unit) for m in ch.moved))
-    _sheet(book, words, "roster_cli.report_roles", (number, name, "roster_cli.col_role", unit),
-           ((r.number, r.name, r.role, r.unit) for r in ch.removed_roles))
-    _sheet(book, words, "roster_cli.report_units", ("roster_cli.col_key", name),
-           ((n.code, n.name) for n in ch.deactivated_units))
-    _sheet(book, words, "roster_cli.report_zones", ("roster_cli.col_key", name),
-           ((n.code, n.name) for n in ch.deactivated_zones))
-    _sheet(book, words, "roster_cli.report_created", (number, name, unit),
-           ((p.number, p.name, p.unit) for p in ch.created_people))
+    for title, headers, rows in lists:
+        _sheet(book, words, title, headers, rows)
     book.save(path)
 
 

@@ -1,9 +1,12 @@
 """The privacy sweep (every ``[privacy] sweep_hours`` and once at start; docs/decisions/
 0027): /mydata files past ``export_hours`` removed; sent messages and handled inbox rows
-past ``message_days`` deleted; concerns closed more than ``retention_days`` ago
-anonymised, a batch per transaction; files no row names any more removed along the way;
-one audit row with the counts. Messages go before concerns, so a concern's photo leaves
-the folder with the last row that names it.
+past ``message_days`` deleted, and survey drafts of surveys that are over or untouched
+that long; concerns closed more than ``retention_days`` ago anonymised, then reception
+topics and bookings that long after their session, a batch per transaction; files no row
+names any more removed along the way, and at the end every file of the upload folder no
+row names (older than ``orphan_hours``: a handled inbox row purged by the hourly sweep, a
+cancelled draft's photo); one audit row with the counts. Messages go before concerns, so
+a concern's photo leaves the folder with the last row that names it.
 
 Safe twice and in two processes at once: a concern once anonymised is no longer due (its
 requester is an anonymous one), a purged row is gone, and two sweeps making the same
@@ -18,7 +21,9 @@ import logging
 from core.clock import Clock
 from core.privacy.policy import PrivacyRules
 from core.privacy.ports import StoredFiles
-from core.privacy.retention import RetentionReport, anonymise_due, purge_messages, record_sweep
+from core.privacy.retention import (RetentionReport, anonymise_due, anonymise_topics_due,
+                                    purge_drafts, purge_messages, record_sweep,
+                                    remove_orphans)
 from storage.uow import Sessions, read_only, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -41,11 +46,16 @@ async def privacy_sweep(sf: Sessions, clock: Clock, *, rules: PrivacyRules,
         async with read_only(sf) as uow:
             purged, gone = await purge_messages(uow.store, files, rules, now=now,
                                                 limit=EVERYTHING)
+            report.drafts = await purge_drafts(uow.store, rules, now=now)
             removed, more = await anonymise_due(uow.store, files, rules, now=now,
                                                 limit=EVERYTHING)
+            topics, most = await anonymise_topics_due(uow.store, files, rules, now=now,
+                                                      limit=EVERYTHING)
+            orphans = await remove_orphans(uow.store, files, rules, now=now)
         report.add_purged(purged)
         report.removed.add(removed)
-        report.files = gone + more
+        report.removed.add(topics)
+        report.files = gone + more + most + orphans
         return report
     report.exports = await files.purge_exports(rules.export_cutoff(now))
     while True:
@@ -56,6 +66,8 @@ async def privacy_sweep(sf: Sessions, clock: Clock, *, rules: PrivacyRules,
         report.files += gone
         if max(purged.outbox_rows, purged.inbox_rows) < PURGE_BATCH:
             break
+    async with unit_of_work(sf) as uow:
+        report.drafts = await purge_drafts(uow.store, rules, now=now)
     while True:
         async with unit_of_work(sf) as uow:
             removed, gone = await anonymise_due(uow.store, files, rules, now=now)
@@ -63,6 +75,15 @@ async def privacy_sweep(sf: Sessions, clock: Clock, *, rules: PrivacyRules,
         report.files += gone
         if removed.concerns < rules.batch:
             break
+    while True:
+        async with unit_of_work(sf) as uow:
+            removed, gone = await anonymise_topics_due(uow.store, files, rules, now=now)
+        report.removed.add(removed)
+        report.files += gone
+        if removed.reception_topics < rules.batch:
+            break
+    async with read_only(sf) as uow:  # reads only: what every row names now
+        report.files += await remove_orphans(uow.store, files, rules, now=now)
     async with unit_of_work(sf) as uow:
         await record_sweep(uow.store, report, now=now)
     touched = {k: v for k, v in report.counts().items() if v}

@@ -6,10 +6,12 @@ shipped configuration (config.toml and ``XQ_CRISIS__*``: a deployment's added te
 exceptions, the classifier file). Each line is judged on its own; with
 ``--conversation`` the lines are one person's successive messages, one minute apart, so
 the chat's memory (core/crisis/state.py) carries from line to line. Counsellors use it to
-try wording; nothing is stored and nobody is paged.
+try wording; nothing is stored and nobody is paged. The JSON is for machines; an input
+that cannot be read is told on stderr in ``locale`` (``[cli]``).
 """
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -18,6 +20,9 @@ from pathlib import Path
 from typing import TextIO
 
 from core.crisis.assess import CrisisAssessor, RiskState
+from core.replies import t
+from core.types import JSON
+from locales import Catalog
 
 STEP = timedelta(minutes=1)  # the time between two lines of a --conversation
 
@@ -36,11 +41,17 @@ def judge(assessor: CrisisAssessor, lines: Iterable[str], *, conversation: bool,
 
 
 def run(assessor: CrisisAssessor, file: str | None, *, conversation: bool,
-        out: TextIO = sys.stdout) -> int:
+        out: TextIO = sys.stdout, locale: str = "zh_CN") -> int:
     """The command: 0 when every line was judged, 2 when the input cannot be read."""
+    def say(key: str, **params: JSON) -> int:
+        print(Catalog.load(locale).render_plain(locale, key, params), file=sys.stderr)
+        return 2
+
     try:
-        if file is None:
-            lines: Iterable[str] = sys.stdin
+        if file is None:  # read as UTF-8 whatever the terminal's locale says
+            raw = getattr(sys.stdin, "buffer", None)
+            lines: Iterable[str] = sys.stdin if raw is None else io.TextIOWrapper(
+                raw, encoding="utf-8")
             results = list(judge(assessor, lines, conversation=conversation,
                                  start=datetime.now(timezone.utc)))
         else:
@@ -48,16 +59,11 @@ def run(assessor: CrisisAssessor, file: str | None, *, conversation: bool,
                 results = list(judge(assessor, f, conversation=conversation,
                                      start=datetime.now(timezone.utc)))
     except FileNotFoundError:
-        print(f"Cannot read {file}: no such file.", file=sys.stderr)
-        return 2
+        return say("cli.read_missing", file=file)
     except IsADirectoryError:
-        print(f"Cannot read {file}: it is a folder; give a text file, one message per line.",
-              file=sys.stderr)
-        return 2
+        return say("cli.read_folder", file=file)
     except UnicodeDecodeError as exc:
-        print(f"Cannot read {file or 'the input'}: not UTF-8 text (byte {exc.start}); save it "
-              f"as UTF-8, one message per line.", file=sys.stderr)
-        return 2
+        return say("cli.read_not_utf8", file=file or t("cli.stdin"), byte=exc.start)
     for r in results:
         out.write(json.dumps(r, ensure_ascii=False) + "\n")
     return 0

@@ -4,13 +4,15 @@
 schedule, as the running bot does at start and every few hours, and prints the counts.
 ``ics PERSON_NUMBER [--out FILE]`` writes that leader's upcoming sessions as iCalendar to
 FILE, or to stdout with nothing else on it; an unknown person or one who is not a leader
-is told on stderr in ``[app] default_locale`` (exit 1). ``feed PERSON_NUMBER [--revoke]``
-prints a leader's new calendar-feed link, or stops their links (``bot/reception/feed_cli.py``).
+is told on stderr (exit 1). ``feed PERSON_NUMBER [--revoke]`` prints a leader's new
+calendar-feed link, or stops their links (``bot/reception/feed_cli.py``). Texts in
+``--lang`` or ``[app] default_locale``.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,24 +30,26 @@ from storage.migrate import upgrade_async
 from storage.reception.materialise import is_leader, leader_sessions, materialise_sessions
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    rec = sub.add_parser("reception", help="leaders' reception days: sessions, calendar feed")
+def add_parser(sub: argparse._SubParsersAction, h: Callable[[str], str]) -> None:
+    """``h``: a ``[cli_help]`` key's text in the chosen language."""
+    rec = sub.add_parser("reception", help=h("cli_help.reception"))
     rsub = rec.add_subparsers(dest="reception_command", metavar="ACTION", required=True)
-    ses = rsub.add_parser("sessions", help="materialise the coming weeks' sessions")
-    ses.add_argument("--weeks", type=int, default=8, metavar="N", help="how far ahead (8)")
-    ics = rsub.add_parser("ics", help="a leader's upcoming sessions as an iCalendar file")
+    ses = rsub.add_parser("sessions", help=h("cli_help.reception_sessions"))
+    ses.add_argument("--weeks", type=int, default=8, metavar="N",
+                     help=h("cli_help.reception_sessions_weeks"))
+    ics = rsub.add_parser("ics", help=h("cli_help.reception_ics"))
     ics.add_argument("person", metavar="PERSON_NUMBER")
-    ics.add_argument("--out", metavar="FILE", help="write here instead of stdout")
-    feed = rsub.add_parser("feed", help="a leader's secret calendar-feed link: a new one "
-                           "(earlier ones stop working), or --revoke")
+    ics.add_argument("--out", metavar="FILE", help=h("cli_help.reception_ics_out"))
+    feed = rsub.add_parser("feed", help=h("cli_help.reception_feed"))
     feed.add_argument("person", metavar="PERSON_NUMBER")
-    feed.add_argument("--revoke", action="store_true", help="stop the leader's links, "
-                      "issue none")
+    feed.add_argument("--revoke", action="store_true",
+                      help=h("cli_help.reception_feed_revoke"))
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     catalog = Catalog.load(settings.app.default_locale)
-    locale, tz = settings.app.default_locale, settings.app.timezone
+    locale = getattr(args, "lang", None) or settings.app.default_locale
+    tz = settings.app.timezone
     await upgrade_async(settings.database.url)
     engine = make_engine(settings.database.url)
     sf = session_factory(engine)
@@ -62,8 +66,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             counts = await materialise_sessions(
                 sf, first=today, last=today + timedelta(weeks=args.weeks),
                 expander=RruleExpander(), calendar=calendar, tz=tz, now=now)
-            print(f"created {counts.created} updated {counts.updated} "
-                  f"unchanged {counts.unchanged} cancelled {counts.cancelled}")
+            print(catalog.render_plain(locale, "cli.sessions", {
+                "created": counts.created, "updated": counts.updated,
+                "unchanged": counts.unchanged, "cancelled": counts.cancelled}))
             return 0
         sessions = await leader_sessions(sf, args.person, since=now)
         if sessions is None or not await is_leader(sf, args.person):

@@ -4,8 +4,9 @@ Without ``--revoke``: a new link (the leader's earlier ones stop working), print
 stdout for machines (``[web] base_url`` + ``/feeds/reception/<token>.ics``); a note on
 stderr when ``[web]`` is off, since nothing serves it then. With ``--revoke``: every link
 of the leader stops working, and stdout says how many. An unknown person or one without
-the ``leader`` role is refused on stderr (exit 1). Texts in ``[app] default_locale``; both
-actions are audited (``reception_feed``, source ``cli``) by ``core.reception.feed``.
+the ``leader`` role is refused on stderr (exit 1). Texts in ``--lang`` or
+``[app] default_locale``; both actions are audited (``reception_feed``, source ``cli``) by
+``core.reception.feed``.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ SOURCE = "cli"
 
 async def run_feed(settings: Settings, sf: Sessions, args: argparse.Namespace) -> int:
     catalog = Catalog.load(settings.app.default_locale)
-    locale = settings.app.default_locale
+    locale = getattr(args, "lang", None) or settings.app.default_locale
 
     def say(key: str, params: dict[str, JSON], *, error: bool = False) -> None:
         print(catalog.render_plain(locale, key, params), file=sys.stderr if error else sys.stdout)

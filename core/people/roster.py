@@ -147,11 +147,25 @@ class Roster:
     calendar: tuple[CalendarEntry, ...] | None = None
     #: None: no reception sheet (the schedules and their overrides are left alone)
     reception: tuple[Schedule, ...] | None = None
-    reception_dates: tuple[DateOverride, ...] = ()
+    #: None: no reception_dates sheet (the overrides a sheet set are left alone)
+    reception_dates: tuple[DateOverride, ...] | None = None
     #: (leader number, unit code); None: the roles sheet has no contact_units column
     contact_units: tuple[tuple[str, str], ...] | None = None
     #: what the officer should know although the import proceeds (not part of the data)
     warnings: tuple[RosterProblem, ...] = field(default=(), compare=False)
+    #: main sheets the file does not have: their stored rows are left as they are
+    missing: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class KnownRoster:
+    """What the database holds, for a file that leaves out a main sheet: references to
+    that sheet's rows are checked against these (active units and roster people)."""
+
+    units: Mapping[str, UnitKind] = field(default_factory=dict)
+    people: frozenset[str] = frozenset()
+    party: frozenset[str] = frozenset()  # numbers holding the party_member role
+    leaders: frozenset[str] = frozenset()  # numbers holding the leader role
 
 
 class RosterInvalid(DomainError):

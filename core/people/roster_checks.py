@@ -25,7 +25,7 @@ from core.people.roster import (
     RosterRow,
     ZoneEntry,
 )
-from core.people.roster_aliases import ID_COLUMNS, known_words
+from core.people.roster_aliases import ID_COLUMNS, SHEET_NAMES, chinese_column, known_words
 from core.replies import t
 from core.types import JSON
 
@@ -85,6 +85,25 @@ class Check:
         for column, limit in MAX_LENGTH[sheet].items():
             if len(row.values.get(column, "").strip()) > limit:
                 self.bad(row, column, "roster_problem.too_long", count=limit)
+
+
+def structure_problems(sheets: Mapping[str, Sequence[RosterRow]], *,
+                       sheets_optional: bool = False) -> list[RosterProblem]:
+    """A main sheet the file lacks (unless ``sheets_optional``: the database's rows are
+    the base, docs/decisions/0025) and a required column a sheet lacks."""
+    problems = []
+    for name, (required, _optional) in SHEET_COLUMNS.items():
+        if name not in sheets:
+            if not sheets_optional:
+                problems.append(RosterProblem(name, 0, "", "roster_problem.missing_sheet", {
+                    "value": name, "chinese": SHEET_NAMES[name][0]}))
+            continue
+        rows = sheets[name]
+        if rows:  # the reader gives every row every header column
+            problems += [RosterProblem(rows[0].sheet, 1, c, "roster_problem.missing_column",
+                                       {"value": c, "chinese": chinese_column(name, c)})
+                         for c in required if c not in rows[0].values]
+    return problems
 
 
 def numeric_ids(sheets: Mapping[str, Sequence[RosterRow]]

@@ -16,6 +16,7 @@ from core.people import roster_checks as rc
 from core.people import roster_reception as rr
 from core.people.roster import (
     SHEET_COLUMNS,
+    KnownRoster,
     PersonEntry,
     RoleEntry,
     Roster,
@@ -26,7 +27,7 @@ from core.people.roster import (
     UnitEntry,
     ZoneEntry,
 )
-from core.people.roster_aliases import SHEET_NAMES, chinese_column, fold_width, known_words
+from core.people.roster_aliases import fold_width, known_words
 from core.people.roster_calendar import calendar_entries, calendar_problems_of_structure
 from core.replies import t
 from core.types import JSON
@@ -54,50 +55,57 @@ _PARENT_WORDS: dict[UnitKind, JSON] = {
     UnitKind.FUNCTIONAL: t("roster_problem.kind_university_or_functional"),
 }
 _Check = rc.Check
-SHEET_CHINESE = {sheet: names[0] for sheet, names in SHEET_NAMES.items()}
 
 
-def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
+def validate_roster(sheets: Mapping[str, Sequence[RosterRow]],
+                    known: KnownRoster | None = None) -> Roster:
     """Check parsed sheets (keyed "units", "people", "roles", "zones", and the optional
     "calendar": core.people.roster_calendar) and build a Roster.
 
     Raises RosterInvalid listing every problem. A missing sheet (line 0) or a missing
     column (line 1) stops the check there, since the rows cannot be read without it.
+    With ``known`` (what the database has) a main sheet may be missing: references to
+    its rows are checked against ``known`` and ``Roster.missing`` names it, so the import
+    leaves its rows as they are.
     What the reader found (``RosterSheets``) joins the problems and the warnings; the
     warnings of a good file are ``Roster.warnings``.
     """
     read = sheets if isinstance(sheets, RosterSheets) else RosterSheets()
     warnings = [*read.warnings, *rc.unknown_columns(sheets)]
-    structural = _structure_problems(sheets)
+    structural = rc.structure_problems(sheets, sheets_optional=known is not None)
     structural += calendar_problems_of_structure(sheets.get("calendar", ()))
     structural += rr.structure_problems(dict(sheets))
     if structural:
         raise RosterInvalid(rc.as_written([*structural, *read.problems], read.headers),
                             rc.as_written(warnings, read.headers))
     check = _Check()
-    units, kinds = _units(check, sheets["units"])
-    people = _people(check, sheets["people"], kinds)
+    base = known or KnownRoster()
+    units, kinds = _units(check, sheets["units"]) if "units" in sheets else ([], {**base.units})
+    people = _people(check, sheets.get("people", ()), kinds)
     # Cross-references use every number written in the file, valid row or not, so one
     # bad person row is reported once rather than again at each reference to it.
-    numbers = {r.values.get("number", "").strip() for r in sheets["people"]}
-    roles = _roles(check, sheets["roles"], numbers, kinds)
-    party = {r.values.get("number", "").strip() for r in sheets["roles"]
-             if r.values.get("role", "").strip().lower() == Role.PARTY_MEMBER.value}
-    zones = _zones(check, sheets["zones"], kinds, numbers, party)
+    numbers = _numbers(sheets, "people", None) if "people" in sheets else set(base.people)
+    roles = _roles(check, sheets.get("roles", ()), numbers, kinds)
+    party = _numbers(sheets, "roles", {Role.PARTY_MEMBER.value}) if "roles" in sheets \
+        else set(base.party)
+    zones = _zones(check, sheets.get("zones", ()), kinds, numbers, party)
     calendar = None  # no sheet: the calendar overrides are left as they are
     if "calendar" in sheets:
         entries, found = calendar_entries(sheets["calendar"])
         check.problems += found
         calendar = tuple(entries)
     # A row with an unknown role is reported once, not again at each schedule of that person.
-    leaders = {r.values.get("number", "").strip() for r in sheets["roles"]
-               if r.values.get("role", "").strip().lower() not in set(Role) - {Role.LEADER}}
+    leaders = {r.values.get("number", "").strip() for r in sheets.get("roles", ())
+               if r.values.get("role", "").strip().lower() not in set(Role) - {Role.LEADER}
+               } if "roles" in sheets else set(base.leaders)
     schedules, dates, found = rr.reception_entries(sheets.get(rr.SHEET, ()),
                                                    sheets.get(rr.DATES, ()), numbers, leaders, kinds)
-    contacts, more = rr.contact_units(sheets["roles"], kinds)
+    contacts, more = rr.contact_units(sheets.get("roles", ()), kinds)
     numeric, typed = rc.numeric_ids(sheets)
     check.problems += more + found + numeric + read.problems
-    warnings += typed + rc.empty_zones(sheets["zones"], zones, people)
+    if "people" in sheets:  # without it, who lives where is not in the file
+        warnings += rc.empty_zones(sheets.get("zones", ()), zones, people)
+    warnings += typed
     if check.problems:
         # Sheets were checked in order; only the hierarchy pass reports units out of line order.
         first: dict[str, int] = {}
@@ -108,22 +116,16 @@ def validate_roster(sheets: Mapping[str, Sequence[RosterRow]]) -> Roster:
                             rc.as_written(warnings, read.headers))
     reception = tuple(schedules) if rr.SHEET in sheets else None
     return Roster(tuple(units), tuple(people), tuple(roles), tuple(zones), calendar,
-                  reception, tuple(dates), contacts, tuple(rc.as_written(warnings, read.headers)))
+                  reception, tuple(dates) if rr.DATES in sheets else None, contacts,
+                  tuple(rc.as_written(warnings, read.headers)),
+                  frozenset(SHEET_COLUMNS) - set(sheets))
 
 
-def _structure_problems(sheets: Mapping[str, Sequence[RosterRow]]) -> list[RosterProblem]:
-    problems = []
-    for name, (required, _optional) in SHEET_COLUMNS.items():
-        if name not in sheets:
-            problems.append(RosterProblem(name, 0, "", "roster_problem.missing_sheet",
-                                          {"value": name, "chinese": SHEET_CHINESE[name]}))
-            continue
-        rows = sheets[name]
-        if rows:  # the reader gives every row every header column
-            problems += [RosterProblem(rows[0].sheet, 1, c, "roster_problem.missing_column",
-                                       {"value": c, "chinese": chinese_column(name, c)})
-                         for c in required if c not in rows[0].values]
-    return problems
+def _numbers(sheets: Mapping[str, Sequence[RosterRow]], sheet: str,
+             roles: set[str] | None) -> set[str]:
+    """The numbers a sheet writes (of rows with one of ``roles``, when given)."""
+    return {r.values.get("number", "").strip() for r in sheets.get(sheet, ())
+            if roles is None or r.values.get("role", "").strip().lower() in roles}
 
 
 def _units(check: _Check, rows: Sequence[RosterRow]) -> tuple[list[UnitEntry], dict[str, UnitKind]]:

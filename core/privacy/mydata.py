@@ -1,6 +1,15 @@
 """A person's own data (PIPL 查阅、复制; docs/decisions/0027): everything held about them,
 for ``/mydata`` (only ever the asker's own: the flow takes no argument) and for officers'
-``python -m bot privacy export PERSON``. Every export is audited: who, for whom, how."""
+``python -m bot privacy export PERSON``. Every export is audited: who, for whom, how.
+
+An officer's export leaves out the person's anonymous concerns (a 举报 among them): it
+would tell the officer who wrote them, which only the identity supervisor may learn, and
+only with ``/reveal`` (audited, the person told; docs/decisions/0008). It says how many
+were left out and that the person gets them with /mydata, which keeps them.
+
+What an export does not include is listed under ``not_included`` as stable codes
+(``NOT_INCLUDED``) with a count; the bot adds each code's words in the reader's language
+(bot/privacy_summary.py ``localised``)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +22,10 @@ from core.types import JSON
 
 #: how an export was asked for (the audit row says)
 VIA_CHAT, VIA_CLI = "chat", "cli"
+#: what an export may leave out: anonymous survey answers (linked to nobody), and in an
+#: officer's export the anonymous concerns
+ANONYMOUS_ANSWERS, ANONYMOUS_CONCERNS = "anonymous_survey_answers", "anonymous_concerns"
+NOT_INCLUDED = (ANONYMOUS_ANSWERS, ANONYMOUS_CONCERNS)
 
 
 class MyDataStore(PrivacyStore, MessageStore, Protocol):
@@ -34,9 +47,15 @@ async def my_data(store: MyDataStore, *, person_id: int | None, now: datetime,
     surveys = data.get("surveys")
     took_part = surveys.get("took_part") if isinstance(surveys, dict) else None
     anonymous = sum(1 for s in took_part or [] if isinstance(s, dict) and s.get("anonymous"))
+    not_included: list[JSON] = [{"code": ANONYMOUS_ANSWERS, "count": anonymous}]
+    if via != VIA_CHAT:  # an officer's: the escrow keeps who wrote an anonymous concern
+        concerns = data.get("concerns")
+        listed = concerns if isinstance(concerns, list) else []
+        shown = [c for c in listed if not (isinstance(c, dict) and c.get("anonymous"))]
+        data = {**data, "concerns": shown}
+        not_included.append({"code": ANONYMOUS_CONCERNS, "count": len(listed) - len(shown)})
     return {"generated_at": now.isoformat(), **data,
-            "anonymous_surveys": anonymous,
-            "not_included": "answers to anonymous surveys: they are not linked to anyone"}
+            "anonymous_surveys": anonymous, "not_included": not_included}
 
 
 async def export_by_number(store: MyDataStore, number: str, *,

@@ -62,6 +62,9 @@ class PrivacyRules:
     export_hours: int = 24
     #: concerns anonymised per transaction
     batch: int = 200
+    #: a file in the upload folder that no row names is removed once it is this old (a
+    #: file being uploaded is named by its inbox row only once that row is stored)
+    orphan_hours: int = 24
 
     def concern_cutoff(self, now: datetime) -> datetime:
         return now - timedelta(days=self.retention_days)
@@ -71,6 +74,9 @@ class PrivacyRules:
 
     def export_cutoff(self, now: datetime) -> datetime:
         return now - timedelta(hours=self.export_hours)
+
+    def orphan_cutoff(self, now: datetime) -> datetime:
+        return now - timedelta(hours=self.orphan_hours)
 
 
 def anonymous_number(unit_id: int | None, kind: str) -> str:

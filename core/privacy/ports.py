@@ -30,6 +30,7 @@ class Removed:
     outbox_rows: int = 0
     inbox_rows: int = 0
     reception_topics: int = 0
+    reception_bookings: int = 0
     accounts: int = 0
     survey_answers: int = 0
     #: files no row names any more, to be removed from the upload folder
@@ -43,7 +44,7 @@ class Removed:
 
 #: the counted kinds of ``Removed``, in the order the CLI shows them
 COUNTED = ("concerns", "attachments", "relay_messages", "events", "outbox_rows", "inbox_rows",
-           "reception_topics", "accounts", "survey_answers")
+           "reception_topics", "reception_bookings", "accounts", "survey_answers")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,15 @@ class PrivacyStore(Protocol):
                                  now: datetime) -> Removed: ...
     # of these files, those that no row names any more
     async def unreferenced_files(self, files: Sequence[StoredFile]) -> list[StoredFile]: ...
+    # every file some row names now (the orphan scan keeps these)
+    async def named_files(self) -> list[StoredFile]: ...
+    # reception topics of sessions ended before ``ended_before`` with no open concern, not
+    # anonymised yet (their text, files, or a booked person still there)
+    async def topics_to_anonymise(self, ended_before: datetime, limit: int) -> list[int]: ...
+    async def anonymise_topics(self, ids: Sequence[int], now: datetime) -> Removed: ...
+    # delete the survey drafts of surveys closed, cancelled or past their close, and drafts
+    # untouched since ``untouched_before``; how many
+    async def purge_survey_drafts(self, untouched_before: datetime, now: datetime) -> int: ...
     # delete sent outbox rows and handled inbox rows older than ``before`` that nothing needs
     async def purge_messages(self, before: datetime, limit: int) -> Purged: ...
     # a roster number's person, active or not (None: unknown)
@@ -118,6 +128,9 @@ class StoredFiles(Protocol):
     async def remove(self, files: Sequence[StoredFile]) -> int: ...
     # remove the /mydata files written before ``before``; how many
     async def purge_exports(self, before: datetime) -> int: ...
+    # remove the folder's files (not the /mydata ones) that are not among ``named`` and
+    # were last written before ``before`` (one being uploaded is younger); how many
+    async def remove_orphans(self, named: Sequence[StoredFile], before: datetime) -> int: ...
     # the same folder for a dry run: nothing is removed, each file counted once
     def rehearsal(self) -> StoredFiles: ...
 

@@ -1,8 +1,10 @@
 """Retention (docs/decisions/0027): concerns closed more than ``retention_days`` ago are
-anonymised; sent messages and handled inbox rows go after ``message_days``; /mydata files
-after ``export_hours``. Each pass is one transaction of the caller's
-(``scheduler/privacy_sweep.py``); a dry run is the same pass rolled back, so it counts
-exactly what the sweep would touch.
+anonymised, and so are reception topics and bookings that long after their session (one
+that became a concern still open waits for it); sent messages, handled inbox rows and
+abandoned survey drafts go after ``message_days`` (a draft of a survey that is over at
+once); /mydata files after ``export_hours``; files no row names after ``orphan_hours``.
+Each pass is one transaction of the caller's (``scheduler/privacy_sweep.py``); a dry run
+is the same pass rolled back, so it counts exactly what the sweep would touch.
 
 Files leave the upload folder inside the pass, before its commit, and only when no row
 names them any more: a pass that fails after that leaves rows naming a missing file
@@ -32,12 +34,14 @@ class RetentionReport:
     #: files removed from the upload folder (a dry run: that would be)
     files: int = 0
     exports: int = 0
+    drafts: int = 0
 
     def counts(self) -> dict[str, int]:
         """Every kind with its count, in the order the CLI shows them."""
         out = {name: getattr(self.removed, name) for name in COUNTED}
         out.update(files=self.files, sent_messages=self.purged.outbox_rows,
-                   handled_inbox=self.purged.inbox_rows, exports=self.exports)
+                   handled_inbox=self.purged.inbox_rows, survey_drafts=self.drafts,
+                   exports=self.exports)
         return out
 
     def add_purged(self, purged: Purged) -> None:
@@ -54,6 +58,31 @@ async def anonymise_due(store: PrivacyStore, files: StoredFiles, rules: PrivacyR
         return Removed(), 0
     removed = await store.anonymise_concerns(ids, Why.RETENTION.value, now)
     return removed, await remove_files(store, files, removed.files)
+
+
+async def anonymise_topics_due(store: PrivacyStore, files: StoredFiles, rules: PrivacyRules,
+                               *, now: datetime, limit: int | None = None
+                               ) -> tuple[Removed, int]:
+    """Anonymise up to ``limit`` reception topics (and their bookings) whose session ended
+    before the cut-off and which have no open concern; what was touched, files gone."""
+    ids = await store.topics_to_anonymise(rules.concern_cutoff(now), limit or rules.batch)
+    if not ids:
+        return Removed(), 0
+    removed = await store.anonymise_topics(ids, now)
+    return removed, await remove_files(store, files, removed.files)
+
+
+async def purge_drafts(store: PrivacyStore, rules: PrivacyRules, *, now: datetime) -> int:
+    """Delete survey drafts nobody can submit any more (the survey is over) or has
+    touched for ``message_days`` (an abandoned anonymous draft still names its person)."""
+    return await store.purge_survey_drafts(rules.message_cutoff(now), now)
+
+
+async def remove_orphans(store: PrivacyStore, files: StoredFiles, rules: PrivacyRules, *,
+                         now: datetime) -> int:
+    """Remove the upload folder's files that no row names any more (a handled inbox row
+    purged, a cancelled draft's photo), once older than ``orphan_hours``."""
+    return await files.remove_orphans(await store.named_files(), rules.orphan_cutoff(now))
 
 
 async def remove_files(store: PrivacyStore, files: StoredFiles,

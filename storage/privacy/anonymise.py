@@ -5,7 +5,8 @@ files are returned, to leave the upload folder once no row names them); its rela
 messages keep their direction and time, not their text or files; its events keep their
 kind, states, time and the handlers' ids, not the texts in their detail; its requester,
 wherever they are named as the actor, becomes the anonymous requester of their college
-and kind; the reception topic it came from loses its text and files; the done outbox rows
+and kind; the reception topic it came from loses its text and files, and its bookings
+their people (storage/privacy/reception.py); the done outbox rows
 that carried it (found by its number) are scrubbed; an ``anonymised`` event is appended.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from core.privacy.ports import Removed
 from storage import tables as T
 from storage.privacy.files import files_of, refs_of
 from storage.privacy.messages import forget_naming
+from storage.privacy.reception import anonymise_topics
 
 _PEOPLE = cast(Table, T.Person.__table__)
 
@@ -102,8 +104,10 @@ async def anonymise(s: Any, ids: Sequence[int], why: str, now: datetime) -> Remo
         texts = {c: ANONYMISED_TEXT for c, v in zip(CONCERN_TEXTS, values, strict=True) if v}
         await s.execute(update(T.Concern).where(T.Concern.id == cid).values(
             requester_id=stand_in[requester[cid]], source_key=None, **texts))
-    done.reception_topics, topic_files = await _topics(s, ids, requester, stand_in)
-    done.files += topic_files
+    topics = await _topics(s, ids, now)
+    done.reception_topics, done.reception_bookings = (topics.reception_topics,
+                                                      topics.reception_bookings)
+    done.files += topics.files
     done.outbox_rows, done.inbox_rows, named = await forget_naming(
         s, [r.number for r in rows], now)
     done.files += named
@@ -115,15 +119,10 @@ async def anonymise(s: Any, ids: Sequence[int], why: str, now: datetime) -> Remo
     return done
 
 
-async def _topics(s: Any, ids: Sequence[int], requester: dict[int, int],
-                  stand_in: dict[int, int]) -> tuple[int, list[Any]]:
+async def _topics(s: Any, ids: Sequence[int], now: datetime) -> Removed:
+    """The reception topics these concerns came from, and all their bookings: a booking
+    names its person and its topic the concern, so both lose their people at once."""
     topics = (await s.execute(select(T.ReceptionTopic).where(
-        T.ReceptionTopic.concern_id.in_(list(ids))))).scalars().all()
-    files: list[Any] = []
-    for topic in topics:
-        files += files_of(topic.attachments or [])
-        topic.text, topic.attachments = ANONYMISED_TEXT, []
-        who = requester.get(topic.concern_id or 0)
-        if topic.created_by == who and who in stand_in:
-            topic.created_by = stand_in[who]
-    return len(topics), files
+        T.ReceptionTopic.concern_id.in_(list(ids))).order_by(T.ReceptionTopic.id))
+              ).scalars().all()
+    return await anonymise_topics(s, topics, now)

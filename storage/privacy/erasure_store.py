@@ -42,8 +42,9 @@ async def erase(s: Any, person_id: int, concern_ids: Sequence[int], keep_account
                 now: datetime) -> Removed:
     done = await anonymise(s, concern_ids, "erasure", now) if concern_ids else Removed()
     done.survey_answers = await _surveys(s, person_id)
-    topics, files = await _reception(s, person_id, now)
+    topics, bookings, files = await _reception(s, person_id, now)
     done.reception_topics += topics
+    done.reception_bookings += bookings
     done.files += files
     if not keep_accounts:
         await _accounts(s, person_id, done, now)
@@ -66,7 +67,7 @@ async def _surveys(s: Any, person_id: int) -> int:
     return int(answers)
 
 
-async def _reception(s: Any, person_id: int, now: datetime) -> tuple[int, list[Any]]:
+async def _reception(s: Any, person_id: int, now: datetime) -> tuple[int, int, list[Any]]:
     """Topics and bookings of sessions that have started: the anonymous requester's."""
     started = select(T.ReceptionSession.id).where(T.ReceptionSession.starts_at <= now)
     stand_in = (await stand_ins(s, [person_id], now))[person_id]
@@ -77,11 +78,12 @@ async def _reception(s: Any, person_id: int, now: datetime) -> tuple[int, list[A
     for topic in topics:
         files += files_of(topic.attachments or [])
         topic.text, topic.attachments, topic.created_by = ANONYMISED_TEXT, [], stand_in
-    for booking in (await s.execute(select(T.ReceptionBooking).where(
-            T.ReceptionBooking.person_id == person_id,
-            T.ReceptionBooking.session_id.in_(started)))).scalars():
+    bookings = (await s.execute(select(T.ReceptionBooking).where(
+        T.ReceptionBooking.person_id == person_id,
+        T.ReceptionBooking.session_id.in_(started)))).scalars().all()
+    for booking in bookings:
         booking.person_id = stand_in
-    return len(topics), files
+    return len(topics), len(bookings), files
 
 
 async def _accounts(s: Any, person_id: int, done: Removed, now: datetime) -> None:

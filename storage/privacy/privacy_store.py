@@ -5,19 +5,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
 from core.model import ConcernStatus
 from core.privacy.policy import ANONYMOUS_PREFIX
 from core.privacy.ports import ErasureFacts, ErasureRequest, Purged, Removed, StoredFile
 from core.types import JSON
 from storage import tables as T
-from storage.privacy import erasure_store, messages, person_data
+from storage.privacy import erasure_store, messages, person_data, reception
 from storage.privacy.anonymise import anonymise
-from storage.privacy.files import unreferenced
+from storage.privacy.files import named, unreferenced
 
 #: a concern in these states is over: its retention runs from ``closed_at``
 OVER = [s.value for s in (ConcernStatus.CLOSED, ConcernStatus.REJECTED, ConcernStatus.MERGED)]
+#: a survey in these states takes no more answers: its drafts are of no use
+SURVEY_OVER = ("closed", "cancelled")
 
 
 class PrivacyStoreMixin:
@@ -38,8 +40,25 @@ class PrivacyStoreMixin:
         await self.s.flush()
         return await unreferenced(self.s, files)
 
+    async def named_files(self) -> list[StoredFile]:
+        await self.s.flush()
+        return sorted(await named(self.s))
+
     async def purge_messages(self, before: datetime, limit: int) -> Purged:
         return await messages.purge(self.s, before, limit)
+
+    async def topics_to_anonymise(self, ended_before: datetime, limit: int) -> list[int]:
+        return await reception.due_topics(self.s, ended_before, limit)
+
+    async def anonymise_topics(self, ids: Sequence[int], now: datetime) -> Removed:
+        return await reception.anonymise_topic_ids(self.s, ids, now)
+
+    async def purge_survey_drafts(self, untouched_before: datetime, now: datetime) -> int:
+        over = select(T.Survey.id).where(or_(T.Survey.status.in_(SURVEY_OVER),
+                                             T.Survey.closes_at <= now))
+        res = await self.s.execute(delete(T.SurveyDraft).where(or_(
+            T.SurveyDraft.survey_id.in_(over), T.SurveyDraft.updated_at < untouched_before)))
+        return int(res.rowcount or 0)
 
     async def person_id_by_number(self, number: str) -> int | None:
         if number.startswith(ANONYMOUS_PREFIX):

@@ -4,18 +4,24 @@ transaction (``storage/people/roster/apply.py``).
 Schedules are matched by code and updated in place (one an admin had added or edited by
 ``/receptions`` included: it becomes the sheet's again); a schedule of source ``sheet``
 that is missing from the file is deactivated (its future sessions are cancelled by the
-next materialisation, the rows stay), one of source ``command`` is kept. The sheet's
-overrides replace those an earlier sheet set, and a command's override of the same
-schedule, date and action; the commands' other overrides are kept (docs/decisions/0018).
-Contact units replace the stored pairs of every leader the file names.
+next materialisation, the rows stay), one of source ``command`` is kept. The
+``reception_dates`` sheet, when the file has it, makes the overrides of source ``sheet``
+of the sheet's schedules exactly its rows, counted like the calendar's days (created,
+updated, unchanged, removed: a removal takes something away, docs/decisions/0025); a
+date an admin set by ``/receptions`` (source ``command``) is the admin's: the sheet
+neither adds, changes nor removes an override on that schedule's date (counted as
+unchanged), as the calendar sheet keeps the commands' days. Without that sheet the
+overrides stay as they are (docs/decisions/0018). Contact units replace the stored pairs
+of every leader the file names.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.reception.schedule import DateOverride, Schedule
@@ -25,10 +31,21 @@ from storage.reception.codec import recurrence_data
 SOURCE_SHEET = "sheet"
 
 
+@dataclass
+class DatesChange:
+    """What the ``reception_dates`` sheet changed, in overrides (one row each)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    #: (schedule code, date, action) of each override removed, in that order
+    removed_keys: list[tuple[str, date, str]] = field(default_factory=list)
+
+
 async def apply_reception(session: AsyncSession, schedules: Sequence[Schedule],
-                          overrides: Sequence[DateOverride], person_ids: Mapping[str, int],
-                          unit_ids: Mapping[str, int], now: datetime
-                          ) -> tuple[int, int, int, int]:
+                          person_ids: Mapping[str, int], unit_ids: Mapping[str, int],
+                          now: datetime) -> tuple[int, int, int, int]:
     """Return (created, updated, unchanged, deactivated) schedules."""
     by_code = {r.code: r for r in await session.scalars(select(T.ReceptionSchedule))}
     created = updated = unchanged = deactivated = 0
@@ -62,22 +79,50 @@ async def apply_reception(session: AsyncSession, schedules: Sequence[Schedule],
             row.active, row.updated_at = False, now
             deactivated += 1
     await session.flush()  # ids of new schedules for their overrides
-    sheet_ids = [r.id for r in by_code.values() if r.source == SOURCE_SHEET]
-    if sheet_ids:
-        await session.execute(delete(T.ReceptionOverride).where(
-            T.ReceptionOverride.schedule_id.in_(sheet_ids),
-            T.ReceptionOverride.source == SOURCE_SHEET))
-    for o in overrides:
-        # The sheet governs what it names: an admin's command override of the same
-        # schedule, date and action gives way (the table holds one of each).
-        await session.execute(delete(T.ReceptionOverride).where(
-            T.ReceptionOverride.schedule_id == by_code[o.schedule_code].id,
-            T.ReceptionOverride.day == o.day, T.ReceptionOverride.action == o.action.value))
-        session.add(T.ReceptionOverride(
-            schedule_id=by_code[o.schedule_code].id, day=o.day, action=o.action.value,
-            new_day=o.new_day, start_time=o.start, end_time=o.end, source=SOURCE_SHEET,
-            created_at=now))
     return created, updated, unchanged, deactivated
+
+
+async def apply_reception_dates(session: AsyncSession, overrides: Sequence[DateOverride],
+                                now: datetime) -> DatesChange:
+    """Make the sheet-set overrides of the sheet's schedules exactly ``overrides`` (after
+    ``apply_reception``: every schedule they name exists and is the sheet's). Each table
+    is read once, whole."""
+    found = (await session.execute(select(T.ReceptionSchedule.id, T.ReceptionSchedule.code,
+                                          T.ReceptionSchedule.source))).tuples().all()
+    ids = {code: i for i, code, _source in found}
+    code_of = {i: code for i, code, _source in found}
+    sheet_ids = {i for i, _code, source in found if source == SOURCE_SHEET}
+    rows = list(await session.scalars(select(T.ReceptionOverride)))
+    admins = {(r.schedule_id, r.day) for r in rows if r.source != SOURCE_SHEET}
+    have = {(r.schedule_id, r.day, r.action): r for r in rows
+            if r.source == SOURCE_SHEET and r.schedule_id in sheet_ids}
+    out = DatesChange()
+    wanted: dict[tuple[int, date, str], DateOverride] = {}
+    for o in overrides:
+        key = (ids[o.schedule_code], o.day, o.action.value)
+        if key[:2] in admins:  # the admin's date: neither replaced nor added to
+            out.unchanged += 1
+        else:
+            wanted[key] = o
+    gone = sorted((code_of[sid], day, action) for sid, day, action in have
+                  if (sid, day, action) not in wanted and (sid, day) not in admins)
+    for code, day, action in gone:
+        await session.delete(have[(ids[code], day, action)])
+    out.removed, out.removed_keys = len(gone), gone
+    for key, o in wanted.items():
+        row = have.get(key)
+        if row is None:
+            session.add(T.ReceptionOverride(
+                schedule_id=key[0], day=o.day, action=o.action.value, new_day=o.new_day,
+                start_time=o.start, end_time=o.end, source=SOURCE_SHEET, created_at=now))
+            out.created += 1
+        elif (row.new_day, row.start_time, row.end_time) == (o.new_day, o.start, o.end):
+            out.unchanged += 1
+        else:
+            row.new_day, row.start_time, row.end_time = o.new_day, o.start, o.end
+            row.created_at = now
+            out.updated += 1
+    return out
 
 
 async def apply_contact_units(session: AsyncSession, pairs: Sequence[tuple[str, str]],

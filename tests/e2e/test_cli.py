@@ -123,8 +123,8 @@ def test_demo_mode_refuses_a_non_loopback_bind(tmp_path: Path) -> None:
         out = _bot("run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",
                    XQ_TELEGRAM__TOKEN="", XQ_WEB__HOST=host)
         assert out.returncode == 2, host
-        assert "web (in" in out.stderr and "XQ_WEB" in out.stderr
-        assert "loopback" in out.stderr and repr(host) in out.stderr
+        assert "web（在 " in out.stderr and "XQ_WEB" in out.stderr
+        assert "本机回环地址" in out.stderr and repr(host) in out.stderr
         assert "Traceback" not in out.stderr
     assert not (tmp_path / "x.db").exists()  # refused before anything was written
 
@@ -241,8 +241,8 @@ def test_roster_import_cli_all_or_nothing_then_codes_and_status(db_url: str,
 
     status = _bot("status", db_url=db_url)
     assert status.returncode == 0
-    assert "inbox : pending 0, dead 0" in status.stdout
-    assert "unreachable people: 0" in status.stdout
+    assert "收件箱：待处理 0，失败 0" in status.stdout
+    assert "无法送达的人：0" in status.stdout
 
 
 @pytest.mark.parametrize(("args", "said"), [

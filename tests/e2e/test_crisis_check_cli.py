@@ -61,16 +61,16 @@ def test_deployment_terms_and_exceptions_are_honoured(tmp_path: Path) -> None:
 
 def test_refusals_are_one_sentence(tmp_path: Path) -> None:
     missing = _check(str(tmp_path / "nope.txt"))
-    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert missing.returncode == 2 and "文件不存在" in missing.stderr
     folder = _check(str(tmp_path))
-    assert folder.returncode == 2 and "is a folder" in folder.stderr
+    assert folder.returncode == 2 and "这是一个文件夹" in folder.stderr
     latin = tmp_path / "gbk.txt"
     latin.write_bytes("我想死".encode("gbk"))
     bad = _check(str(latin))
-    assert bad.returncode == 2 and "not UTF-8" in bad.stderr
+    assert bad.returncode == 2 and "不是 UTF-8 文本" in bad.stderr
     no_model = _check(str(latin), XQ_CRISIS__MODEL=str(tmp_path / "none.json"))
     assert no_model.returncode == 2
-    assert "crisis model file" in no_model.stderr and "make crisis-model" in no_model.stderr
+    assert "危机识别模型文件" in no_model.stderr and "make crisis-model" in no_model.stderr
     for out in (missing, folder, bad, no_model):
         assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
 
@@ -83,7 +83,7 @@ def test_the_bot_refuses_to_start_without_the_model(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=full,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
-    refusal = [line for line in out.stderr.splitlines() if "crisis model file" in line]
-    assert refusal == [f"crisis model file {tmp_path / 'gone.json'} is missing or unreadable "
-                       f"(no file at that path): restore it from git or run `make crisis-model`"]
+    refusal = [line for line in out.stderr.splitlines() if "危机识别模型文件" in line]
+    assert refusal == [f"危机识别模型文件 {tmp_path / 'gone.json'} 缺失或无法读取（该路径下没有"
+                       f"文件）：请从 git 恢复该文件，或运行 make crisis-model 重新生成。"]
     assert "Traceback" not in out.stderr

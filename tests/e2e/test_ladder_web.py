@@ -66,7 +66,7 @@ async def test_the_handler_sees_each_reminder_once_in_the_web_chat(
         start = afternoon_start(datetime.now(timezone.utc))
         await move_clock_start(db_url, cid, start)
         planned = await sweep(db_url, None, "--only", "ladder")
-        assert "concerns planned: 1" in planned.out and planned.sent == 0
+        assert planned.planned == 1 and planned.sent == 0
         rows = await reminders(db_url, cid)
         at = step_time(rows, 0)
 

@@ -92,6 +92,9 @@ async def test_mydata_gives_a_person_their_own_data(db_url: str, tmp_path: Path)
     assert name in text and "3号楼水房没有热水" in text and "后勤生活" in text
     assert "您参加过 1 份匿名问卷：匿名答案不与任何人关联，因此不包含在内。" in text
     assert data["person"]["number"] == STUDENT and data["anonymous_surveys"] == 1
+    assert data["not_included"] == [{  # a code, and its words in the person's language
+        "code": "anonymous_survey_answers", "count": 1,
+        "text": "匿名问卷的答案（参加过 1 份）：匿名答案不与任何人关联，因此不包含在内。"}]
     assert [c["text"] for c in data["concerns"]] == ["3号楼水房没有热水"]
     assert data["surveys"]["took_part"][0]["anonymous"] is True
     assert data["surveys"]["named_answers"] == []

@@ -2,7 +2,9 @@
 operator runs them (docs/decisions/0027): the dry run prints what a sweep would touch, one
 count per kind in the locale files' words, and changes nothing; the sweep does it; an
 export prints the person's data as JSON, or writes it readable by its owner only, and is
-audited; an unknown number is one clear line."""
+audited; an unknown number is one clear line. An officer's export leaves the person's
+anonymous concerns out and says how many (0008: only the identity supervisor may learn
+who wrote one); a file that cannot be written is one sentence, exit 2, no file."""
 from __future__ import annotations
 
 import json
@@ -106,3 +108,56 @@ async def test_export_prints_or_writes_a_persons_data(sf, db_url: str,  # noqa: 
         vias = [d["via"] for d in await s.scalars(select(AuditLog.detail).where(
             AuditLog.kind == "privacy_export"))]
     assert vias == ["cli", "cli"]
+
+
+ANONYMOUS_TEXT = "匿名举报：某老师收取资料费"
+
+
+async def _anonymous_report(sf) -> None:  # noqa: ANN001
+    """An anonymous 举报 of the same student, still being looked into."""
+    now = datetime.now(timezone.utc)
+    async with sf() as s, s.begin():
+        student = await s.scalar(select(Person.id).where(Person.number == STUDENT))
+        s.add(Concern(number="DEMO-2026-000077", requester_id=student, type="report",
+                      category="report", urgency="P2", status="dispatched", anonymous=True,
+                      text=ANONYMOUS_TEXT, routing_reason="report", source_channel="telegram",
+                      created_at=now, updated_at=now))
+
+
+async def test_an_officers_export_does_not_say_who_wrote_an_anonymous_concern(
+        sf, db_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+    await _old_history(sf)
+    await _anonymous_report(sf)
+    out = _privacy(db_url, tmp_path / "up", "export", STUDENT)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [c["text"] for c in data["concerns"]] == [OLD_TEXT]
+    assert ANONYMOUS_TEXT not in out.stdout and "DEMO-2026-000077" not in out.stdout
+    left = {i["code"]: i for i in data["not_included"]}
+    assert left["anonymous_concerns"]["count"] == 1
+    assert "匿名诉求 1 件未包含" in left["anonymous_concerns"]["text"]
+    assert "/mydata" in left["anonymous_concerns"]["text"]
+    assert "1 件匿名诉求" in out.stderr and "/mydata" in out.stderr
+    english = _privacy(db_url, tmp_path / "up", "export", STUDENT, "--lang", "en")
+    left = {i["code"]: i for i in json.loads(english.stdout)["not_included"]}
+    assert left["anonymous_concerns"]["text"].startswith("1 anonymous concern is not included")
+    async with sf() as s:
+        kinds = list(await s.scalars(select(AuditLog.kind)))
+    assert "identity_revealed" not in kinds and kinds.count("privacy_export") == 2
+
+
+async def test_an_export_that_cannot_be_written_is_one_sentence_and_no_file(
+        sf, db_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+    await _old_history(sf)
+    missing = tmp_path / "missing" / "dir" / "f.json"
+    for target, why in ((missing, f"文件夹 {missing.parent} 不存在"),
+                        (tmp_path, "这是一个文件夹，不是文件")):
+        bad = _privacy(db_url, tmp_path / "up", "export", STUDENT, "--out", str(target))
+        assert bad.returncode == 2 and bad.stdout == "", bad.stderr
+        assert bad.stderr.strip() == f"无法写入 {target}：{why}，未导出任何数据。", bad.stderr
+    assert not missing.parent.exists()
+    assert not any(p.suffix in (".json", ".tmp") for p in tmp_path.iterdir())
+    async with sf() as s:
+        exports = list(await s.scalars(select(AuditLog.kind).where(
+            AuditLog.kind == "privacy_export")))
+    assert exports == []  # nothing was exported, so nothing is recorded as exported

@@ -59,16 +59,16 @@ async def test_a_sweep_at_a_future_time_escalates_crisis_cases_only_when_asked(
 
     out = _sweep(db_url, "--now", later)
     assert out.returncode == 0, out.stderr
-    assert "follow-ups asked: 0" in out.stdout
-    assert "crisis escalation skipped" in out.stdout and "--only crisis" in out.stdout
+    assert "回访：已询问 0 件" in out.stdout
+    assert "已跳过危机个案逐级呼叫" in out.stdout and "--only crisis" in out.stdout
     out = _sweep(db_url, "--now", later, "--only", "followup")
     assert out.returncode == 0, out.stderr
-    assert "crisis" not in out.stdout
+    assert "危机" not in out.stdout
     assert await _levels(sf) == opened  # nobody was paged
 
     out = _sweep(db_url, "--now", later, "--only", "crisis")
     assert out.returncode == 0, out.stderr
-    assert "follow-ups" not in out.stdout and "crisis escalations: 1" in out.stdout
+    assert "回访" not in out.stdout and "危机个案逐级呼叫：1 次。" in out.stdout
     escalated = await _levels(sf)
     assert escalated[0] == opened[0] and escalated.get(1, 0) > 0  # the next level is paged
 

@@ -163,7 +163,7 @@ async def test_web_token_command_refuses_while_web_is_disabled(db_url: str, caps
     await seed_roster(db_url)
     off = bot_settings(db_url, "http://127.0.0.1:9", web={"enabled": False})
     assert await commands.web_token(off, STUDENT) == 2
-    assert "disabled" in capsys.readouterr().err
+    assert "网页聊天未开启" in capsys.readouterr().err
     on = bot_settings(db_url, "http://127.0.0.1:9", web={"enabled": True})
     assert await commands.web_token(on, "0000000000") == 1
     assert await commands.web_token(on, STUDENT) == 0

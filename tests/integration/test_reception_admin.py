@@ -229,8 +229,9 @@ async def test_schedules_added_edited_removed_and_what_a_roster_import_keeps(sf:
     assert isinstance(back, A.ScheduleDone) and back.reactivated and back.record.active
     assert await _sessions(sf, date(2026, 10, 27)) == [("2026-10-27", "scheduled", None)]
 
-    # A roster import: the sheet governs what it names (R-LEADER1 and its 12-30 move); the
-    # command's schedule R-2 and its other overrides are kept.
+    # A roster import: the sheet governs the schedules it names (R-LEADER1); the command's
+    # schedule R-2 and the admin's overrides are kept, also the 12-30 move the sheet names
+    # (docs/decisions/0025: an admin's date is never replaced by the roster).
     await _cmd(sf, setting, admin, f"cancel {CODE} 2026-10-28")
     await _cmd(sf, setting, admin, f"move {CODE} 2026-12-30 2027-01-04")
     await apply_roster(sf, validate_roster(read_roster(EXAMPLE)), now=NOW)
@@ -242,4 +243,4 @@ async def test_schedules_added_edited_removed_and_what_a_roster_import_keeps(sf:
                            for o in await s.scalars(select(ReceptionOverride)))
     assert schedules[CODE] == ("sheet", True, 6) and schedules["R-2"] == ("command", True, 5)
     assert overrides == [("2026-10-28", "cancel", "command", None),
-                         ("2026-12-30", "move", "sheet", "2026-12-31")]
+                         ("2026-12-30", "move", "command", "2027-01-04")]

@@ -135,7 +135,7 @@ def test_ics_cli_refuses_an_unknown_person_and_a_non_leader(tmp_path: Path) -> N
     student = run("reception", "ics", "2023010101")
     assert student.returncode == 1 and "不是校领导" in student.stderr
     made = run("reception", "sessions", "--weeks", "4")
-    counts = re.fullmatch(r"created (\d+) updated 0 unchanged 0 cancelled 0\n", made.stdout)
+    counts = re.fullmatch(r"接待日安排：新增 (\d+)，更新 0，不变 0，取消 0。\n", made.stdout)
     assert made.returncode == 0 and counts, made.stdout  # how many depends on today
     out = run("reception", "ics", LEADER)
     assert out.returncode == 0 and out.stdout.startswith("BEGIN:VCALENDAR")

@@ -84,17 +84,25 @@ class SweepRun:
     out: str
     err: str
 
+    def _ladder(self, which: int) -> int:
+        """A number of the ladder's line (the CLI speaks zh_CN by default)."""
+        found = re.search(r"催办/督办提醒：已发送 (\d+) 条（合并为 \d+ 条消息），"
+                          r"过期未发 (\d+) 条，新排期的诉求 (\d+) 件", self.out)
+        assert found, f"no ladder line in {self.out!r}\n{self.err}"
+        return int(found.group(which))
+
     @property
     def sent(self) -> int:
-        found = re.search(r"deadline notices sent: (\d+)", self.out)
-        assert found, f"no ladder line in {self.out!r}\n{self.err}"
-        return int(found.group(1))
+        return self._ladder(1)
 
     @property
     def dropped(self) -> int:
-        found = re.search(r"dropped as too old: (\d+)", self.out)
-        assert found, f"no ladder line in {self.out!r}\n{self.err}"
-        return int(found.group(1))
+        return self._ladder(2)
+
+    @property
+    def planned(self) -> int:
+        """How many concerns the sweep planned."""
+        return self._ladder(3)
 
 
 async def _start(db_url: str, now: datetime | None, args: tuple[str, ...],

@@ -3,7 +3,8 @@ table (JSON columns decoded), every log record the process emitted and every fil
 upload folder (names and bytes), looking for one person's identifying values and for any
 row that points at the person (a column referencing ``people.id``, or a person key in a
 JSON detail). ``allowed`` says which rows may still name them (what is kept on purpose:
-the roster row, say); everything else it finds is a ``Hit``."""
+the roster row, say), ``held`` which columns of a row may (a conversation's chat id, not
+its data); everything else it finds is a ``Hit``."""
 from __future__ import annotations
 
 import json
@@ -23,6 +24,7 @@ PERSON_KEYS = {"person", "person_id", "actor", "actor_id", "requester", "request
 
 Row = dict[str, Any]
 Allowed = Callable[[str, Row], bool]
+Held = Callable[[str, Row], Iterable[str]]
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,11 @@ def _points_at(value: Any, person_id: int, key: str = "") -> bool:
 
 def scan(snap: Snapshot, values: dict[str, str], person_id: int, *,
          allowed: Allowed = lambda table, row: False,
+         held: Held = lambda table, row: (),
          contents: dict[str, bytes] | None = None) -> list[Hit]:
     """Where the person is still found: ``values`` (label -> text) in rows, logs, file
     names and file bytes (UTF-8), ``contents`` (label -> bytes) in files, and rows that
-    point at ``person_id``."""
+    point at ``person_id``; a row's ``held`` columns are not looked at."""
     found: list[Hit] = []
     patterns = _patterns(values)
     for name, rows in snap.tables.items():
@@ -102,6 +105,8 @@ def scan(snap: Snapshot, values: dict[str, str], person_id: int, *,
             if allowed(name, row):
                 continue
             where = f"{name}[{row.get('id', i)}]"
+            skipped = set(held(name, row))
+            row = {k: v for k, v in row.items() if k not in skipped}
             text = _text(row)
             found += [Hit(where, label) for label, p in patterns.items() if p.search(text)]
             for col, value in row.items():

@@ -2,7 +2,8 @@
 (tests/e2e/test_privacy_scan.py): bound on Telegram and in the web chat, two concerns (one
 from Telegram with a document and two photos, relayed messages both ways, a reply, a 回访
 and a comment; one from the web chat with an uploaded photo, rejected by the branch
-secretary), a named survey answered with free text, and a /mydata export.
+secretary), a named survey answered with free text, a reception day booked with a topic
+(the session then held: moved to an hour ago), and a /mydata export.
 
 The person has a distinctive value in every identifying field, and every text they write
 is one nobody else writes, so a scan can look for each anywhere (``Person.values``)."""
@@ -13,17 +14,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import aiohttp
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.clock import SystemClock
 from core.surveys.admin import create_survey
 from core.surveys.push import start_push
 from scheduler.survey_push import push_sweep
 from storage.db import make_engine, session_factory
-from storage.tables import Concern, OrgUnit, Person, ResponsibilityZone
+from storage.tables import (Concern, OrgUnit, Person, ReceptionBooking, ReceptionSession,
+                            ResponsibilityZone)
 from storage.uow import unit_of_work
 from tests.support.chat import ChatUser
-from tests.support.db import query, sweep_followups
+from tests.support.db import execute, materialise_reception, query, sweep_followups
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import binding_code
 from tests.support.images import jpeg
@@ -39,6 +41,7 @@ USER = {"id": TG_ID, "is_bot": False, "first_name": FIRST, "last_name": LAST,
 TEXT_A, PHOTO_CAPTION = "银杏苑热水器漏电冒火花甲七", "热水器照片乙二"
 RELAY, COMMENT = "我晚上八点后在宿舍丙九", "师傅态度很好丁三"
 TEXT_B, SURVEY_TEXT = "网页上报走廊灯不亮戊四", "希望食堂增加清真窗口己五"
+TOPIC = "接待日想反映银杏苑宿舍网络太慢癸七"
 CONTACT, REPLY, REJECTED = "我下午来看看热水器庚六", "已更换热水器辛八", "属于物业公司管辖壬一"
 DOC_ID, DOC_NAME = "doc-zl-0419", "望舒的报修单.pdf"
 PHOTO_ID, RELAY_PHOTO_ID = "photo-zl-0419", "photo-zl-relay-0419"
@@ -91,7 +94,8 @@ class History:
                "telegram id": str(TG_ID), "username": TG_USERNAME, "first name": FIRST,
                "last name": LAST, "concern text": TEXT_A, "photo caption": PHOTO_CAPTION,
                "relay": RELAY, "comment": COMMENT, "web concern": TEXT_B,
-               "survey answer": SURVEY_TEXT, "document id": DOC_ID, "document name": DOC_NAME,
+               "survey answer": SURVEY_TEXT, "reception topic": TOPIC,
+               "document id": DOC_ID, "document name": DOC_NAME,
                "photo id": PHOTO_ID, "relay photo id": RELAY_PHOTO_ID}
         if handler_texts:
             out.update({"handler's message": CONTACT, "reply": REPLY,
@@ -180,6 +184,7 @@ async def walk(db_url: str, api: FakeBotAPI, web: WebBot) -> History:
     await p.press(await p.expect("已回答全部 2 题"), "✅ 提交问卷")
     await p.expect("已提交")
     await _push_sweep(db_url)  # the invitation's delivery settled, as the bot's sweep does
+    await _reception(db_url, p)
     p.say("/mydata")
     summary = await p.expect("全部数据的摘要")
     complete = await p.expect("完整数据")
@@ -247,3 +252,22 @@ async def _web_concern(db_url: str, h: History, p_web: WebUser) -> None:
     h.secretary.say(f"/reject {number} {REJECTED}")
     await h.secretary.expect("不予受理")
     await h.person.expect("未予受理")
+
+
+async def _reception(db_url: str, p: Requester) -> None:
+    """The person books the example leader's reception day with a topic; the session is
+    then held (its times moved to the hour before now)."""
+    await materialise_reception(db_url)
+    p.say("/reception")
+    listing = await p.expect("领导接待日（未来四周）")
+    await p.press(listing, next(b["text"] for b in p.buttons(listing)
+                                if b["text"].startswith("预约 ")))
+    await p.expect("不提供匿名预约")
+    p.say(TOPIC)
+    await p.press(await p.expect("请确认预约"), "确认预约")
+    await p.expect("✅ 已预约")
+    (session,), = await query(db_url, select(ReceptionBooking.session_id))
+    now = SystemClock().now()
+    await execute(db_url, update(ReceptionSession).where(ReceptionSession.id == session).values(
+        starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1),
+        cutoff_at=now - timedelta(days=1)))

@@ -9,9 +9,8 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.privacy_cli import KINDS
-from core.model import Role
 from core.privacy.erasure import KEPT_KEYS, Kept, erasure_scope
-from core.privacy.notice import HOLDINGS, privacy_notice
+from core.privacy.notice import HOLDINGS, ROLE_NAMES, SYSTEM, privacy_notice
 from core.privacy.policy import (ANONYMISED_TEXT, ANONYMOUS_PREFIX, PrivacyRules,
                                  anonymous_number, redact_detail)
 from core.privacy.ports import ErasureFacts, HeldConcern
@@ -82,19 +81,35 @@ def test_the_notice_says_the_configured_times(locale: str, days: str, messages: 
     rules = PrivacyRules(retention_days=730, message_days=14, export_hours=48)
     notice = privacy_notice(rules)
     text = CATALOG.render(locale, notice.key, notice.params)
-    assert text.count(days) == 2  # concerns and crisis cases
+    assert text.count(days) == 3  # concerns, crisis cases and reception bookings
     assert messages in text and hours in text
     assert "/mydata" in text and "/erase" in text
     assert "1095" not in text  # nothing of the default is left
 
 
-def test_the_notice_names_who_sees_what() -> None:
-    seen = {role for h in HOLDINGS for role in h.seen_by}
-    assert {Role.PARTY_MEMBER.value, Role.BRANCH_SECRETARY.value, Role.CRISIS_TEAM.value,
-            Role.IDENTITY_SUPERVISOR.value} <= seen
-    zh = CATALOG.render("zh_CN", "privacy.notice", privacy_notice(PrivacyRules()).params)
-    for words in ("党员", "支部书记", "危机干预小组", "身份监督人", "1095 天", "30 天"):
-        assert words in zh, words
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_notice_names_who_sees_what(locale: str) -> None:
+    """Each kind's line, as the person reads it, names every role that sees that kind
+    (and no role that does not): the rendered text, not ``HOLDINGS``, is checked."""
+    text = CATALOG.render(locale, "privacy.notice", privacy_notice(PrivacyRules()).params)
+    lines = text.split("\n")[1:1 + len(HOLDINGS)]
+    assert len(lines) == len(HOLDINGS)
+    names = {role: CATALOG.render(locale, key) for role, key in ROLE_NAMES.items()}
+    for holding, line in zip(HOLDINGS, lines, strict=True):
+        assert line.startswith(CATALOG.render(locale, holding.line).split("{")[0][:12]), line
+        seen = [r for r in holding.seen_by if r != SYSTEM]
+        assert [r for r in seen if names[r] not in line] == [], (holding.kind, line)
+        # (students and staff are whom the data is about: "student number" names no role)
+        others = [r for r in names if r not in (*seen, "student", "staff") and
+                  names[r] not in "".join(names[x] for x in seen) and names[r] in line]
+        assert others == [], (holding.kind, line)
+    by_kind = dict(zip((h.kind for h in HOLDINGS), lines, strict=True))
+    if locale == "zh_CN":
+        for kind, words in (("roster", "党员"), ("concerns", "承办单位联系人"),
+                            ("anonymous", "身份监督人"), ("crisis", "危机干预小组"),
+                            ("reception", "校领导"), ("audit", "组织部管理员")):
+            assert words in by_kind[kind], (kind, words)
+        assert "党员" not in by_kind["crisis"] and "1095 天" in by_kind["reception"]
 
 
 def test_messages_are_never_kept_longer_than_concerns(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_good_sheets_become_schedules_overrides_and_contact_units() -> None:
 
 def test_without_the_sheets_nothing_about_reception_is_touched() -> None:
     roster = validate_roster(sheets(copy.deepcopy(BASE)))
-    assert (roster.reception, roster.reception_dates, roster.contact_units) == (None, (), None)
+    assert (roster.reception, roster.reception_dates, roster.contact_units) == (None,) * 3
 
 
 def test_bad_rows_name_sheet_line_and_column() -> None:

@@ -17,11 +17,12 @@ from storage.people.roster.codes import (
 from storage.people.roster.deactivate import deactivate_people
 from storage.people.roster.diff import Counts, ImportReport
 from storage.people.roster.numbers import NumberListError, read_numbers
-from storage.people.roster.people import roster_is_empty
+from storage.people.roster.people import known_roster, roster_is_empty
 from storage.people.roster.reader import RosterFileError, read_roster
 
 __all__ = [
     "CodeIssue", "Counts", "ImportReport", "IssuedCode", "NumberListError", "Progress",
     "RosterFileError", "UnknownPeople", "apply_roster", "deactivate_people", "issue_and_write",
-    "issue_codes", "read_numbers", "read_roster", "roster_is_empty", "write_codes_csv",
+    "issue_codes", "known_roster", "read_numbers", "read_roster", "roster_is_empty",
+    "write_codes_csv",
 ]

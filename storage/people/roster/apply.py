@@ -23,18 +23,25 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.calendar.days import days_of
 from core.concerns.redispatch import redispatch_from
 from core.people.roster import CalendarEntry, Roster
+from core.reception.schedule import DateOverride
 from storage.calendar.calendar_store import replace_sheet_overrides
 from storage.people.roster.codes import cancel_unused_codes
+from storage.people.roster.deactivate import release_people
 from storage.people.roster.diff import (
     Counts,
     Decide,
+    DateRef,
     HeldBack,
     ImportReport,
     RoleRef,
     RosterChanges,
 )
 from storage.people.roster.rows import apply_people, apply_units, apply_zones
-from storage.reception.roster_apply import apply_contact_units, apply_reception
+from storage.reception.roster_apply import (
+    apply_contact_units,
+    apply_reception,
+    apply_reception_dates,
+)
 from storage.store import SqlStore
 from storage.tables import AuditLog, LeaderContactUnit, Person, RoleAssignment
 from storage.uow import unit_of_work
@@ -72,8 +79,9 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    report = ImportReport()
+    report = ImportReport(missing=roster.missing)
     changes = report.changes
+    keep = roster.missing  # main sheets the file lacks: their rows stay as they are
     tick = _Ticker(progress, len(roster.units) + len(roster.people)
                    + len(roster.roles) + len(roster.zones))
     deactivated: list[int] = []
@@ -81,20 +89,20 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
         async with unit_of_work(session_factory) as uow:
             session = uow.session
             unit_ids = await apply_units(session, roster.units, report.units, tick, changes,
-                                         partial=partial)
+                                         partial=partial or "units" in keep)
             unit_codes = {i: code for code, i in unit_ids.items()}
             person_ids, people = await apply_people(
                 session, roster.people, unit_ids, unit_codes, now, report.people, tick,
-                changes, deactivated, partial=partial)
+                changes, deactivated, partial=partial or "people" in keep)
             wanted_roles = set()
             for r in roster.roles:
                 wanted_roles.add((person_ids[r.number], r.role.value, unit_ids[r.unit_code]))
                 tick()
-            scope: set[int] = set() if partial else set(person_ids.values())
+            scope: set[int] = set() if partial or "roles" in keep else set(person_ids.values())
             await _apply_roles(session, wanted_roles, scope, report.roles, changes, people,
                                unit_codes)
             await apply_zones(session, roster.zones, person_ids, report.zones, tick, changes,
-                              partial=partial)
+                              partial=partial or "zones" in keep)
             if roster.calendar is not None:
                 report.calendar = await _apply_calendar(session, roster.calendar, actor_id, now)
             if roster.contact_units is not None:
@@ -104,8 +112,14 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
                 await apply_contact_units(session, pairs, person_ids, unit_ids)
             if roster.reception is not None:
                 report.reception = Counts(*await apply_reception(
-                    session, roster.reception, roster.reception_dates, person_ids, unit_ids,
-                    now))
+                    session, roster.reception, person_ids, unit_ids, now))
+                if roster.reception_dates is not None:
+                    report.reception_dates = await _apply_dates(
+                        session, roster.reception_dates, changes, now)
+            # What hangs on the people deactivated goes with them (what a sheet the file
+            # lacks still holds: contact units, schedules they lead or accompany).
+            await release_people(session, {i: people[i] for i in deactivated}, unit_codes,
+                                 report, now)
             if decide is not None and not decide(report):
                 raise HeldBack
             changes.codes_cancelled = await cancel_unused_codes(session, deactivated, now)
@@ -131,6 +145,16 @@ async def _apply_calendar(session: AsyncSession, entries: Sequence[CalendarEntry
     created, updated, unchanged, removed = await replace_sheet_overrides(
         session, wanted, set_by=actor_id, now=now)
     return Counts(created=created, updated=updated, unchanged=unchanged, removed=removed)
+
+
+async def _apply_dates(session: AsyncSession, overrides: Sequence[DateOverride],
+                       changes: RosterChanges, now: datetime) -> Counts:
+    """The reception_dates sheet's overrides replace those an earlier sheet set."""
+    done = await apply_reception_dates(session, overrides, now)
+    changes.removed_dates = [DateRef(code, day.isoformat(), action)
+                             for code, day, action in done.removed_keys]
+    return Counts(created=done.created, updated=done.updated, unchanged=done.unchanged,
+                  removed=done.removed)
 
 
 async def _apply_roles(session: AsyncSession, wanted: set[tuple[int, str, int]],

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 #: The sheets whose rows are counted, in the order a report shows them.
-SHEETS = ("units", "people", "roles", "zones", "calendar", "reception")
+SHEETS = ("units", "people", "roles", "zones", "calendar", "reception", "reception_dates")
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     deactivated: int = 0
-    removed: int = 0  # roles and calendar days: deleted, not deactivated
+    removed: int = 0  # roles, calendar days, reception dates: deleted, not deactivated
 
     @property
     def changed(self) -> bool:
@@ -60,6 +60,15 @@ class Named:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    """A reception date override: its schedule's code, the date (ISO), the action."""
+
+    schedule: str
+    day: str
+    action: str
+
+
 @dataclass
 class RosterChanges:
     """Who and what, beside the counts (every list complete)."""
@@ -70,6 +79,10 @@ class RosterChanges:
     removed_roles: list[RoleRef] = field(default_factory=list)
     deactivated_units: list[Named] = field(default_factory=list)
     deactivated_zones: list[Named] = field(default_factory=list)
+    #: zones whose deputy was a deactivated person (the zone stays, without a deputy)
+    cleared_deputies: list[Named] = field(default_factory=list)
+    #: reception date overrides a sheet had set, removed by the reception_dates sheet
+    removed_dates: list[DateRef] = field(default_factory=list)
     #: active rows before the change ("people", "units", "zones"): the base of the share
     active_before: dict[str, int] = field(default_factory=dict)
     #: leaders' contact units (the roles sheet's column); None when the file has none
@@ -88,15 +101,21 @@ class ImportReport:
     calendar: Counts | None = None
     #: schedules of the reception sheet; None when the file has no such sheet
     reception: Counts | None = None
+    #: single-date overrides of the reception_dates sheet; None without that sheet
+    reception_dates: Counts | None = None
     changes: RosterChanges = field(default_factory=RosterChanges)
     #: False when ``decide`` held it back (nothing was written)
     applied: bool = False
+    #: main sheets the file does not have: their rows are left alone, so they show in the
+    #: diff only when a deactivation took something of theirs away
+    missing: frozenset[str] = frozenset()
 
     def sheets(self) -> list[tuple[str, Counts]]:
         """(sheet, counts) of every sheet the change covers, contact units included."""
         found = [(name, getattr(self, name)) for name in SHEETS]
         found.append(("contact_units", self.changes.contact_units))
-        return [(name, c) for name, c in found if c is not None]
+        return [(name, c) for name, c in found
+                if c is not None and (name not in self.missing or c.changed)]
 
     @property
     def changed(self) -> bool:
@@ -108,7 +127,8 @@ class ImportReport:
         return any(c.takes_away for _, c in self.sheets())
 
     def as_dict(self) -> dict[str, dict[str, int]]:
-        return {name: asdict(c) for name in SHEETS if (c := getattr(self, name)) is not None}
+        shown = dict(self.sheets())
+        return {name: asdict(shown[name]) for name in SHEETS if name in shown}
 
     def over_share(self, max_share: float) -> list[tuple[str, int, int]]:
         """(kind, deactivated, active before) of each kind whose deactivated share is
@@ -126,6 +146,7 @@ class ImportReport:
         return (sorted((k, sorted(v.items())) for k, v in self.as_dict().items()),
                 tuple(c.moved), tuple(c.deactivated_people), tuple(c.removed_roles),
                 tuple(c.deactivated_units), tuple(c.deactivated_zones),
+                tuple(c.cleared_deputies), tuple(c.removed_dates),
                 asdict(c.contact_units) if c.contact_units else None)
 
 
