@@ -29,7 +29,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-READY = "running the web chat only"  # bot.app.startup_line without a Telegram token
+READY = "只运行网页聊天"  # bot.app.startup_line without a Telegram token (zh_CN)
 
 
 class SmokeFailed(Exception):

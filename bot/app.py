@@ -146,7 +146,7 @@ def check_channels(settings: Settings) -> None:
         raise StartupError(
             "Nothing to run: no Telegram bot token is set and the web chat is disabled. Get a "
             "token from @BotFather and run `export XQ_TELEGRAM__TOKEN=<token>`, or set "
-            "[web] enabled = true in config.toml.")
+            "[web] enabled = true in config.toml.", "cli.startup_nothing")
 
 
 async def _connect_telegram(settings: Settings, catalog: Catalog) -> tuple[Bot, str]:
@@ -158,7 +158,8 @@ async def _connect_telegram(settings: Settings, catalog: Catalog) -> tuple[Bot, 
         me = await bot.get_me()
     except TelegramUnauthorizedError:
         await bot.session.close()
-        raise StartupError("Telegram refused the bot token (401): check XQ_TELEGRAM__TOKEN.")
+        raise StartupError("Telegram refused the bot token (401): check XQ_TELEGRAM__TOKEN.",
+                           "cli.startup_token_refused")
     await bot.delete_webhook(drop_pending_updates=False)
     for locale, lang in (("zh_CN", None), ("en", "en")):
         await bot.set_my_commands(
@@ -230,16 +231,21 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     return Runtime(engine, sf, inbox_worker, sender, poller, bot, web, calendar=calendar)
 
 
-def startup_line(settings: Settings) -> str:
-    """The one line that says which channels run and where to open the web chat."""
+def startup_line(settings: Settings, locale: str | None = None) -> str:
+    """The one line that says which channels run and where to open the web chat, in
+    ``locale`` (``[app] default_locale`` by default)."""
+    locale = locale or settings.app.default_locale
+    catalog = Catalog.load(locale)
+
+    def say(key: str, **params: object) -> str:
+        return catalog.render_plain(locale, key, params)
+
     if not settings.web.enabled:
-        return "Running on Telegram; the web chat is disabled."
+        return say("cli.startup_telegram")
     where = settings.web.url
-    how = (f"demo mode, pick a person on the page: {where}" if settings.web.demo
-           else f"{where} (links: python -m bot web token PERSON_NUMBER)")
-    if has_token(settings):
-        return f"Running on Telegram and the web chat, {how}"
-    return f"No Telegram token set: running the web chat only, {how}"
+    how = say("cli.startup_demo", url=where) if settings.web.demo \
+        else say("cli.startup_links", url=where)
+    return say("cli.startup_both" if has_token(settings) else "cli.startup_web_only", how=how)
 
 
 async def serve(settings: Settings, clock: Clock | None = None) -> None:
@@ -279,8 +285,9 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
             except OSError as exc:
                 raise StartupError(
                     f"The web chat cannot listen on {host}:{port} ({exc.strerror or exc}): "
-                    f"set [web] port (XQ_WEB__PORT) to a free port, or stop what uses it."
-                ) from None
+                    f"set [web] port (XQ_WEB__PORT) to a free port, or stop what uses it.",
+                    "cli.startup_port_taken", host=host, port=str(port),
+                    reason=str(exc.strerror or exc)) from None
         sched.start()
         if not settings.crisis.school_hotline.strip():
             log.warning("[crisis] school_hotline is not set, so the crisis reply names only the "

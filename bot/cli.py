@@ -242,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         ensure_sqlite_folder(settings.database.url)
         return asyncio.run(_run(args, settings))
     except StartupError as exc:
+        if exc.key:
+            return say(exc.key, **exc.params)
         print(exc, file=sys.stderr)
         return 2
     except CrisisModelMissing as exc:  # the bot never runs crisis detection half-built

@@ -272,9 +272,14 @@ class ConfigError(Exception):
 
 
 class StartupError(Exception):
-    """A problem the operator must fix at start; printed as one sentence, no traceback.
+    """A problem the operator must fix at start; printed as one sentence (the locale key
+    ``key`` with ``params``; ``str()`` is its English), no traceback.
 
     Defined here, not in bot.app, so the operator's commands need not import aiogram."""
+
+    def __init__(self, text: str, key: str = "", **params: Any) -> None:
+        super().__init__(text)
+        self.key, self.params = key, params
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:

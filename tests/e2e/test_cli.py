@@ -80,11 +80,11 @@ def test_run_without_token_serves_the_web_chat_with_the_demo_picker(tmp_path: Pa
             line = proc.stdout.readline()
             assert line, f"the bot stopped: {proc.stderr.read()[-2000:]}"
             lines.append(line)
-            if "web chat only" in line:
+            if "只运行网页聊天" in line:
                 break
         base = f"http://127.0.0.1:{port}/"
-        assert lines[-1].strip() == ("No Telegram token set: running the web chat only, demo "
-                                     f"mode, pick a person on the page: {base}")
+        assert lines[-1].strip() == ("未设置 Telegram 令牌：只运行网页聊天，演示模式，"
+                                     f"在页面上选择扮演的人：{base}")
         status, page = _get(base)
         assert status == 200 and "心桥" in page
         status, body = _get(base + "demo/people")
@@ -137,8 +137,18 @@ def test_a_taken_web_port_is_named(tmp_path: Path) -> None:
         out = _bot("run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",
                    XQ_TELEGRAM__TOKEN="", XQ_WEB__PORT=str(port))
     assert out.returncode == 2
-    assert f"127.0.0.1:{port}" in out.stderr and "XQ_WEB__PORT" in out.stderr
+    assert f"网页聊天无法在 127.0.0.1:{port} 监听" in out.stderr and "XQ_WEB__PORT" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_nothing_to_run_is_said_in_chinese(tmp_path: Path) -> None:
+    out = _bot("run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",
+               XQ_TELEGRAM__TOKEN="", XQ_WEB__ENABLED="false")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("没有可运行的渠道：未设置 Telegram 机器人令牌"), out.stderr
+    out = _bot("--lang", "en", "run", db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",
+               XQ_TELEGRAM__TOKEN="", XQ_WEB__ENABLED="false")
+    assert out.returncode == 2 and out.stderr.startswith("Nothing to run:"), out.stderr
 
 
 def test_invalid_config_names_the_key(tmp_path: Path) -> None:

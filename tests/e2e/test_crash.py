@@ -221,7 +221,7 @@ async def test_a_test_bot_serves_while_the_shipped_web_port_is_taken(
                                              api.base_url, TOKEN), name="port")
                 port = int(bot.env.get("XQ_WEB__PORT", shipped))
                 deadline = time.monotonic() + 30
-                while "Running on Telegram and the web chat" not in bot.log():
+                while "正在运行：Telegram 和网页聊天" not in bot.log():
                     assert bot.alive, f"the bot stopped\n{bot.tail()}"
                     assert time.monotonic() < deadline, bot.tail()
                     await asyncio.sleep(0.05)

@@ -6,6 +6,7 @@ Screenshots land in var/test-artifacts/.
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 from collections.abc import AsyncIterator
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import select
 
-from storage.tables import InboxRow
+from storage.tables import ChannelIdentity, InboxRow
+from storage.tables import Person as PersonRow
 from tests.e2e.test_browser import MEMBER, STUDENT, WAIT, Person, _concern
 from tests.support.browser import chromium
 from tests.support.db import query, sweep_followups
@@ -245,6 +247,19 @@ async def _menu(page: Page) -> dict[str, Any]:
     return await page.evaluate(_MENU)
 
 
+async def _account_in_chinese(db_url: str, number: str) -> None:
+    """Until the person's web account is stored as zh_CN (the page's /lang is a message
+    the bot handles a moment later); a page opened before that would start in English."""
+    for _ in range(100):
+        rows = await query(db_url, select(ChannelIdentity.locale)
+                           .join(PersonRow, PersonRow.id == ChannelIdentity.person_id)
+                           .where(PersonRow.number == number, ChannelIdentity.channel == "web"))
+        if rows and all(locale in ("zh_CN", None) for (locale,) in rows):  # None: default
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the web account of {number} stayed {rows}")
+
+
 async def test_the_menu_fits_a_phone_and_follows_the_role(
         db_url: str, tmp_path: Path, browser: Browser) -> None:
     from playwright.async_api import expect
@@ -280,6 +295,8 @@ async def test_the_menu_fits_a_phone_and_follows_the_role(
                 await expect(page.locator("#me")).to_have_text(
                     re.compile(r" · (Student|Party member)$"))
                 await page.locator("#lang").click()  # back to Chinese for the next page
+                await expect(page.locator("#me")).to_have_text(re.compile(rf" · {role}$"))
+                await _account_in_chinese(db_url, number)  # stored before the next page
                 await context.close()
         async with web.http.get(web.base + "/favicon.ico") as r:
             assert r.status == 200 and r.content_type.startswith("image/")
