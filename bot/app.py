@@ -17,6 +17,14 @@ from bot.ladder_config import ladder_rules
 from bot.crisis.factory import build_assessor
 from bot.inbox_worker import InboxWorker
 from bot.sender import ChannelSender, OutboxSender
+from bot.startup import (
+    calendar_fallback_text,
+    check_channels,
+    has_token,
+    hotline_warning,
+    startup_line,
+    Words,
+)
 from bot.web.runtime import WebChannel, start_web, web_channel
 from bot.reception.recurrence import RruleExpander
 from bot.surveys.chart_files import FolderCharts
@@ -137,19 +145,8 @@ class Runtime:
         await self.engine.dispose()
 
 
-def has_token(settings: Settings) -> bool:
-    return bool(settings.telegram.token.get_secret_value())
-
-
-def check_channels(settings: Settings) -> None:
-    if not has_token(settings) and not settings.web.enabled:
-        raise StartupError(
-            "Nothing to run: no Telegram bot token is set and the web chat is disabled. Get a "
-            "token from @BotFather and run `export XQ_TELEGRAM__TOKEN=<token>`, or set "
-            "[web] enabled = true in config.toml.", "cli.startup_nothing")
-
-
-async def _connect_telegram(settings: Settings, catalog: Catalog) -> tuple[Bot, str]:
+async def _connect_telegram(settings: Settings, catalog: Catalog,
+                            said: str | None) -> tuple[Bot, str]:
     from aiogram.exceptions import TelegramUnauthorizedError
     from aiogram.types import BotCommand
 
@@ -165,19 +162,20 @@ async def _connect_telegram(settings: Settings, catalog: Catalog) -> tuple[Bot, 
         await bot.set_my_commands(
             [BotCommand(command=c, description=catalog.raw(locale, f"commands.{c}"))
              for c in router.MENU], language_code=lang)
-    log.info("Telegram bot @%s is connected", me.username)
+    log.info("%s", Words(settings, said)("cli.startup_connected", name=me.username or ""))
     return bot, me.username or ""
 
 
-async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+async def build_runtime(settings: Settings, clock: Clock | None = None,
+                        locale: str | None = None) -> Runtime:
     clock = clock or SystemClock()
     check_channels(settings)
     catalog = Catalog.load(settings.app.default_locale)
-    bot, username = await _connect_telegram(settings, catalog) if has_token(settings) \
+    bot, username = await _connect_telegram(settings, catalog, locale) if has_token(settings) \
         else (None, "")
     engine = make_engine(settings.database.url)
     sf = session_factory(engine)
-    calendar = ChinaWorkCalendar()
+    calendar = ChinaWorkCalendar(fallback_text=calendar_fallback_text(settings, locale))
     calendar.replace_overrides(await load_overrides(sf))
     config = flow_config(settings, calendar)
     default_locale = settings.app.default_locale
@@ -231,27 +229,12 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     return Runtime(engine, sf, inbox_worker, sender, poller, bot, web, calendar=calendar)
 
 
-def startup_line(settings: Settings, locale: str | None = None) -> str:
-    """The one line that says which channels run and where to open the web chat, in
-    ``locale`` (``[app] default_locale`` by default)."""
-    locale = locale or settings.app.default_locale
-    catalog = Catalog.load(locale)
-
-    def say(key: str, **params: object) -> str:
-        return catalog.render_plain(locale, key, params)
-
-    if not settings.web.enabled:
-        return say("cli.startup_telegram")
-    where = settings.web.url
-    how = say("cli.startup_demo", url=where) if settings.web.demo \
-        else say("cli.startup_links", url=where)
-    return say("cli.startup_both" if has_token(settings) else "cli.startup_web_only", how=how)
-
-
-async def serve(settings: Settings, clock: Clock | None = None) -> None:
-    """Run until SIGINT/SIGTERM; then finish what is in flight and stop."""
+async def serve(settings: Settings, clock: Clock | None = None,
+                locale: str | None = None) -> None:
+    """Run until SIGINT/SIGTERM; then finish what is in flight and stop. What it prints
+    is in ``locale`` (``[app] default_locale`` by default)."""
     clock = clock or SystemClock()
-    rt = await build_runtime(settings, clock)
+    rt = await build_runtime(settings, clock, locale)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -289,11 +272,9 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                     "cli.startup_port_taken", host=host, port=str(port),
                     reason=str(exc.strerror or exc)) from None
         sched.start()
-        if not settings.crisis.school_hotline.strip():
-            log.warning("[crisis] school_hotline is not set, so the crisis reply names only the "
-                        "national hotline: set XQ_CRISIS__SCHOOL_HOTLINE (or school_hotline "
-                        "in config.toml) to the school's own crisis hotline.")
-        print(startup_line(settings), flush=True)
+        if warning := hotline_warning(settings, locale):
+            log.warning("%s", warning)
+        print(startup_line(settings, locale), flush=True)
         await asyncio.gather(*rt.workers(stop))
     finally:
         if sched.running:

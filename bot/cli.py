@@ -12,20 +12,20 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
 from bot import calendar_cli, privacy_cli, roster_cli, roster_export
-from bot.reception import cli as reception_cli
-from bot.surveys import cli as survey_cli
+from bot.cli_parser import build_parser
 from bot.config import LOCALES, ConfigError, Settings, StartupError, load_settings
 from bot.crisis.model import CrisisModelMissing, _shown
+from bot.reception import cli as reception_cli
+from bot.surveys import cli as survey_cli
 from core.concerns.categories import CATEGORY_CODES
 from core.replies import t
 from locales import Catalog
 
-SWEEPS = ("followup", "crisis", "ladder", "reception")
 #: pydantic's error types, as what the key expects
 EXPECT = {"greater_than_equal": "cli.expect_ge", "greater_than": "cli.expect_gt",
           "less_than_equal": "cli.expect_le", "less_than": "cli.expect_lt",
@@ -44,88 +44,6 @@ FOLDER_REASONS = {"a file is in the way": "cli.folder_file_in_way",
                   os.strerror(errno.ENOENT): "cli.folder_no_parent"}
 MODEL_PROBLEMS = {"no file at that path": "cli.model_no_file",
                   "not UTF-8 text": "cli.model_not_utf8"}
-
-
-def build_parser(locale: str = "zh_CN", catalog: Catalog | None = None
-                 ) -> argparse.ArgumentParser:
-    """Every command, its help texts in ``locale``."""
-    cat = catalog or Catalog.load(locale)
-
-    def h(key: str) -> str:
-        return cat.render_plain(locale, key)
-
-    p = argparse.ArgumentParser(prog="python -m bot", description=h("cli_help.description"))
-    p.add_argument("--config", help=h("cli_help.config"))
-    p.add_argument("--lang", dest="lang_global", choices=LOCALES, help=h("cli_help.lang"))
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    run = sub.add_parser("run", help=h("cli_help.run"))
-    run.add_argument("--seed-if-empty", metavar="ROSTER", help=h("cli_help.run_seed_if_empty"))
-    sub.add_parser("migrate", help=h("cli_help.migrate"))
-    roster_cli.add_parser(sub)
-    roster_export.add_parser(sub.choices["roster"])
-    sweep = sub.add_parser("sweep", help=h("cli_help.sweep"),
-                           description=h("cli_help.sweep_desc"))
-    sweep.add_argument("--now", metavar="TIME", help=h("cli_help.sweep_now"))
-    sweep.add_argument("--only", action="append", choices=SWEEPS, metavar="SWEEP",
-                       help=h("cli_help.sweep_only"))
-    sub.add_parser("status", help=h("cli_help.status"))
-    calendar_cli.add_parser(sub, h)
-    reception_cli.add_parser(sub, h)
-    survey_cli.add_parser(sub)
-    privacy_cli.add_parser(sub)
-    hist = sub.add_parser("history", help=h("cli_help.history"))
-    hist.add_argument("number", metavar="NUMBER", help=h("cli_help.history_number"))
-    crisis = sub.add_parser("crisis", help=h("cli_help.crisis"))
-    csub = crisis.add_subparsers(dest="crisis_command", metavar="ACTION", required=True)
-    check = csub.add_parser("check", help=h("cli_help.crisis_check"),
-                            description=h("cli_help.crisis_check_desc"))
-    check.add_argument("file", nargs="?", metavar="FILE", help=h("cli_help.crisis_check_file"))
-    check.add_argument("--conversation", action="store_true",
-                       help=h("cli_help.crisis_check_conversation"))
-    webp = sub.add_parser("web", help=h("cli_help.web"))
-    wsub = webp.add_subparsers(dest="web_command", metavar="ACTION", required=True)
-    wsub.add_parser("token", help=h("cli_help.web_token")).add_argument(
-        "person", metavar="PERSON_NUMBER")
-    wsub.add_parser("revoke", help=h("cli_help.web_revoke")).add_argument(
-        "person", metavar="PERSON_NUMBER")
-    _localise(p, lambda key: h(key) if key in cat.texts.get(locale, {}) else None, "")
-    return p
-
-
-def _localise(parser: argparse.ArgumentParser, text: Callable[[str], str | None],
-              path: str) -> None:
-    """argparse's headings; the help of parsers built elsewhere by their path in
-    ``[cli_help]`` (``survey_results_out``: the ``--out`` of ``survey results``); and a
-    ``--lang`` on every command that has none, so that it may follow the command too."""
-    usage = text("cli_help.usage")
-
-    class Formatter(argparse.HelpFormatter):
-        def add_usage(self, used: str | None, actions: Iterable[argparse.Action],
-                      groups: Iterable[Any], prefix: str | None = None) -> None:
-            super().add_usage(used, actions, groups, usage if prefix is None else prefix)
-
-    parser.formatter_class = Formatter
-    parser._positionals.title = text("cli_help.positionals")
-    parser._optionals.title = text("cli_help.options")
-    leaf = True
-    for action in parser._actions:
-        if isinstance(action, argparse._HelpAction):
-            action.help = text("cli_help.help")
-        elif isinstance(action, argparse._SubParsersAction):
-            leaf = False
-            for choice in action._choices_actions:
-                choice.help = text("cli_help." + path + choice.dest) or choice.help
-            for name, child in action.choices.items():
-                key = "cli_help." + path + name
-                child.description = text(key + "_desc") or child.description
-                _localise(child, text, path + name + "_")
-        elif action.dest in ("lang", "lang_global"):
-            action.help = text("cli_help.lang")
-        elif path:
-            action.help = text("cli_help." + path + action.dest) or action.help
-    if leaf and "--lang" not in parser._option_string_actions:
-        parser.add_argument("--lang", choices=LOCALES, default=argparse.SUPPRESS,
-                            help=text("cli_help.lang"))
 
 
 class _Quiet(argparse.ArgumentParser):
@@ -297,5 +215,5 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             return await commands.web_revoke(settings, args.person, args.lang)
         return await commands.web_token(settings, args.person, args.lang)
     if args.command == "run":
-        return await commands.run(settings, args.seed_if_empty)
+        return await commands.run(settings, args.seed_if_empty, args.lang)
     raise AssertionError(args.command)

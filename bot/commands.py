@@ -67,7 +67,7 @@ def _local(moment: datetime, tz: str) -> datetime:
         ZoneInfo(tz))
 
 
-async def run(settings: Settings, seed: str | None) -> int:
+async def run(settings: Settings, seed: str | None, locale: str | None = None) -> int:
     from bot.app import check_channels, serve
 
     check_channels(settings)
@@ -81,9 +81,9 @@ async def run(settings: Settings, seed: str | None) -> int:
         if empty:
             from bot.roster_cli import seed as seed_roster
 
-            if not await seed_roster(settings, Path(seed)):
+            if not await seed_roster(settings, Path(seed), locale):
                 return 1
-    await serve(settings)
+    await serve(settings, locale=locale)
     return 0
 
 

@@ -6,7 +6,6 @@ Invalid values fail at start with a message naming the key and what is expected.
 from __future__ import annotations
 
 import os
-from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.config_errors import ConfigError, StartupError  # noqa: F401 - re-exported
 from bot.deadline_settings import CategorySection, LadderSection, LimitsSection, quiet_span
 from bot.reception.settings import ReceptionSection
 from bot.surveys.settings import SurveysSection
@@ -259,27 +259,6 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
-
-
-class ConfigError(Exception):
-    """A configuration problem, phrased for the person who runs the bot; bot/cli.py says it
-    in a locale from ``kind`` (missing, unreadable, invalid), ``file`` and ``detail``."""
-
-    def __init__(self, text: str, kind: str = "", file: Path | None = None,
-                 detail: Any = None) -> None:
-        super().__init__(text)
-        self.kind, self.file, self.detail = kind, file, detail
-
-
-class StartupError(Exception):
-    """A problem the operator must fix at start; printed as one sentence (the locale key
-    ``key`` with ``params``; ``str()`` is its English), no traceback.
-
-    Defined here, not in bot.app, so the operator's commands need not import aiogram."""
-
-    def __init__(self, text: str, key: str = "", **params: Any) -> None:
-        super().__init__(text)
-        self.key, self.params = key, params
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:

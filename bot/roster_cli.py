@@ -97,9 +97,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     return await officer.deactivate_file(Path(args.file))
 
 
-async def seed(settings: Settings, file: Path) -> bool:
+async def seed(settings: Settings, file: Path, locale: str | None = None) -> bool:
     """``run --seed-if-empty``: the roster into an empty database, applied as it is."""
-    officer = Officer(settings, settings.app.default_locale, None)
+    officer = Officer(settings, locale or settings.app.default_locale, None)
     officer.say("roster_cli.seeding", {"file": str(file)})
     return await officer.import_file(file, None) == 0
 

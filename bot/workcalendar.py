@@ -42,6 +42,14 @@ SOURCE_HOLIDAYS = "holidays"
 SOURCE_WEEKENDS = "weekends"
 
 FallbackAlert = Callable[[int, str], None]
+#: ``(year, source, why) -> text`` of the warning logged once per (year, source); the
+#: running bot passes the locale's (bot/startup.py), this module's default is English.
+FallbackText = Callable[[int, str, str], str]
+
+
+def _fallback_text(year: int, source: str, why: str) -> str:
+    return (f"work calendar: falling back to {source} for {year} ({why}). Add admin "
+            f"overrides for {year} or upgrade chinesecalendar.")
 
 
 def _days_of(year: int) -> list[date]:
@@ -83,8 +91,10 @@ class ChinaWorkCalendar:
     """
 
     def __init__(self, on_fallback: FallbackAlert | None = None,
-                 overrides: dict[date, bool] | None = None) -> None:
+                 overrides: dict[date, bool] | None = None,
+                 fallback_text: FallbackText | None = None) -> None:
         self._on_fallback = on_fallback
+        self._fallback_text = fallback_text or _fallback_text
         self._overrides: dict[date, bool] = dict(overrides or {})
         self._years: dict[int, tuple[str, frozenset[date]]] = {}
         self._alerted: set[tuple[int, str]] = set()
@@ -162,9 +172,7 @@ class ChinaWorkCalendar:
             if (year, source) in self._alerted:
                 return
             self._alerted.add((year, source))
-        log.warning("work calendar: falling back to %s for %d (%s). Add admin overrides "
-                    "for %d or upgrade chinesecalendar.",
-                    source, year, self._why.get(year, "?"), year)
+        log.warning("%s", self._fallback_text(year, source, self._why.get(year, "?")))
         if self._on_fallback is None:
             return
         try:

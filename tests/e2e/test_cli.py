@@ -4,10 +4,13 @@ from __future__ import annotations
 import csv
 import json
 import os
+import queue
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,6 +19,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _lines_until(proc: subprocess.Popen, marker: str, timeout: float = 60) -> list[str]:
+    """The bot's stdout lines up to the first that holds ``marker``; fails (never hangs) when
+    the bot stops first or ``timeout`` seconds pass."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout] + [lines.put("")],
+                     daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while not seen or marker not in seen[-1]:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no line with {marker!r} within {timeout}s: {seen}") from None
+        assert line, f"the bot stopped: {seen} {proc.stderr.read()[-2000:]}"
+        seen.append(line.strip())
+    return seen
 
 
 def _bot(*args: str, db_url: str | None = None, **env: str) -> subprocess.CompletedProcess:
@@ -74,14 +95,7 @@ def test_run_without_token_serves_the_web_chat_with_the_demo_picker(tmp_path: Pa
                              "examples/roster.xlsx"], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        lines = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            assert line, f"the bot stopped: {proc.stderr.read()[-2000:]}"
-            lines.append(line)
-            if "只运行网页聊天" in line:
-                break
+        lines = _lines_until(proc, "只运行网页聊天")
         base = f"http://127.0.0.1:{port}/"
         assert lines[-1].strip() == ("未设置 Telegram 令牌：只运行网页聊天，演示模式，"
                                      f"在页面上选择扮演的人：{base}")
@@ -113,9 +127,37 @@ def test_run_without_token_serves_the_web_chat_with_the_demo_picker(tmp_path: Pa
     warned = [line for line in stderr.splitlines() if "XQ_CRISIS__SCHOOL_HOTLINE" in line]
     assert len(warned) == 1, stderr
     assert warned[0].endswith(
-        " WARNING xinqiao: [crisis] school_hotline is not set, so the crisis reply names only "
-        "the national hotline: set XQ_CRISIS__SCHOOL_HOTLINE (or school_hotline in "
-        "config.toml) to the school's own crisis hotline."), warned[0]
+        " WARNING xinqiao: 未设置 [crisis] school_hotline：危机回复中只有全国心理援助热线。请把环境变量 "
+        "XQ_CRISIS__SCHOOL_HOTLINE（或 config.toml 中的 school_hotline）设为本校的心理危机热线。"
+    ), warned[0]
+
+
+def test_run_with_lang_en_starts_in_english(tmp_path: Path) -> None:
+    """``--lang en`` reaches everything `run` prints: the seeding, the start line and the
+    warning about the school's hotline (the log's own words stay)."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
+    env.update(XQ_DATABASE__URL=f"sqlite+aiosqlite:///{tmp_path}/x.db", XQ_TELEGRAM__TOKEN="",
+               XQ_WEB__PORT=str(port), XQ_WEB__UPLOAD_DIR=str(tmp_path / "up"))
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--lang", "en",
+                             "--seed-if-empty", "examples/roster.xlsx"], cwd=ROOT, env=env,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        lines = _lines_until(proc, "web chat only")
+        assert lines[0] == "Empty database: seeding the demo roster from examples/roster.xlsx"
+        assert lines[-1] == ("No Telegram token set: running the web chat only, demo mode, "
+                             f"pick a person on the page: http://127.0.0.1:{port}/")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+    stderr = proc.stderr.read()
+    assert proc.returncode == 0, stderr[-2000:]
+    warned = [line for line in stderr.splitlines() if "WARNING" in line]
+    assert any(line.endswith("WARNING xinqiao: [crisis] school_hotline is not set, so the "
+                             "crisis reply names only the national hotline: set "
+                             "XQ_CRISIS__SCHOOL_HOTLINE (or school_hotline in config.toml) to "
+                             "the school's own crisis hotline.") for line in warned), stderr
+    assert not [line for line in warned if re.search(r"[\u4e00-\u9fff]", line)], warned
 
 
 def test_demo_mode_refuses_a_non_loopback_bind(tmp_path: Path) -> None:
@@ -177,10 +219,7 @@ def test_a_fresh_checkout_creates_the_database_folder(tmp_path: Path) -> None:
                              str(ROOT / "examples" / "roster.xlsx")], cwd=tmp_path, env=env,
                             text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        line = proc.stdout.readline()
-        while line and "web chat only" not in line:
-            line = proc.stdout.readline()
-        assert line, f"the bot stopped: {proc.stderr.read()[-2000:]}"
+        _lines_until(proc, "只运行网页聊天")  # the default locale, zh_CN
         assert _get(f"http://127.0.0.1:{port}/")[0] == 200
     finally:
         proc.send_signal(signal.SIGTERM)

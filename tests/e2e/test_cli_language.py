@@ -27,7 +27,8 @@ CODES = re.compile(
     r"python -m bot[ a-z0-9_-]*|make [a-z-]+|--[a-z-]+(?: (?:crisis|ladder|reception))?"
     r"|\[[a-z_]+\](?: [a-z_]+)?|XQ_\w+|\b[a-z]+(?:_[a-z]+)+\b|[a-z-]+(?:\|[a-z-]+)+"
     r"|[\x21-\x7e]*[/:.+'\"\d][\x21-\x7e]*|\b[A-Z][A-Z_]+\b|\b[a-z]+(?=（)|@\w+|https?\(s\)"
-    r"|\b(?:SQLite|PostgreSQL|Telegram|iCalendar|Excel|git|true|false|localhost|report)\b")
+    r"|\b(?:SQLite|PostgreSQL|Telegram|iCalendar|Excel|git|true|false|localhost|report"
+    r"|chinesecalendar)\b")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 Bot = Callable[..., tuple[int, str, str]]

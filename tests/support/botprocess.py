@@ -28,7 +28,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-READY_LINE = "is connected"  # bot.app logs "Telegram bot @name is connected" before polling
+#: bot.app logs ``cli.startup_connected`` ("已连接 Telegram 机器人 @name") before polling
+READY_LINES = ("已连接 Telegram 机器人 @", "Telegram bot @")
 PRELOAD = ["bot.app", "bot.cli", "bot.commands", "tests.support.botprocess"]
 
 
@@ -116,7 +117,7 @@ class BotProcess:
     async def wait_ready(self, timeout: float = 30) -> None:
         """Wait until the bot is connected and about to poll (it may die right after)."""
         deadline = time.monotonic() + timeout
-        while READY_LINE not in self.log():
+        while not any(line in self.log() for line in READY_LINES):
             if not self.alive:
                 raise AssertionError(f"{self.name} exited with {self.returncode} before it "
                                      f"was ready\n{self.tail()}")

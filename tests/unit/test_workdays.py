@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -297,3 +298,21 @@ def test_an_admin_override_beats_the_package_data(alerts: Alerts) -> None:
     cal.set_override(date(2026, 10, 9), False)
     assert cal.is_workday(date(2026, 10, 8)) and not cal.is_workday(date(2026, 10, 9))
     assert cal.overrides[date(2026, 10, 9)] is False
+
+
+@pytest.mark.parametrize("locale,words", [
+    ("zh_CN", "工作日校历：2027 年没有节假日数据包的数据，改用 holidays 判断（"),
+    ("en", "work calendar: no holiday data for 2027 from the package; falling back to holidays ("),
+], ids=["zh_CN", "en"])
+def test_the_fallback_warning_is_in_the_operators_language(
+        caplog: pytest.LogCaptureFixture, locale: str, words: str) -> None:
+    from bot.config import load_settings
+    from bot.startup import calendar_fallback_text
+
+    settings = load_settings(Path(__file__).resolve().parents[2] / "config.toml")
+    cal = ChinaWorkCalendar(fallback_text=calendar_fallback_text(settings, locale))
+    caplog.set_level(logging.WARNING, logger="bot.workcalendar")
+    assert not cal.is_workday(date(2027, 1, 1))
+    [message] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert message.startswith(words), message
+    assert "chinese_calendar: NotImplementedError" in message  # why, as the package says it
