@@ -2,7 +2,7 @@
 bases. This module imports nothing of ``core.ports``, which imports it."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -117,9 +117,19 @@ class OutboxWrite:
 
 
 class PushStore(Protocol):
-    async def mix_next_survey(self) -> tuple[int, int] | None:
-        """Rewrite one survey's responses in id order if it has unmixed ones (docs/
-        decisions/0023): (survey id, responses), or None."""
+    async def survey_to_mix(self, skip: Collection[int] = ()) -> tuple[int, int] | None:
+        """(survey id, unmixed responses) of the next survey, not in ``skip``, whose new
+        responses still keep their submission order (docs/decisions/0023); or None."""
+        ...
+
+    async def mix_chunk(self, survey_id: int, ratings: bool, after: str,
+                        size: int) -> tuple[str | None, int]:
+        """Rewrite the survey's next ``size`` responses (or ratings) after id ``after`` in
+        id order: (the last id, None after the last slice; rows rewritten)."""
+        ...
+
+    async def mark_mixed(self, survey_id: int, count: int) -> None:
+        """Count ``count`` responses as mixed."""
         ...
 
     async def bulk_backlog(self) -> int:

@@ -22,7 +22,6 @@ pointing at them.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,10 +37,10 @@ from core.privacy.policy import CONCERN_KEPT, PrivacyRules
 from locales import Catalog
 from scheduler.privacy_sweep import privacy_sweep
 from storage.db import make_engine, session_factory
-from storage.tables import Concern, InboxRow, OutboxRow, Survey
+from storage.tables import Concern, Survey
 from tests.support import privacy_scan as S
 from tests.support.anonymity_snapshot import LogRecords
-from tests.support.db import execute, query
+from tests.support.db import execute, query, settled
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, seed_roster
 from tests.support.privacy_walk import NAME, NUMBER, TG_ID, History, walk
@@ -50,21 +49,6 @@ from tests.support.web import WebBot
 #: bytes of the person's photos, as stored in the upload folder
 CONTENTS = {"web photo bytes": b"zhongli-wangshu-web-photo",
             "telegram photo bytes": b"zhongli-wangshu-telegram-photo"}
-
-
-async def _settled(db_url: str, timeout: float = 20) -> None:
-    """Every outbox row delivered (sealed ones scrubbed) and every inbox row handled."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while True:
-        (out,), = await query(db_url, select(func.count()).select_from(OutboxRow).where(
-            OutboxRow.status.in_(("pending", "sending"))))
-        (inb,), = await query(db_url, select(func.count()).select_from(InboxRow).where(
-            InboxRow.status != "done"))
-        if not out and not inb:
-            return
-        assert loop.time() < end, f"{out} outbox and {inb} inbox rows still open"
-        await asyncio.sleep(0.1)
 
 
 @asynccontextmanager
@@ -80,7 +64,7 @@ async def _history(db_url: str, tmp_path: Path
     try:
         async with FakeBotAPI(token=TOKEN) as api, WebBot(db_url, api, tmp_path) as web:
             h = await walk(db_url, api, web)
-            await _settled(db_url)
+            await settled(db_url)
             yield h, records, api, tmp_path / "up"
     finally:
         root.removeHandler(records)
@@ -115,7 +99,7 @@ async def test_erasure_on_request_leaves_only_the_roster_row(db_url: str,
         await admin.press(alert, "同意删除")
         await admin.expect("已同意并执行该删除申请")
         await p.expect("您的删除申请已获同意")
-        await _settled(db_url)
+        await settled(db_url)
         after = await S.snapshot(db_url, records.texts, uploads)
     hits = S.scan(after, h.values(handler_texts=False), h.person_id, contents=CONTENTS,
                   allowed=lambda table, row: table == "people" and row["id"] == h.person_id)

@@ -36,7 +36,6 @@ tests/integration/test_survey_mixing.py.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from contextlib import AsyncExitStack
@@ -45,7 +44,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.web.tokens import issue_tokens
 from core.surveys.admin import create_survey
@@ -54,7 +53,7 @@ from scheduler.survey_mix import mix_sweep
 from scheduler.survey_push import push_sweep
 from storage.db import make_engine, session_factory
 from storage.people.roster import issue_codes
-from storage.tables import InboxRow, OutboxRow, Person, Survey
+from storage.tables import Person, Survey
 from storage.uow import unit_of_work
 from tests.support import anonymity_residue as R
 from tests.support import anonymity_scan as A
@@ -74,7 +73,7 @@ from tests.support.anonymity_walk import (
     with_rowid,
 )
 from tests.support.chat import ChatUser
-from tests.support.db import query
+from tests.support.db import query, settled
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import TOKEN, MovableClock, seed_roster
 from tests.support.reception import TZ, local
@@ -82,22 +81,6 @@ from tests.support.web import WebBot, WebUser
 
 #: the anonymous run's database file as it was before the mix sweep
 BEFORE_MIX = "before-mix.db"
-
-async def _settled(db_url: str, timeout: float = 20) -> None:
-    """Every outbox row delivered (its sealed remains written) and every inbox row handled
-    (its payload redacted): what stays is what the attacker sees."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while True:
-        (out,), = await query(db_url, select(func.count()).select_from(OutboxRow).where(
-            OutboxRow.status.in_(("pending", "sending"))))
-        (inb,), = await query(db_url, select(func.count()).select_from(InboxRow).where(
-            InboxRow.status != "done"))
-        if not out and not inb:
-            return
-        assert loop.time() < end, f"{out} outbox and {inb} inbox rows still open"
-        await asyncio.sleep(0.1)
-
 
 async def _answer_all(db_url: str, tmp_path: Path, *, anonymous: bool
                       ) -> tuple[A.Snapshot, dict[int, str]]:
@@ -149,9 +132,9 @@ async def _answer_all(db_url: str, tmp_path: Path, *, anonymous: bool
                     if k < len(steps[i]):
                         clock.at += STEP
                         await steps[i][k]()
-            await _settled(db_url)
+            await settled(db_url)
             await push_sweep(sf, clock, window=100, timezone=TZ, default_locale="zh_CN")
-            await _settled(db_url)
+            await settled(db_url)
             for s in screens:
                 if s.web is not None:
                     web_events.append(json.dumps(await s.web.history(), ensure_ascii=False))

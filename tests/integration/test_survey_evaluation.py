@@ -33,6 +33,7 @@ from core.surveys.evaluation_ports import Subject
 from core.surveys.figures import figures
 from core.surveys.push import start_push
 from locales import Catalog
+from scheduler.survey_mix import mix_sweep
 from storage.tables import ResponsibilityZone, SurveyDraft, SurveyRating, SurveyResponse
 from storage.uow import unit_of_work
 from tests.support.harness import ROOT, seed_with_chats
@@ -243,7 +244,7 @@ async def test_anonymous_results_per_subject_the_minimum_and_the_workbook(
     assert len(answers) == 5 and not any(k in str(a) for a in answers for k in ("p:", "u:"))
     assert sorted(c.name for c in SurveyRating.__table__.columns) == [
         "grade", "id", "question", "subject", "survey_id"]
-    assert await _run(sf, lambda st: st.mix_next_survey()) == (sid, 5)
+    assert await mix_sweep(sf) == 1 and await _run(sf, lambda st: st.survey_to_mix()) is None
     assert len(await _run(sf, lambda st: st.survey_ratings(sid))) == 11
     lines = evaluation_lines(CATALOG, "zh_CN", found.survey, (members, branches))
     assert lines[0] == "第1题 民主测评：请评价负责您宿舍楼和班级的党员："

@@ -78,3 +78,36 @@ async def test_the_mix_rewrites_the_responses_in_key_order_and_keeps_them(
         (mixed,) = {int(x) for _, x, _ in responses}  # the mix's transaction, for all
         assert mixed > max(int(x) for x in xmin_of.values())
         assert [rid for rid, _, _ in responses] == sorted(whose)  # id order, not submission
+
+
+async def test_slices_keep_every_row_and_a_submit_between_them_waits_for_the_next_mix(
+        sf, db_url: str) -> None:  # noqa: ANN001
+    """A survey is rewritten a slice at a time (one short transaction each, so other writes
+    never wait behind a whole survey): a slice is a range of random ids, so on PostgreSQL
+    each ``xmin`` covers neighbouring ids, never a stretch of submissions; a response
+    submitted between slices is kept once and counted for the next mix."""
+    ids, sid = await _pushed(sf, True)
+    students = sorted(n for n in ids if n.startswith("2023") and n[4:6] == "01")
+    for i, n in enumerate(students[:3]):
+        await _answer(sf, ids, sid, n, f"建议{i}")
+    after, rows = await _run(sf, lambda st: st.mix_chunk(sid, False, "", 2))
+    assert rows == 2 and after is not None
+    await _answer(sf, ids, sid, students[3], "建议3")  # between two slices
+    done = await _run(sf, lambda st: st.mix_chunk(sid, False, after, 2))
+    later = sorted(r[0] for r in await _rows(sf) if r[0] > after)  # the new one, maybe
+    assert done == ((later[-1] if len(later) == 2 else None), len(later))
+    await _run(sf, lambda st: st.mark_mixed(sid, 3))
+    assert await _unmixed(sf) == 1  # the late one waits for the next mix
+    assert sorted(r[3] for r in await _rows(sf)) == ["建议0", "建议1", "建议2", "建议3"]
+    before = await _rows(sf)
+    assert await mix_sweep(sf, chunk=2) == 1
+    assert await _rows(sf) == before and await _unmixed(sf) == 0
+    if db_url.startswith("postgresql"):
+        responses, _ = await _system_columns(sf)
+        by_xmin: dict[str, list[str]] = {}
+        for rid, x, _ in responses:
+            by_xmin.setdefault(x, []).append(rid)
+        assert len(by_xmin) == 2  # two slices of two
+        first, second = sorted(by_xmin.values(), key=min)
+        assert sorted(first) == sorted(r[0] for r in before)[:2]  # neighbouring ids
+        assert max(first) < min(second)

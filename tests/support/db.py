@@ -1,13 +1,17 @@
 """Reading the test database from tests, and running sweeps at a chosen time."""
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
+
+from sqlalchemy import func, select
 
 from bot.workcalendar import ChinaWorkCalendar
 from core.clock import FixedClock, SystemClock
 from scheduler.sweeps import followup_sweep
 from storage.db import make_engine, session_factory
+from storage.tables import InboxRow, OutboxRow
 
 
 async def query(db_url: str, stmt: Any) -> list[Any]:
@@ -59,3 +63,19 @@ async def materialise_reception(db_url: str, weeks: int = 8) -> None:
                                    tz="Asia/Shanghai", now=datetime.now(timezone.utc))
     finally:
         await engine.dispose()
+
+
+async def settled(db_url: str, timeout: float = 20) -> None:
+    """Wait until every outbox row is delivered (sealed ones scrubbed) and every inbox row
+    handled (anonymous payloads redacted): what stays is what a reader of the database sees."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while True:
+        (out,), = await query(db_url, select(func.count()).select_from(OutboxRow).where(
+            OutboxRow.status.in_(("pending", "sending"))))
+        (inb,), = await query(db_url, select(func.count()).select_from(InboxRow).where(
+            InboxRow.status != "done"))
+        if not out and not inb:
+            return
+        assert loop.time() < end, f"{out} outbox and {inb} inbox rows still open"
+        await asyncio.sleep(0.1)
