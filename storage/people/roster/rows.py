@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.people.roster import PersonEntry, UnitEntry, ZoneEntry
@@ -19,6 +19,8 @@ from storage.people.roster.diff import Counts, Move, Named, PersonRef, RosterCha
 from storage.tables import OrgUnit, Person, ResponsibilityZone
 
 Tick = Callable[[], None]
+#: new people per INSERT statement
+_INSERT = 1000
 
 
 def sync(row: Any, desired: dict[str, Any]) -> bool:
@@ -75,13 +77,15 @@ async def apply_people(session: AsyncSession, people: Sequence[PersonEntry],
                        counts: Counts, tick: Tick, changes: RosterChanges,
                        deactivated: list[int], *, partial: bool
                        ) -> tuple[dict[str, int], dict[int, Person]]:
-    """Return every numbered person's id by number, and the person by id."""
+    """Return every numbered person's id by number, and every person who was stored
+    before by id (those the file creates are inserted as rows, not loaded)."""
     # The query already leaves out people without a number; the `if` only narrows the type.
     by_number = {p.number: p for p in
                  await session.scalars(select(Person).where(Person.number.is_not(None)))
                  if p.number is not None}
     changes.active_before["people"] = sum(1 for p in by_number.values()
                                           if p.active and p.verified)
+    fresh: dict[str, dict[str, Any]] = {}  # new people: plain rows, inserted in bulk
     for e in people:
         desired = {"name": e.name, "kind": e.kind.value, "unit_id": unit_ids[e.unit_code],
                    "grade": e.grade, "class_name": e.class_name,
@@ -89,10 +93,11 @@ async def apply_people(session: AsyncSession, people: Sequence[PersonEntry],
                    "phone": e.phone, "verified": True, "active": True}
         person = by_number.get(e.number)
         if person is None:
-            by_number[e.number] = Person(number=e.number, created_at=now, updated_at=now, **desired)
-            session.add(by_number[e.number])
-            count(counts, True, True)
-            changes.created_people.append(PersonRef(e.number, e.name, e.unit_code))
+            if e.number not in fresh:
+                count(counts, True, True)
+                changes.created_people.append(PersonRef(e.number, e.name, e.unit_code))
+            fresh[e.number] = {"number": e.number, "created_at": now, "updated_at": now,
+                               **desired}
         else:
             old_unit = person.unit_id
             changed = sync(person, desired)
@@ -114,9 +119,15 @@ async def apply_people(session: AsyncSession, people: Sequence[PersonEntry],
                 deactivated.append(person.id)
                 changes.deactivated_people.append(PersonRef(
                     number, person.name, unit_codes.get(person.unit_id or 0, "")))
-    await session.flush()  # ids for roles and zones
-    return ({number: person.id for number, person in by_number.items()},
-            {person.id: person for person in by_number.values()})
+    await session.flush()
+    ids = {number: person.id for number, person in by_number.items()}
+    # Not ORM objects: 33,000 of them in the unit of work cost about 50 MiB at seeding.
+    rows = list(fresh.values())
+    for start in range(0, len(rows), _INSERT):
+        ids.update((number or "", pid) for number, pid in (await session.execute(
+            insert(Person).returning(Person.number, Person.id),
+            rows[start:start + _INSERT])).tuples())
+    return ids, {person.id: person for person in by_number.values()}
 
 
 async def apply_zones(session: AsyncSession, zones: Sequence[ZoneEntry],
