@@ -56,14 +56,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Import the roster. Creating and updating is done at once; an import "
                     "that would deactivate or remove anything shows its diff and changes "
                     "nothing without --apply (or yes typed at a terminal).")
-    imp.add_argument("file")
+    imp.add_argument("file", metavar="FILE", help="the roster: an .xlsx, or a folder of CSV files")
     imp.add_argument("--partial", action="store_true", help="add and update only: "
                      "deactivate and remove nothing (a file of some people, e.g. freshmen)")
     imp.add_argument("--codes", metavar="FILE",
                      help="also issue binding codes to unbound people (.xlsx or .csv)")
     deact = rsub.add_parser("deactivate", help="deactivate exactly the people listed in "
                             "FILE: one number a line, or a column of an .xlsx/.csv")
-    deact.add_argument("file")
+    deact.add_argument("file", metavar="FILE", help="the numbers to deactivate")
     for cmd in (imp, deact):
         when = cmd.add_mutually_exclusive_group()
         when.add_argument("--apply", action="store_true",

@@ -32,7 +32,7 @@ def add_parser(roster: argparse.ArgumentParser) -> None:
         description="Write every sheet the import reads (units, people, roles, zones, "
                     "calendar, reception, reception_dates) for the active people; importing "
                     "the file unchanged changes nothing.")
-    export.add_argument("file", metavar="FILE.xlsx")
+    export.add_argument("file", metavar="FILE.xlsx", help="the workbook to write")
     export.add_argument("--lang", choices=("zh_CN", "en"),
                         help="language of the messages (default: [app] default_locale)")
 
