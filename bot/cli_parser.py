@@ -13,6 +13,26 @@ from bot.surveys import cli as survey_cli
 from locales import Catalog
 
 SWEEPS = ("followup", "crisis", "ladder", "reception")
+#: argparse's own words for the person at the terminal (Python 3.11's message ids), by
+#: their key in ``[argparse]``; ids not here (the programmer's errors) stay English
+ARGPARSE = {
+    "argument %(argument_name)s: %(message)s": "argument",
+    "unrecognized arguments: %s": "unrecognized",
+    "not allowed with argument %s": "not_allowed_with",
+    "ignored explicit argument %r": "ignored_explicit",
+    "the following arguments are required: %s": "required",
+    "one of the arguments %s is required": "one_of_required",
+    "expected one argument": "expected_one",
+    "expected at most one argument": "expected_at_most_one",
+    "expected at least one argument": "expected_at_least_one",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous",
+    "unexpected option string: %s": "unexpected_option",
+    "invalid %(type)s value: %(value)r": "invalid_value",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "unknown_parser",
+    "can't open '%(filename)s': %(error)s": "cannot_open",
+    "%(prog)s: error: %(message)s\n": "error",
+}
 
 
 def build_parser(locale: str = "zh_CN", catalog: Catalog | None = None
@@ -58,6 +78,7 @@ def build_parser(locale: str = "zh_CN", catalog: Catalog | None = None
     wsub.add_parser("revoke", help=h("cli_help.web_revoke")).add_argument(
         "person", metavar="PERSON_NUMBER")
     _localise(p, lambda key: h(key) if key in cat.texts.get(locale, {}) else None, "")
+    speak_argparse(cat, locale)
     return p
 
 
@@ -76,12 +97,10 @@ def _localise(parser: argparse.ArgumentParser, text: Callable[[str], str | None]
     parser.formatter_class = Formatter
     parser._positionals.title = text("cli_help.positionals")
     parser._optionals.title = text("cli_help.options")
-    leaf = True
     for action in parser._actions:
         if isinstance(action, argparse._HelpAction):
             action.help = text("cli_help.help")
         elif isinstance(action, argparse._SubParsersAction):
-            leaf = False
             for choice in action._choices_actions:
                 choice.help = text("cli_help." + path + choice.dest) or choice.help
             for name, child in action.choices.items():
@@ -92,6 +111,19 @@ def _localise(parser: argparse.ArgumentParser, text: Callable[[str], str | None]
             action.help = text("cli_help.lang")
         elif path:
             action.help = text("cli_help." + path + action.dest) or action.help
-    if leaf and "--lang" not in parser._option_string_actions:
+    if "--lang" not in parser._option_string_actions:  # between a command and its action too
         parser.add_argument("--lang", choices=LOCALES, default=argparse.SUPPRESS,
                             help=text("cli_help.lang"))
+
+
+def speak_argparse(catalog: Catalog, locale: str) -> None:
+    """argparse's error messages in ``locale``: the module looks its ``_`` up when it
+    reports, so replacing it translates every later message. (Its only plural message,
+    ``expected %s arguments``, needs ``nargs=N``, which no command uses.)"""
+    known = catalog.texts.get(locale, {})
+
+    def gettext(message: str) -> str:
+        key = "argparse." + ARGPARSE.get(message, "")
+        return catalog.raw(locale, key) if key in known else message
+
+    setattr(argparse, "_", gettext)  # noqa: B010 - module globals argparse reads at report time

@@ -21,10 +21,11 @@ from bot.config import Settings
 from bot.output_files import OutputProblem, reserve
 from core.clock import SystemClock
 from locales import Catalog
-from storage.db import make_engine, session_factory
+from storage.db import make_engine, session_factory, shown_url
 from storage.migrate import upgrade_async
 from storage.people.roster import IssuedCode, UnknownPeople, issue_and_write, write_codes_csv
 from storage.people.roster.codes import deep_link
+from storage.people.roster.people import roster_is_empty
 
 FORMATS = ("xlsx", "csv")
 
@@ -144,6 +145,11 @@ async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
                     path)
 
         await upgrade_async(settings.database.url)
+        if await roster_is_empty(session_factory(engine)):  # a fresh or mistyped database
+            target.abandon()
+            say("roster_cli.codes_empty_roster", {"url": shown_url(settings.database.url)},
+                err=True)
+            return 1
         issue = await issue_and_write(
             session_factory(engine), now=SystemClock().now(),
             ttl=timedelta(hours=settings.binding.code_ttl_hours), person_numbers=people,

@@ -17,9 +17,10 @@ from bot.config import Settings
 from bot.output_files import OutputProblem, reserve
 from bot.roster_codes import guarded, refuse_control_chars
 from locales import Catalog
-from storage.db import make_engine, session_factory
+from storage.db import make_engine, session_factory, shown_url
 from storage.migrate import upgrade_async
 from storage.people.roster.export import COLUMNS, roster_tables
+from storage.people.roster.people import roster_is_empty
 from storage.people.roster.workbook import write_roster_workbook
 
 
@@ -59,9 +60,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         await upgrade_async(settings.database.url)
         engine = make_engine(settings.database.url)
         try:
-            tables = await roster_tables(session_factory(engine))
+            empty = await roster_is_empty(session_factory(engine))
+            tables = {} if empty else await roster_tables(session_factory(engine))
         finally:
             await engine.dispose()
+        if empty:  # a fresh or mistyped database: no file that looks like a roster
+            say("roster_export.empty_roster", {"url": shown_url(settings.database.url)},
+                err=True)
+            return 1
         for rows in tables.values():
             refuse_control_chars(path, rows)
         target.publish(guarded(lambda tmp: write_roster_workbook(

@@ -197,3 +197,8 @@ def make_null_pool_engine(url: str) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def shown_url(url: str) -> str:
+    """A database URL as the operator may read it: any password masked."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -287,6 +287,10 @@ def test_roster_import_cli_all_or_nothing_then_codes_and_status(db_url: str,
     assert issued[0]["link"] == f"https://t.me/xinqiao_demo_bot?start={issued[0]['code']}"
     again = _bot("roster", "import", str(ROOT / "examples" / "roster.xlsx"), db_url=db_url)
     assert "没有任何变化" in again.stdout
+    unknown = _bot("roster", "codes", "--out", str(tmp_path / "x.csv"), "--person", "000",
+                   db_url=db_url)
+    assert unknown.returncode == 1 and not (tmp_path / "x.csv").exists()
+    assert unknown.stderr == "有 1 个学号/工号不是在册人员（不存在或已停用），没有发放任何绑定码：000\n"
 
     status = _bot("status", db_url=db_url)
     assert status.returncode == 0
@@ -297,13 +301,14 @@ def test_roster_import_cli_all_or_nothing_then_codes_and_status(db_url: str,
 @pytest.mark.parametrize(("args", "said"), [
     (["roster", "import", "/no/such/file.xlsx"], "无法读取花名册：找不到花名册文件 /no/such/file.xlsx"),
     (["roster", "codes", "--out", "{tmp}/x.csv", "--person", "000"],
-     "有 1 个学号/工号不是在册人员（不存在或已停用），没有发放任何绑定码：000"),
-], ids=["import-missing-file", "codes-unknown-person"])
+     "数据库 sqlite+aiosqlite:///{tmp}/x.db 中还没有任何人员，没有发放绑定码：请先导入花名册（python -m "
+     "bot roster import 文件），或检查 [database] url（XQ_DATABASE__URL）是否指向正确的数据库。"),
+], ids=["import-missing-file", "codes-on-an-empty-database"])
 def test_roster_commands_refuse_bad_input(args: list[str], said: str, tmp_path: Path) -> None:
     out = _bot(*(a.format(tmp=tmp_path) for a in args),
                db_url=f"sqlite+aiosqlite:///{tmp_path}/x.db")
     assert out.returncode == 1
-    assert out.stderr == said + "\n"  # that one sentence, no traceback
+    assert out.stderr == said.format(tmp=tmp_path) + "\n"  # that one sentence, no traceback
     assert not (tmp_path / "x.csv").exists()  # no codes file for nobody
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from bot import cli, cli_parser
 from locales import Catalog
 from tests.e2e.test_cli_language import CJK, english
 
@@ -107,3 +107,42 @@ def test_a_wrong_lang_is_refused_by_argparse(capsys: pytest.CaptureFixture[str],
             cli.main(args)
         assert done.value.code == 2
         assert "--lang" in capsys.readouterr().err
+
+
+def _refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    with pytest.raises(SystemExit) as done:
+        cli.main(list(args))
+    assert done.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_argparse_says_its_refusals_in_the_locale(capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """argparse's own words (a missing argument, two options that exclude each other, an
+    unknown action) in zh_CN by default and in English with --lang en, which may also sit
+    between a command and its action."""
+    for key in [k for k in os.environ if k.startswith("XQ_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.chdir(ROOT)
+    assert _refused(capsys, "roster", "import") == (
+        "python -m bot roster import：错误：缺少必需的参数：FILE")
+    assert _refused(capsys, "roster", "import", "x.xlsx", "--apply", "--dry-run") == (
+        "python -m bot roster import：错误：参数 --dry-run：不能与参数 --apply 同时使用")
+    assert _refused(capsys, "roster", "bogus").startswith(
+        "python -m bot roster：错误：参数 ACTION：无效的选择：'bogus'（可选：'import', ")
+    assert _refused(capsys, "status", "extra") == "python -m bot：错误：无法识别的参数：extra"
+    assert _refused(capsys, "roster", "--lang", "en", "import") == (
+        "python -m bot roster import: error: the following arguments are required: FILE")
+    assert _refused(capsys, "roster", "import", "--lang", "en", "a", "b") == (
+        "python -m bot: error: unrecognized arguments: b")
+
+
+def test_every_argparse_message_id_is_still_argparses() -> None:
+    """The ids translated are the ones this Python's argparse uses: a renamed one would
+    silently fall back to English."""
+    source = Path(argparse.__file__).read_text(encoding="utf-8")
+    for message in cli_parser.ARGPARSE:
+        assert repr(message) in source or repr(message).replace("'", '"') in source, message
+    for locale in ("zh_CN", "en"):
+        for key in cli_parser.ARGPARSE.values():
+            assert "argparse." + key in CATALOG.texts[locale], (locale, key)

@@ -9,6 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
+from storage.db import shown_url
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import ROSTER, TOKEN
 
@@ -70,3 +71,21 @@ async def test_codes_carry_links_with_the_username_from_get_me(tmp_path: Path) -
     assert rc == 0, err
     assert len(err.strip().splitlines()) == 1 and "getMe" in err and "Traceback" not in err
     assert _links(tmp_path / "two.csv") == [""]
+
+
+async def test_an_empty_database_gets_no_codes_and_no_export(tmp_path: Path) -> None:
+    """A mistyped SQLite path makes a fresh, empty database: codes and export say so and
+    write no file, instead of "0 codes issued" and an empty roster."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/typo.db"
+    rc, out, err = await _bot("roster", "codes", "--out", str(tmp_path / "codes.xlsx"),
+                              XQ_DATABASE__URL=url)
+    assert rc == 1 and out == "", out
+    assert err.strip() == (f"数据库 {url} 中还没有任何人员，没有发放绑定码：请先导入花名册（python -m "
+                           "bot roster import 文件），或检查 [database] url（XQ_DATABASE__URL）"
+                           "是否指向正确的数据库。")
+    rc, _, err = await _bot("roster", "export", str(tmp_path / "now.xlsx"), "--lang", "en",
+                            XQ_DATABASE__URL=url)
+    assert rc == 1 and err.startswith(f"The database {url} has nobody in it yet"), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["typo.db"]
+    password = "postgresql+asyncpg://u:secret@127.0.0.1:1/x"
+    assert shown_url(password) == "postgresql+asyncpg://u:***@127.0.0.1:1/x"
