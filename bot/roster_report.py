@@ -1,8 +1,9 @@
 """The roster diff as a workbook (``roster import|deactivate --report FILE.xlsx``): a
 summary sheet with every sheet's counts, then one sheet per list, complete (the screen
 shows the first few): who is deactivated, moved, which roles are removed, which units and
-zones are deactivated, which zones lost their deputy, which reception dates are removed,
-who is new. Headers follow the locale; ID columns are
+zones are deactivated, which zones lost their deputy, which calendar days, reception
+schedules, contact units and reception dates are removed, who is updated (and what
+changed), who is active again, who is new. Headers follow the locale; ID columns are
 typed text so Excel keeps leading zeros.
 """
 from __future__ import annotations
@@ -49,7 +50,7 @@ def save_report(path: Path, report: ImportReport, words: DiffText, say: Say) -> 
 def write_report(path: Path, report: ImportReport, words: DiffText) -> None:
     ch = report.changes
     number, name, unit = ("roster_cli.col_number", "roster_cli.col_name", "roster_cli.col_unit")
-    key = "roster_cli.col_key"
+    key, title = "roster_cli.col_key", "roster_cli.col_title"
     lists: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = [
         ("roster_cli.report_deactivated", (number, name, unit),
          [(p.number, p.name, p.unit) for p in ch.deactivated_people]),
@@ -57,14 +58,28 @@ def write_report(path: Path, report: ImportReport, words: DiffText) -> None:
          (number, name, "roster_cli.col_old_unit", "roster_cli.col_new_unit"),
          [(m.number, m.name, m.old_unit, m.new_unit) for m in ch.moved]),
         ("roster_cli.report_roles", (number, name, "roster_cli.col_role", unit),
-         [(r.number, r.name, r.role, r.unit) for r in ch.removed_roles]),
-        ("roster_cli.report_units", (key, name), [(n.code, n.name) for n in ch.deactivated_units]),
-        ("roster_cli.report_zones", (key, name), [(n.code, n.name) for n in ch.deactivated_zones]),
-        ("roster_cli.report_deputies", (key, name),
+         [(r.number, r.name, words.role(r.role), r.unit) for r in ch.removed_roles]),
+        ("roster_cli.report_units", (key, title),
+         [(n.code, n.name) for n in ch.deactivated_units]),
+        ("roster_cli.report_zones", (key, title),
+         [(n.code, n.name) for n in ch.deactivated_zones]),
+        ("roster_cli.report_deputies", (key, title),
          [(n.code, n.name) for n in ch.cleared_deputies]),
+        ("roster_cli.report_days",
+         ("roster_cli.col_day", "roster_cli.col_status", "roster_cli.col_label"),
+         [(d.day, words.status(d.working), d.label) for d in ch.removed_days]),
+        ("roster_cli.report_schedules",
+         ("roster_cli.col_schedule", number, name, "roster_cli.col_place"),
+         [(r.code, r.number, r.name, r.place) for r in ch.deactivated_schedules]),
+        ("roster_cli.report_contacts", (number, name, unit),
+         [(p.number, p.name, p.unit) for p in ch.removed_contacts]),
         ("roster_cli.report_dates",
          ("roster_cli.col_schedule", "roster_cli.col_day", "roster_cli.col_action"),
          [(d.schedule, d.day, words.action(d.action)) for d in ch.removed_dates]),
+        ("roster_cli.report_updated", (number, name, unit, "roster_cli.col_fields"),
+         [(u.number, u.name, u.unit, words.fields(u.fields)) for u in ch.updated_people]),
+        ("roster_cli.report_reactivated", (number, name, unit),
+         [(p.number, p.name, p.unit) for p in ch.reactivated_people]),
         ("roster_cli.report_created", (number, name, unit),
          [(p.number, p.name, p.unit) for p in ch.created_people])]
     for _title, _headers, rows in lists:  # before the library has begun the file

@@ -69,22 +69,23 @@ class CalendarStoreMixin:
         return await remove_overrides(self.s, first, last)
 
 
-async def replace_sheet_overrides(s: Any, wanted: Mapping[date, tuple[bool, str]], *,
-                                  set_by: int | None,
-                                  now: datetime) -> tuple[int, int, int, int]:
+async def replace_sheet_overrides(
+        s: Any, wanted: Mapping[date, tuple[bool, str]], *, set_by: int | None,
+        now: datetime) -> tuple[int, int, int, list[tuple[date, bool, str]]]:
     """Make the overrides of source "sheet" exactly ``wanted`` (day -> (working, label)).
 
     Overrides set by command are kept, also on a day the sheet names (the command wins).
     A day whose value and label did not change keeps its row (and ``created_at``).
-    Returns (created, updated, unchanged, removed) in days; a day kept for a command
-    counts as unchanged.
+    Returns (created, updated, unchanged) in days, and the days removed as (day,
+    working, label) in date order; a day kept for a command counts as unchanged.
     """
     have = {r.day: r for r in (await s.scalars(select(T.CalendarOverride))).all()}
-    created = updated = unchanged = removed = 0
-    for day, r in have.items():
+    created = updated = unchanged = 0
+    removed: list[tuple[date, bool, str]] = []
+    for day, r in sorted(have.items()):
         if r.source == SOURCE_SHEET and day not in wanted:
             await s.delete(r)
-            removed += 1
+            removed.append((day, r.working, r.label or ""))
     for day, (working, label) in sorted(wanted.items()):
         r = have.get(day)
         if r is None:

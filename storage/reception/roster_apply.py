@@ -45,10 +45,11 @@ class DatesChange:
 
 async def apply_reception(session: AsyncSession, schedules: Sequence[Schedule],
                           person_ids: Mapping[str, int], unit_ids: Mapping[str, int],
-                          now: datetime) -> tuple[int, int, int, int]:
-    """Return (created, updated, unchanged, deactivated) schedules."""
+                          now: datetime) -> tuple[int, int, int, list[T.ReceptionSchedule]]:
+    """Return (created, updated, unchanged) schedules and those deactivated (by code)."""
     by_code = {r.code: r for r in await session.scalars(select(T.ReceptionSchedule))}
-    created = updated = unchanged = deactivated = 0
+    created = updated = unchanged = 0
+    deactivated = []
     for e in schedules:
         desired: dict[str, Any] = {
             "leader_id": person_ids[e.leader], "place": e.place, "start_time": e.start,
@@ -74,10 +75,10 @@ async def apply_reception(session: AsyncSession, schedules: Sequence[Schedule],
         else:
             unchanged += 1
     in_file = {e.code for e in schedules}
-    for code, row in by_code.items():
+    for code, row in sorted(by_code.items()):
         if code not in in_file and row.source == SOURCE_SHEET and row.active:
             row.active, row.updated_at = False, now
-            deactivated += 1
+            deactivated.append(row)
     await session.flush()  # ids of new schedules for their overrides
     return created, updated, unchanged, deactivated
 

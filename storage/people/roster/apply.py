@@ -29,12 +29,15 @@ from storage.people.roster.codes import cancel_unused_codes
 from storage.people.roster.deactivate import release_people
 from storage.people.roster.diff import (
     Counts,
-    Decide,
     DateRef,
+    DayRef,
+    Decide,
     HeldBack,
     ImportReport,
+    PersonRef,
     RoleRef,
     RosterChanges,
+    ScheduleRef,
 )
 from storage.people.roster.rows import apply_people, apply_units, apply_zones
 from storage.reception.roster_apply import (
@@ -43,7 +46,13 @@ from storage.reception.roster_apply import (
     apply_reception_dates,
 )
 from storage.store import SqlStore
-from storage.tables import AuditLog, LeaderContactUnit, Person, RoleAssignment
+from storage.tables import (
+    AuditLog,
+    LeaderContactUnit,
+    Person,
+    ReceptionSchedule,
+    RoleAssignment,
+)
 from storage.uow import unit_of_work
 
 Progress = Callable[[int, int], None]  # (done, total), e.g. a tqdm bar's update
@@ -104,15 +113,18 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
             await apply_zones(session, roster.zones, person_ids, report.zones, tick, changes,
                               partial=partial or "zones" in keep)
             if roster.calendar is not None:
-                report.calendar = await _apply_calendar(session, roster.calendar, actor_id, now)
+                report.calendar = await _apply_calendar(session, roster.calendar, changes,
+                                                        actor_id, now)
             if roster.contact_units is not None:
                 changes.contact_units, pairs = await _contact_units(
                     session, roster.contact_units, person_ids, unit_ids, people, unit_codes,
-                    partial=partial)
+                    changes, partial=partial)
                 await apply_contact_units(session, pairs, person_ids, unit_ids)
             if roster.reception is not None:
-                report.reception = Counts(*await apply_reception(
-                    session, roster.reception, person_ids, unit_ids, now))
+                created, updated, unchanged, gone = await apply_reception(
+                    session, roster.reception, person_ids, unit_ids, now)
+                report.reception = Counts(created, updated, unchanged, len(gone))
+                changes.deactivated_schedules = [_schedule(r, people) for r in gone]
                 if roster.reception_dates is not None:
                     report.reception_dates = await _apply_dates(
                         session, roster.reception_dates, changes, now)
@@ -120,6 +132,7 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
             # lacks still holds: contact units, schedules they lead or accompany).
             await release_people(session, {i: people[i] for i in deactivated}, unit_codes,
                                  report, now)
+            changes.sort()
             if decide is not None and not decide(report):
                 raise HeldBack
             changes.codes_cancelled = await cancel_unused_codes(session, deactivated, now)
@@ -139,12 +152,27 @@ async def apply_roster(session_factory: async_sessionmaker[AsyncSession], roster
 
 
 async def _apply_calendar(session: AsyncSession, entries: Sequence[CalendarEntry],
-                          actor_id: int | None, now: datetime) -> Counts:
+                          changes: RosterChanges, actor_id: int | None,
+                          now: datetime) -> Counts:
     """The sheet's days replace the overrides an earlier sheet set; commands' are kept."""
     wanted = {day: (e.working, e.label) for e in entries for day in days_of(e.first, e.last)}
     created, updated, unchanged, removed = await replace_sheet_overrides(
         session, wanted, set_by=actor_id, now=now)
-    return Counts(created=created, updated=updated, unchanged=unchanged, removed=removed)
+    changes.removed_days = [DayRef(day.isoformat(), working, label)
+                            for day, working, label in removed]
+    return Counts(created=created, updated=updated, unchanged=unchanged, removed=len(removed))
+
+
+def _schedule(row: ReceptionSchedule, people: dict[int, Person]) -> ScheduleRef:
+    leader = people.get(row.leader_id)
+    return ScheduleRef(row.code, leader.number or "" if leader else "",
+                       leader.name if leader else "", row.place)
+
+
+def _who(people: dict[int, Person], person_id: int, unit: str) -> PersonRef:
+    """A stored person (number, name) with a unit's code."""
+    p = people.get(person_id)
+    return PersonRef(p.number or "" if p else "", p.name if p else "", unit)
 
 
 async def _apply_dates(session: AsyncSession, overrides: Sequence[DateOverride],
@@ -167,10 +195,8 @@ async def _apply_roles(session: AsyncSession, wanted: set[tuple[int, str, int]],
         if key not in wanted and key[0] in scope:
             await session.delete(assignment)
             counts.removed += 1
-            who = people.get(key[0])
-            changes.removed_roles.append(RoleRef(
-                who.number or "" if who else "", who.name if who else "", key[1],
-                unit_codes.get(key[2], "")))
+            ref = _who(people, key[0], unit_codes.get(key[2], ""))
+            changes.removed_roles.append(RoleRef(ref.number, ref.name, key[1], ref.unit))
     for key in wanted:
         if key in have:
             counts.unchanged += 1
@@ -181,7 +207,8 @@ async def _apply_roles(session: AsyncSession, wanted: set[tuple[int, str, int]],
 
 async def _contact_units(session: AsyncSession, pairs: Sequence[tuple[str, str]],
                          person_ids: dict[str, int], unit_ids: dict[str, int],
-                         people: dict[int, Person], unit_codes: dict[int, str], *,
+                         people: dict[int, Person], unit_codes: dict[int, str],
+                         changes: RosterChanges, *,
                          partial: bool) -> tuple[Counts, list[tuple[str, str]]]:
     """What the file's contact-unit column changes, and the pairs to store (apply_contact_units
     writes them): the file's, plus with ``partial`` every stored pair (nothing removed)."""
@@ -189,6 +216,8 @@ async def _contact_units(session: AsyncSession, pairs: Sequence[tuple[str, str]]
     have = set((await session.execute(
         select(LeaderContactUnit.leader_id, LeaderContactUnit.unit_id))).tuples())
     kept = have - wanted if partial else set()
+    removed = have - wanted - kept
     counts = Counts(created=len(wanted - have), unchanged=len(wanted & have) + len(kept),
-                    removed=len(have - wanted - kept))
+                    removed=len(removed))
+    changes.removed_contacts += [_who(people, p, unit_codes.get(u, "")) for p, u in removed]
     return counts, [*pairs, *((people[p].number or "", unit_codes[u]) for p, u in sorted(kept))]

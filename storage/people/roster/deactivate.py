@@ -28,6 +28,7 @@ from storage.people.roster.diff import (
     Named,
     PersonRef,
     RoleRef,
+    ScheduleRef,
 )
 from storage.store import SqlStore
 from storage.tables import (
@@ -81,6 +82,7 @@ async def deactivate_people(sf: Sessions, numbers: Sequence[str], *, now: dateti
             # Everyone listed, so what an earlier deactivation left behind goes too.
             await release_people(s, {found[n].id: found[n] for n in wanted}, codes, report,
                                  now)
+            report.changes.sort()
             if decide is not None and not decide(report):
                 raise HeldBack
             ids = [p.id for p in gone]
@@ -126,6 +128,9 @@ async def release_people(s: AsyncSession, people: Mapping[int, Person],
         ch.contact_units.removed += len(pairs)
         for c in pairs:
             await s.delete(c)
+            who = people[c.leader_id]
+            ch.removed_contacts.append(PersonRef(who.number or "", who.name,
+                                                 unit_codes.get(c.unit_id, "")))
     zones = list(await s.scalars(select(ResponsibilityZone)))
     ch.active_before.setdefault("zones", sum(1 for z in zones if z.active))
     for z in zones:
@@ -146,6 +151,9 @@ async def release_people(s: AsyncSession, people: Mapping[int, Person],
         if led:
             r.active = False
             counts.deactivated += 1
+            who = people[r.leader_id]
+            ch.deactivated_schedules.append(ScheduleRef(r.code, who.number or "", who.name,
+                                                        r.place))
         else:
             r.accompany = [i for i in r.accompany if i not in people]
             counts.updated += 1

@@ -47,6 +47,17 @@ class Move:
 
 
 @dataclass(frozen=True, slots=True)
+class Update:
+    """A person whose row changed: the fields changed (Person's attribute names, e.g.
+    "phone", "unit_id", "dorm_building"; "active" is told by ``reactivated_people``)."""
+
+    number: str
+    name: str
+    unit: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RoleRef:
     number: str
     name: str
@@ -69,11 +80,34 @@ class DateRef:
     action: str
 
 
+@dataclass(frozen=True, slots=True)
+class DayRef:
+    """A calendar day (ISO date) the sheet had set: a working day or not, its label."""
+
+    day: str
+    working: bool
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRef:
+    """A reception schedule: its code, its leader's number and name, its place."""
+
+    code: str
+    number: str
+    name: str
+    place: str
+
+
 @dataclass
 class RosterChanges:
     """Who and what, beside the counts (every list complete)."""
 
     created_people: list[PersonRef] = field(default_factory=list)
+    #: people whose row changed, with the fields (a reactivation alone is not listed here)
+    updated_people: list[Update] = field(default_factory=list)
+    #: people inactive before, active again
+    reactivated_people: list[PersonRef] = field(default_factory=list)
     moved: list[Move] = field(default_factory=list)
     deactivated_people: list[PersonRef] = field(default_factory=list)
     removed_roles: list[RoleRef] = field(default_factory=list)
@@ -83,12 +117,30 @@ class RosterChanges:
     cleared_deputies: list[Named] = field(default_factory=list)
     #: reception date overrides a sheet had set, removed by the reception_dates sheet
     removed_dates: list[DateRef] = field(default_factory=list)
+    #: calendar days an earlier sheet had set, removed by the calendar sheet
+    removed_days: list[DayRef] = field(default_factory=list)
+    #: reception schedules deactivated (missing from the sheet, or their leader gone)
+    deactivated_schedules: list[ScheduleRef] = field(default_factory=list)
+    #: leaders' contact units removed: the leader (number, name) and the unit's code
+    removed_contacts: list[PersonRef] = field(default_factory=list)
     #: active rows before the change ("people", "units", "zones"): the base of the share
     active_before: dict[str, int] = field(default_factory=dict)
     #: leaders' contact units (the roles sheet's column); None when the file has none
     contact_units: Counts | None = None
     #: unused binding codes of the deactivated people, cancelled when applied
     codes_cancelled: int = 0
+
+    def sort(self) -> None:
+        """Put the lists that come from reading whole tables in a stable order (by number
+        or code); the file's order stays for the people it creates, updates or moves."""
+        self.deactivated_people.sort(key=lambda p: p.number)
+        self.removed_roles.sort(key=lambda r: (r.number, r.role, r.unit))
+        for named in (self.deactivated_units, self.deactivated_zones, self.cleared_deputies):
+            named.sort(key=lambda n: n.code)
+        self.removed_dates.sort(key=lambda d: (d.schedule, d.day, d.action))
+        self.removed_days.sort(key=lambda d: d.day)
+        self.deactivated_schedules.sort(key=lambda r: r.code)
+        self.removed_contacts.sort(key=lambda p: (p.number, p.unit))
 
 
 @dataclass
@@ -146,7 +198,9 @@ class ImportReport:
         return (sorted((k, sorted(v.items())) for k, v in self.as_dict().items()),
                 tuple(c.moved), tuple(c.deactivated_people), tuple(c.removed_roles),
                 tuple(c.deactivated_units), tuple(c.deactivated_zones),
-                tuple(c.cleared_deputies), tuple(c.removed_dates),
+                tuple(c.cleared_deputies), tuple(c.removed_dates), tuple(c.updated_people),
+                tuple(c.reactivated_people), tuple(c.removed_days),
+                tuple(c.deactivated_schedules), tuple(c.removed_contacts),
                 asdict(c.contact_units) if c.contact_units else None)
 
 

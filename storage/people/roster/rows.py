@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.people.roster import PersonEntry, UnitEntry, ZoneEntry
-from storage.people.roster.diff import Counts, Move, Named, PersonRef, RosterChanges
+from storage.people.roster.diff import Counts, Move, Named, PersonRef, RosterChanges, Update
 from storage.tables import OrgUnit, Person, ResponsibilityZone
 
 Tick = Callable[[], None]
@@ -25,11 +25,16 @@ _INSERT = 1000
 
 def sync(row: Any, desired: dict[str, Any]) -> bool:
     """Set only the attributes that differ, so an unchanged row is not even flushed."""
-    changed = False
+    return bool(changed_fields(row, desired))
+
+
+def changed_fields(row: Any, desired: dict[str, Any]) -> list[str]:
+    """Set only the attributes that differ and return their names (in ``desired``'s order)."""
+    changed = []
     for name, value in desired.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
-            changed = True
+            changed.append(name)
     return changed
 
 
@@ -100,13 +105,14 @@ async def apply_people(session: AsyncSession, people: Sequence[PersonEntry],
                                **desired}
         else:
             old_unit = person.unit_id
-            changed = sync(person, desired)
-            if changed:
+            fields = changed_fields(person, desired)
+            if fields:
                 person.updated_at = now
+                _note_update(changes, e, fields)
             if old_unit != person.unit_id:
                 changes.moved.append(Move(e.number, e.name, unit_codes.get(old_unit or 0, ""),
                                           e.unit_code))
-            count(counts, False, changed)
+            count(counts, False, bool(fields))
         tick()
     if not partial:
         in_file = {e.number for e in people}
@@ -128,6 +134,15 @@ async def apply_people(session: AsyncSession, people: Sequence[PersonEntry],
             insert(Person).returning(Person.number, Person.id),
             rows[start:start + _INSERT])).tuples())
     return ids, {person.id: person for person in by_number.values()}
+
+
+def _note_update(changes: RosterChanges, e: PersonEntry, fields: list[str]) -> None:
+    """Who was updated and what changed; a person active again is told apart."""
+    if "active" in fields:
+        changes.reactivated_people.append(PersonRef(e.number, e.name, e.unit_code))
+    shown = tuple(f for f in fields if f != "active")
+    if shown:
+        changes.updated_people.append(Update(e.number, e.name, e.unit_code, shown))
 
 
 async def apply_zones(session: AsyncSession, zones: Sequence[ZoneEntry],
