@@ -5,7 +5,8 @@ An import that only creates and updates is applied at once. One that would deact
 or remove anything shows its diff and changes nothing unless ``--apply`` is given or the
 officer types yes at a terminal; more than ``[roster] max_deactivate_share`` of the
 people, units or zones also needs ``--allow-mass-deactivation`` (docs/decisions/0025).
-Exit codes: 0 done (or a dry run), 1 a bad file or list, 2 bad arguments, 3 held back.
+Exit codes: 0 done (or a dry run), 1 a bad file or list, 2 bad arguments, 3 held back,
+130 Ctrl-C at the question (bot/roster_prompt.py).
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from bot.config import Settings
-from bot.roster_codes import roster_codes
+from bot.roster_args import add_parser as add_parser  # noqa: F401 - cli_parser calls it
+from bot.roster_codes import codes_format, roster_codes
 from bot.roster_diff_text import DiffText
+from bot.roster_prompt import INTERRUPTED, YES, ask
 from bot.roster_report import save_report, writable
 from core.clock import SystemClock
 from core.people.roster import SHEET_COLUMNS, KnownRoster, Roster, RosterInvalid
@@ -41,49 +44,10 @@ from storage.people.roster.diff import Decide
 from storage.uow import Sessions
 
 HELD = 3
-YES = {"yes", "y", "是", "确认"}
 #: How many unknown numbers a refusal names.
 SHOWN = 10
 
 Run = Callable[[Sessions, Decide], Awaitable[ImportReport]]
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    roster = sub.add_parser("roster", help="import the roster; deactivate people; codes")
-    rsub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
-    imp = rsub.add_parser(
-        "import", help="import an XLSX file or a folder of CSV files",
-        description="Import the roster. Creating and updating is done at once; an import "
-                    "that would deactivate or remove anything shows its diff and changes "
-                    "nothing without --apply (or yes typed at a terminal).")
-    imp.add_argument("file", metavar="FILE", help="the roster: an .xlsx, or a folder of CSV files")
-    imp.add_argument("--partial", action="store_true", help="add and update only: "
-                     "deactivate and remove nothing (a file of some people, e.g. freshmen)")
-    imp.add_argument("--codes", metavar="FILE",
-                     help="also issue binding codes to unbound people (.xlsx or .csv)")
-    deact = rsub.add_parser("deactivate", help="deactivate exactly the people listed in "
-                            "FILE: one number a line, or a column of an .xlsx/.csv")
-    deact.add_argument("file", metavar="FILE", help="the numbers to deactivate")
-    for cmd in (imp, deact):
-        when = cmd.add_mutually_exclusive_group()
-        when.add_argument("--apply", action="store_true",
-                          help="make a change that deactivates or removes something")
-        when.add_argument("--dry-run", action="store_true", help="only show the diff")
-        cmd.add_argument("--allow-mass-deactivation", action="store_true",
-                         help="allow deactivating more than [roster] max_deactivate_share")
-        cmd.add_argument("--report", metavar="FILE.xlsx",
-                         help="also write the whole diff as a workbook")
-    codes = rsub.add_parser("codes", help="issue one-time binding codes (.xlsx by default)")
-    codes.add_argument("--out", required=True, metavar="FILE",
-                       help="FILE.xlsx (text ID column, headers in the locale) or FILE.csv")
-    codes.add_argument("--format", choices=("xlsx", "csv"),
-                       help="the file's format when its name ends otherwise")
-    codes.add_argument("--person", action="append", metavar="NUMBER",
-                       help="only these people (repeat); re-issues to rebind an account")
-    codes.add_argument("--bot-username", default="", help="for t.me deep links")
-    for cmd in (imp, deact, codes):
-        cmd.add_argument("--lang", choices=("zh_CN", "en"),
-                         help="language of the messages (default: [app] default_locale)")
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -110,7 +74,8 @@ class Officer:
     def __init__(self, settings: Settings, locale: str,
                  args: argparse.Namespace | None) -> None:
         self.settings, self.locale = settings, locale
-        self.words = DiffText(Catalog.load(locale), locale)
+        # seeding (``run``, no args) has no --report to point to for the full lists
+        self.words = DiffText(Catalog.load(locale), locale, reportable=args is not None)
         self.max_share = settings.roster.max_deactivate_share
         self.apply = args is None or args.apply  # seeding: an empty database, as before
         self.dry_run = bool(args and args.dry_run)
@@ -118,6 +83,7 @@ class Officer:
         self.allow_mass = args is None or args.allow_mass_deactivation
         self.report_path = Path(args.report) if args and args.report else None
         self.held: str | None = None
+        self.listing = False  # `roster deactivate`: a list, not a roster file
 
     def say(self, key: str, params: Mapping[str, object] | None = None, *,
             err: bool = False) -> None:
@@ -125,12 +91,17 @@ class Officer:
 
     # -- import ---------------------------------------------------------------------
     async def import_file(self, file: Path, codes: str | None) -> int:
+        if not self._report_named():
+            return 2
+        if codes and codes_format(Path(codes), None) is None:  # before anything is applied
+            self.say("roster_cli.codes_file_suffix", {"file": codes}, err=True)
+            return 2
         roster = await self._read(file)
         if roster is None:
             return 1
-        for check in (self.report_path, Path(codes) if codes else None):
-            if check is not None and not self._writable(check):
-                return 1
+        if self.report_path and not self._writable(self.report_path) or codes and \
+                not writable(Path(codes), self.say, "roster_cli.codes_file_problem"):
+            return 1
         total = len(roster.units) + len(roster.people) + len(roster.roles) + len(roster.zones)
 
         async def apply(sf: Sessions, decide: Decide) -> ImportReport:
@@ -177,6 +148,9 @@ class Officer:
 
     # -- deactivate -----------------------------------------------------------------
     async def deactivate_file(self, file: Path) -> int:
+        self.listing = True
+        if not self._report_named():
+            return 2
         try:
             listed = read_numbers(file)
         except NumberListError as exc:
@@ -258,20 +232,20 @@ class Officer:
                 "sheets": self.words.text("roster_cli.list_separator").join(sheets)}, err=True)
             return HELD
         if self.held == "mass":
-            self.say("roster_cli.mass", {"what": self.words.shares(report, self.max_share),
-                                         "share": f"{self.max_share:g}"}, err=True)
+            self.say("roster_cli.mass_list" if self.listing else "roster_cli.mass", {
+                "what": self.words.shares(report, self.max_share),
+                "share": f"{self.max_share:g}"}, err=True)
             return HELD
         if not sys.stdin.isatty():
-            self.say("roster_cli.held", err=True)
+            self.say("roster_cli.held_list" if self.listing else "roster_cli.held", err=True)
             return HELD
-        print(self.words.text("roster_cli.confirm"), end="", flush=True)
-        try:
-            answer = input().strip().lower()
-        except EOFError:
-            answer = ""
+        answer = ask(self.words.text("roster_cli.confirm"))
         if answer in YES:
             return None
         self.say("roster_cli.cancelled", err=True)
+        if answer is None:  # Ctrl-C: no report either, the officer wants out
+            self.report_path = None
+            return INTERRUPTED
         return HELD
 
     def _done(self, file: Path, report: ImportReport, only: Sequence[str] | None, *,
@@ -291,6 +265,13 @@ class Officer:
         if not shown:
             self._write_report(report)
         return 0
+
+    def _report_named(self) -> bool:
+        """Whether --report names a workbook (checked before anything is read)."""
+        if self.report_path is None or self.report_path.suffix.lower() == ".xlsx":
+            return True
+        self.say("roster_cli.report_not_xlsx", {"file": str(self.report_path)}, err=True)
+        return False
 
     def _writable(self, path: Path) -> bool:
         return writable(path, self.say, "roster_cli.out_problem")

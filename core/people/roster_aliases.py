@@ -116,6 +116,9 @@ def _lookup(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 SHEET_ALIASES: dict[str, str] = _lookup(SHEET_NAMES)
+#: Sheets a workbook may hold beside the roster's, read by people only: the 说明 sheet of
+#: the template and of an export (a README, say). Any other sheet is named in a warning.
+NOTES_SHEETS = frozenset({"说明", "notes", "readme"})
 _COLUMNS = {sheet: _lookup(columns) for sheet, columns in COLUMN_NAMES.items()}
 _VALUES = {key: _lookup(words) for key, words in VALUE_WORDS.items()}
 
@@ -123,6 +126,16 @@ _VALUES = {key: _lookup(words) for key, words in VALUE_WORDS.items()}
 def sheet_key(name: str) -> str | None:
     """The sheet (or CSV file stem) ``name`` as a sheet key; None: not a roster sheet."""
     return SHEET_ALIASES.get(fold_width(name).strip().lower())
+
+
+def notes_sheet(name: str) -> bool:
+    """Whether a sheet named ``name`` is notes for people (说明), not roster data."""
+    return fold_width(name).strip().lower() in NOTES_SHEETS
+
+
+def sheet_names() -> str:
+    """Every roster sheet with its Chinese name, for a message: ``units/单位, people/人员``."""
+    return ", ".join(f"{key}/{names[0]}" for key, names in SHEET_NAMES.items())
 
 
 def column_key(sheet: str, header: str) -> str:

@@ -96,6 +96,8 @@ def test_run_without_token_serves_the_web_chat_with_the_demo_picker(tmp_path: Pa
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         lines = _lines_until(proc, "只运行网页聊天")
+        assert "……另有 40 项" in lines  # the seeding's list, with no --report to point to
+        assert not [line for line in lines if "--report" in line], lines
         base = f"http://127.0.0.1:{port}/"
         assert lines[-1].strip() == ("未设置 Telegram 令牌：只运行网页聊天，演示模式，"
                                      f"在页面上选择扮演的人：{base}")

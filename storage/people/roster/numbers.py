@@ -1,8 +1,11 @@
 """Read a list of person numbers (``roster deactivate FILE``): a text file with one number
-a line, a CSV file, or an .xlsx workbook (its first sheet).
+a line, a CSV file, or an .xlsx workbook: its people sheet (人员, as a roster names it),
+else the first visible sheet with a number header, else the first visible sheet (an
+export's 说明 sheet is not the list).
 
-In a CSV or a workbook the column headed number / 学号 / 工号 / 学号/工号 is read, else the
-first column. A first line that is not a number is a header. Blank lines and lines
+In a CSV or a workbook the column headed by any name of a roster's number column (number,
+学号, 工号, 学号/工号, ...: core/people/roster_aliases.py) is read, else the first column.
+A first line that is such a header, or is not a number, is a header. Blank lines and lines
 starting with # are skipped. Full-width digits and letters (１２３) are folded as in a
 roster file, and cells a workbook typed as numbers follow the roster's rules
 (core/people/roster_checks.py ``numeric_ids``: an error when the column also has numbers
@@ -21,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from core.people.roster import RosterProblem, RosterRow
-from core.people.roster_aliases import fold_width
+from core.people.roster_aliases import column_key, fold_width, sheet_key
 from core.people.roster_checks import numeric_ids
 
 _NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
-_HEADERS = ("number", "学号", "工号", "学号/工号", "学号或工号", "编号")
+_MORE_HEADERS = ("学号或工号",)  # beside the roster's own names of the column
 _ENCODINGS = ("utf-8-sig", "gb18030")
 
 
@@ -50,6 +53,8 @@ class NumberList:
 
 def read_numbers(path: str | Path) -> NumberList:
     path = Path(path)
+    if path.is_dir():
+        raise NumberListError("roster_cli.list_is_folder", file=str(path))
     if not path.is_file():
         raise NumberListError("roster_cli.list_missing", file=str(path))
     if path.suffix.lower() == ".xlsx":
@@ -82,11 +87,32 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
         raise NumberListError("roster_cli.list_damaged", file=str(path)) from exc
     try:
         return [(i, list(row)) for i, row in
-                enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)]
+                enumerate(_list_sheet(book.worksheets).iter_rows(values_only=True), start=1)]
     except Exception as exc:  # noqa: BLE001 - broken sheet XML fails anywhere in the parser
         raise NumberListError("roster_cli.list_damaged", file=str(path)) from exc
     finally:
         book.close()
+
+
+def _list_sheet(sheets: list[Any]) -> Any:
+    """The people sheet, else the first visible sheet with a number header, else the
+    first visible sheet (else the first)."""
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets[:1]
+    people = [ws for ws in sheets if sheet_key(ws.title) == "people"]
+    headed = (ws for ws in visible if any(_is_header(_cell(c)) for c in _first_row(ws)))
+    return people[0] if people else next(headed, visible[0])
+
+
+def _first_row(ws: Any) -> tuple[Any, ...]:
+    for row in ws.iter_rows(values_only=True):
+        if any(_cell(c) for c in row):
+            return tuple(row)
+    return ()
+
+
+def _is_header(text: str) -> bool:
+    """Whether ``text`` names the number column (as the roster reader reads it)."""
+    return column_key("people", text) == "number" or text in _MORE_HEADERS
 
 
 def _collect(rows: Any, path: Path) -> NumberList:
@@ -98,10 +124,11 @@ def _collect(rows: Any, path: Path) -> NumberList:
         if column is None:
             if not any(_cell(c) for c in cells):
                 continue
-            heads = [_cell(c).lower() for c in cells]
-            column = next((i for i, h in enumerate(heads) if h in _HEADERS), 0)
-            if not _NUMBER.match(heads[column]):
-                header = _cell(cells[column])
+            heads = [_cell(c) for c in cells]
+            named = next((i for i, h in enumerate(heads) if _is_header(h)), None)
+            column = named or 0
+            if named is not None or not _NUMBER.match(heads[column]):
+                header = heads[column]
                 continue  # the header line
         value = cells[column] if column < len(cells) else None
         text = _cell(value)

@@ -4,10 +4,10 @@ Every cell comes out as stripped text, because numbers such as student numbers a
 identifiers: Excel stores 2023010101 as the float 2023010101.0, and it must come back as
 "2023010101" (the row remembers that the cell was a number: core.people.roster_checks).
 Sheet names, headers and coded values may be English or Chinese
-(core.people.roster_aliases): each cell is cleaned as its column says. Unknown sheets (a
-README sheet, say) are ignored. A file that cannot be read at all raises RosterFileError
-with a locale key saying what the officer should do; the workbook's own checks (hidden
-sheets, merged cells, formulas without a value) are storage/people/roster/xlsx.py.
+(core.people.roster_aliases): each cell is cleaned as its column says. Other CSV files of a
+folder are ignored. A file that cannot be read at all raises RosterFileError with a locale
+key saying what the officer should do; the workbook's own checks (its sheets' names,
+hidden sheets, merged cells, formulas without a value) are storage/people/roster/xlsx.py.
 """
 from __future__ import annotations
 

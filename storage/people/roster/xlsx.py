@@ -2,12 +2,14 @@
 
 A file that is no workbook at all gets one sentence each (storage/people/roster/reader.py
 ``RosterFileError``): an encrypted workbook (Excel saves one as an OLE2 compound file, not
-as a zip), an old .xls, a damaged zip or a sheet whose XML is broken. Inside a good
-workbook, a hidden roster sheet and merged cells are warnings (a merged range is read as
-Excel shows it: every cell of it holds the first cell's value); a formula without a saved
-result is an error, since the value the officer sees is not in the file. The merged
-ranges and formulas are found by scanning the sheet's XML only when it has any, so an
-ordinary file costs one look at its bytes (docs/decisions/0026).
+as a zip), an old .xls, a damaged zip or a sheet whose XML is broken. A workbook with
+none of the roster's sheets (a misnamed Sheet1, say) is refused, naming the sheets it has
+and the names expected; a sheet neither the roster's nor the 说明 notes is a warning.
+Inside a good workbook, a hidden roster sheet and merged cells are warnings (a merged
+range is read as Excel shows it: every cell of it holds the first cell's value); a formula
+without a saved result is an error, since the value the officer sees is not in the file.
+The merged ranges and formulas are found by scanning the sheet's XML only when it has any,
+so an ordinary file costs one look at its bytes (docs/decisions/0026).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from core.people.roster import RosterProblem, RosterRow, RosterSheets
-from core.people.roster_aliases import sheet_key
+from core.people.roster_aliases import notes_sheet, sheet_key, sheet_names
 from storage.people.roster.reader import RosterFileError, numbered_rows
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: an encrypted workbook, or an .xls
@@ -45,10 +47,13 @@ def read_xlsx(path: Path) -> RosterSheets:
     try:
         sheets = RosterSheets()
         titles: dict[str, str] = {}
+        others: list[str] = []  # neither the roster's nor notes: misnamed, most likely
         parts = _sheet_parts(path)
         for ws in book.worksheets:
             key = sheet_key(ws.title)
             if key is None:
+                if not notes_sheet(ws.title):
+                    others.append(ws.title)
                 continue
             if key in sheets:
                 raise RosterFileError("roster_file.two_sheets", path=str(path), value=key,
@@ -73,9 +78,22 @@ def read_xlsx(path: Path) -> RosterSheets:
             _merged(sheets, ws.title, xml, rows, header)
             _formulas(sheets, ws.title, xml, header)
             sheets[key] = rows
+        _other_sheets(path, sheets, others, [ws.title for ws in book.worksheets])
         return sheets
     finally:
         book.close()  # read-only workbooks keep the file open until closed
+
+
+def _other_sheets(path: Path, sheets: RosterSheets, others: list[str],
+                  titles: list[str]) -> None:
+    """A workbook with none of the roster's sheets is refused (its data would be read as
+    nothing at all); a sheet beside them that is neither theirs nor notes is a warning."""
+    if not sheets:
+        raise RosterFileError("roster_file.no_sheets", path=str(path),
+                              found=", ".join(titles), names=sheet_names())
+    for title in others:
+        sheets.warnings.append(RosterProblem(title, 0, "", "roster_problem.unknown_sheet",
+                                             {"names": sheet_names()}))
 
 
 def _check_container(path: Path) -> None:
