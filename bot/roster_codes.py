@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.output_files import OutputProblem, reserve
 from core.clock import SystemClock
 from locales import Catalog
-from storage.db import make_engine, session_factory, shown_url
+from storage.db import make_engine, session_factory, shown_url, sqlite_file_missing
 from storage.migrate import upgrade_async
 from storage.people.roster import IssuedCode, UnknownPeople, issue_and_write, write_codes_csv
 from storage.people.roster.codes import deep_link
@@ -130,6 +130,11 @@ async def roster_codes(settings: Settings, out: Path, people: list[str] | None,
     except OutputProblem as exc:
         say("roster_cli.codes_out_problem", {"file": str(out), "reason": {
             "t": exc.reason, "p": exc.params}}, err=True)
+        return 1
+    if sqlite_file_missing(settings.database.url):  # a mistyped path: create nothing
+        target.abandon()
+        say("roster_cli.codes_empty_roster", {"url": shown_url(settings.database.url)},
+            err=True)
         return 1
     tz = ZoneInfo(settings.app.timezone)
     engine = make_engine(settings.database.url)

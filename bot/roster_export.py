@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.output_files import OutputProblem, reserve
 from bot.roster_codes import guarded, refuse_control_chars
 from locales import Catalog
-from storage.db import make_engine, session_factory, shown_url
+from storage.db import make_engine, session_factory, shown_url, sqlite_file_missing
 from storage.migrate import upgrade_async
 from storage.people.roster.export import COLUMNS, roster_tables
 from storage.people.roster.people import roster_is_empty
@@ -49,6 +49,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if path.suffix.lower() != ".xlsx":
         say("roster_export.not_xlsx", {"path": str(path)}, err=True)
         return 2
+    if sqlite_file_missing(settings.database.url):  # a mistyped path: create nothing
+        say("roster_export.empty_roster", {"url": shown_url(settings.database.url)}, err=True)
+        return 1
     try:
         target = reserve(path)
     except OutputProblem as exc:

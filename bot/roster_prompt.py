@@ -27,6 +27,7 @@ def ask(prompt: str) -> str | None:
             print(prompt, end="", flush=True)
             return input().strip().lower()
         except EOFError:
+            print(flush=True)  # Ctrl-D: end the prompt's line too
             return ""
         except KeyboardInterrupt:
             print(flush=True)  # end the prompt's line

@@ -162,6 +162,15 @@ def ensure_sqlite_folder(url: str) -> None:
         raise DatabaseFolderError(folder.absolute(), exc.strerror or type(exc).__name__) from None
 
 
+def sqlite_file_missing(url: str) -> bool:
+    """A SQLite URL whose file does not exist yet: connecting would create an empty one."""
+    u = make_url(url)
+    db = u.database
+    if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return False
+    return not Path(db).exists()
+
+
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine. SQLite gets WAL (readers never block the writer)."""
     u = make_url(url)

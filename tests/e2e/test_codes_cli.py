@@ -86,6 +86,12 @@ async def test_an_empty_database_gets_no_codes_and_no_export(tmp_path: Path) -> 
     rc, _, err = await _bot("roster", "export", str(tmp_path / "now.xlsx"), "--lang", "en",
                             XQ_DATABASE__URL=url)
     assert rc == 1 and err.startswith(f"The database {url} has nobody in it yet"), err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["typo.db"]
+    assert list(tmp_path.iterdir()) == []  # no file, not even an empty database
+    empty = f"sqlite+aiosqlite:///{tmp_path}/empty.db"  # migrated, nobody in it
+    assert (await _bot("migrate", XQ_DATABASE__URL=empty))[0] == 0
+    rc, out, err = await _bot("roster", "codes", "--out", str(tmp_path / "codes.xlsx"),
+                              XQ_DATABASE__URL=empty)
+    assert (rc, out) == (1, "") and "中还没有任何人员，没有发放绑定码" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
     password = "postgresql+asyncpg://u:secret@127.0.0.1:1/x"
     assert shown_url(password) == "postgresql+asyncpg://u:***@127.0.0.1:1/x"

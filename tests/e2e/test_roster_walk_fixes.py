@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from sqlalchemy import select as query
 
 from storage.tables import Person
@@ -129,8 +130,13 @@ def test_a_report_not_named_xlsx_is_refused_before_anything(command: Any, db_url
     assert rc == 0 and (tmp_path / "r.XLSX").exists() and inactive(db_url) == {PLAIN}, err
 
 
+@pytest.mark.parametrize(("key", "code"), [(b"\x03", 130), (b"\x04", 3)],
+                         ids=["ctrl-c", "ctrl-d"])
 def test_ctrl_c_at_the_question_is_one_line_and_exit_130(command: Any, db_url: str,
-                                                        tmp_path: Path) -> None:
+                                                        tmp_path: Path, key: bytes,
+                                                        code: int) -> None:
+    """Ctrl+C ends the command at once (130); Ctrl+D answers "no" (3). Either way the
+    prompt's line ends first, then one sentence, no traceback, nothing changed."""
     command("roster", "import", EXAMPLE)
     partial = workbook(tmp_path, "partial.xlsx", drop_people([PLAIN]))
     env = {k: v for k, v in os.environ.items() if not k.startswith("XQ_")}
@@ -158,7 +164,7 @@ def test_ctrl_c_at_the_question_is_one_line_and_exit_130(command: Any, db_url: s
     try:
         read_until(lambda: "输入 yes".encode() in shown, 120)
         assert "输入 yes".encode() in shown, shown.decode(errors="replace")
-        os.write(master, b"\x03")  # Ctrl-C, typed at the terminal
+        os.write(master, key)  # Ctrl-C or Ctrl-D, typed at the terminal
         read_until(lambda: child.poll() is not None, 10)
         if child.poll() is None:  # before the fix the question went on waiting: Enter
             os.write(master, b"\r")
@@ -171,7 +177,8 @@ def test_ctrl_c_at_the_question_is_one_line_and_exit_130(command: Any, db_url: s
         os.close(master)
     text = shown.decode(errors="replace").replace("\r\n", "\n")
     tail = text.split("其他输入取消：", 1)[1]
-    assert rc == 130, text
+    assert rc == code, text
     assert "Traceback" not in text and "CancelledError" not in text, text
     assert [line for line in tail.splitlines() if line.strip("^C ")] == ["已取消，没有任何更改。"]
+    assert tail.lstrip("^C ").startswith("\n"), text  # the prompt's line ended first
     assert inactive(db_url) == set()
