@@ -88,11 +88,19 @@ def _localise(parser: argparse.ArgumentParser, text: Callable[[str], str | None]
     ``[cli_help]`` (``survey_results_out``: the ``--out`` of ``survey results``); and a
     ``--lang`` on every command that has none, so that it may follow the command too."""
     usage = text("cli_help.usage")
+    headings = (text("cli_help.positionals"), text("cli_help.options"))
+    colon = text("cli_help.colon") or ":"
 
     class Formatter(argparse.HelpFormatter):
         def add_usage(self, used: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[Any], prefix: str | None = None) -> None:
             super().add_usage(used, actions, groups, usage if prefix is None else prefix)
+
+        def format_help(self) -> str:  # argparse puts an ASCII colon after a heading
+            shown = super().format_help()
+            for heading in headings:
+                shown = shown.replace(f"\n{heading}:\n", f"\n{heading}{colon}\n")
+            return shown
 
     parser.formatter_class = Formatter
     parser._positionals.title = text("cli_help.positionals")

@@ -48,7 +48,8 @@ def test_the_chinese_texts_leave_no_english() -> None:
         if key.split(".")[0] in ("cli", "cli_help", "config_expect"):
             text = re.sub(r"\{\w+\}", "0", CATALOG.render_plain("zh_CN", key))
             if english(text) or not (CJK.search(text) or key in ("cli.model_other",
-                                                                 "cli.channel_telegram")):
+                                                                 "cli.channel_telegram",
+                                                                 "cli_help.colon")):
                 found[key] = text
     assert found == {}
 
@@ -75,10 +76,11 @@ def helped(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
 def test_help_follows_the_default_locale_and_lang(helped, tmp_path: Path) -> None:  # noqa: ANN001
     zh = helped("--help")
     assert zh.startswith("用法：python -m bot [-h] [--config CONFIG] [--lang {zh_CN,en}]")
-    for text in ("升级数据库并运行机器人", "导入花名册", "个人信息", "显示此帮助并退出", "选项:"):
+    for text in ("升级数据库并运行机器人", "导入花名册", "个人信息", "显示此帮助并退出", "\n选项：\n"):
         assert text in zh, text
     en = helped("--help", XQ_APP__DEFAULT_LOCALE="en")
     assert en.startswith("usage: python -m bot") and "migrate the database and run the bot" in en
+    assert "\noptions:\n" in en and "选项:" not in zh and "位置参数：" in helped("history", "--help")
     assert not CJK.search(en.replace("心桥", "").replace("催办/督办", ""))
     assert helped("--lang", "en", "--help") == en
     # a configuration that cannot be read still has its help, in the language it asks for
