@@ -76,4 +76,4 @@ async def test_a_sweep_at_a_future_time_escalates_crisis_cases_only_when_asked(
 def test_sweep_refuses_an_unknown_sweep(tmp_path: Path) -> None:
     out = _sweep(f"sqlite+aiosqlite:///{tmp_path}/x.db", "--only", "everything")
     assert out.returncode == 2
-    assert "invalid choice: 'everything'" in out.stderr and "Traceback" not in out.stderr
+    assert "参数 --only：无效的选择：'everything'" in out.stderr and "Traceback" not in out.stderr
