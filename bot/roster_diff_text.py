@@ -76,24 +76,19 @@ class DiffText:
     def lists(self, report: ImportReport) -> list[str]:
         ch = report.changes
         out: list[str] = []
-        if report.people.created:
-            out.append(self.text("roster_cli.created_people", {"count": report.people.created}))
-            out += self._people(ch.created_people, report.people.created)
+        out += self._block("roster_cli.created_people", self._people(ch.created_people),
+                           report.people.created)
         out += self._block("roster_cli.updated_people", [self.text("roster_cli.update_line", {
             "number": u.number, "name": u.name, "unit": u.unit,
             "fields": self.fields(u.fields)}) for u in ch.updated_people[:SHOWN]],
             len(ch.updated_people))
-        if ch.reactivated_people:
-            out.append(self.text("roster_cli.reactivated_people",
-                                 {"count": len(ch.reactivated_people)}))
-            out += self._people(ch.reactivated_people, len(ch.reactivated_people))
+        out += self._block("roster_cli.reactivated_people", self._people(ch.reactivated_people),
+                           len(ch.reactivated_people))
         out += self._block("roster_cli.moved_people", [self.text("roster_cli.move_line", {
             "number": m.number, "name": m.name, "old": m.old_unit, "new": m.new_unit})
             for m in ch.moved[:SHOWN]], len(ch.moved))
-        if ch.deactivated_people:
-            out.append(self.text("roster_cli.deactivated_people",
-                                 {"count": len(ch.deactivated_people)}))
-            out += self._people(ch.deactivated_people, len(ch.deactivated_people))
+        out += self._block("roster_cli.deactivated_people", self._people(ch.deactivated_people),
+                           len(ch.deactivated_people))
         out += self._block("roster_cli.removed_roles", [self.text("roster_cli.role_line", {
             "number": r.number, "name": r.name, "role": self.role(r.role), "unit": r.unit})
             for r in ch.removed_roles[:SHOWN]], len(ch.removed_roles))
@@ -141,10 +136,9 @@ class DiffText:
             return []
         return [self.text(key, {"count": total}), *lines, *self._more(total)]
 
-    def _people(self, people: Sequence[PersonRef], total: int) -> list[str]:
-        lines = [self.text("roster_cli.person_line", {
+    def _people(self, people: Sequence[PersonRef]) -> list[str]:
+        return [self.text("roster_cli.person_line", {
             "number": p.number, "name": p.name, "unit": p.unit}) for p in people[:SHOWN]]
-        return lines + self._more(total)
 
     def _more(self, total: int) -> list[str]:
         if total <= SHOWN:

@@ -23,11 +23,16 @@ def check_channels(settings: Settings) -> None:
 
 
 class Words:
-    """The ``[cli]`` texts in one locale."""
+    """The ``[cli]`` texts in one locale. The locale files are read once per process
+    (about 30 ms), however many start-up lines ask for them."""
+
+    _catalog: Catalog | None = None
 
     def __init__(self, settings: Settings, locale: str | None = None) -> None:
         self.locale = locale or settings.app.default_locale
-        self.catalog = Catalog.load(self.locale)
+        if Words._catalog is None:
+            Words._catalog = Catalog.load()
+        self.catalog = Words._catalog
 
     def __call__(self, key: str, **params: object) -> str:
         return self.catalog.render_plain(self.locale, key, params)

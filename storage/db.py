@@ -149,11 +149,10 @@ def ensure_sqlite_folder(url: str) -> None:
     Every path that opens a database calls this: make_engine, the Alembic environment
     (which makes its own engine) and the command line before any command.
     """
-    u = make_url(url)
-    db = u.database
-    if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+    file = _sqlite_file(url)
+    if file is None:
         return
-    folder = Path(db).parent
+    folder = file.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -162,13 +161,20 @@ def ensure_sqlite_folder(url: str) -> None:
         raise DatabaseFolderError(folder.absolute(), exc.strerror or type(exc).__name__) from None
 
 
-def sqlite_file_missing(url: str) -> bool:
-    """A SQLite URL whose file does not exist yet: connecting would create an empty one."""
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for anything else (another database, memory,
+    a ``file:`` URI)."""
     u = make_url(url)
     db = u.database
     if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
-        return False
-    return not Path(db).exists()
+        return None
+    return Path(db)
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """A SQLite URL whose file does not exist yet: connecting would create an empty one."""
+    file = _sqlite_file(url)
+    return file is not None and not file.exists()
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
